@@ -1,0 +1,140 @@
+"""render.py through click's CliRunner: help, list, export, and bad input (exit 2, nothing written)."""
+import csv
+import os
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import render
+from gdcore import make_regression
+
+
+def invoke(*args):
+    return CliRunner().invoke(render.main, [str(a) for a in args])
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], np.array(rows[1:], dtype=float)
+
+
+def test_help_lists_every_hyperparameter_with_its_default():
+    out = " ".join(invoke("--help").output.split())
+    for flag in ("--scene", "--quality", "--lang", "--output", "--lr", "--beta", "--momentum", "--steps",
+                 "--variant", "--x0", "--samples", "--noise", "--seed", "--true-w1", "--export-data", "--list"):
+        assert flag in out
+    assert "0.3 (parabola)" in out and "1080p60" in out
+
+
+def test_list_prints_scenes_and_parameters():
+    result = invoke("--list")
+    assert result.exit_code == 0
+    assert "parabola" in result.output and "regression" in result.output and "--samples" in result.output
+
+
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+def test_export_parabola_follows_the_update_rule(tmp_path, variant):
+    lr, beta = 2.2, 0.85
+    result = invoke("--export-data", tmp_path, "--lr", lr, "--momentum", beta, "--steps", 25,
+                    "--variant", variant, "--x0", -7.5)
+    assert result.exit_code == 0, result.output
+    header, rows = read_csv(tmp_path / "trajectory.csv")
+    assert header == ["step", "x", "v", "grad", "loss"]
+    step, x, v, g, loss = rows.T
+    np.testing.assert_array_equal(step, np.arange(len(rows)))
+    np.testing.assert_allclose(g, x / 3, rtol=1e-12)
+    np.testing.assert_allclose(loss, x**2 / 6, rtol=1e-12)
+    for t in range(len(rows) - 1):  # each rule, written out independently of gdcore
+        if variant == "classic":
+            v_next = beta * v[t] - lr * x[t] / 3
+            x_next = x[t] + v_next
+        elif variant == "ema":
+            v_next = beta * v[t] + (1 - beta) * x[t] / 3
+            x_next = x[t] - lr * v_next
+        else:
+            v_next = beta * v[t] - lr * (x[t] + beta * v[t]) / 3
+            x_next = x[t] + v_next
+        assert x[t + 1] == pytest.approx(x_next, rel=1e-12, abs=1e-12)
+        assert v[t + 1] == pytest.approx(v_next, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+def test_export_regression_is_gradient_descent_on_the_exported_data(tmp_path, variant):
+    lr, beta = 0.07, 0.93
+    result = invoke("--scene", "regression", "--export-data", tmp_path, "--lr", lr, "--beta", beta,
+                    "--steps", 40, "--variant", variant, "--samples", 17, "--noise", 1.3, "--seed", 99)
+    assert result.exit_code == 0, result.output
+    dh, data = read_csv(tmp_path / "data.csv")
+    th, traj = read_csv(tmp_path / "trajectory.csv")
+    assert dh == ["x1", "x2", "y"] and len(data) == 17
+    assert th == ["step", "w1", "w2", "b", "v_w1", "v_w2", "v_b", "loss"] and len(traj) == 41
+    x = np.column_stack([data[:, :2], np.ones(17)])
+    y = data[:, 2]
+
+    def grad(theta):
+        return 2 * x.T @ (x @ theta - y) / len(y)
+
+    for t in range(40):
+        theta, v = traj[t, 1:4], traj[t, 4:7]
+        if variant == "classic":
+            v = beta * v - lr * grad(theta)
+            theta = theta + v
+        elif variant == "ema":
+            v = beta * v + (1 - beta) * grad(theta)
+            theta = theta - lr * v
+        else:
+            v = beta * v - lr * grad(theta + beta * v)
+            theta = theta + v
+        np.testing.assert_allclose(traj[t + 1, 1:7], np.r_[theta, v], rtol=1e-10, atol=1e-12)
+        assert traj[t + 1, 7] == pytest.approx(np.mean((x @ theta - y) ** 2), rel=1e-10)
+    np.testing.assert_allclose(data[:, :2], make_regression(samples=17, noise=1.3, seed=99).features)
+
+
+def test_export_of_a_divergent_run_succeeds_and_stops_at_divergence(tmp_path):
+    result = invoke("--export-data", tmp_path, "--lr", 20, "--beta", 0.5, "--steps", 500)
+    assert result.exit_code == 0
+    _, rows = read_csv(tmp_path / "trajectory.csv")
+    assert len(rows) < 100 and np.all(np.isfinite(rows))
+
+
+BAD = [
+    ["--lr", "0"], ["--lr", "-0.5"], ["--lr", "nan"], ["--lr", "inf"], ["--beta", "1"], ["--momentum", "1.5"],
+    ["--beta", "-0.1"], ["--beta", "nan"], ["--steps", "0"], ["--steps", "10001"], ["--x0", "nan"],
+    ["--x0", "1e9"], ["--scene", "nope"], ["--variant", "adam"], ["--quality", "8k"], ["--lang", "fr"],
+    ["--scene", "regression", "--samples", "2"], ["--scene", "regression", "--noise", "-1"],
+    ["--scene", "regression", "--true-b", "inf"], ["--scene", "regression", "--x0", "1"],
+    ["--scene", "parabola", "--samples", "10"], ["--lr", "abc"],
+]
+
+
+@pytest.mark.parametrize("args", BAD, ids=[" ".join(a) for a in BAD])
+def test_bad_input_exits_2_with_one_message_and_writes_nothing(tmp_path, args):
+    out = tmp_path / "out"
+    out.mkdir()
+    for extra in (["--export-data", out], ["--output", out]):
+        result = invoke(*args, *extra)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "Error:" in result.output
+        assert os.listdir(out) == []
+
+
+def test_error_names_option_and_valid_range():
+    result = invoke("--beta", "1.0")
+    assert "--beta" in result.output and "[0, 1)" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_folder_exits_2(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert invoke("--export-data", locked / "x").exit_code == 2
+
+
+def test_unwritable_folder_exits_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for option in ("--export-data", "--output"):
+        result = invoke(option, blocker / "sub")
+        assert result.exit_code == 2 and "not a writable folder" in result.output
