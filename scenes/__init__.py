@@ -1,0 +1,1 @@
+"""Manim scenes of the momentum lectures. `scenes.render.render_lecture` is the entry point."""

@@ -1,0 +1,77 @@
+"""Caption catalogue: every beat's words in every language, with numbers filled in from the run."""
+from __future__ import annotations
+
+import textwrap
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Gradient descent with momentum",
+        "question": "Why does a ball with momentum reach the bottom faster, and why does it overshoot?",
+        "parabola": "Our valley is the parabola f(x) = x²/6. Its slope f′(x) = x/3 is the gradient: it points uphill.",
+        "rule": "{variant}: each step keeps a share β = {beta} of the old velocity and adds a push α = {lr} down the slope.",
+        "legend": "Orange ball: momentum. Yellow arrow: its velocity {state}. Blue arrow: the push −α·∇f.",
+        "ghost": "The grey ball is plain gradient descent (β = 0) with the same α = {lr}: no memory of past steps.",
+        "converged": "Converged in {k} steps: the error shrinks by a factor ρ = {rho} at every step.",
+        "not_settled": "Not settled after {n} steps: the error shrinks by only ρ = {rho} per step.",
+        "under-damped": "β = {beta} is above the critical β = {crit}: under-damped, so the ball overshoots and swings.",
+        "critically damped": "β = {beta} is the critical value: critically damped, the fastest approach without swinging.",
+        "over-damped": "β = {beta} is below the critical β = {crit}: over-damped, a slow approach without swinging.",
+        "diverged": "Diverged at step {k}: α = {lr} is above the stable limit α = {limit} for β = {beta}, so every swing grows.",
+        "diverged_short": "Diverged at step {k}",
+        "converged_short": "Converged in {k} steps",
+        "not_settled_short": "Not settled after {n} steps",
+        "classic": "Heavy-ball momentum",
+        "ema": "Momentum as an average of gradients",
+        "nesterov": "Nesterov momentum",
+        "step": "step",
+        "per_step": "per step",
+        "plain_gd": "plain GD",
+        "loss_axis": "log₁₀ f",
+    },
+    "es": {
+        "title": "Descenso de gradiente con momento",
+        "question": "¿Por qué una bola con momento llega antes al fondo, y por qué se pasa de largo?",
+        "parabola": "Nuestro valle es la parábola f(x) = x²/6. Su pendiente f′(x) = x/3 es el gradiente: apunta cuesta arriba.",
+        "rule": "{variant}: cada paso conserva una parte β = {beta} de la velocidad y suma un empujón α = {lr} cuesta abajo.",
+        "legend": "Bola naranja: con momento. Flecha amarilla: su velocidad {state}. Flecha azul: el empujón −α·∇f.",
+        "ghost": "La bola gris es el descenso de gradiente simple (β = 0) con el mismo α = {lr}: sin memoria de los pasos.",
+        "converged": "Convergió en {k} pasos: el error se reduce por un factor ρ = {rho} en cada paso.",
+        "not_settled": "Sin asentarse tras {n} pasos: el error solo se reduce por ρ = {rho} en cada paso.",
+        "under-damped": "β = {beta} supera el β crítico = {crit}: subamortiguado, la bola se pasa y oscila.",
+        "critically damped": "β = {beta} es el valor crítico: amortiguamiento crítico, la llegada más rápida sin oscilar.",
+        "over-damped": "β = {beta} está por debajo del β crítico = {crit}: sobreamortiguado, llega despacio y sin oscilar.",
+        "diverged": "Divergió en el paso {k}: α = {lr} supera el límite estable α = {limit} para β = {beta}; cada vaivén crece.",
+        "diverged_short": "Divergió en el paso {k}",
+        "converged_short": "Convergió en {k} pasos",
+        "not_settled_short": "Sin asentarse tras {n} pasos",
+        "classic": "Momento clásico (bola pesada)",
+        "ema": "Momento como media de gradientes",
+        "nesterov": "Momento de Nesterov",
+        "step": "paso",
+        "per_step": "por paso",
+        "plain_gd": "GD simple",
+        "loss_axis": "log₁₀ f",
+    },
+}
+
+
+def fmt(value: float) -> str:
+    """A trajectory number as shown on screen: 4 decimals in [0.001, 1e5), else 3-digit scientific."""
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:.4f}"
+    return f"{value:.3e}"
+
+
+def fmt_param(value: float, digits: int = 6) -> str:
+    """A hyperparameter as the user typed it (0.3, not 0.3000), or a theory number to `digits` digits."""
+    return f"{value:.{digits}g}"
+
+
+def text(lang: str, key: str, **values) -> str:
+    """The catalogue entry `key` in `lang` with its {placeholders} filled in."""
+    return CATALOGUE[lang][key].format(**values)
+
+
+def wrap(line: str, width: int) -> str:
+    """Break a caption into lines of at most `width` characters (never inside a word)."""
+    return "\n".join(textwrap.wrap(line, width))

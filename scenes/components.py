@@ -1,0 +1,138 @@
+"""Visual pieces shared by the lectures: caption bar, ball, labelled arrow, readout panel, loss inset."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, BackgroundRectangle, Circle, MathTex, Text, VGroup,
+                   VMobject)
+
+from . import style
+from .captions import fmt, wrap
+
+
+def caption_bar(line: str) -> VGroup:
+    """The caption at the bottom of the frame: wrapped to two lines at most, on a dark band."""
+    words = Text(wrap(line, style.CAPTION_CHARS), font=style.FONT, font_size=style.CAPTION_SIZE,
+                 color=style.TEXT, line_spacing=0.8)
+    if words.width > style.CAPTION_WIDTH:
+        words.scale_to_fit_width(style.CAPTION_WIDTH)
+    words.move_to([0, style.CAPTION_Y, 0])
+    band = BackgroundRectangle(words, color=style.BACKGROUND, fill_opacity=0.85, buff=0.12)
+    return VGroup(band, words)
+
+
+def math(tex: str, size: float = style.BODY_SIZE, color: str = style.TEXT) -> MathTex:
+    return MathTex(tex, font_size=size, color=color)
+
+
+def label(words: str, size: float = style.SMALL_SIZE, color: str = style.TEXT) -> Text:
+    return Text(words, font=style.FONT, font_size=size, color=color)
+
+
+def ball(color: str = style.BALL, radius: float = 0.16, opacity: float = 1.0) -> Circle:
+    return Circle(radius=radius, color=color, fill_color=color, fill_opacity=opacity, stroke_width=2,
+                  stroke_opacity=opacity)
+
+
+class StepArrow(VGroup):
+    """A horizontal arrow with a label, drawn from a point. `show(origin, length)` rebuilds the arrow only
+    when its length changes (once per step) and otherwise just moves it, so per-frame work stays small."""
+
+    def __init__(self, tex: str, color: str, min_length: float = 0.06):
+        self.arrow = Arrow(LEFT, RIGHT, buff=0, color=color, stroke_width=5)
+        self.text = math(tex, style.LABEL_SIZE, color)
+        super().__init__(self.arrow, self.text)
+        self.color_, self.min_length, self.length = color, min_length, None
+
+    def show(self, origin: np.ndarray, length: float) -> None:
+        if length != self.length:
+            self.length = length
+            visible = abs(length) >= self.min_length
+            end = origin + RIGHT * (length if visible else self.min_length)
+            self.arrow.become(Arrow(origin, end, buff=0, color=self.color_, stroke_width=5,
+                                    max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=8))
+            self.set_opacity(1.0 if visible else 0.0)
+        else:
+            self.arrow.shift(origin - self.arrow.get_start())
+        side = RIGHT if self.length >= 0 else LEFT
+        self.text.next_to(self.arrow.get_end(), side, buff=0.08)
+
+
+class Readout(VGroup):
+    """A panel of labelled numbers; `show(values)` rebuilds a value's text only when it changes."""
+
+    def __init__(self, labels: Sequence[tuple[str, str]]):
+        self.names = VGroup(*(math(tex, style.PANEL_SIZE, color) for tex, color in labels))
+        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.values = VGroup(*(self._value("0", color) for _, color in labels))
+        self.shown: list[str | None] = [None] * len(labels)
+        super().__init__(self.names, self.values)
+        self.colors = [color for _, color in labels]
+        self._place()
+
+    @staticmethod
+    def _value(text: str, color: str) -> Text:
+        return Text(text, font=style.MONO, font_size=style.PANEL_SIZE - 4, color=color)
+
+    def _place(self) -> None:
+        left = self.names.get_right()[0] + 0.35
+        for name, value in zip(self.names, self.values):
+            value.move_to([left + value.width / 2, name.get_y(), 0])
+
+    def show(self, values: Sequence[str]) -> None:
+        for i, text in enumerate(values):
+            if text != self.shown[i]:
+                self.shown[i] = text
+                self.values[i].become(self._value(text, self.colors[i]))
+        self._place()
+
+    def show_numbers(self, numbers: Sequence[float], step: int) -> None:
+        self.show([str(step), *(fmt(v) for v in numbers)])
+
+
+class LossInset(VGroup):
+    """Loss (log₁₀) against step for one or more runs, revealed step by step with `reveal(step)`."""
+
+    FLOOR = 1e-10  # losses below this are drawn at the floor: the picture is about the approach
+
+    def __init__(self, runs: Sequence[tuple[np.ndarray, str]], last_step: int, y_title: str,
+                 x_title: str, width: float = 4.4, height: float = 1.5):
+        logs = [np.log10(np.maximum(losses[: last_step + 1], self.FLOOR)) for losses, _ in runs]
+        low = np.floor(min(lg.min() for lg in logs))
+        span = max(np.ceil(max(lg.max() for lg in logs)) - low, 1)
+        # y is drawn as log10(f) − low so the step axis sits at the bottom; ticks are labelled 10^k.
+        tick = max(1, int(np.ceil(span / 3)))
+        self.axes = Axes(x_range=[0, max(last_step, 1), max(1, int(np.ceil(last_step / 4)))],
+                         y_range=[0, span, tick], x_length=width, y_length=height, tips=False,
+                         axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.SMALL_SIZE},
+                         x_axis_config={"include_numbers": True})
+        self.axes.y_axis.add_labels({k: math(f"10^{{{int(k + low)}}}", style.SMALL_SIZE, style.MUTED)
+                                     for k in range(0, int(span) + 1, tick)})
+        logs = [lg - low for lg in logs]
+        titles = VGroup(label(y_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, UP, buff=0.08)
+                        .align_to(self.axes, LEFT),
+                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1))
+        # Each curve keeps its points relative to the axes' origin, so the inset can be moved freely.
+        self.curves, self.drawn = [], VGroup()
+        origin = self.axes.get_origin()
+        for lg, (_, color) in zip(logs, runs):
+            idx = np.unique(np.linspace(0, len(lg) - 1, min(len(lg), 300)).astype(int))
+            points = np.array([self.axes.c2p(i, lg[i]) for i in idx]) - origin
+            self.curves.append((idx, points))
+            self.drawn.add(VMobject(stroke_color=color, stroke_width=3))
+        super().__init__(self.axes, titles, self.drawn)
+        self.reveal(0)
+
+    def reveal(self, step: float) -> None:
+        """Draw each curve from step 0 up to `step` (fractional steps end between two points)."""
+        origin = self.axes.get_origin()
+        for (idx, points), drawn in zip(self.curves, self.drawn):
+            n = int(np.searchsorted(idx, step, side="right"))
+            shown = points[:n]
+            if n < len(idx) and n > 0:
+                frac = (step - idx[n - 1]) / (idx[n] - idx[n - 1])
+                shown = np.vstack([shown, points[n - 1] + frac * (points[n] - points[n - 1])])
+            if len(shown) < 2:
+                shown = np.vstack([points[:1], points[:1]])
+            drawn.set_points_as_corners(shown + origin)

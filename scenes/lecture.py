@@ -1,0 +1,53 @@
+"""The base of every lecture: captions from the catalogue, each beat held long enough to be read."""
+from __future__ import annotations
+
+from manim import FadeIn, FadeOut, Scene
+
+from . import captions, style
+from .components import caption_bar
+
+READING_RATE = 2.6  # words per second a class reads comfortably (and a voice speaks)
+MIN_CAPTION = 2.5  # seconds
+
+
+class Lecture(Scene):
+    """A scene with a language, a caption bar and a record of cues (start, end, text) in video time."""
+
+    def __init__(self, lang: str = "en", **kwargs):
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.cues: list[list] = []  # [start, end, text]
+        self.caption = None
+        self.camera.background_color = style.BACKGROUND
+
+    def words(self, key: str, **values) -> str:
+        return captions.text(self.lang, key, **values)
+
+    @property
+    def now(self) -> float:
+        return float(self.renderer.time)
+
+    def say(self, key: str, **values) -> None:
+        """Replace the caption with catalogue entry `key` (numbers filled in) and start its cue."""
+        line = self.words(key, **values)
+        bar = caption_bar(line)
+        if self.cues:
+            self.cues[-1][1] = self.now
+        self.cues.append([self.now, None, line])
+        swap = [FadeIn(bar, shift=0.1 * style.UP)] + ([FadeOut(self.caption)] if self.caption else [])
+        self.play(*swap, run_time=0.4)
+        self.caption = bar
+
+    def reading_time(self) -> float:
+        """Seconds the current caption needs on screen."""
+        return max(MIN_CAPTION, len(self.cues[-1][2].split()) / READING_RATE)
+
+    def hold(self, at_least: float = 0.0) -> None:
+        """Wait until the current caption has been up long enough to read, and at least `at_least` seconds more."""
+        shown = self.now - self.cues[-1][0]
+        self.wait(max(at_least, self.reading_time() - shown, 1 / 60))
+
+    def tear_down(self) -> None:
+        if self.cues:
+            self.cues[-1][1] = self.now
+        super().tear_down()

@@ -1,0 +1,51 @@
+"""Time ↔ step for the run: early steps slow enough to read, later ones faster, a bounded total."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MOVE_FRACTION = 0.7  # of each step's time the ball travels; it rests at the new position for the rest
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Step k (1..n) is travelled during [ends[k-1], ends[k-1] + MOVE_FRACTION·durations[k-1]] (seconds)."""
+
+    durations: np.ndarray
+
+    @classmethod
+    def for_steps(cls, n: int, first: float = 1.0, floor: float = 0.15, decay: float = 0.8,
+                  budget: float = 40.0) -> "Schedule":
+        """Durations floor + (first − floor)·decay^k; the floor shrinks when n steps would exceed `budget`."""
+        k = np.arange(n)
+        slow = (first - floor) * decay**k
+        if n * floor + slow.sum() > budget:
+            floor = max(budget - slow.sum(), 0.0) / n
+        return cls(floor + slow)
+
+    @property
+    def total(self) -> float:
+        return float(self.durations.sum())
+
+    @property
+    def ends(self) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(self.durations)])
+
+    def at(self, t: float) -> tuple[int, float]:
+        """(k, s): the last step reached at time t, and the eased progress s ∈ [0, 1) toward step k + 1."""
+        ends = self.ends
+        i = int(np.searchsorted(ends, t, side="right")) - 1
+        if i >= len(self.durations):
+            return len(self.durations), 0.0
+        move = (t - ends[i]) / (MOVE_FRACTION * self.durations[i])
+        if move >= 1.0:
+            return i + 1, 0.0
+        return i, float(3 * move**2 - 2 * move**3)  # smoothstep: the ball starts and stops gently
+
+    def rest_time(self, k: int) -> float:
+        """A moment when the ball sits still at step k (the middle of its rest)."""
+        if k == 0:
+            return 0.0
+        start = self.ends[k - 1] + MOVE_FRACTION * self.durations[k - 1]
+        return float(0.5 * (start + self.ends[k]))

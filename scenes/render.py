@@ -1,0 +1,77 @@
+"""Render a lecture into a temporary folder and move the finished video and its sidecar into place."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from gdcore import LECTURES
+
+QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
+           "production": "production_quality", "4k": "fourk_quality"}
+
+
+def video_name(scene: str, lang: str, params: dict) -> str:
+    """<scene>-<lang>-<digest>: the same parameters give the same name, new ones a new name."""
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
+    return f"{scene}-{lang}-{digest}"
+
+
+def cache_dir() -> Path:
+    """Manim's LaTeX and text caches live here, outside the output folder, shared between renders."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "momentum-lectures"
+
+
+def scene_class(scene: str):
+    if scene == "parabola":
+        from .parabola import ParabolaLecture
+        return ParabolaLecture
+    from .regression import RegressionLecture
+    return RegressionLecture
+
+
+def _install(source: Path, target: Path) -> None:
+    """Copy next to the target under a hidden name, then rename: the target is whole or absent."""
+    part = target.with_name(f".{target.name}.part")
+    shutil.copyfile(source, part)
+    os.replace(part, target)
+
+
+def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = "en",
+                   output: Path = Path("media")) -> Path:
+    """Render `scene` with validated `params`; return the path of the finished mp4."""
+    from manim import tempconfig
+
+    trajectory = LECTURES[scene](**params)
+    name = video_name(scene, lang, params)
+    folder = Path(output) / scene / quality
+    with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
+        settings = {"quality": QUALITY[quality], "media_dir": tmp, "output_file": name,
+                    "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
+                    "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4"}
+        with tempconfig(settings):
+            lecture = scene_class(scene)(trajectory, lang=lang)
+            lecture.render()
+            movie = Path(lecture.renderer.file_writer.movie_file_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        video = folder / f"{name}.mp4"
+        sidecar = {
+            "scene": scene, "quality": quality, "lang": lang, "params": params,
+            "summary": trajectory.summary(),
+            "versions": {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")},
+        }
+        meta = Path(tmp) / f"{name}.json"
+        meta.write_text(json.dumps(sidecar, indent=2, default=_plain) + "\n")
+        _install(movie, video)
+        _install(meta, folder / meta.name)
+    return video
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else str(value)

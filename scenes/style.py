@@ -1,0 +1,30 @@
+"""Colours, sizes and layout named once, shared by every lecture."""
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP  # noqa: F401  (re-exported for the scenes)
+
+BACKGROUND = "#101418"
+TEXT = "#E8EAED"
+MUTED = "#9AA0A6"
+CURVE = "#8AB4F8"
+BALL = "#FF8C42"  # the momentum run: ball, its loss curve, its path
+GHOST = "#9AA0A6"  # plain gradient descent, for comparison
+VELOCITY = "#FFD166"
+GRADIENT = "#4CC9F0"
+PLANE = "#4CC9F0"
+POINTS = "#F28B82"
+RESIDUAL = "#F6AEA9"
+GOOD = "#81C995"
+BAD = "#F28B82"
+
+FONT = "DejaVu Sans"
+MONO = "DejaVu Sans Mono"
+TITLE_SIZE = 48
+CAPTION_SIZE = 26
+BODY_SIZE = 30  # formulas
+PANEL_SIZE = 26  # rule, readout and verdict panels
+LABEL_SIZE = 24  # axis and arrow labels
+SMALL_SIZE = 20
+
+CAPTION_WIDTH = 13.0  # scene units; the frame is 14.2 wide
+CAPTION_Y = -3.45  # centre of the caption bar; the plots stay above -2.85
+CAPTION_CHARS = 72  # wrap captions at this many characters per line
+RIGHT_COLUMN_X = 4.1  # centre of the right-hand column of panels
