@@ -36,27 +36,30 @@ def ball(color: str = style.BALL, radius: float = 0.16, opacity: float = 1.0) ->
 
 
 class StepArrow(VGroup):
-    """A horizontal arrow with a label, drawn from a point. `show(origin, length)` rebuilds the arrow only
-    when its length changes (once per step) and otherwise just moves it, so per-frame work stays small."""
+    """An arrow with a label, drawn from a point. `show(origin, vector)` rebuilds the arrow only when the
+    vector changes (once per step) and otherwise just moves it, so per-frame work stays small."""
 
-    def __init__(self, tex: str, color: str, min_length: float = 0.06):
-        self.arrow = Arrow(LEFT, RIGHT, buff=0, color=color, stroke_width=5)
+    def __init__(self, tex: str, color: str, min_length: float = 0.06, width: float = 5):
+        self.arrow = Arrow(LEFT, RIGHT, buff=0, color=color, stroke_width=width)
         self.text = math(tex, style.LABEL_SIZE, color)
         super().__init__(self.arrow, self.text)
-        self.color_, self.min_length, self.length = color, min_length, None
+        self.color_, self.width_, self.min_length, self.vector = color, width, min_length, None
 
-    def show(self, origin: np.ndarray, length: float) -> None:
-        if length != self.length:
-            self.length = length
-            visible = abs(length) >= self.min_length
-            end = origin + RIGHT * (length if visible else self.min_length)
-            self.arrow.become(Arrow(origin, end, buff=0, color=self.color_, stroke_width=5,
+    def show(self, origin: np.ndarray, vector: np.ndarray) -> None:
+        vector = np.asarray(vector, dtype=float)
+        if self.vector is None or not np.array_equal(vector, self.vector):
+            self.vector = vector
+            length = np.linalg.norm(vector)
+            visible = length >= self.min_length
+            direction = vector / length if visible else RIGHT
+            end = origin + (vector if visible else direction * self.min_length)
+            self.arrow.become(Arrow(origin, end, buff=0, color=self.color_, stroke_width=self.width_,
                                     max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=8))
             self.set_opacity(1.0 if visible else 0.0)
+            self.direction = direction
         else:
             self.arrow.shift(origin - self.arrow.get_start())
-        side = RIGHT if self.length >= 0 else LEFT
-        self.text.next_to(self.arrow.get_end(), side, buff=0.08)
+        self.text.next_to(self.arrow.get_end(), self.direction, buff=0.08)
 
 
 class Readout(VGroup):

@@ -1,10 +1,13 @@
 """The base of every lecture: captions from the catalogue, each beat held long enough to be read."""
 from __future__ import annotations
 
-from manim import FadeIn, FadeOut, Scene
+from typing import Callable
+
+from manim import FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
 
 from . import captions, style
 from .components import caption_bar
+from .pacing import Schedule
 
 READING_RATE = 2.6  # words per second a class reads comfortably (and a voice speaks)
 MIN_CAPTION = 2.5  # seconds
@@ -17,6 +20,7 @@ class Lecture(Scene):
         super().__init__(**kwargs)
         self.lang = lang
         self.cues: list[list] = []  # [start, end, text]
+        self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds)
         self.caption = None
         self.camera.background_color = style.BACKGROUND
 
@@ -34,6 +38,7 @@ class Lecture(Scene):
         if self.cues:
             self.cues[-1][1] = self.now
         self.cues.append([self.now, None, line])
+        self.pin(bar)
         swap = [FadeIn(bar, shift=0.1 * style.UP)] + ([FadeOut(self.caption)] if self.caption else [])
         self.play(*swap, run_time=0.4)
         self.caption = bar
@@ -45,7 +50,34 @@ class Lecture(Scene):
     def hold(self, at_least: float = 0.0) -> None:
         """Wait until the current caption has been up long enough to read, and at least `at_least` seconds more."""
         shown = self.now - self.cues[-1][0]
-        self.wait(max(at_least, self.reading_time() - shown, 1 / 60))
+        self.wait(max(at_least, self.reading_time() - shown, 1 / config.frame_rate))
+
+    def pin(self, *mobjects: Mobject) -> None:
+        """Keep flat things (captions, panels) fixed in the frame when the camera is 3-D."""
+        if isinstance(self, ThreeDScene):
+            self.add_fixed_in_frame_mobjects(*mobjects)
+
+    def drive(self, layer: Mobject, schedule: Schedule, frame: Callable[[int, float], None],
+              captions: list[tuple[str, dict]]) -> None:
+        """Play the run: one clock moves `layer` through the schedule, calling frame(k, s) each frame (k the
+        last step reached, s the eased progress to k + 1), while `captions` follow one another."""
+        clock = [0.0]
+        last = len(schedule.durations)
+
+        def update(_: Mobject, dt: float) -> None:
+            clock[0] += dt
+            k, s = schedule.at(clock[0])
+            frame(min(k, last), s)
+
+        frame(0, 0.0)
+        self.play(FadeIn(layer), run_time=0.8)
+        layer.add_updater(update)
+        self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
+        for key, values in captions:
+            self.say(key, **values)
+            self.hold(0.5)
+        self.hold(schedule.total - clock[0] + 0.6)
+        layer.remove_updater(update)
 
     def tear_down(self) -> None:
         if self.cues:

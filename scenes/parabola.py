@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, FadeIn, FadeOut, Mobject, Text, VGroup, Write)
+from manim import DOWN, RIGHT, UP, Axes, Create, FadeIn, FadeOut, Mobject, Text, VGroup, Write
 
 from gdcore import EQUATIONS, Trajectory, run_parabola, theory
 from gdcore.optimizers import displacement
@@ -34,11 +34,9 @@ class ParabolaLecture(Lecture):
         self.ghost = run_parabola(t.lr, 0.0, t.last_step, t.variant, float(t.positions[0, 0])) if t.beta else None
 
     def construct(self) -> None:
-        self.intro()
-        self.show_parabola()
-        self.show_rule()
-        self.run_balls()
-        self.verdict()
+        for beat in (self.intro, self.show_parabola, self.show_rule, self.run_balls, self.verdict):
+            self.beats.setdefault(beat.__name__, self.now)
+            beat()
 
     # 1 — title and question
     def intro(self) -> None:
@@ -78,7 +76,7 @@ class ParabolaLecture(Lecture):
     def run_balls(self) -> None:
         t, axes = self.traj, self.axes
         n = t.last_step
-        self.schedule = Schedule.for_steps(max(n, 1))
+        schedule = Schedule.for_steps(max(n, 1))
         xs = t.positions[:, 0]
         moves = np.array([displacement(t.variant, s, t.lr)[0] for s in t.states])
         pushes = -t.lr * t.gradients[:, 0]
@@ -109,51 +107,40 @@ class ParabolaLecture(Lecture):
 
         for m in [*trail, main] + ([ghost] if ghost else []):
             m.opacity = m.get_fill_opacity()
-        clock = {"t": 0.0, "k": -1}
 
-        def update(layer: Mobject, dt: float) -> None:
-            clock["t"] += dt
-            k, s = self.schedule.at(clock["t"])
-            k = min(k, n)
-            nxt = min(k + 1, t.last_step)
+        def frame(k: int, s: float) -> None:
+            nxt = min(k + 1, n)
             x = xs[k] + s * (xs[nxt] - xs[k])
             place(main, x)
             if ghost:
                 gx = self.ghost.positions[:, 0]
-                place(ghost, gx[min(k, len(gx) - 1)] + s * (gx[min(nxt, len(gx) - 1)] - gx[min(k, len(gx) - 1)]))
+                j, jn = min(k, len(gx) - 1), min(nxt, len(gx) - 1)
+                place(ghost, gx[j] + s * (gx[jn] - gx[j]))
             here = point(x)
-            velocity.show(here + UP * 0.42, float(np.clip(moves[k] * unit, -MAX_ARROW, MAX_ARROW)))
-            push.show(here + UP * 0.82, float(np.clip(pushes[k] * unit, -MAX_ARROW, MAX_ARROW)))
+            velocity.show(here + UP * 0.42, RIGHT * np.clip(moves[k] * unit, -MAX_ARROW, MAX_ARROW))
+            push.show(here + UP * 0.82, RIGHT * np.clip(pushes[k] * unit, -MAX_ARROW, MAX_ARROW))
             if abs(x) > X_VIEW:
                 velocity.set_opacity(0), push.set_opacity(0)
-            if k != clock["k"]:
-                clock["k"] = k
-                for i, dot in enumerate(trail):
-                    place(dot, xs[max(k - 1 - i, 0)])
-                numbers = [xs[k], moves[k], t.losses[k]]
-                if self.ghost:
-                    numbers.append(self.ghost.positions[min(k, self.ghost.last_step), 0])
-                readout.show_numbers(numbers, k)
-                if abs(xs[k]) > X_VIEW:
-                    side = np.sign(xs[k])
-                    arrow = "→" if side > 0 else "←"
-                    words = f"x = {fmt(xs[k])} {arrow}" if side > 0 else f"{arrow} x = {fmt(xs[k])}"
-                    escaped.become(label(words, style.LABEL_SIZE, style.BAD))
-                    escaped.next_to(axes.c2p(side * X_VIEW, 6.6), -side * RIGHT, buff=0.1)
+            for i, dot in enumerate(trail):
+                place(dot, xs[max(k - 1 - i, 0)])
+            numbers = [xs[k], moves[k], t.losses[k]]
+            if self.ghost:
+                numbers.append(self.ghost.positions[min(k, self.ghost.last_step), 0])
+            readout.show_numbers(numbers, k)
+            if abs(xs[k]) > X_VIEW:
+                side = np.sign(xs[k])
+                words = f"x = {fmt(xs[k])} →" if side > 0 else f"← x = {fmt(xs[k])}"
+                if getattr(escaped, "words", None) != words:
+                    escaped.become(label(words, style.LABEL_SIZE, style.BAD)).next_to(
+                        axes.c2p(side * X_VIEW, 6.6), -side * RIGHT, buff=0.1)
+                    escaped.words = words
             inset.reveal(k + s)
 
-        # Everything that changes is in one layer with one updater, added after the static picture.
+        # Everything that changes is in one layer, added after the static picture.
         layer = VGroup(readout, inset, trail, *([ghost] if ghost else []), velocity, push, main, escaped)
-        update(layer, 0.0)
-        self.play(FadeIn(layer), run_time=0.8)
-        layer.add_updater(update)
-        self.say("legend", state=state_tex.replace("-\\alpha m", "−α·m"))
-        self.hold(0.5)
-        if self.ghost:
-            self.say("ghost", lr=fmt_param(t.lr))
-        remaining = self.schedule.total - clock["t"] + 0.6
-        self.hold(remaining)
-        layer.remove_updater(update)
+        legend = ("legend", {"state": state_tex.replace("-\\alpha m", "−α·m")})
+        ghost_caption = [("ghost", {"lr": fmt_param(t.lr)})] if self.ghost else []
+        self.drive(layer, schedule, frame, [legend, *ghost_caption])
         self.readout, self.inset = readout, inset
 
     # 5 — the verdict from the theory

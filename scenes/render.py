@@ -46,7 +46,11 @@ def _install(source: Path, target: Path) -> None:
 def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = "en",
                    output: Path = Path("media")) -> Path:
     """Render `scene` with validated `params`; return the path of the finished mp4."""
-    from manim import tempconfig
+    from manim import logger, tempconfig
+    from manim._config import error_console
+
+    for handler in logger.handlers:  # Manim's messages go to stderr: stdout ends with the video's path
+        handler.console = error_console
 
     trajectory = LECTURES[scene](**params)
     name = video_name(scene, lang, params)
@@ -64,6 +68,7 @@ def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = 
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
             "summary": trajectory.summary(),
+            "beats": lecture.beats,
             "versions": {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")},
         }
         meta = Path(tmp) / f"{name}.json"

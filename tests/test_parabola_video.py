@@ -1,0 +1,104 @@
+"""The parabola lecture rendered at low quality with few steps: file, sidecar, frames."""
+import json
+
+import numpy as np
+import pytest
+
+from gdcore import run_parabola
+from scenes import style
+from scenes.pacing import Schedule
+from scenes.parabola import plot_axes
+from scenes.render import video_name
+from videos import frame_at, hex_rgb, pixel, probe, render
+
+PARAMS = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def english(out):
+    return render(out, *PARAMS)
+
+
+@pytest.fixture(scope="module")
+def spanish(out):
+    return render(out, *PARAMS, "--lang", "es")
+
+
+def test_video_lands_where_promised_with_only_its_sidecar(english, out):
+    video, meta, proc = english
+    assert video.parent == out / "parabola" / "low"
+    assert video.name == video_name("parabola", "en", meta["params"]) + ".mp4"
+    assert proc.stdout.strip().splitlines()[-1] == str(video)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    names = {video.stem + ".mp4", video.stem + ".json"}
+    assert all(f.split("/")[-1].rsplit(".", 1)[0] in {video.stem, video.stem.replace("-en-", "-es-")}
+               for f in files), files
+    assert names <= {f.split("/")[-1] for f in files}
+    assert not list(out.rglob("*partial*")) and not list(out.rglob(".*"))
+
+
+def test_duration_size_and_rate(english):
+    video, meta, _ = english
+    info = probe(video)
+    assert (info["width"], info["height"]) == (854, 480)
+    assert info["fps"] == pytest.approx(15, abs=0.01)
+    assert info["frames"] == pytest.approx(info["duration"] * 15, abs=1)
+    assert 20 < info["duration"] < 120
+    assert meta["beats"]["verdict"] < info["duration"]
+
+
+def test_sidecar_holds_params_summary_and_versions(english):
+    _, meta, _ = english
+    assert meta["scene"] == "parabola" and meta["quality"] == "low" and meta["lang"] == "en"
+    assert meta["params"] == {"lr": 0.4, "beta": 0.7, "steps": 6, "variant": "classic", "x0": 4.5}
+    truth = run_parabola(lr=0.4, beta=0.7, steps=6, x0=4.5)
+    s = meta["summary"]
+    assert s["final_position"]["x"] == truth.positions[-1, 0] and s["final_loss"] == truth.losses[-1]
+    assert s["diverged"] is False and s["diverged_at"] is None
+    assert s["convergence_factor"] == pytest.approx(truth.convergence_factor)
+    assert set(meta["versions"]) == {"momentum-lectures", "manim", "numpy"}
+
+
+@pytest.mark.parametrize("k", [0, 2, 4])
+def test_ball_is_drawn_where_the_trajectory_says(english, k):
+    video, meta, _ = english
+    xs = run_parabola(lr=0.4, beta=0.7, steps=6, x0=4.5).positions[:, 0]
+    x = xs[k]
+    t = meta["beats"]["clock"] + Schedule.for_steps(6).rest_time(k)
+    frame = frame_at(video, t)
+    assert frame.std() > 10  # not blank
+    row, col = pixel(plot_axes().c2p(x, x * x / 6), frame.shape)
+    ball = hex_rgb(style.BALL)
+    assert np.abs(frame[row, col].astype(int) - ball).max() < 45, (frame[row, col], ball)
+    # and not yet where the next step will take it
+    row, col = pixel(plot_axes().c2p(xs[k + 1], xs[k + 1] ** 2 / 6), frame.shape)
+    assert np.abs(frame[row, col].astype(int) - ball).max() > 60
+
+
+def test_spanish_is_a_different_file_with_different_pictures(english, spanish):
+    (en, en_meta, _), (es, es_meta, _) = english, spanish
+    assert en != es and es.name.startswith("parabola-es-") and es_meta["lang"] == "es"
+    t = 1.0  # the title
+    assert np.abs(frame_at(en, t).astype(int) - frame_at(es, t).astype(int)).mean() > 1
+
+
+def test_name_follows_the_parameters():
+    base = {"lr": 0.3, "beta": 0.6, "steps": 60, "variant": "classic", "x0": 5.0}
+    assert video_name("parabola", "en", base) == video_name("parabola", "en", dict(base))
+    assert video_name("parabola", "en", base) != video_name("parabola", "en", {**base, "lr": 0.31})
+    assert video_name("parabola", "en", base) != video_name("parabola", "es", base)
+
+
+def test_divergent_run_renders_and_says_so(tmp_path):
+    video, meta, _ = render(tmp_path, "--lr", "13", "--steps", "30")
+    assert meta["summary"]["diverged"] is True and meta["summary"]["diverged_at"] == 8
+    info = probe(video)
+    assert info["duration"] > 20
+    last = frame_at(video, info["duration"] - 0.2)
+    assert (np.abs(last.astype(int) - hex_rgb(style.BAD)).max(axis=2) < 40).sum() > 50  # the red verdict
+    assert json.loads(video.with_suffix(".json").read_text())["params"]["lr"] == 13.0

@@ -1,0 +1,54 @@
+"""Helpers for the video tests: render through the real command line, read the file with PyAV."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def render(output: Path, *args: str) -> tuple[Path, dict, subprocess.CompletedProcess]:
+    """Run `python render.py --quality low --output OUTPUT ARGS…`; return the video, its sidecar, the process."""
+    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(output),
+                           *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    video = Path(proc.stdout.strip().splitlines()[-1])
+    return video, json.loads(video.with_suffix(".json").read_text()), proc
+
+
+def probe(video: Path) -> dict:
+    """Duration (s), size and frame rate of the video stream, and the number of decoded frames."""
+    with av.open(str(video)) as box:
+        stream = box.streams.video[0]
+        frames = sum(1 for _ in box.decode(stream))
+        return {"duration": float(box.duration) / 1e6, "width": stream.width, "height": stream.height,
+                "fps": float(stream.average_rate), "frames": frames}
+
+
+def frame_at(video: Path, t: float) -> np.ndarray:
+    """The RGB frame shown at time t (the last one whose timestamp is <= t)."""
+    with av.open(str(video)) as box:
+        stream = box.streams.video[0]
+        chosen = None
+        for frame in box.decode(stream):
+            if float(frame.pts * stream.time_base) > t + 1e-6:
+                break
+            chosen = frame
+        return chosen.to_ndarray(format="rgb24")
+
+
+def pixel(point, shape, frame_width: float = 14.222222222222221, frame_height: float = 8.0) -> tuple[int, int]:
+    """Scene coordinates → (row, column) in a frame of `shape`."""
+    h, w = shape[:2]
+    col = (point[0] + frame_width / 2) / frame_width * w
+    row = (frame_height / 2 - point[1]) / frame_height * h
+    return int(round(row)), int(round(col))
+
+
+def hex_rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
