@@ -109,7 +109,7 @@ def run_parabola(lr: float = 0.3, beta: float = 0.6, steps: int = 60, variant: s
     return run(Quadratic(), variant, lr, beta, steps, [x0])
 
 
-def run_regression(lr: float = 0.1, beta: float = 0.8, steps: int = 80, variant: str = "classic",
+def run_regression(lr: float = 0.5, beta: float = 0.5, steps: int = 60, variant: str = "classic",
                    samples: int = 60, noise: float = 0.5, seed: int = 7,
                    true_w1: float = 2.0, true_w2: float = -1.0, true_b: float = 1.0) -> Trajectory:
     """Momentum on the seeded synthetic regression, from (w1, w2, b) = 0."""

@@ -71,6 +71,7 @@ class Readout(VGroup):
         self.values = VGroup(*(self._value("0", color) for _, color in labels))
         self.shown: list[str | None] = [None] * len(labels)
         super().__init__(self.names, self.values)
+        self.still, self.moving = self.names, self.values
         self.colors = [color for _, color in labels]
         self._place()
 
@@ -94,17 +95,43 @@ class Readout(VGroup):
         self.show([str(step), *(fmt(v) for v in numbers)])
 
 
-class LossInset(VGroup):
-    """Loss (log₁₀) against step for one or more runs, revealed step by step with `reveal(step)`."""
+class Traces(VGroup):
+    """Polylines through given axes coordinates, revealed up to a (fractional) step with `reveal(step)`.
+    Points are kept relative to the axes' origin, so the axes can be moved after the traces are made."""
 
-    FLOOR = 1e-10  # losses below this are drawn at the floor: the picture is about the approach
+    def __init__(self, axes: Axes, curves: Sequence[tuple[np.ndarray, np.ndarray, str]], width: float = 3):
+        origin = axes.get_origin()
+        self.axes, self.curves = axes, []
+        for xs, ys, color in curves:
+            idx = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 300)).astype(int))  # enough for the eye
+            self.curves.append((idx, np.array([axes.c2p(xs[i], ys[i]) for i in idx]) - origin))
+        super().__init__(*(VMobject(stroke_color=color, stroke_width=width) for *_, color in curves))
+        self.reveal(0)
+
+    def reveal(self, step: float) -> None:
+        origin = self.axes.get_origin()
+        for (idx, points), drawn in zip(self.curves, self):
+            n = int(np.searchsorted(idx, step, side="right"))
+            shown = points[:n]
+            if 0 < n < len(idx):
+                frac = (step - idx[n - 1]) / (idx[n] - idx[n - 1])
+                shown = np.vstack([shown, points[n - 1] + frac * (points[n] - points[n - 1])])
+            if len(shown) < 2:
+                shown = np.vstack([points[:1], points[:1]])
+            drawn.set_points_as_corners(shown + origin)
+
+
+class LossInset(VGroup):
+    """A loss-like series (log₁₀) against step for one or more runs, revealed step by step."""
+
+    FLOOR = 1e-10  # values below this are drawn at the floor: the picture is about the approach
 
     def __init__(self, runs: Sequence[tuple[np.ndarray, str]], last_step: int, y_title: str,
                  x_title: str, width: float = 4.4, height: float = 1.5):
-        logs = [np.log10(np.maximum(losses[: last_step + 1], self.FLOOR)) for losses, _ in runs]
+        logs = [np.log10(np.maximum(values[: last_step + 1], self.FLOOR)) for values, _ in runs]
         low = np.floor(min(lg.min() for lg in logs))
         span = max(np.ceil(max(lg.max() for lg in logs)) - low, 1)
-        # y is drawn as log10(f) − low so the step axis sits at the bottom; ticks are labelled 10^k.
+        # y is drawn as log10(value) − low so the step axis sits at the bottom; ticks are labelled 10^k.
         tick = max(1, int(np.ceil(span / 3)))
         self.axes = Axes(x_range=[0, max(last_step, 1), max(1, int(np.ceil(last_step / 4)))],
                          y_range=[0, span, tick], x_length=width, y_length=height, tips=False,
@@ -112,30 +139,14 @@ class LossInset(VGroup):
                          x_axis_config={"include_numbers": True})
         self.axes.y_axis.add_labels({k: math(f"10^{{{int(k + low)}}}", style.SMALL_SIZE, style.MUTED)
                                      for k in range(0, int(span) + 1, tick)})
-        logs = [lg - low for lg in logs]
         titles = VGroup(label(y_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, UP, buff=0.08)
                         .align_to(self.axes, LEFT),
-                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1))
-        # Each curve keeps its points relative to the axes' origin, so the inset can be moved freely.
-        self.curves, self.drawn = [], VGroup()
-        origin = self.axes.get_origin()
-        for lg, (_, color) in zip(logs, runs):
-            idx = np.unique(np.linspace(0, len(lg) - 1, min(len(lg), 300)).astype(int))
-            points = np.array([self.axes.c2p(i, lg[i]) for i in idx]) - origin
-            self.curves.append((idx, points))
-            self.drawn.add(VMobject(stroke_color=color, stroke_width=3))
-        super().__init__(self.axes, titles, self.drawn)
-        self.reveal(0)
+                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, DOWN, buff=0.32)
+                        .align_to(self.axes, RIGHT))
+        self.traces = Traces(self.axes, [(np.arange(len(lg)), lg - low, color)
+                                         for lg, (_, color) in zip(logs, runs)])
+        super().__init__(self.axes, titles, self.traces)
+        self.still, self.moving = VGroup(self.axes, titles), self.traces
 
     def reveal(self, step: float) -> None:
-        """Draw each curve from step 0 up to `step` (fractional steps end between two points)."""
-        origin = self.axes.get_origin()
-        for (idx, points), drawn in zip(self.curves, self.drawn):
-            n = int(np.searchsorted(idx, step, side="right"))
-            shown = points[:n]
-            if n < len(idx) and n > 0:
-                frac = (step - idx[n - 1]) / (idx[n] - idx[n - 1])
-                shown = np.vstack([shown, points[n - 1] + frac * (points[n] - points[n - 1])])
-            if len(shown) < 2:
-                shown = np.vstack([points[:1], points[:1]])
-            drawn.set_points_as_corners(shown + origin)
+        self.traces.reveal(step)

@@ -41,6 +41,7 @@ class Lecture(Scene):
         self.pin(bar)
         swap = [FadeIn(bar, shift=0.1 * style.UP)] + ([FadeOut(self.caption)] if self.caption else [])
         self.play(*swap, run_time=0.4)
+        self.bring_to_back(bar)  # static from now on: behind the moving layer, so not redrawn every frame
         self.caption = bar
 
     def reading_time(self) -> float:
@@ -57,10 +58,13 @@ class Lecture(Scene):
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
 
-    def drive(self, layer: Mobject, schedule: Schedule, frame: Callable[[int, float], None],
+    def drive(self, still: Mobject, layer: Mobject, schedule: Schedule, frame: Callable[[int, float], None],
               captions: list[tuple[str, dict]]) -> None:
         """Play the run: one clock moves `layer` through the schedule, calling frame(k, s) each frame (k the
-        last step reached, s the eased progress to k + 1), while `captions` follow one another."""
+        last step reached, s the eased progress to k + 1), while `captions` follow one another.
+
+        `still` holds the run's parts that never change (panel labels, inset axes): added before the layer,
+        they are drawn once into Manim's static background instead of on every frame."""
         clock = [0.0]
         last = len(schedule.durations)
 
@@ -70,7 +74,7 @@ class Lecture(Scene):
             frame(min(k, last), s)
 
         frame(0, 0.0)
-        self.play(FadeIn(layer), run_time=0.8)
+        self.play(FadeIn(still), FadeIn(layer), run_time=0.8)
         layer.add_updater(update)
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in captions:

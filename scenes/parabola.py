@@ -137,10 +137,12 @@ class ParabolaLecture(Lecture):
             inset.reveal(k + s)
 
         # Everything that changes is in one layer, added after the static picture.
-        layer = VGroup(readout, inset, trail, *([ghost] if ghost else []), velocity, push, main, escaped)
+        still = VGroup(readout.still, inset.still)
+        layer = VGroup(readout.moving, inset.moving, trail, *([ghost] if ghost else []), velocity, push, main,
+                       escaped)
         legend = ("legend", {"state": state_tex.replace("-\\alpha m", "−α·m")})
         ghost_caption = [("ghost", {"lr": fmt_param(t.lr)})] if self.ghost else []
-        self.drive(layer, schedule, frame, [legend, *ghost_caption])
+        self.drive(still, layer, schedule, frame, [legend, *ghost_caption])
         self.readout, self.inset = readout, inset
 
     # 5 — the verdict from the theory
