@@ -141,8 +141,7 @@ class LossInset(VGroup):
                                      for k in range(0, int(span) + 1, tick)})
         titles = VGroup(label(y_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, UP, buff=0.08)
                         .align_to(self.axes, LEFT),
-                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, DOWN, buff=0.32)
-                        .align_to(self.axes, RIGHT))
+                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1))
         self.traces = Traces(self.axes, [(np.arange(len(lg)), lg - low, color)
                                          for lg, (_, color) in zip(logs, runs)])
         super().__init__(self.axes, titles, self.traces)

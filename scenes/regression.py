@@ -16,7 +16,8 @@ from .pacing import Schedule
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
 MAX_RESIDUALS = 40  # residual segments drawn, for a readable subset
 PLANE_RESOLUTION = 6  # faces per side: enough to read the tilt, cheap to move
-PHI, THETA = 65 * DEGREES, -70 * DEGREES  # the final view: the plane's tilt and the points spread out
+PHI = 65 * DEGREES  # the camera's angle from the vertical
+FACING = 50 * DEGREES  # the camera looks this far aside from the true plane's downhill direction
 TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, to show depth
 CLOUD_AT = (-3.6, 0.15)  # where the 3-D cloud sits on screen (frame coordinates)
 
@@ -44,7 +45,10 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.ghost = run(t.problem, t.variant, t.lr, 0.0, t.last_step) if t.beta else None
 
     def construct(self) -> None:
-        self.set_camera_orientation(phi=PHI, theta=THETA, zoom=0.8)
+        # Face the true plane's downhill direction, a little aside: the plane is seen, not edge-on, and
+        # the residuals keep their depth.
+        w1, w2, _ = self.traj.problem.true_params
+        self.set_camera_orientation(phi=PHI, theta=np.arctan2(-w2, -w1) - FACING, zoom=0.8)
         for beat in (self.intro, self.show_data, self.show_rule, self.run_fit, self.verdict):
             self.beats.setdefault(beat.__name__, self.now)
             beat()
@@ -153,8 +157,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         best = p.minimizer()
         floor = p.loss(best)
         runs = [(t.losses - floor, style.BALL)] + ([(ghost.losses - floor, style.GHOST)] if ghost else [])
-        inset = LossInset(runs, n, self.words("excess_loss"), self.words("step"), width=2.2, height=1.2)
-        inset.move_to([5.35, -1.8, 0])
+        inset = LossInset(runs, n, self.words("excess_loss"), self.words("step"), width=1.9, height=1.2)
+        inset.move_to([5.1, -1.8, 0])
         paths = [theta] + ([ghost.positions] if ghost else [])
         every = np.vstack([path[:, :2] for path in paths] + [best[None, :2]])
         w1_range = clipped_range(every[:, 0], 0.4, 4.0)
@@ -178,21 +182,27 @@ class RegressionLecture(Lecture, ThreeDScene):
         def frame(k: int, s: float) -> None:
             nxt = min(k + 1, n)
             w = theta[k] + s * (theta[nxt] - theta[k])
-            heights = np.clip(grid @ w[:2] + w[2], *self.z_range)
-            points = to_scene(grid, heights)
-            for face, chunk in zip(plane, np.split(points, np.cumsum(sizes)[:-1])):
+            heights = grid @ w[:2] + w[2]
+            # a plane far outside the box (a divergent run) is hidden rather than drawn across the frame
+            low, high = self.z_range
+            inside = low - 0.5 * (high - low) <= heights.min() and heights.max() <= high + 0.5 * (high - low)
+            for face, chunk in zip(plane, np.split(to_scene(grid, heights), np.cumsum(sizes)[:-1])):
                 face.points = chunk
             starts = to_scene(features, targets)
-            ends = to_scene(features, np.clip(features @ w[:2] + w[2], *self.z_range))
+            ends = to_scene(features, features @ w[:2] + w[2]) if inside else starts
             residuals.set_points(np.stack([starts + (ends - starts) * f for f in (0, 1 / 3, 2 / 3, 1)],
                                           axis=1).reshape(-1, 3))
+            plane.set_opacity(0.45 if inside else 0.0)
             readout.show_numbers([*theta[k], t.losses[k]], k)
             traces.reveal(k + s)
             inset.reveal(k + s)
+            in_panel = np.all((clip[:, 0] <= w[:2]) & (w[:2] <= clip[:, 1]))
             at = panel.c2p(*np.clip(w[:2], clip[:, 0], clip[:, 1]))
             here.move_to(at)
             move = states[k, :2] if t.variant != "ema" else -t.lr * states[k, :2]
-            velocity.show(at, np.clip(np.append(move, 0) * panel_unit, -1.5, 1.5))
+            velocity.show(at, np.clip(np.append(move, 0) * panel_unit, -0.9, 0.9))
+            if not in_panel:
+                velocity.set_opacity(0)
             # numbers and arrows rebuilt this frame are new mobjects: register them as flat too (camera only:
             # adding them to the scene would pull them out of the moving layer)
             self.camera.add_fixed_in_frame_mobjects(flat)
