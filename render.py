@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from gdcore import LECTURES, VARIANTS, ParameterError, check_all, export
+from scenes.narration import ENGINE, INSTALL, engine_available
 
 QUALITIES = ("low", "medium", "high", "production", "4k")
 LANGS = ("en", "es")
@@ -94,10 +95,12 @@ def list_scenes() -> str:
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
               show_default=True, help="folder where videos land")
 @hyperparameter_options
+@click.option("--voice/--no-voice", default=False, show_default=True,
+              help="speak the captions with the offline voice (espeak-ng) and put the audio in the video")
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option("--export-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="write trajectory.csv (and data.csv) into this folder instead of rendering")
-def main(scene, quality, lang, output, list_only, export_data, **given):
+def main(scene, quality, lang, output, voice, list_only, export_data, **given):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
@@ -108,10 +111,13 @@ def main(scene, quality, lang, output, list_only, export_data, **given):
         for path in export(LECTURES[scene](**params), folder):
             click.echo(path)
         return
+    if voice and not engine_available():
+        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
+                                 param_hint="--voice")
     ensure_writable(output, "--output")
     from scenes.render import render_lecture  # imports Manim: only when a video is made
 
-    video = render_lecture(scene, params, quality=quality, lang=lang, output=output)
+    video = render_lecture(scene, params, quality=quality, lang=lang, output=output, voice=voice)
     click.echo(video)
 
 

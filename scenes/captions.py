@@ -28,7 +28,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "plain_gd": "plain GD",
         "reg_title": "Fitting a plane with momentum",
         "reg_question": "Many features, one target: what does it mean for a model to fit the data, and how do we measure it?",
-        "reg_data": "Each point is one example: two features x₁, x₂ and a target y, made as y = {w1}·x₁ + {w2}·x₂ + {b} plus noise.",
+        "reg_data": "Each point is one example: two features x₁, x₂ and a target y, made as y = {model} plus noise.",
         "reg_model": "The model is a plane ŷ = w₁x₁ + w₂x₂ + b. The loss L is the mean of the squared gaps ŷ − y.",
         "reg_rule": "{variant}: the velocity keeps a share β = {beta} of itself and adds a push α = {lr} down the loss.",
         "reg_legend": "The plane is the model at each step. The red segments are the residuals ŷ − y that the loss squares.",
@@ -65,7 +65,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "plain_gd": "GD simple",
         "reg_title": "Ajustar un plano con momento",
         "reg_question": "Muchas variables, un objetivo: ¿qué significa que un modelo se ajuste a los datos, y cómo se mide?",
-        "reg_data": "Cada punto es un ejemplo: dos variables x₁, x₂ y un objetivo y, generado como y = {w1}·x₁ + {w2}·x₂ + {b} más ruido.",
+        "reg_data": "Cada punto es un ejemplo: dos variables x₁, x₂ y un objetivo y, generado como y = {model} más ruido.",
         "reg_model": "El modelo es un plano ŷ = w₁x₁ + w₂x₂ + b. La pérdida L es la media de los cuadrados de las diferencias ŷ − y.",
         "reg_rule": "{variant}: la velocidad conserva una parte β = {beta} de sí misma y suma un empujón α = {lr} cuesta abajo.",
         "reg_legend": "El plano es el modelo en cada paso. Los segmentos rojos son los residuos ŷ − y que la pérdida eleva al cuadrado.",
@@ -93,9 +93,41 @@ def fmt_param(value: float, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
+def linear(w1: float, w2: float, b: float) -> str:
+    """'2·x₁ − 1·x₂ + 1': the data's generating model with its signs written properly."""
+    terms = [(w1, "·x₁"), (w2, "·x₂"), (b, "")]
+    out = ""
+    for i, (value, name) in enumerate(terms):
+        sign = "−" if value < 0 else "+"
+        number = fmt_param(abs(value)) + name
+        out += (("−" if value < 0 else "") + number) if i == 0 else f" {sign} {number}"
+    return out
+
+
 def text(lang: str, key: str, **values) -> str:
     """The catalogue entry `key` in `lang` with its {placeholders} filled in."""
     return CATALOGUE[lang][key].format(**values)
+
+
+# How symbols on screen are read aloud, per language (longest first, so "x²/6" goes before "x").
+SPOKEN = {
+    "en": [("x²/6", "x squared over 6"), ("f′(x)", "f prime of x"), ("x/3", "x over 3"), ("−α·∇f", "minus alpha times the gradient"),
+           ("−α·m", "minus alpha times m"), ("ŷ − y", "y hat minus y"), ("ŷ", "y hat"), ("w₁x₁", "w 1 x 1"),
+           ("w₂x₂", "w 2 x 2"), ("·", " times "), ("α", "alpha"), ("β", "beta"), ("ρ", "rho"), ("∇f", "the gradient"),
+           ("₁", " 1"), ("₂", " 2"), ("−", "minus "), ("(w 1, w 2)", "w 1 and w 2")],
+    "es": [("x²/6", "x al cuadrado entre 6"), ("f′(x)", "f prima de x"), ("x/3", "x entre 3"),
+           ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
+           ("ŷ", "y gorro"), ("w₁x₁", "w 1 x 1"), ("w₂x₂", "w 2 x 2"), ("·", " por "), ("α", "alfa"),
+           ("β", "beta"), ("ρ", "ro"), ("∇f", "el gradiente"), ("₁", " 1"), ("₂", " 2"), ("−", "menos "),
+           ("(w 1, w 2)", "w 1 y w 2")],
+}
+
+
+def spoken(lang: str, line: str) -> str:
+    """The caption as it should be read aloud: symbols replaced by words."""
+    for symbol, words in SPOKEN[lang]:
+        line = line.replace(symbol, words)
+    return line
 
 
 def wrap(line: str, width: int) -> str:

@@ -7,19 +7,22 @@ from manim import FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
 
 from . import captions, style
 from .components import caption_bar
+from .narration import Voice, webvtt
 from .pacing import Schedule
 
-READING_RATE = 2.6  # words per second a class reads comfortably (and a voice speaks)
+READING_RATE = 2.6  # words per second a class reads comfortably
 MIN_CAPTION = 2.5  # seconds
+AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next caption
 
 
 class Lecture(Scene):
     """A scene with a language, a caption bar and a record of cues (start, end, text) in video time."""
 
-    def __init__(self, lang: str = "en", **kwargs):
+    def __init__(self, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.lang = lang
-        self.cues: list[list] = []  # [start, end, text]
+        self.lang, self.voice = lang, voice
+        self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
+        self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds)
         self.caption = None
         self.camera.background_color = style.BACKGROUND
@@ -32,26 +35,32 @@ class Lecture(Scene):
         return float(self.renderer.time)
 
     def say(self, key: str, **values) -> None:
-        """Replace the caption with catalogue entry `key` (numbers filled in) and start its cue."""
+        """Replace the caption with catalogue entry `key` (numbers filled in) and start its cue, once the
+        previous caption has been read (and spoken) in full."""
+        if self.cues:
+            self.hold()
         line = self.words(key, **values)
         bar = caption_bar(line)
         if self.cues:
             self.cues[-1][1] = self.now
         self.cues.append([self.now, None, line])
+        need = max(MIN_CAPTION, len(line.split()) / READING_RATE)
+        if self.voice:
+            wav, seconds = self.voice.speak(line)
+            self.add_sound(str(wav))
+            need = max(need, seconds + AFTER_SPEECH)
+        self.needs.append(need)
         self.pin(bar)
         swap = [FadeIn(bar, shift=0.1 * style.UP)] + ([FadeOut(self.caption)] if self.caption else [])
         self.play(*swap, run_time=0.4)
         self.bring_to_back(bar)  # static from now on: behind the moving layer, so not redrawn every frame
         self.caption = bar
 
-    def reading_time(self) -> float:
-        """Seconds the current caption needs on screen."""
-        return max(MIN_CAPTION, len(self.cues[-1][2].split()) / READING_RATE)
-
     def hold(self, at_least: float = 0.0) -> None:
-        """Wait until the current caption has been up long enough to read, and at least `at_least` seconds more."""
-        shown = self.now - self.cues[-1][0]
-        self.wait(max(at_least, self.reading_time() - shown, 1 / config.frame_rate))
+        """Wait until the current caption has been read (and spoken), and at least `at_least` seconds more."""
+        remaining = max(at_least, self.needs[-1] - (self.now - self.cues[-1][0]))
+        if remaining > 0:
+            self.wait(max(remaining, 1 / config.frame_rate))
 
     def pin(self, *mobjects: Mobject) -> None:
         """Keep flat things (captions, panels) fixed in the frame when the camera is 3-D."""
@@ -84,6 +93,15 @@ class Lecture(Scene):
         layer.remove_updater(update)
 
     def tear_down(self) -> None:
-        if self.cues:
-            self.cues[-1][1] = self.now
+        """Close the last cue at the end of the video; hand every cue to Manim's .srt writer; pad the voice
+        track with silence to the video's length."""
+        self.cues[-1][1] = self.now
+        for start, end, line in self.cues:
+            self.add_subcaption(line, duration=end - start, offset=start - self.now)
+        if self.voice:
+            from pydub import AudioSegment
+            self.renderer.file_writer.add_audio_segment(AudioSegment.silent(0), time=self.now)
         super().tear_down()
+
+    def subtitles_vtt(self) -> str:
+        return webvtt([tuple(cue) for cue in self.cues])

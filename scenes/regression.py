@@ -8,7 +8,7 @@ from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, Dot3D, FadeIn, F
 from gdcore import EQUATIONS, Trajectory, run, theory
 
 from . import style
-from .captions import fmt, fmt_param
+from .captions import fmt, fmt_param, linear
 from .components import LossInset, Readout, StepArrow, Traces, label, math
 from .lecture import Lecture
 from .pacing import Schedule
@@ -91,7 +91,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.play(Create(axes), FadeIn(names), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
         t = p.true_params
-        self.say("reg_data", w1=fmt_param(t[0]), w2=fmt_param(t[1]), b=fmt_param(t[2]))
+        self.say("reg_data", model=linear(*t))
         self.play(Rotating(self.cloud, angle=-TURN, axis=OUT, about_point=axes.c2p(0, 0, 0)),
                   run_time=6, rate_func=smooth)
         model = math(r"\hat y = w_1 x_1 + w_2 x_2 + b", style.PANEL_SIZE)

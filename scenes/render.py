@@ -13,14 +13,16 @@ import numpy as np
 
 from gdcore import LECTURES
 
+from .narration import ENGINE, Voice, engine_version
+
 QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
            "production": "production_quality", "4k": "fourk_quality"}
 
 
-def video_name(scene: str, lang: str, params: dict) -> str:
-    """<scene>-<lang>-<digest>: the same parameters give the same name, new ones a new name."""
+def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
+    """<scene>-<lang>[-voice]-<digest>: the same parameters give the same name, new ones a new name."""
     digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
-    return f"{scene}-{lang}-{digest}"
+    return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
 
 def cache_dir() -> Path:
@@ -44,8 +46,9 @@ def _install(source: Path, target: Path) -> None:
 
 
 def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = "en",
-                   output: Path = Path("media")) -> Path:
-    """Render `scene` with validated `params`; return the path of the finished mp4."""
+                   output: Path = Path("media"), voice: bool = False) -> Path:
+    """Render `scene` with validated `params`; return the path of the finished mp4. Beside it land
+    <name>.json (parameters, summary, captions, versions), <name>.srt and <name>.vtt."""
     from manim import logger, tempconfig
     from manim._config import error_console
 
@@ -53,29 +56,34 @@ def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = 
         handler.console = error_console
 
     trajectory = LECTURES[scene](**params)
-    name = video_name(scene, lang, params)
+    name = video_name(scene, lang, params, voice)
     folder = Path(output) / scene / quality
     with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
         settings = {"quality": QUALITY[quality], "media_dir": tmp, "output_file": name,
                     "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
                     "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4"}
         with tempconfig(settings):
-            lecture = scene_class(scene)(trajectory, lang=lang)
+            speaker = Voice(lang, Path(tmp)) if voice else None
+            lecture = scene_class(scene)(trajectory, lang=lang, voice=speaker)
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        video = folder / f"{name}.mp4"
+        made = {".mp4": movie, ".srt": movie.with_suffix(".srt"), ".vtt": Path(tmp) / f"{name}.vtt",
+                ".json": Path(tmp) / f"{name}.json"}
+        made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
             "summary": trajectory.summary(),
+            "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},
+            "voice": {"engine": ENGINE, "version": engine_version()} if voice else False,
+            "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
             "beats": lecture.beats,
             "versions": {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")},
         }
-        meta = Path(tmp) / f"{name}.json"
-        meta.write_text(json.dumps(sidecar, indent=2, default=_plain) + "\n")
-        _install(movie, video)
-        _install(meta, folder / meta.name)
-    return video
+        made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n")
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, source in made.items():  # the video first: a sidecar never describes a missing video
+            _install(source, folder / f"{name}{suffix}")
+    return folder / f"{name}.mp4"
 
 
 def _plain(value):

@@ -11,35 +11,24 @@ from scenes.parabola import plot_axes
 from scenes.render import video_name
 from videos import frame_at, hex_rgb, pixel, probe, render
 
-PARAMS = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
+@pytest.fixture(scope="module")
+def english(parabola_en):
+    return parabola_en
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
+def spanish(parabola_es):
+    return parabola_es
 
 
-@pytest.fixture(scope="module")
-def english(out):
-    return render(out, *PARAMS)
-
-
-@pytest.fixture(scope="module")
-def spanish(out):
-    return render(out, *PARAMS, "--lang", "es")
-
-
-def test_video_lands_where_promised_with_only_its_sidecar(english, out):
-    video, meta, proc = english
-    assert video.parent == out / "parabola" / "low"
+def test_video_lands_where_promised_with_only_its_sidecar_and_subtitles(tmp_path):
+    video, meta, proc = render(tmp_path, "--steps", "3")
+    assert video.parent == tmp_path / "parabola" / "low"
     assert video.name == video_name("parabola", "en", meta["params"]) + ".mp4"
     assert proc.stdout.strip().splitlines()[-1] == str(video)
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    names = {video.stem + ".mp4", video.stem + ".json"}
-    assert all(f.split("/")[-1].rsplit(".", 1)[0] in {video.stem, video.stem.replace("-en-", "-es-")}
-               for f in files), files
-    assert names <= {f.split("/")[-1] for f in files}
-    assert not list(out.rglob("*partial*")) and not list(out.rglob(".*"))
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert files == ["parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}"
+                                                    for s in (".json", ".mp4", ".srt", ".vtt"))]
 
 
 def test_duration_size_and_rate(english):

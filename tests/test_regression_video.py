@@ -8,17 +8,9 @@ from scenes.pacing import Schedule
 from scenes.regression import verdict_rows
 from videos import frame_at, probe, render
 
-PARAMS = ["--scene", "regression", "--steps", "5", "--samples", "25", "--seed", "3"]
-
-
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(scope="module")
-def english(out):
-    return render(out, *PARAMS)
+def english(regression_en):
+    return regression_en
 
 
 def cyan_pixels(frame: np.ndarray) -> int:
@@ -27,9 +19,9 @@ def cyan_pixels(frame: np.ndarray) -> int:
     return int(((rgb[..., 2] > rgb[..., 0] + 50) & (rgb[..., 1] > rgb[..., 0] + 30)).sum())
 
 
-def test_file_size_rate_and_duration(english, out):
+def test_file_size_rate_and_duration(english, media):
     video, meta, _ = english
-    assert video.parent == out / "regression" / "low" and video.name.startswith("regression-en-")
+    assert video.parent == media / "regression" / "low" and video.name.startswith("regression-en-")
     info = probe(video)
     assert (info["width"], info["height"], round(info["fps"])) == (854, 480, 15)
     assert 30 < info["duration"] < 150 and meta["beats"]["verdict"] < info["duration"]
@@ -52,12 +44,12 @@ def test_plane_is_drawn_during_the_run_and_not_before(english):
     assert cyan_pixels(before) < 200 < cyan_pixels(during)
 
 
-def test_spanish_and_divergent_runs_render(out, english):
-    es, es_meta, _ = render(out, *PARAMS, "--lang", "es")
+def test_spanish_and_divergent_runs_render(tmp_path, english, regression_es):
+    es, es_meta, _ = regression_es
     assert es != english[0] and es.name.startswith("regression-es-") and es_meta["lang"] == "es"
     t = 1.0
     assert np.abs(frame_at(es, t).astype(int) - frame_at(english[0], t).astype(int)).mean() > 1
-    bad, bad_meta, _ = render(out, "--scene", "regression", "--steps", "40", "--samples", "25", "--lr", "1.3")
+    bad, bad_meta, _ = render(tmp_path, "--scene", "regression", "--steps", "40", "--samples", "25", "--lr", "1.3")
     assert bad_meta["summary"]["diverged"] is True and probe(bad)["duration"] > 30
 
 

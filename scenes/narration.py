@@ -1,0 +1,55 @@
+"""Narration: the offline voice (espeak-ng) and the WebVTT file written from a lecture's caption cues.
+
+The .srt file is written by Manim itself (`Scene.add_subcaption`); both come from the same cues."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+from .captions import spoken
+
+ENGINE = "espeak-ng"
+INSTALL = f"sudo apt-get install --no-install-recommends {ENGINE}"
+VOICES = {"en": "en-us", "es": "es"}
+WORDS_PER_MINUTE = 160  # a little slower than espeak's default: a lecture, not an announcement
+
+
+def engine_available() -> bool:
+    return shutil.which(ENGINE) is not None
+
+
+def engine_version() -> str:
+    out = subprocess.run([ENGINE, "--version"], capture_output=True, text=True, check=False).stdout
+    return out.split("Data at")[0].strip()
+
+
+class Voice:
+    """Speaks caption lines into numbered WAV files in `folder`."""
+
+    def __init__(self, lang: str, folder: Path):
+        self.lang, self.folder, self.count = lang, Path(folder), 0
+
+    def speak(self, line: str) -> tuple[Path, float]:
+        """Synthesize `line` (symbols read out in words); return the WAV file and its length in seconds."""
+        self.count += 1
+        path = self.folder / f"line{self.count:03d}.wav"
+        subprocess.run([ENGINE, "-v", VOICES[self.lang], "-s", str(WORDS_PER_MINUTE), "-w", str(path),
+                        spoken(self.lang, line)], check=True, capture_output=True)
+        with wave.open(str(path)) as w:
+            return path, w.getnframes() / w.getframerate()
+
+
+def timestamp(seconds: float) -> str:
+    """WebVTT time: HH:MM:SS.mmm, cut to the millisecond as the .srt writer does."""
+    ms = round(seconds * 1_000_000) // 1000
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def webvtt(cues: list[tuple[float, float, str]]) -> str:
+    """A WebVTT document with one cue per caption (start and end in seconds)."""
+    blocks = ["WEBVTT"]
+    for i, (start, end, text) in enumerate(cues, 1):
+        blocks.append(f"{i}\n{timestamp(start)} --> {timestamp(end)}\n{text}")
+    return "\n\n".join(blocks) + "\n"
