@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import inspect
-import os
 import sys
 import tempfile
 from pathlib import Path

@@ -32,12 +32,17 @@ def nesterov(x, v, grad: Grad, lr: float, beta: float):
 
 RULES = {"classic": classic, "ema": ema, "nesterov": nesterov}
 
-# The rule as typeset on screen, named after the function that runs it.
+# The rule as typeset on screen, named after the function that runs it (X: the parameters, F: the loss).
 EQUATIONS = {
-    "classic": (r"v_{t+1} = \beta\, v_t - \alpha\, \nabla f(x_t)", r"x_{t+1} = x_t + v_{t+1}"),
-    "ema": (r"m_{t+1} = \beta\, m_t + (1-\beta)\, \nabla f(x_t)", r"x_{t+1} = x_t - \alpha\, m_{t+1}"),
-    "nesterov": (r"v_{t+1} = \beta\, v_t - \alpha\, \nabla f(x_t + \beta\, v_t)", r"x_{t+1} = x_t + v_{t+1}"),
+    "classic": (r"v_{t+1} = \beta\, v_t - \alpha\, \nabla F(X_t)", r"X_{t+1} = X_t + v_{t+1}"),
+    "ema": (r"m_{t+1} = \beta\, m_t + (1-\beta)\, \nabla F(X_t)", r"X_{t+1} = X_t - \alpha\, m_{t+1}"),
+    "nesterov": (r"v_{t+1} = \beta\, v_t - \alpha\, \nabla F(X_t + \beta\, v_t)", r"X_{t+1} = X_t + v_{t+1}"),
 }
+
+
+def equations(variant: str, param: str = "x", loss: str = "f") -> tuple[str, str]:
+    """The LaTeX lines of `variant`'s rule, with the parameter and loss symbols of the lecture."""
+    return tuple(line.replace("X", param).replace("F", loss) for line in EQUATIONS[variant])
 
 
 def displacement(variant: str, state: np.ndarray, lr: float) -> np.ndarray:

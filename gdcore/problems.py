@@ -39,6 +39,9 @@ class Quadratic:
     def minimizer(self) -> np.ndarray:
         return _frozen([0.0])
 
+    def hessian(self) -> np.ndarray:
+        return np.array([[self.curvature]])
+
 
 @dataclass(frozen=True)
 class Regression:

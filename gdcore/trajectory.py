@@ -61,8 +61,13 @@ class Trajectory:
     @property
     def convergence_factor(self) -> float:
         """The per-step factor ρ of the iteration matrix: the theory's rate for this run."""
-        hessian = self.problem.hessian() if isinstance(self.problem, Regression) else self.problem.curvature
-        return theory.convergence_factor(self.variant, self.lr, self.beta, hessian)
+        return theory.convergence_factor(self.variant, self.lr, self.beta, self.problem.hessian())
+
+    @property
+    def lr_limit(self) -> float:
+        """The largest stable α for this β, set by the largest curvature of the loss."""
+        curvature = float(np.linalg.eigvalsh(self.problem.hessian()).max())
+        return theory.stable_lr_limit(self.variant, self.beta, curvature)
 
     def summary(self) -> dict:
         """Plain numbers for a sidecar: final position and loss, divergence, settling step, rate."""
@@ -74,6 +79,7 @@ class Trajectory:
             "diverged_at": self.diverged_at,
             "converged_at": self.converged_at,
             "convergence_factor": self.convergence_factor,
+            "lr_limit": self.lr_limit,
         }
 
 

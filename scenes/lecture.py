@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from manim import FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
+from manim import FadeIn, Mobject, Scene, Text, ThreeDScene, config
+
+from gdcore import Trajectory, run
 
 from . import captions, style
-from .components import caption_bar
+from .captions import fmt, fmt_param
+from .components import caption_bar, label
 from .narration import Voice, webvtt
 from .pacing import Schedule
 
@@ -16,16 +19,26 @@ AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next c
 
 
 class Lecture(Scene):
-    """A scene with a language, a caption bar and a record of cues (start, end, text) in video time."""
+    """A scene that teaches one run: captions from the catalogue with a record of cues (start, end, text) in
+    video time, the run's trajectory and, when β > 0, plain gradient descent from the same start to compare."""
 
-    def __init__(self, lang: str = "en", voice: Voice | None = None, **kwargs):
+    def __init__(self, trajectory: Trajectory, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.lang, self.voice = lang, voice
+        self.traj, self.lang, self.voice = trajectory, lang, voice
+        t = trajectory
+        self.ghost = run(t.problem, t.variant, t.lr, 0.0, t.last_step, t.positions[0]) if t.beta else None
         self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
-        self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds)
+        self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.caption = None
         self.camera.background_color = style.BACKGROUND
+
+    BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
+
+    def construct(self) -> None:
+        for name in self.BEATS:
+            self.beats[name] = self.now
+            getattr(self, name)()
 
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
@@ -51,9 +64,12 @@ class Lecture(Scene):
             need = max(need, seconds + AFTER_SPEECH)
         self.needs.append(need)
         self.pin(bar)
-        swap = [FadeIn(bar, shift=0.1 * style.UP)] + ([FadeOut(self.caption)] if self.caption else [])
-        self.play(*swap, run_time=0.4)
-        self.bring_to_back(bar)  # static from now on: behind the moving layer, so not redrawn every frame
+        # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
+        # moves to the back: static from then on, so the moving layer alone is redrawn every frame.
+        self.play(FadeIn(bar, shift=0.1 * style.UP), run_time=0.4)
+        if self.caption:
+            self.remove(self.caption)
+        self.bring_to_back(bar)
         self.caption = bar
 
     def hold(self, at_least: float = 0.0) -> None:
@@ -91,6 +107,26 @@ class Lecture(Scene):
             self.hold(0.5)
         self.hold(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
+
+    def verdict_head(self) -> Text:
+        """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
+        t = self.traj
+        if t.diverged:
+            return label(self.words("diverged_short", k=t.diverged_at), style.PANEL_SIZE, style.BAD)
+        if t.converged_at is not None:
+            return label(self.words("converged_short", k=t.converged_at), style.PANEL_SIZE, style.GOOD)
+        return label(self.words("not_settled_short", n=t.last_step), style.PANEL_SIZE, style.VELOCITY)
+
+    def say_verdict(self) -> None:
+        """The verdict's caption: why it diverged (the stable limit), or how fast it converged (ρ)."""
+        t = self.traj
+        if t.diverged:
+            self.say("diverged", k=t.diverged_at, lr=fmt_param(t.lr), limit=fmt_param(t.lr_limit, 4),
+                     beta=fmt_param(t.beta))
+        elif t.converged_at is not None:
+            self.say("converged", k=t.converged_at, rho=fmt(t.convergence_factor))
+        else:
+            self.say("not_settled", n=t.last_step, rho=fmt(t.convergence_factor))
 
     def tear_down(self) -> None:
         """Close the last cue at the end of the video; hand every cue to Manim's .srt writer; pad the voice

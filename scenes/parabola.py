@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, Axes, Create, FadeIn, FadeOut, Mobject, Text, VGroup, Write
 
-from gdcore import EQUATIONS, Trajectory, run_parabola, theory
+from gdcore import equations, theory
 from gdcore.optimizers import displacement
 
 from . import style
@@ -27,16 +27,7 @@ def plot_axes() -> Axes:
 
 
 class ParabolaLecture(Lecture):
-    def __init__(self, trajectory: Trajectory, lang: str = "en", **kwargs):
-        super().__init__(lang, **kwargs)
-        self.traj = trajectory
-        t = trajectory
-        self.ghost = run_parabola(t.lr, 0.0, t.last_step, t.variant, float(t.positions[0, 0])) if t.beta else None
-
-    def construct(self) -> None:
-        for beat in (self.intro, self.show_parabola, self.show_rule, self.run_balls, self.verdict):
-            self.beats.setdefault(beat.__name__, self.now)
-            beat()
+    BEATS = ("intro", "show_parabola", "show_rule", "run_balls", "verdict")
 
     # 1 — title and question
     def intro(self) -> None:
@@ -63,7 +54,7 @@ class ParabolaLecture(Lecture):
     # 3 — the update rule that is actually run, with α and β as values
     def show_rule(self) -> None:
         t = self.traj
-        lines = [math(line, style.PANEL_SIZE) for line in EQUATIONS[t.variant]]
+        lines = [math(line, style.PANEL_SIZE) for line in equations(t.variant)]
         values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", style.PANEL_SIZE,
                       style.VELOCITY)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
@@ -89,8 +80,8 @@ class ParabolaLecture(Lecture):
             rows.append(("x_{\\mathrm{GD}}", style.GHOST))
         readout = Readout(rows).move_to([style.RIGHT_COLUMN_X - 0.4, 0.45, 0])
         runs = [(t.losses, style.BALL)] + ([(self.ghost.losses, style.GHOST)] if self.ghost else [])
-        inset = LossInset(runs, n, self.words("loss_axis"), self.words("step"))
-        inset.move_to([style.RIGHT_COLUMN_X, -1.85, 0])
+        inset = LossInset(runs, n, self.words("loss_axis"), self.words("step"), width=4.0)
+        inset.move_to([style.RIGHT_COLUMN_X - 0.1, -1.85, 0])
 
         ghost = ball(style.GHOST, opacity=0.55) if self.ghost else None
         trail = VGroup(*(ball(style.BALL, 0.07, 0.5 * (1 - i / TRAIL)) for i in range(TRAIL)))
@@ -149,34 +140,17 @@ class ParabolaLecture(Lecture):
     def verdict(self) -> None:
         t = self.traj
         rho = fmt(t.convergence_factor)
-        curvature = t.problem.curvature
+        crit = theory.critical_beta(t.variant, t.lr, t.problem.curvature)
         if t.diverged:
-            limit = theory.stable_lr_limit(t.variant, t.beta, curvature)
-            head = self.words("diverged_short", k=t.diverged_at)
-            lines = [rf"\rho = {rho} > 1", rf"\alpha = {fmt_param(t.lr)} > \alpha_{{\max}} = {fmt_param(limit, 4)}"]
-            color = style.BAD
+            lines = [rf"\rho = {rho} > 1", rf"\alpha = {fmt_param(t.lr)} > \alpha_{{\max}} = {fmt_param(t.lr_limit, 4)}"]
         else:
-            k = t.converged_at
-            head = self.words("converged_short", k=k) if k is not None else self.words("not_settled_short",
-                                                                                      n=t.last_step)
-            crit = theory.critical_beta(t.variant, t.lr, curvature)
-            per_step = self.words("per_step")
-            lines = [rf"\rho = {rho}\ \text{{{per_step}}}", rf"\beta = {fmt_param(t.beta)},\ \beta_c = {fmt_param(crit, 4)}"]
-            color = style.GOOD if k is not None else style.VELOCITY
-        panel = VGroup(label(head, style.PANEL_SIZE, color), *(math(line, style.PANEL_SIZE) for line in lines))
+            lines = [rf"\rho = {rho}\ \text{{{self.words('per_step')}}}",
+                     rf"\beta = {fmt_param(t.beta)},\ \beta_c = {fmt_param(crit, 4)}"]
+        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines))
         panel.arrange(DOWN, buff=0.14).move_to(self.rule)
         self.play(FadeOut(self.rule), FadeIn(panel), run_time=0.8)
-        if t.diverged:
-            limit = theory.stable_lr_limit(t.variant, t.beta, curvature)
-            self.say("diverged", k=t.diverged_at, lr=fmt_param(t.lr), limit=fmt_param(limit, 4), beta=fmt_param(t.beta))
-            self.hold(1.0)
-            return
-        if t.converged_at is not None:
-            self.say("converged", k=t.converged_at, rho=rho)
-        else:
-            self.say("not_settled", n=t.last_step, rho=rho)
-        self.hold()
-        kind = theory.damping(t.variant, t.lr, t.beta, curvature)
-        crit = theory.critical_beta(t.variant, t.lr, curvature)
-        self.say(kind, beta=fmt_param(t.beta), crit=fmt_param(crit, 4))
+        self.say_verdict()
+        if not t.diverged:
+            kind = theory.damping(t.variant, t.lr, t.beta, t.problem.curvature)
+            self.say(kind, beta=fmt_param(t.beta), crit=fmt_param(crit, 4))
         self.hold(1.0)

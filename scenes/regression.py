@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, Dot3D, FadeIn, FadeOut, Rectangle, Rotating,
+from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
                    Surface, Text, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
 
-from gdcore import EQUATIONS, Trajectory, run, theory
+from gdcore import Trajectory, equations
 
 from . import style
 from .captions import fmt, fmt_param, linear
@@ -38,29 +38,19 @@ def verdict_rows(traj: Trajectory) -> list[tuple[str, list[str]]]:
 
 
 class RegressionLecture(Lecture, ThreeDScene):
-    def __init__(self, trajectory: Trajectory, lang: str = "en", **kwargs):
-        super().__init__(lang, **kwargs)
-        self.traj = trajectory
-        t = trajectory
-        self.ghost = run(t.problem, t.variant, t.lr, 0.0, t.last_step) if t.beta else None
+    BEATS = ("intro", "show_data", "show_rule", "run_fit", "verdict")
 
-    def construct(self) -> None:
+    def setup(self) -> None:
         # Face the true plane's downhill direction, a little aside: the plane is seen, not edge-on, and
         # the residuals keep their depth.
         w1, w2, _ = self.traj.problem.true_params
         self.set_camera_orientation(phi=PHI, theta=np.arctan2(-w2, -w1) - FACING, zoom=0.8)
-        for beat in (self.intro, self.show_data, self.show_rule, self.run_fit, self.verdict):
-            self.beats.setdefault(beat.__name__, self.now)
-            beat()
-
-    def flat(self, *mobjects) -> None:
-        """Add 2-D panels fixed in the frame (they do not turn with the camera)."""
-        self.add_fixed_in_frame_mobjects(*mobjects)
+        self.renderer.camera.should_apply_shading = False  # flat colours: the plane's checkerboard shows its tilt
 
     # 1 — the question
     def intro(self) -> None:
         title = Text(self.words("reg_title"), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
-        self.flat(title)
+        self.pin(title)
         self.play(Write(title), run_time=1.2)
         self.say("reg_question")
         self.hold()
@@ -77,17 +67,17 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.z_range = (np.floor(min(p.targets[shown].min(), 0) - 0.5), np.ceil(max(p.targets[shown].max(), 0) + 0.5))
         axes = ThreeDAxes(x_range=[-reach, reach, 1], y_range=[-reach, reach, 1],
                           z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
-                          x_length=5.0, y_length=5.0, z_length=4.0, tips=False,
+                          x_length=5.0, y_length=5.0, z_length=4.0, tips=False, num_axis_pieces=1,
                           axis_config={"color": style.MUTED, "stroke_width": 2})
-        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach + 0.5, 0, self.z_range[0])),
-                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach + 0.5, self.z_range[0])),
+        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach + 0.5, 0, 0)),
+                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach + 0.5, 0)),
                        math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1] + 0.4)))
-        dots = VGroup(*(Dot3D(axes.c2p(*x[i], p.targets[i]), radius=0.05, color=style.POINTS, resolution=(4, 4))
-                        for i in shown))
+        # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
+        dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))
         self.axes, self.cloud = axes, VGroup(axes, dots, names)
         self.cloud.shift(self.screen_to_world(*CLOUD_AT))
         self.cloud.rotate(TURN, axis=OUT, about_point=axes.c2p(0, 0, 0))
-        self.add_fixed_orientation_mobjects(*names)
+        self.add_fixed_orientation_mobjects(*names, *dots)
         self.play(Create(axes), FadeIn(names), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
         t = p.true_params
@@ -97,7 +87,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         model = math(r"\hat y = w_1 x_1 + w_2 x_2 + b", style.PANEL_SIZE)
         loss = math(r"L = \frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", style.PANEL_SIZE)
         self.formulas = VGroup(model, loss).arrange(DOWN, buff=0.15).move_to([2.3, 3.2, 0])
-        self.flat(self.formulas)
+        self.pin(self.formulas)
         self.play(Write(self.formulas), run_time=1.5)
         self.say("reg_model")
         self.hold()
@@ -109,13 +99,12 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 3 — the rule that is run
     def show_rule(self) -> None:
         t = self.traj
-        lines = [math(line.replace("f(", "L(").replace("x_", "\\theta_").replace("x +", "\\theta +"),
-                      style.PANEL_SIZE - 2) for line in EQUATIONS[t.variant]]
+        lines = [math(line, style.PANEL_SIZE - 2) for line in equations(t.variant, "\\theta", "L")]
         values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", style.PANEL_SIZE - 2,
                       style.VELOCITY)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.12)
         self.rule.scale_to_fit_width(min(self.rule.width, 3.4)).move_to([2.3, 1.75, 0])
-        self.flat(self.rule)
+        self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
         self.say("reg_rule", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
         self.hold()
@@ -153,12 +142,12 @@ class RegressionLecture(Lecture, ThreeDScene):
         # right-hand panels, fixed in the frame
         rows = [("\\text{%s}" % self.words("step"), style.TEXT), ("w_1", style.BALL), ("w_2", style.BALL),
                 ("b", style.BALL), ("L", style.TEXT)]
-        readout = Readout(rows).move_to([1.5, -0.6, 0])
+        readout = Readout(rows).move_to([1.5, -0.3, 0])
         best = p.minimizer()
         floor = p.loss(best)
         runs = [(t.losses - floor, style.BALL)] + ([(ghost.losses - floor, style.GHOST)] if ghost else [])
-        inset = LossInset(runs, n, self.words("excess_loss"), self.words("step"), width=1.9, height=1.2)
-        inset.move_to([5.1, -1.8, 0])
+        inset = LossInset(runs, n, self.words("excess_loss"), self.words("step"), width=1.8, height=1.2)
+        inset.move_to([5.3, -1.95, 0])
         paths = [theta] + ([ghost.positions] if ghost else [])
         every = np.vstack([path[:, :2] for path in paths] + [best[None, :2]])
         w1_range = clipped_range(every[:, 0], 0.4, 4.0)
@@ -209,7 +198,7 @@ class RegressionLecture(Lecture, ThreeDScene):
 
         still = VGroup(readout.still, inset.still, panel, border, contours, panel_names, optimum)
         flat = VGroup(readout.moving, inset.moving, traces, here, velocity)
-        self.flat(still)
+        self.pin(still)
         layer = VGroup(flat, plane, residuals)
         captions = [("reg_legend", {}), ("reg_panel" if ghost else "reg_panel_plain", {})]
         self.drive(still, layer, schedule, frame, captions)
@@ -234,35 +223,17 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 5 — the verdict: fitted vs true vs least squares
     def verdict(self) -> None:
         t = self.traj
-        rho = fmt(t.convergence_factor)
-        if t.diverged:
-            curvature = float(np.linalg.eigvalsh(t.problem.hessian()).max())
-            limit = theory.stable_lr_limit(t.variant, t.beta, curvature)
-            head = label(self.words("diverged_short", k=t.diverged_at), style.PANEL_SIZE, style.BAD)
-        elif t.converged_at is not None:
-            head = label(self.words("converged_short", k=t.converged_at), style.PANEL_SIZE, style.GOOD)
-        else:
-            head = label(self.words("not_settled_short", n=t.last_step), style.PANEL_SIZE, style.VELOCITY)
         size = style.PANEL_SIZE - 4
         cells = [math(r"\;"), *(math(c, size + 6) for c in ("w_1", "w_2", "b"))]
         for key, values in verdict_rows(t):
             cells += [label(self.words(key), size), *(label(v, size, style.BALL if key == "fitted" else style.TEXT)
                                                       for v in values)]
         table = VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.22, 0.16), col_alignments="lrrr")
-        panel = VGroup(head, table).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        panel.scale_to_fit_width(min(panel.width, 4.2)).move_to([2.0, 0.3, 0])
-        self.flat(panel)
+        panel = VGroup(self.verdict_head(), table).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        panel.scale_to_fit_width(min(panel.width, 3.8)).move_to([1.9, 0.3, 0])
+        self.pin(panel)
         self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8)
-        if t.diverged:
-            self.say("diverged", k=t.diverged_at, lr=fmt_param(t.lr), limit=fmt_param(limit, 4),
-                     beta=fmt_param(t.beta))
-            self.hold(1.0)
-            return
-        if t.converged_at is not None:
-            self.say("converged", k=t.converged_at, rho=rho)
-        else:
-            self.say("not_settled", n=t.last_step, rho=rho)
-        self.hold()
-        gap = np.linalg.norm(t.positions[-1] - t.problem.minimizer())
-        self.say("reg_gap", gap=fmt(gap))
+        self.say_verdict()
+        if not t.diverged:
+            self.say("reg_gap", gap=fmt(np.linalg.norm(t.positions[-1] - t.problem.minimizer())))
         self.hold(1.0)

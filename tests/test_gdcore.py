@@ -192,3 +192,9 @@ def test_every_bad_value_names_the_parameter_value_and_range(name, value):
 def test_good_values_pass_validation_normalised():
     assert gdcore.check_all(lr=1, beta=0, steps=10_000.0, x0=-1000) == {"lr": 1.0, "beta": 0.0, "steps": 10_000,
                                                                           "x0": -1000.0}
+
+
+def test_every_rule_has_its_equation_with_the_lecture_symbols():
+    assert set(gdcore.EQUATIONS) == set(gdcore.RULES) == set(gdcore.VARIANTS)
+    assert "(1-\\beta)" in gdcore.equations("ema")[0] and "x_t + \\beta" in gdcore.equations("nesterov")[0]
+    assert gdcore.equations("classic", "\\theta", "L")[0].endswith("\\nabla L(\\theta_t)")

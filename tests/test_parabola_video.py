@@ -70,7 +70,7 @@ def test_ball_is_drawn_where_the_trajectory_says(english, k):
 
 
 def test_spanish_is_a_different_file_with_different_pictures(english, spanish):
-    (en, en_meta, _), (es, es_meta, _) = english, spanish
+    (en, _, _), (es, es_meta, _) = english, spanish
     assert en != es and es.name.startswith("parabola-es-") and es_meta["lang"] == "es"
     t = 1.0  # the title
     assert np.abs(frame_at(en, t).astype(int) - frame_at(es, t).astype(int)).mean() > 1
