@@ -60,7 +60,7 @@ class ParabolaLecture(Lecture):
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, 5.6)).move_to([style.RIGHT_COLUMN_X, 2.2, 0])
         self.play(Write(self.rule), run_time=1.5)
-        self.say("rule", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
+        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
         self.hold()
 
     # 4 — the run: ball, ghost, arrows, trail, readout, loss inset, all driven by one clock

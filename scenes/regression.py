@@ -106,7 +106,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.rule.scale_to_fit_width(min(self.rule.width, 3.4)).move_to([2.3, 1.75, 0])
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
-        self.say("reg_rule", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
+        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
         self.hold()
 
     # 4 — the run: plane, residuals, (w1, w2) panel with velocity, readout, loss inset

@@ -99,3 +99,15 @@ def test_voice_without_engine_fails_fast_and_writes_nothing(tmp_path, monkeypatc
     result = CliRunner().invoke(cli.main, ["--voice", "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "apt-get install" in result.output and ENGINE in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_every_caption_fits_two_lines_with_long_numbers():
+    from scenes.captions import text, wrap
+    from scenes.style import CAPTION_CHARS
+    values = dict(beta="0.95", lr="0.123456", state="−α·m", k=10000, n=10000, rho="0.9999", crit="0.4675",
+                  limit="9.6", model="−12.5·x₁ − 3.25·x₂ + 1.75", gap="2.779e-09")
+    for lang, lines in CATALOGUE.items():
+        longest_variant = max((lines[v] for v in ("classic", "ema", "nesterov")), key=len)
+        for key in lines:
+            line = text(lang, key, variant=longest_variant, **values)
+            assert len(wrap(line, CAPTION_CHARS).splitlines()) <= 2, (lang, key)
