@@ -41,8 +41,12 @@ def scene_class(scene: str):
 def _install(source: Path, target: Path) -> None:
     """Copy next to the target under a hidden name, then rename: the target is whole or absent."""
     part = target.with_name(f".{target.name}.part")
-    shutil.copyfile(source, part)
-    os.replace(part, target)
+    try:
+        shutil.copyfile(source, part)
+        os.replace(part, target)
+    except BaseException:  # interrupted or failed: leave nothing behind
+        part.unlink(missing_ok=True)
+        raise
 
 
 def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = "en",

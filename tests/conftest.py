@@ -17,21 +17,15 @@ def media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
-@pytest.fixture(scope="session")
-def parabola_en(media):
-    return render(media, *PARABOLA)
+def rendered(*args: str):
+    """A session fixture: the lecture rendered once with these options into the shared media folder."""
+    @pytest.fixture(scope="session")
+    def fixture(media):
+        return render(media, *args)
+    return fixture
 
 
-@pytest.fixture(scope="session")
-def parabola_es(media):
-    return render(media, *PARABOLA, "--lang", "es")
-
-
-@pytest.fixture(scope="session")
-def regression_en(media):
-    return render(media, *REGRESSION)
-
-
-@pytest.fixture(scope="session")
-def regression_es(media):
-    return render(media, *REGRESSION, "--lang", "es")
+parabola_en = rendered(*PARABOLA)
+parabola_es = rendered(*PARABOLA, "--lang", "es")
+regression_en = rendered(*REGRESSION)
+regression_es = rendered(*REGRESSION, "--lang", "es")
