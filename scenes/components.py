@@ -80,7 +80,7 @@ class Readout(VGroup):
     """A panel of labelled numbers. Each value is a row of glyph slots created once; `show(values)` only
     rewrites the points of the slots whose text changed."""
 
-    SLOTS = 10  # the longest text fmt() makes: -1.234e+05
+    SLOTS = 11  # the longest text fmt() makes: -1.234e-100
 
     def __init__(self, labels: Sequence[tuple[str, str]]):
         self.names = VGroup(*(math(tex, style.PANEL_SIZE, color) for tex, color in labels))
