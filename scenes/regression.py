@@ -126,7 +126,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         plane = Surface(lambda u, v: axes.c2p(*(centre + u * axes_of_x[:, 0] + v * axes_of_x[:, 1]), 0),
                         u_range=[-half[0], half[0]], v_range=[-half[1], half[1]],
                         resolution=(PLANE_RESOLUTION, PLANE_RESOLUTION), fill_opacity=0.45, stroke_width=0.6,
-                        checkerboard_colors=[style.PLANE, "#2B7A9B"], stroke_color=style.PLANE)
+                        checkerboard_colors=[style.PLANE, style.PLANE_DARK], stroke_color=style.PLANE)
         grid = np.array([axes.p2c(point) for point in plane.get_all_points()])[:, :2]
         sizes = [len(face.points) for face in plane]
         residual_ids = self.shown[:MAX_RESIDUALS]

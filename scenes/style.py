@@ -10,6 +10,7 @@ GHOST = "#9AA0A6"  # plain gradient descent, for comparison
 VELOCITY = "#FFD166"
 GRADIENT = "#4CC9F0"
 PLANE = "#4CC9F0"
+PLANE_DARK = "#2B7A9B"  # the plane's second checkerboard colour
 POINTS = "#F28B82"
 RESIDUAL = "#FF5A5F"
 GOOD = "#81C995"
