@@ -12,6 +12,16 @@ PARABOLA = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
 REGRESSION = ["--scene", "regression", "--steps", "5", "--samples", "25", "--seed", "3"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def manim_files(tmp_path_factory):
+    """Mobjects built inside the tests write Manim's LaTeX and text files to a temporary folder, not to the
+    repository's media/."""
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(tmp_path_factory.mktemp("manim"))}):
+        yield
+
+
 @pytest.fixture(scope="session")
 def media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")

@@ -1,18 +1,10 @@
 """Shared visual pieces: the readout shows every character of the trajectory's numbers."""
 import numpy as np
 import pytest
-from manim import tempconfig
 
 from scenes.captions import fmt
 from scenes.components import Readout
 from scenes.pacing import Schedule
-
-
-@pytest.fixture(autouse=True)
-def manim_files(tmp_path):
-    """Manim's LaTeX and text files go to a temporary folder, not to the repository's media/."""
-    with tempconfig({"media_dir": str(tmp_path)}):
-        yield
 
 
 @pytest.mark.parametrize("value", [0.0, 3.25, -0.00123, -5.584e-140, 1.976e-323, 9.99e307, -123456.7])
