@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from manim import FadeIn, Mobject, Scene, Text, ThreeDScene, config
+from manim import DOWN, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
-from gdcore import Trajectory, run
+from gdcore import Trajectory, equations, run
 
 from . import captions, style
 from .captions import fmt, fmt_param
-from .components import caption_bar, label
+from .components import caption_bar, label, math
 from .narration import Voice, webvtt
 from .pacing import Schedule
 
@@ -82,6 +82,20 @@ class Lecture(Scene):
         """Keep flat things (captions, panels) fixed in the frame when the camera is 3-D."""
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
+
+    def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE,
+                  param: str = "x", loss: str = "f") -> None:
+        """Write the rule that is run (in the lecture's symbols, with α and β as values) at `at`, at most
+        `width` wide, and say what it does."""
+        t = self.traj
+        lines = [math(line, size) for line in equations(t.variant, param, loss)]
+        values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", size, style.VELOCITY)
+        self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
+        self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
+        self.pin(self.rule)
+        self.play(Write(self.rule), run_time=1.5)
+        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
+        self.hold()
 
     def drive(self, still: Mobject, layer: Mobject, schedule: Schedule, frame: Callable[[int, float], None],
               captions: list[tuple[str, dict]]) -> None:

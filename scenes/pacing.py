@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Schedule:
     def total(self) -> float:
         return float(self.durations.sum())
 
-    @property
+    @cached_property  # read every frame: computed once
     def ends(self) -> np.ndarray:
         return np.concatenate([[0.0], np.cumsum(self.durations)])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, Axes, Create, FadeIn, FadeOut, Mobject, Text, VGroup, Write
 
-from gdcore import equations, theory
+from gdcore import theory
 from gdcore.optimizers import displacement
 
 from . import style
@@ -53,15 +53,7 @@ class ParabolaLecture(Lecture):
 
     # 3 — the update rule that is actually run, with α and β as values
     def show_rule(self) -> None:
-        t = self.traj
-        lines = [math(line, style.PANEL_SIZE) for line in equations(t.variant)]
-        values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", style.PANEL_SIZE,
-                      style.VELOCITY)
-        self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
-        self.rule.scale_to_fit_width(min(self.rule.width, 5.6)).move_to([style.RIGHT_COLUMN_X, 2.2, 0])
-        self.play(Write(self.rule), run_time=1.5)
-        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
-        self.hold()
+        self.write_rule(at=(style.RIGHT_COLUMN_X, 2.2), width=5.6)
 
     # 4 — the run: ball, ghost, arrows, trail, readout, loss inset, all driven by one clock
     def run_balls(self) -> None:

@@ -5,10 +5,10 @@ import numpy as np
 from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
                    Surface, Text, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
 
-from gdcore import Trajectory, equations
+from gdcore import Trajectory
 
 from . import style
-from .captions import fmt, fmt_param, linear
+from .captions import fmt, linear
 from .components import LossInset, Readout, StepArrow, Traces, label, math
 from .lecture import Lecture
 from .pacing import Schedule
@@ -98,16 +98,7 @@ class RegressionLecture(Lecture, ThreeDScene):
 
     # 3 — the rule that is run
     def show_rule(self) -> None:
-        t = self.traj
-        lines = [math(line, style.PANEL_SIZE - 2) for line in equations(t.variant, "\\theta", "L")]
-        values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", style.PANEL_SIZE - 2,
-                      style.VELOCITY)
-        self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.12)
-        self.rule.scale_to_fit_width(min(self.rule.width, 3.4)).move_to([2.3, 1.75, 0])
-        self.pin(self.rule)
-        self.play(Write(self.rule), run_time=1.5)
-        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
-        self.hold()
+        self.write_rule(at=(2.3, 1.75), width=3.4, size=style.PANEL_SIZE - 2, param="\\theta", loss="L")
 
     # 4 — the run: plane, residuals, (w1, w2) panel with velocity, readout, loss inset
     def run_fit(self) -> None:
