@@ -1,53 +1,37 @@
-"""Command line: render a momentum lecture, or export its numbers.  `python render.py --help`."""
+"""Command line: render a momentum lecture, or export its numbers.  `python render.py --help`.
+
+Every hyperparameter option, its help, `--list` and its error message come from gdcore's one table
+(gdcore/validation.py HYPERPARAMETERS) and the problems' DEFAULTS: a new lecture adds nothing here."""
 from __future__ import annotations
 
-import inspect
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from gdcore import LECTURES, VARIANTS, ParameterError, check_all, export
+from gdcore import HYPERPARAMETERS, LECTURES, Lesson, ParameterError, export, lesson
+from scenes.captions import CATALOGUE
 from scenes.narration import ENGINE, INSTALL, engine_available
+from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
 
-QUALITIES = ("low", "medium", "high", "production", "4k")
-LANGS = ("en", "es")
-
-# Hyperparameters: option name → (click type, what it is). Defaults come from the gdcore run functions.
-HYPERPARAMETERS = {
-    "lr": (float, "learning rate α, > 0"),
-    "beta": (float, "momentum β, in [0, 1); 0 is plain gradient descent"),
-    "steps": (int, "number of steps, 1..10000"),
-    "variant": (click.Choice(VARIANTS), "update rule: classic (heavy ball), ema (averaged gradient), nesterov"),
-    "x0": (float, "where the ball starts, |x0| <= 1000"),
-    "samples": (int, "number of data points, 3..100000"),
-    "noise": (float, "standard deviation of the Gaussian noise on y, >= 0"),
-    "seed": (int, "seed of numpy.random.default_rng for the data"),
-    "true_w1": (float, "true coefficient w1 of the data, |w1| <= 100"),
-    "true_w2": (float, "true coefficient w2 of the data, |w2| <= 100"),
-    "true_b": (float, "true intercept b of the data, |b| <= 100"),
-}
-
-
-def defaults(scene: str) -> dict:
-    """The hyperparameters of `scene` with their defaults, read from its gdcore run function."""
-    return {n: p.default for n, p in inspect.signature(LECTURES[scene]).parameters.items()}
-
-
-def _option_help(name: str) -> str:
-    where = [f"{d[name]} ({s})" for s in LECTURES if name in (d := defaults(s))]
-    return f"{HYPERPARAMETERS[name][1]}  [default: {', '.join(where)}]"
+# The options of the lectures, in the table's order: every name some lecture has a default for.
+OPTIONS = [row for name, row in HYPERPARAMETERS.items() if any(name in cls.DEFAULTS for cls in LECTURES.values())]
 
 
 def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def _defaults(name: str) -> str:
+    return ", ".join(f"{cls.DEFAULTS[name]} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS)
+
+
 def hyperparameter_options(command):
-    for name, (kind, _) in reversed(HYPERPARAMETERS.items()):
-        decls = [_flag(name), "--momentum"] if name == "beta" else [_flag(name)]
-        command = click.option(*decls, name, type=kind, default=None, help=_option_help(name))(command)
+    for row in reversed(OPTIONS):
+        kind = click.Choice(row.valid.options) if row.kind is str else row.kind
+        command = click.option(_flag(row.name), *map(_flag, row.aliases), row.name, type=kind, default=None,
+                               help=f"{row.help}; {row.valid.text()}  [default: {_defaults(row.name)}]")(command)
     return command
 
 
@@ -62,35 +46,35 @@ def ensure_writable(folder: Path, option: str) -> Path:
     return folder
 
 
-def resolve(scene: str, given: dict) -> dict:
-    """Merge the options the user gave with the scene's defaults and validate them (usage error if bad)."""
-    params = defaults(scene)
-    for name, value in given.items():
-        if value is None:
-            continue
-        if name not in params:
+def resolve(scene: str, given: dict) -> Lesson:
+    """The lesson of `scene` with the options the user gave (usage error if one is bad or not the scene's)."""
+    given = {name: value for name, value in given.items() if value is not None}
+    for name in given:
+        if name not in LECTURES[scene].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-        params[name] = value
     try:
-        return check_all(**params)
+        return lesson(scene, **given)
     except ParameterError as err:
         raise click.BadParameter(f"{err.value!r}: expected {err.valid}", param_hint=_flag(err.name))
 
 
 def list_scenes() -> str:
+    """Each scene and its options: flag, default, valid values, meaning."""
     lines = []
-    for scene in LECTURES:
+    for scene, cls in LECTURES.items():
         lines.append(scene)
-        lines += [f"  {_flag(n):<11} {v!s:<9} {HYPERPARAMETERS[n][1]}" for n, v in defaults(scene).items()]
+        lines += [f"  {_flag(n):<11} {v!s:<9} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+                  for n, v in cls.DEFAULTS.items()]
     return "\n".join(lines)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--scene", type=click.Choice(list(LECTURES)), default="parabola", show_default=True,
               help="which lecture")
-@click.option("--quality", type=click.Choice(QUALITIES), default="high", show_default=True,
-              help="480p15, 720p30, 1080p60, 1440p60 or 2160p60")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="language of captions")
+@click.option("--quality", type=click.Choice(list(QUALITY)), default="high", show_default=True,
+              help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()))
+@click.option("--lang", type=click.Choice(list(CATALOGUE)), default="en", show_default=True,
+              help="language of captions")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
               show_default=True, help="folder where videos land")
 @hyperparameter_options
@@ -104,20 +88,17 @@ def main(scene, quality, lang, output, voice, list_only, export_data, **given):
     if list_only:
         click.echo(list_scenes())
         return
-    params = resolve(scene, given)
+    lecture = resolve(scene, given)
     if export_data is not None:
         folder = ensure_writable(export_data, "--export-data")
-        for path in export(LECTURES[scene](**params), folder):
+        for path in export(lecture.run, folder):
             click.echo(path)
         return
     if voice and not engine_available():
         raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
                                  param_hint="--voice")
     ensure_writable(output, "--output")
-    from scenes.render import render_lecture  # imports Manim: only when a video is made
-
-    video = render_lecture(scene, params, quality=quality, lang=lang, output=output, voice=voice)
-    click.echo(video)
+    click.echo(render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice))
 
 
 if __name__ == "__main__":

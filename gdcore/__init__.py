@@ -1,15 +1,15 @@
-"""Numeric core of the momentum lectures: problems, update rules, trajectories and theory. NumPy only."""
+"""Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
 from .export import export, trajectory_rows
-from .optimizers import EQUATIONS, RULES, equations
-from .problems import Quadratic, Regression, make_regression
-from .theory import (convergence_factor, critical_beta, damping, iteration_matrix, optimal_parameters,
-                     stable_lr_limit)
-from .trajectory import LECTURES, Trajectory, run, run_parabola, run_regression
-from .validation import VARIANTS, ParameterError, check, check_all
+from .lesson import Lesson, Outcome, Verdict, lesson
+from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
+from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_regression
+from .theory import Damping
+from .trajectory import Trajectory, run
+from .validation import HYPERPARAMETERS, VARIANTS, Hyperparameter, ParameterError, check, check_all
 
 __all__ = [
-    "EQUATIONS", "LECTURES", "RULES", "VARIANTS", "ParameterError", "Quadratic", "Regression", "Trajectory", "check",
-    "check_all", "convergence_factor", "equations", "critical_beta", "damping", "export", "iteration_matrix",
-    "make_regression", "optimal_parameters", "run", "run_parabola", "run_regression", "stable_lr_limit",
-    "trajectory_rows",
+    "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
+    "Hyperparameter", "LECTURES", "Lesson", "Outcome", "ParameterError", "Problem", "Quadratic", "RULES",
+    "Regression", "Trajectory", "VARIANTS", "Verdict", "check", "check_all", "displacement", "equations",
+    "export", "lesson", "make_regression", "run", "trajectory_rows",
 ]

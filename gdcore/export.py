@@ -37,7 +37,8 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
 
 
 def export(traj: Trajectory, folder: Path) -> list[Path]:
-    """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths."""
+    """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths.
+    Pass a Lesson's `run`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "trajectory.csv"]

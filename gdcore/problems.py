@@ -1,7 +1,13 @@
-"""The two problems of the lectures: a 1-D quadratic and a multiple linear regression."""
+"""The problems of the lectures. A problem is one object: its loss, gradient and Hessian, its minimizer, the
+names of its parameters, its formulas (LaTeX, caption text, spoken words per language) and the defaults of
+the lecture that teaches it. A new lecture's problem is one more class here, registered in LECTURES.
+"""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 
@@ -15,20 +21,120 @@ def _frozen(a) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Quadratic:
-    """f(x) = a·x², minimum at x = 0. Parameters are 1-vectors so every problem looks the same."""
+class Formula:
+    """One formula three ways: LaTeX for the screen, Unicode for captions, words per language for the voice."""
+
+    tex: str
+    text: str
+    spoken: dict[str, str]
+
+
+def scaled(c: float, term: Formula) -> Formula:
+    """c·term, written as term/n when c = 1/n for a whole n (x²/6, not 0.1667·x²).
+
+    >>> scaled(1 / 6, Formula("x^2", "x²", {"en": "x squared", "es": "x al cuadrado"})).text
+    'x²/6'
+    >>> scaled(0.3, Formula("x", "x", {"en": "x", "es": "x"})).spoken["es"]
+    '0.3 por x'
+    """
+    n = 1.0 / c
+    if math.isclose(n, round(n), rel_tol=1e-9) and round(n) >= 1:
+        n = round(n)
+        if n == 1:
+            return term
+        return Formula(rf"\frac{{{term.tex}}}{{{n}}}", f"{term.text}/{n}",
+                       {"en": f"{term.spoken['en']} over {n}", "es": f"{term.spoken['es']} entre {n}"})
+    return Formula(rf"{c:g}\, {term.tex}", f"{c:g}·{term.text}",
+                   {"en": f"{c:g} times {term.spoken['en']}", "es": f"{c:g} por {term.spoken['es']}"})
+
+
+class Problem:
+    """What every problem gives. Parameters are vectors (a 1-vector for a 1-D problem) named param_names.
+
+    param_tex, loss_symbol: the parameters' and the loss's symbols in the update rule on screen;
+    loss_tex, grad_tex: the left-hand sides of loss_tex = formula and grad_tex = derivative;
+    formula, derivative: the loss and its gradient as Formulas (what `formulas` hands to the captions);
+    DEFAULTS: every hyperparameter of the problem's lecture with its default (the command line's options)."""
+
+    name: ClassVar[str]
+    param_names: ClassVar[tuple[str, ...]]
+    param_tex: ClassVar[str]
+    loss_symbol: ClassVar[str]
+    loss_tex: ClassVar[str]
+    grad_tex: ClassVar[str]
+    DEFAULTS: ClassVar[dict]
+
+    formula: Formula
+    derivative: Formula
+
+    @property
+    def formulas(self) -> dict[str, Formula]:
+        """The formulas a caption can name, by placeholder: {formula}, {derivative} (and more per problem)."""
+        return {"formula": self.formula, "derivative": self.derivative}
+
+    @classmethod
+    def from_params(cls, params: dict) -> "Problem":
+        """The problem a lecture's validated parameters describe."""
+        raise NotImplementedError
+
+    def start(self, params: dict) -> np.ndarray:
+        """Where a run starts for these parameters (default: all parameters zero)."""
+        return np.zeros(len(self.param_names))
+
+    def loss(self, x: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def hessian(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def minimizer(self) -> np.ndarray:
+        raise NotImplementedError
+
+    @cached_property
+    def curvatures(self) -> np.ndarray:
+        """The Hessian's eigenvalues, smallest first: the curvatures along its principal directions."""
+        return _frozen(np.linalg.eigvalsh(self.hessian()))
+
+
+@dataclass(frozen=True)
+class Quadratic(Problem):
+    """f(x) = a·x², minimum at x = 0; f'(x) = 2a·x, f''(x) = 2a.
+
+    >>> p = Quadratic()
+    >>> p.formula.text, p.derivative.text, float(p.curvatures[0])
+    ('x²/6', 'x/3', 0.3333333333333333)
+    """
 
     a: float = 1.0 / 6.0
-    name: str = "parabola"
-    param_names: tuple[str, ...] = ("x",)
+
+    name: ClassVar[str] = "parabola"
+    param_names: ClassVar[tuple[str, ...]] = ("x",)
+    param_tex: ClassVar[str] = "x"
+    loss_symbol: ClassVar[str] = "f"
+    loss_tex: ClassVar[str] = "f(x)"
+    grad_tex: ClassVar[str] = "f'(x)"
+    DEFAULTS: ClassVar[dict] = {"lr": 0.3, "beta": 0.6, "steps": 60, "variant": "classic", "x0": 5.0}
 
     def __post_init__(self):
         check_all(curvature=self.a)
 
+    @classmethod
+    def from_params(cls, params: dict) -> "Quadratic":
+        return cls()
+
+    def start(self, params: dict) -> np.ndarray:
+        return np.array([params["x0"]], dtype=float)
+
     @property
-    def curvature(self) -> float:
-        """f''(x) = 2a: the one eigenvalue of the Hessian."""
-        return 2.0 * self.a
+    def formula(self) -> Formula:
+        return scaled(self.a, Formula("x^2", "x²", {"en": "x squared", "es": "x al cuadrado"}))
+
+    @property
+    def derivative(self) -> Formula:
+        return scaled(2 * self.a, Formula("x", "x", {"en": "x", "es": "x"}))
 
     def loss(self, x: np.ndarray) -> float:
         return float(self.a * x[0] ** 2)
@@ -40,23 +146,51 @@ class Quadratic:
         return _frozen([0.0])
 
     def hessian(self) -> np.ndarray:
-        return np.array([[self.curvature]])
+        return np.array([[2.0 * self.a]])
 
 
-@dataclass(frozen=True)
-class Regression:
+# Correlated features make the loss valley narrow and tilted: the classic case where momentum helps.
+FEATURE_CORRELATION = 0.8
+
+
+@dataclass(frozen=True, eq=False)
+class Regression(Problem):
     """ŷ = w1·x1 + w2·x2 + b fitted to (x1, x2, y) by mean squared error; parameters (w1, w2, b)."""
 
     features: np.ndarray  # shape (n, 2): columns x1, x2
     targets: np.ndarray  # shape (n,)
     true_params: np.ndarray  # (w1, w2, b) that generated the data, before noise
-    name: str = "regression"
-    param_names: tuple[str, ...] = ("w1", "w2", "b")
     design: np.ndarray = field(init=False, repr=False)
+
+    name: ClassVar[str] = "regression"
+    param_names: ClassVar[tuple[str, ...]] = ("w1", "w2", "b")
+    param_tex: ClassVar[str] = r"\theta"
+    loss_symbol: ClassVar[str] = "L"
+    loss_tex: ClassVar[str] = "L"
+    grad_tex: ClassVar[str] = r"\nabla L"
+    DEFAULTS: ClassVar[dict] = {"lr": 0.5, "beta": 0.5, "steps": 60, "variant": "classic", "samples": 60,
+                                "noise": 0.5, "seed": 7, "true_w1": 2.0, "true_w2": -1.0, "true_b": 1.0}
+    model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b",
+                                       {"en": "y hat equals w 1 x 1 plus w 2 x 2 plus b",
+                                        "es": "y gorro igual a w 1 x 1 más w 2 x 2 más b"})
+    formula: ClassVar[Formula] = Formula(r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²",
+                                         {"en": "the mean of the squared gaps between y hat and y",
+                                          "es": "la media de los cuadrados de las diferencias entre y gorro e y"})
+    derivative: ClassVar[Formula] = Formula(r"\frac{2}{n} X^\top (X\theta - y)", "(2/n)·Xᵀ(Xθ − y)",
+                                            {"en": "two over n times X transposed times the residuals",
+                                             "es": "dos entre n por X traspuesta por los residuos"})
+
+    @property
+    def formulas(self) -> dict[str, Formula]:
+        return {**super().formulas, "model": self.model}
 
     def __post_init__(self):
         n = len(self.targets)
         object.__setattr__(self, "design", _frozen(np.column_stack([self.features, np.ones(n)])))
+
+    @classmethod
+    def from_params(cls, params: dict) -> "Regression":
+        return _generate(params)
 
     def predict(self, theta: np.ndarray) -> np.ndarray:
         return self.design @ theta
@@ -72,20 +206,33 @@ class Regression:
 
     def minimizer(self) -> np.ndarray:
         """The least-squares solution (w1, w2, b)."""
+        return self._solution
+
+    @cached_property
+    def _solution(self) -> np.ndarray:
         return _frozen(np.linalg.lstsq(self.design, self.targets, rcond=None)[0])
 
     def hessian(self) -> np.ndarray:
         return 2.0 * self.design.T @ self.design / len(self.targets)
 
+    def level_curve(self, gap: float, points: int = 80) -> np.ndarray:
+        """(points, 2): the (w1, w2) where L = L* + gap with b held at its optimum, an ellipse around the
+        least-squares point (L − L* = dᵀ·(H/2)·d on that slice)."""
+        vals, vecs = np.linalg.eigh(self.hessian()[:2, :2] / 2)
+        angles = np.linspace(0, 2 * np.pi, points)
+        circle = np.stack([np.cos(angles), np.sin(angles)])
+        return (self.minimizer()[:2, None] + vecs @ (np.sqrt(gap / vals)[:, None] * circle)).T
 
-# Correlated features make the loss valley narrow and tilted: the classic case where momentum helps.
-FEATURE_CORRELATION = 0.8
 
-
-def make_regression(samples: int = 60, noise: float = 0.5, seed: int = 7,
-                    true_w1: float = 2.0, true_w2: float = -1.0, true_b: float = 1.0) -> Regression:
+def make_regression(samples: int, noise: float, seed: int, true_w1: float, true_w2: float,
+                    true_b: float) -> Regression:
     """Synthetic data y = w1·x1 + w2·x2 + b + N(0, noise²), features standard normal with correlation 0.8."""
-    p = check_all(samples=samples, noise=noise, seed=seed, true_w1=true_w1, true_w2=true_w2, true_b=true_b)
+    return _generate(check_all(samples=samples, noise=noise, seed=seed, true_w1=true_w1, true_w2=true_w2,
+                               true_b=true_b))
+
+
+def _generate(p: dict) -> Regression:
+    """The data for already validated parameters (samples, noise, seed, true_w1, true_w2, true_b)."""
     rng = np.random.default_rng(p["seed"])
     z = rng.standard_normal((p["samples"], 2))
     rho = FEATURE_CORRELATION
@@ -93,3 +240,7 @@ def make_regression(samples: int = 60, noise: float = 0.5, seed: int = 7,
     w1, w2, b = p["true_w1"], p["true_w2"], p["true_b"]
     y = w1 * x[:, 0] + w2 * x[:, 1] + b + p["noise"] * rng.standard_normal(p["samples"])
     return Regression(_frozen(x), _frozen(y), _frozen([w1, w2, b]))
+
+
+# The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
+LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression)}

@@ -1,27 +1,39 @@
 """What theory says about momentum on a quadratic: rates, critical damping, the stability limit.
 
 A quadratic with Hessian H makes every rule linear in the state (x − x*, v): one step multiplies it by an
-iteration matrix M, so the error shrinks per step by the spectral radius ρ(M) in the long run.
+iteration matrix M, so the error shrinks per step by the spectral radius ρ(M) in the long run. Along an
+eigenvector of H with eigenvalue λ (a curvature) the matrix is 2×2, and everything below follows from its
+two eigenvalues (G. Goh, "Why Momentum Really Works", Distill, 2017).
+
+These functions are the math only: callers pass values already checked (gdcore.lesson does, once).
 """
 from __future__ import annotations
 
+import enum
 import math
 
 import numpy as np
 
-from .validation import check_all
 
+class Damping(str, enum.Enum):
+    """How the slowest mode approaches the minimum, like a damped spring."""
 
-def _hessian(curvature) -> np.ndarray:
-    return np.atleast_2d(np.asarray(curvature, dtype=float))
+    OVER = "over-damped"  # two real eigenvalues: a slow approach without swinging
+    CRITICAL = "critically damped"  # the eigenvalues meet: the fastest approach that does not swing
+    UNDER = "under-damped"  # a complex pair: the run overshoots and swings
 
 
 def iteration_matrix(variant: str, lr: float, beta: float, curvature) -> np.ndarray:
     """The 2d×2d matrix mapping (x_t − x*, state_t) to (x_{t+1} − x*, state_{t+1}).
 
-    `curvature` is f'' for the 1-D quadratic, or the Hessian matrix of any quadratic loss."""
-    check_all(variant=variant, lr=lr, beta=beta)
-    h = _hessian(curvature)
+    `curvature` is f'' for a 1-D quadratic, or the d×d Hessian of any quadratic loss. For classic, per
+    curvature λ: [[1 − αλ, β], [−αλ, β]].
+
+    >>> iteration_matrix("classic", 0.3, 0.6, 1 / 3).round(3)
+    array([[ 0.9,  0.6],
+           [-0.1,  0.6]])
+    """
+    h = np.atleast_2d(np.asarray(curvature, dtype=float))
     eye = np.eye(len(h))
     if variant == "classic":
         return np.block([[eye - lr * h, beta * eye], [-lr * h, beta * eye]])
@@ -32,13 +44,26 @@ def iteration_matrix(variant: str, lr: float, beta: float, curvature) -> np.ndar
 
 
 def convergence_factor(variant: str, lr: float, beta: float, curvature) -> float:
-    """Spectral radius of the iteration matrix: the per-step factor by which the error shrinks (>1: grows)."""
+    """ρ: the spectral radius of the iteration matrix, the per-step factor by which the error shrinks in the
+    long run (> 1: it grows). For a Hessian, the largest over its curvatures: the slowest mode sets the pace.
+
+    Under-damped classic momentum has a complex pair of eigenvalues of modulus √β, whatever α:
+
+    >>> round(convergence_factor("classic", 0.3, 0.6, 1 / 3), 6), round(math.sqrt(0.6), 6)
+    (0.774597, 0.774597)
+    """
     return float(max(abs(np.linalg.eigvals(iteration_matrix(variant, lr, beta, curvature)))))
 
 
 def stable_lr_limit(variant: str, beta: float, curvature: float) -> float:
-    """The largest α that does not diverge for this β on a quadratic with curvature f'' (Jury's criterion)."""
-    check_all(variant=variant, beta=beta, curvature=curvature)
+    """The largest α that does not diverge for this β on a quadratic with curvature λ (Jury's criterion).
+
+    classic: 0 < αλ < 2(1 + β) (Goh 2017); ema: αλ < 2(1 + β)/(1 − β); nesterov: αλ < 2(1 + β)/(1 + 2β).
+    With a Hessian, pass its largest curvature: the stiffest direction is the first to blow up.
+
+    >>> stable_lr_limit("classic", 0.6, 1 / 3)   # 2·1.6·3
+    9.600000000000001
+    """
     if variant == "classic":
         return 2.0 * (1.0 + beta) / curvature
     if variant == "ema":
@@ -54,10 +79,14 @@ def _discriminant(variant: str, lr: float, beta: float, curvature: float) -> flo
 def critical_beta(variant: str, lr: float, curvature: float) -> float:
     """The smallest β at which the run starts to oscillate (the two eigenvalues meet): critical damping.
 
-    Closed form (1 − √(α·f''))² for classic; found by bisection on the eigenvalues' discriminant otherwise.
-    Returns 0.0 when even β = 0 oscillates (α·f'' > 1 overshoots on its own) and nan if no β < 1 does."""
+    Closed form (1 − √(αλ))² for classic (Goh 2017); found by bisection on the eigenvalues' discriminant
+    otherwise. Returns 0.0 when even β = 0 oscillates (αλ > 1 overshoots on its own) and nan if no β < 1
+    does.
+
+    >>> round(critical_beta("classic", 0.3, 1 / 3), 6), round((1 - math.sqrt(0.1)) ** 2, 6)
+    (0.467544, 0.467544)
+    """
     if variant == "classic":
-        check_all(lr=lr, curvature=curvature)
         return (1.0 - math.sqrt(lr * curvature)) ** 2
     if _discriminant(variant, lr, 0.0, curvature) <= 0:
         return 0.0
@@ -73,16 +102,25 @@ def critical_beta(variant: str, lr: float, curvature: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def damping(variant: str, lr: float, beta: float, curvature: float) -> str:
-    """'over-damped', 'critically damped' or 'under-damped' for the slowest mode of the run."""
-    crit = critical_beta(variant, lr, curvature)
-    if abs(beta - crit) <= 1e-3:
-        return "critically damped"
-    return "under-damped" if beta > crit else "over-damped"
+def damping(beta: float, critical: float) -> Damping:
+    """The regime of a run with momentum `beta` whose critical β is `critical` (from critical_beta).
+
+    >>> damping(0.6, critical_beta("classic", 0.3, 1 / 3))
+    <Damping.UNDER: 'under-damped'>
+    """
+    if abs(beta - critical) <= 1e-3:
+        return Damping.CRITICAL
+    return Damping.UNDER if beta > critical else Damping.OVER
 
 
 def optimal_parameters(kappa: float, largest_curvature: float = 1.0) -> tuple[float, float, float]:
-    """Polyak's optimal heavy-ball (α, β) for curvatures in [L/κ, L], and the rate (√κ − 1)/(√κ + 1)."""
+    """Polyak's optimal heavy-ball (α, β) for curvatures in [L/κ, L], and the rate (√κ − 1)/(√κ + 1).
+
+    α* = 4/(√L + √(L/κ))², β* = ((√κ − 1)/(√κ + 1))² (Polyak 1964; Goh 2017, "optimal parameters").
+
+    >>> [round(v, 6) for v in optimal_parameters(4.0)]   # κ = 4: rate 1/3, β* = 1/9
+    [1.777778, 0.111111, 0.333333]
+    """
     if not (math.isfinite(kappa) and kappa >= 1.0):
         raise ValueError(f"kappa={kappa!r} is invalid: expected a finite number >= 1")
     big, small = largest_curvature, largest_curvature / kappa

@@ -1,4 +1,9 @@
-"""One place that checks every parameter, for the command line and the Python API alike."""
+"""The one table of hyperparameters and the one place that checks them, for the command line and the API.
+
+Each row names a parameter, its valid values and its help; the command line's options, `--help`, `--list`
+and every error message are generated from it. Which lectures take a parameter, and its default there, is
+said by each problem's DEFAULTS (gdcore/problems.py).
+"""
 from __future__ import annotations
 
 import math
@@ -25,13 +30,14 @@ class Range:
 
     def text(self) -> str:
         kind = "an integer" if self.integer else "a finite number"
+        low, high = (f"{int(v)}" if self.integer and math.isfinite(v) else f"{v:g}" for v in (self.low, self.high))
         if math.isinf(self.high):
-            return f"{kind} {'>' if self.low_open else '>='} {self.low:g}"
+            return f"{kind} {'>' if self.low_open else '>='} {low}"
         left = "(" if self.low_open else "["
         right = ")" if self.high_open else "]"
-        return f"{kind} in {left}{self.low:g}, {self.high:g}{right}"
+        return f"{kind} in {left}{low}, {high}{right}"
 
-    def holds(self, value: float) -> bool:
+    def holds(self, value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
         if self.integer and (not float(value).is_integer()):
@@ -43,32 +49,63 @@ class Range:
         return above and below
 
 
-# Every numeric parameter of every lecture, by its command-line name.
-RANGES: dict[str, Range] = {
-    "lr": Range(0.0, math.inf, low_open=True),
-    "beta": Range(0.0, 1.0, high_open=True),
-    "steps": Range(1, 10_000, integer=True),
-    "x0": Range(-1000.0, 1000.0),
-    "curvature": Range(0.0, 1000.0, low_open=True),
-    "samples": Range(3, 100_000, integer=True),
-    "noise": Range(0.0, 1000.0),
-    "seed": Range(0, 2**32 - 1, integer=True),
-    "true_w1": Range(-100.0, 100.0),
-    "true_w2": Range(-100.0, 100.0),
-    "true_b": Range(-100.0, 100.0),
-}
+@dataclass(frozen=True)
+class Choices:
+    options: tuple[str, ...]
+
+    def text(self) -> str:
+        return "one of " + ", ".join(self.options)
+
+    def holds(self, value: object) -> bool:
+        return value in self.options
+
+
+@dataclass(frozen=True)
+class Hyperparameter:
+    """One row of the table: the name (also the option --name), its valid values, what it is, and other
+    spellings of its option."""
+
+    name: str
+    valid: Range | Choices
+    help: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> type:
+        """The Python type of a value: str for a choice, int or float for a number."""
+        if isinstance(self.valid, Choices):
+            return str
+        return int if self.valid.integer else float
+
+    def check(self, value):
+        """Return `value` normalised to the row's type, or raise ParameterError naming value and range."""
+        if not self.valid.holds(value):
+            raise ParameterError(self.name, value, self.valid.text())
+        return self.kind(value)
+
+
+HYPERPARAMETERS: dict[str, Hyperparameter] = {row.name: row for row in (
+    Hyperparameter("lr", Range(0.0, math.inf, low_open=True), "learning rate α"),
+    Hyperparameter("beta", Range(0.0, 1.0, high_open=True), "momentum β; 0 is plain gradient descent",
+                   aliases=("momentum",)),
+    Hyperparameter("steps", Range(1, 10_000, integer=True), "number of steps"),
+    Hyperparameter("variant", Choices(VARIANTS),
+                   "update rule: classic (heavy ball), ema (averaged gradient), nesterov"),
+    Hyperparameter("x0", Range(-1000.0, 1000.0), "where the ball starts"),
+    Hyperparameter("samples", Range(3, 100_000, integer=True), "number of data points"),
+    Hyperparameter("noise", Range(0.0, 1000.0), "standard deviation of the Gaussian noise on y"),
+    Hyperparameter("seed", Range(0, 2**32 - 1, integer=True), "seed of numpy.random.default_rng for the data"),
+    Hyperparameter("true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data"),
+    Hyperparameter("true_w2", Range(-100.0, 100.0), "true coefficient w2 of the data"),
+    Hyperparameter("true_b", Range(-100.0, 100.0), "true intercept b of the data"),
+    # a problem's constant, not an option of any lecture
+    Hyperparameter("curvature", Range(0.0, 1000.0, low_open=True), "the parabola's coefficient a in a·x²"),
+)}
 
 
 def check(name: str, value):
     """Return `value` if it is valid for parameter `name`, else raise ParameterError."""
-    if name == "variant":
-        if value not in VARIANTS:
-            raise ParameterError(name, value, "one of " + ", ".join(VARIANTS))
-        return value
-    rule = RANGES[name]
-    if not rule.holds(value):
-        raise ParameterError(name, value, rule.text())
-    return int(value) if rule.integer else float(value)
+    return HYPERPARAMETERS[name].check(value)
 
 
 def check_all(**params) -> dict:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import textwrap
 
+from gdcore import Formula
+
 CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         "title": "Gradient descent with momentum",
         "question": "Why does a ball with momentum reach the bottom faster, and why does it overshoot?",
-        "parabola": "Our valley is the parabola f(x) = x²/6. Its slope f′(x) = x/3 is the gradient: it points uphill.",
+        "parabola": "Our valley is the parabola f(x) = {formula}. Its slope f′(x) = {derivative} is the gradient: it points uphill.",
         "rule_classic": "{variant}: each step keeps a share β = {beta} of the old velocity and adds a push α = {lr} down the slope.",
         "rule_ema": "{variant}: m keeps β = {beta} of the past gradients plus (1 − β) of the new one; each step moves α = {lr} times m.",
         "rule_nesterov": "{variant}: like the heavy ball, but the slope is measured where momentum is about to carry it; β = {beta}, α = {lr}.",
@@ -30,8 +32,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "plain_gd": "plain GD",
         "reg_title": "Fitting a plane with momentum",
         "reg_question": "Many features, one target: what does it mean for a model to fit the data, and how do we measure it?",
-        "reg_data": "Each point is one example: two features x₁, x₂ and a target y, made as y = {model} plus noise.",
-        "reg_model": "The model is a plane ŷ = w₁x₁ + w₂x₂ + b. The loss L is the mean of the squared gaps ŷ − y.",
+        "reg_data": "Each point is one example: two features x₁, x₂ and a target y, made as y = {truth} plus noise.",
+        "reg_model": "The model is a plane {model}. The loss L is the mean of the squared gaps ŷ − y.",
         "reg_legend": "The plane is the model at each step. The red segments are the residuals ŷ − y that the loss squares.",
         "reg_panel": "Right: the loss over (w₁, w₂). Orange: the momentum path and its velocity. Grey: plain gradient descent.",
         "reg_panel_plain": "Right: the loss over (w₁, w₂). The orange path is gradient descent, its arrow the last step.",
@@ -45,7 +47,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "es": {
         "title": "Descenso de gradiente con momento",
         "question": "¿Por qué una bola con momento llega antes al fondo, y por qué se pasa de largo?",
-        "parabola": "Nuestro valle es la parábola f(x) = x²/6. Su pendiente f′(x) = x/3 es el gradiente: apunta cuesta arriba.",
+        "parabola": "Nuestro valle es la parábola f(x) = {formula}. Su pendiente f′(x) = {derivative} es el gradiente: apunta cuesta arriba.",
         "rule_classic": "{variant}: cada paso conserva una parte β = {beta} de la velocidad y suma un empujón α = {lr} cuesta abajo.",
         "rule_ema": "{variant}: m guarda β = {beta} de los gradientes pasados y (1 − β) del nuevo; cada paso avanza α = {lr} por m.",
         "rule_nesterov": "{variant}: como la bola pesada, pero la pendiente se mide adonde el momento la va a llevar; β = {beta}, α = {lr}.",
@@ -68,8 +70,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "plain_gd": "GD simple",
         "reg_title": "Ajustar un plano con momento",
         "reg_question": "Muchas variables, un objetivo: ¿qué significa que un modelo se ajuste a los datos, y cómo se mide?",
-        "reg_data": "Cada punto es un ejemplo: dos variables x₁, x₂ y un objetivo y, generado como y = {model} más ruido.",
-        "reg_model": "El modelo es un plano ŷ = w₁x₁ + w₂x₂ + b. La pérdida L es la media de los cuadrados de las diferencias ŷ − y.",
+        "reg_data": "Cada punto es un ejemplo: dos variables x₁, x₂ y un objetivo y, generado como y = {truth} más ruido.",
+        "reg_model": "El modelo es un plano {model}. La pérdida L es la media de los cuadrados de las diferencias ŷ − y.",
         "reg_legend": "El plano es el modelo en cada paso. Los segmentos rojos son los residuos ŷ − y que la pérdida eleva al cuadrado.",
         "reg_panel": "A la derecha: la pérdida sobre (w₁, w₂). Naranja: el camino con momento y su velocidad. Gris: el descenso simple.",
         "reg_panel_plain": "A la derecha: la pérdida sobre (w₁, w₂). El camino naranja es el descenso de gradiente, su flecha el último paso.",
@@ -107,19 +109,23 @@ def linear(w1: float, w2: float, b: float) -> str:
 
 
 def text(lang: str, key: str, **values) -> str:
-    """The catalogue entry `key` in `lang` with its {placeholders} filled in."""
-    return CATALOGUE[lang][key].format(**values)
+    """The catalogue entry `key` in `lang` with its {placeholders} filled in (a Formula by its text)."""
+    return CATALOGUE[lang][key].format(**{k: v.text if isinstance(v, Formula) else v for k, v in values.items()})
 
 
-# How symbols on screen are read aloud, per language (longest first, so "x²/6" goes before "x").
+def speech(lang: str, key: str, **values) -> str:
+    """The same entry as it is read aloud: Formulas in their spoken words, other symbols by SPOKEN."""
+    return spoken(lang, CATALOGUE[lang][key].format(
+        **{k: v.spoken[lang] if isinstance(v, Formula) else v for k, v in values.items()}))
+
+
+# How symbols on screen are read aloud, per language (longest first, so "ŷ − y" goes before "ŷ").
 SPOKEN = {
-    "en": [("x²/6", "x squared over 6"), ("f′(x)", "f prime of x"), ("x/3", "x over 3"), ("−α·∇f", "minus alpha times the gradient"),
-           ("−α·m", "minus alpha times m"), ("ŷ − y", "y hat minus y"), ("ŷ", "y hat"), ("w₁x₁", "w 1 x 1"),
-           ("w₂x₂", "w 2 x 2"), ("·", " times "), ("α", "alpha"), ("β", "beta"), ("ρ", "rho"), ("∇f", "the gradient"),
+    "en": [("f′(x)", "f prime of x"), ("−α·∇f", "minus alpha times the gradient"),
+           ("−α·m", "minus alpha times m"), ("ŷ − y", "y hat minus y"), ("ŷ", "y hat"), ("·", " times "), ("α", "alpha"), ("β", "beta"), ("ρ", "rho"), ("∇f", "the gradient"),
            ("₁", " 1"), ("₂", " 2"), ("−", "minus "), ("(w 1, w 2)", "w 1 and w 2")],
-    "es": [("x²/6", "x al cuadrado entre 6"), ("f′(x)", "f prima de x"), ("x/3", "x entre 3"),
-           ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
-           ("ŷ", "y gorro"), ("w₁x₁", "w 1 x 1"), ("w₂x₂", "w 2 x 2"), ("·", " por "), ("α", "alfa"),
+    "es": [("f′(x)", "f prima de x"), ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
+           ("ŷ", "y gorro"), ("·", " por "), ("α", "alfa"),
            ("β", "beta"), ("ρ", "ro"), ("∇f", "el gradiente"), ("₁", " 1"), ("₂", " 2"), ("−", "menos "),
            ("(w 1, w 2)", "w 1 y w 2")],
 }

@@ -1,11 +1,15 @@
-"""Visual pieces shared by the lectures: caption bar, ball, labelled arrow, readout panel, loss inset."""
+"""Visual pieces shared by the lectures: caption bar, ball, labelled arrow, readout panel, loss inset, a
+ball rolling on a curve.
+
+A piece of a run has `set_step(k, s)`: it shows step k, or s ∈ [0, 1) of the way from step k to k + 1. Its
+`still` parts never change (drawn once into the static background), its `moving` parts are redrawn."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, BackgroundRectangle, Circle, MathTex, Text, VGroup,
-                   VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, BackgroundRectangle, Circle, MathTex, Mobject, Text,
+                   VGroup, VMobject)
 
 from . import style
 from .captions import fmt, wrap
@@ -77,12 +81,14 @@ class Glyphs:
 
 
 class Readout(VGroup):
-    """A panel of labelled numbers. Each value is a row of glyph slots created once; `show(values)` only
-    rewrites the points of the slots whose text changed."""
+    """A panel of labelled numbers: the step, then one row per series (series[i][k] at step k, the last value
+    once a series ends). Each value is a row of glyph slots created once; `show(values)` only rewrites the
+    points of the slots whose text changed."""
 
     SLOTS = 11  # the longest text fmt() makes: -1.234e-100
 
-    def __init__(self, labels: Sequence[tuple[str, str]]):
+    def __init__(self, labels: Sequence[tuple[str, str]], series: Sequence[np.ndarray] = ()):
+        self.series = series
         self.names = VGroup(*(math(tex, style.PANEL_SIZE, color) for tex, color in labels))
         self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.glyphs = Glyphs(style.PANEL_SIZE - 4)
@@ -106,6 +112,9 @@ class Readout(VGroup):
     def show_numbers(self, numbers: Sequence[float], step: int) -> None:
         self.show([str(step), *(fmt(v) for v in numbers)])
 
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        self.show_numbers([values[min(k, len(values) - 1)] for values in self.series], k)
+
 
 class Traces(VGroup):
     """Polylines through given axes coordinates, revealed up to a (fractional) step with `reveal(step)`.
@@ -119,6 +128,9 @@ class Traces(VGroup):
             self.curves.append((idx, np.array([axes.c2p(xs[i], ys[i]) for i in idx]) - origin))
         super().__init__(*(VMobject(stroke_color=color, stroke_width=width) for *_, color in curves))
         self.reveal(0)
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        self.reveal(k + s)
 
     def reveal(self, step: float) -> None:
         origin = self.axes.get_origin()
@@ -159,5 +171,67 @@ class LossInset(VGroup):
         super().__init__(self.axes, titles, self.traces)
         self.still, self.moving = VGroup(self.axes, titles), self.traces
 
-    def reveal(self, step: float) -> None:
-        self.traces.reveal(step)
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        self.traces.reveal(k + s)
+
+
+class BallOnCurve(VGroup):
+    """A ball rolling along y = f(x) on `axes` through `xs` (x at each step; it stays at the last one once they
+    end). Optional: `arrows`, per-step vectors in x units drawn to scale above the ball, each (values, TeX
+    label, colour), stacked upwards; a fading `trail` of its last positions; an `escape` marker that says
+    where it went once it has left the view. Outside the view the ball and its arrows are hidden."""
+
+    ARROW_GAP = 0.4  # scene units between stacked arrows
+    MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
+
+    def __init__(self, axes: Axes, f, xs: np.ndarray, color: str = style.BALL, opacity: float = 1.0,
+                 arrows: Sequence[tuple[np.ndarray, str, str]] = (), trail: int = 0, escape: bool = False):
+        self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
+        self.view = axes.x_range[:2]
+        self.unit = axes.get_x_unit_size()  # scene units per unit of x
+        self.ball = ball(color, opacity=opacity)
+        self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
+        self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
+        self.escape = label("", style.LABEL_SIZE, style.BAD) if escape else None
+        self.escaped_text = None
+        for dot in [*self.trail, self.ball]:
+            dot.opacity = dot.get_fill_opacity()
+        super().__init__(self.trail, *(arrow for _, arrow in self.arrows), self.ball,
+                         *([self.escape] if escape else []))
+        self.still, self.moving = VGroup(), self
+
+    def inside(self, x: float) -> bool:
+        return self.view[0] <= x <= self.view[1]
+
+    def point(self, x: float) -> np.ndarray:
+        return self.axes.c2p(x, self.f(x))
+
+    def _place(self, dot: Mobject, x: float) -> None:
+        dot.move_to(self.point(x)).set_opacity(dot.opacity if self.inside(x) else 0)
+
+    def x_at(self, k: int, s: float = 0.0) -> float:
+        last = len(self.xs) - 1
+        a, b = self.xs[min(k, last)], self.xs[min(k + 1, last)]
+        return float(a + s * (b - a))
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        x = self.x_at(k, s)
+        self._place(self.ball, x)
+        here = self.point(x)
+        for i, (values, arrow) in enumerate(self.arrows):
+            vector = values[min(k, len(values) - 1)] * self.unit
+            arrow.show(here + UP * (0.42 + self.ARROW_GAP * i), RIGHT * np.clip(vector, -self.MAX_ARROW,
+                                                                               self.MAX_ARROW))
+            if not self.inside(x):
+                arrow.set_opacity(0)
+        for i, dot in enumerate(self.trail):
+            self._place(dot, self.xs[max(min(k, len(self.xs) - 1) - 1 - i, 0)])
+        xk = self.xs[min(k, len(self.xs) - 1)]
+        if self.escape is not None and not self.inside(xk):
+            side = 1 if xk > self.view[1] else -1
+            words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
+            if self.escaped_text != words:
+                self.escape.become(label(words, style.LABEL_SIZE, style.BAD)).next_to(
+                    self.axes.c2p(self.view[1 if side > 0 else 0], 0.92 * self.axes.y_range[1]), -side * RIGHT,
+                    buff=0.1)
+                self.escaped_text = words

@@ -1,11 +1,12 @@
 """The base of every lecture: captions from the catalogue, each beat held long enough to be read."""
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Iterator, Sequence
 
 from manim import DOWN, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
-from gdcore import Trajectory, equations, run
+from gdcore import DISPLACEMENT_TEXT, Lesson, Outcome, equations
 
 from . import captions, style
 from .captions import fmt, fmt_param
@@ -19,21 +20,20 @@ AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next c
 
 
 class Lecture(Scene):
-    """A scene that teaches one run: captions from the catalogue with a record of cues (start, end, text) in
-    video time, the run's trajectory and, when β > 0, plain gradient descent from the same start to compare."""
-
-    def __init__(self, trajectory: Trajectory, lang: str = "en", voice: Voice | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.traj, self.lang, self.voice = trajectory, lang, voice
-        t = trajectory
-        self.ghost = run(t.problem, t.variant, t.lr, 0.0, t.last_step, t.positions[0]) if t.beta else None
-        self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
-        self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
-        self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
-        self.caption = None
-        self.camera.background_color = style.BACKGROUND
+    """A scene that teaches one Lesson: captions from the catalogue with a record of cues (start, end, text)
+    in video time. It draws the lesson's numbers; it computes none of them."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
+
+    def __init__(self, lesson: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.lesson, self.lang, self.voice = lesson, lang, voice
+        self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
+        self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
+        self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
+        self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
+        self.bar = None
+        self.camera.background_color = style.BACKGROUND
 
     def construct(self) -> None:
         for name in self.BEATS:
@@ -47,11 +47,15 @@ class Lecture(Scene):
     def now(self) -> float:
         return float(self.renderer.time)
 
-    def say(self, key: str, **values) -> None:
-        """Replace the caption with catalogue entry `key` (numbers filled in) and start its cue, once the
-        previous caption has been read (and spoken) in full."""
-        if self.cues:
-            self.hold()
+    @contextmanager
+    def caption(self, key: str, at_least: float = 0.0, **values) -> Iterator[None]:
+        """Show catalogue entry `key` (the problem's formulas and `values` filled in) while the body plays,
+        then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
+        self._show(key, {**self.lesson.problem.formulas, **values})
+        yield
+        self.hold(at_least)
+
+    def _show(self, key: str, values: dict) -> None:
         line = self.words(key, **values)
         bar = caption_bar(line)
         if self.cues:
@@ -59,7 +63,9 @@ class Lecture(Scene):
         self.cues.append([self.now, None, line])
         need = max(MIN_CAPTION, len(line.split()) / READING_RATE)
         if self.voice:
-            wav, seconds = self.voice.speak(line)
+            said = captions.speech(self.lang, key, **values)
+            wav, seconds = self.voice.speak(said)
+            self.spoken.append(said)
             self.add_sound(str(wav))
             need = max(need, seconds + AFTER_SPEECH)
         self.needs.append(need)
@@ -67,10 +73,10 @@ class Lecture(Scene):
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
         # moves to the back: static from then on, so the moving layer alone is redrawn every frame.
         self.play(FadeIn(bar, shift=0.1 * style.UP), run_time=0.4)
-        if self.caption:
-            self.remove(self.caption)
+        if self.bar:
+            self.remove(self.bar)
         self.bring_to_back(bar)
-        self.caption = bar
+        self.bar = bar
 
     def hold(self, at_least: float = 0.0) -> None:
         """Wait until the current caption has been read (and spoken), and at least `at_least` seconds more."""
@@ -83,64 +89,76 @@ class Lecture(Scene):
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
 
-    def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE,
-                  param: str = "x", loss: str = "f") -> None:
-        """Write the rule that is run (in the lecture's symbols, with α and β as values) at `at`, at most
+    def title(self, key: str) -> Text:
+        title = Text(self.words(key), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
+        self.pin(title)
+        return title
+
+    def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE) -> None:
+        """Write the rule that is run (in the problem's symbols, with α and β as values) at `at`, at most
         `width` wide, and say what it does."""
-        t = self.traj
-        lines = [math(line, size) for line in equations(t.variant, param, loss)]
-        values = math(rf"\alpha = {fmt_param(t.lr)} \qquad \beta = {fmt_param(t.beta)}", size, style.VELOCITY)
+        p, params = self.lesson.problem, self.lesson.params
+        lines = [math(line, size) for line in equations(params["variant"], p.param_tex, p.loss_symbol)]
+        values = math(rf"\alpha = {fmt_param(params['lr'])} \qquad \beta = {fmt_param(params['beta'])}", size,
+                      style.VELOCITY)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
-        self.say(f"rule_{t.variant}", variant=self.words(t.variant), beta=fmt_param(t.beta), lr=fmt_param(t.lr))
-        self.hold()
+        with self.caption(f"rule_{params['variant']}", variant=self.words(params["variant"]),
+                          beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"])):
+            pass
 
-    def drive(self, still: Mobject, layer: Mobject, schedule: Schedule, frame: Callable[[int, float], None],
-              captions: list[tuple[str, dict]]) -> None:
-        """Play the run: one clock moves `layer` through the schedule, calling frame(k, s) each frame (k the
-        last step reached, s the eased progress to k + 1), while `captions` follow one another.
+    def drive(self, pieces: Sequence, schedule: Schedule, cues: Sequence[tuple[str, dict]]) -> None:
+        """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
+        step reached, s the eased progress to k + 1), while the captions `cues` follow one another.
 
-        `still` holds the run's parts that never change (panel labels, inset axes): added before the layer,
-        they are drawn once into Manim's static background instead of on every frame."""
+        The pieces' `still` parts are added before their `moving` parts: they are drawn once into Manim's
+        static background instead of on every frame."""
         clock = [0.0]
         last = len(schedule.durations)
+        still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
 
         def update(_: Mobject, dt: float) -> None:
             clock[0] += dt
             k, s = schedule.at(clock[0])
-            frame(min(k, last), s)
+            self.set_step(pieces, min(k, last), s)
 
-        frame(0, 0.0)
+        self.set_step(pieces, 0, 0.0)
         self.play(FadeIn(still), FadeIn(layer), run_time=0.8)
         layer.add_updater(update)
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
-        for key, values in captions:
-            self.say(key, **values)
-            self.hold(0.5)
+        for key, values in cues:
+            with self.caption(key, at_least=0.5, **values):
+                pass
         self.hold(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
 
+    def set_step(self, pieces: Sequence, k: int, s: float) -> None:
+        """One frame of the run: every piece at step k + s."""
+        for piece in pieces:
+            piece.set_step(k, s)
+
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
-        t = self.traj
-        if t.diverged:
-            return label(self.words("diverged_short", k=t.diverged_at), style.PANEL_SIZE, style.BAD)
-        if t.converged_at is not None:
-            return label(self.words("converged_short", k=t.converged_at), style.PANEL_SIZE, style.GOOD)
-        return label(self.words("not_settled_short", n=t.last_step), style.PANEL_SIZE, style.VELOCITY)
+        v = self.lesson.verdict
+        key, colour = {Outcome.DIVERGED: ("diverged_short", style.BAD),
+                       Outcome.CONVERGED: ("converged_short", style.GOOD),
+                       Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY)}[v.outcome]
+        return label(self.words(key, k=v.step, n=v.step), style.PANEL_SIZE, colour)
 
-    def say_verdict(self) -> None:
+    def verdict_caption(self) -> tuple[str, dict]:
         """The verdict's caption: why it diverged (the stable limit), or how fast it converged (ρ)."""
-        t = self.traj
-        if t.diverged:
-            self.say("diverged", k=t.diverged_at, lr=fmt_param(t.lr), limit=fmt_param(t.lr_limit, 4),
-                     beta=fmt_param(t.beta))
-        elif t.converged_at is not None:
-            self.say("converged", k=t.converged_at, rho=fmt(t.convergence_factor))
-        else:
-            self.say("not_settled", n=t.last_step, rho=fmt(t.convergence_factor))
+        v, params = self.lesson.verdict, self.lesson.params
+        if v.outcome is Outcome.DIVERGED:
+            return "diverged", dict(k=v.step, lr=fmt_param(params["lr"]), limit=fmt_param(v.lr_limit, 4),
+                                    beta=fmt_param(params["beta"]))
+        key = "converged" if v.outcome is Outcome.CONVERGED else "not_settled"
+        return key, dict(k=v.step, n=v.step, rho=fmt(v.rho))
+
+    def state_text(self) -> str:
+        """The momentum step's symbol in captions: v, or −α·m for ema."""
+        return DISPLACEMENT_TEXT[self.lesson.params["variant"]]
 
     def tear_down(self) -> None:
         """Close the last cue at the end of the video; hand every cue to Manim's .srt writer; pad the voice

@@ -8,7 +8,6 @@ import subprocess
 import wave
 from pathlib import Path
 
-from .captions import spoken
 
 ENGINE = "espeak-ng"
 INSTALL = f"sudo apt-get install --no-install-recommends {ENGINE}"
@@ -31,12 +30,13 @@ class Voice:
     def __init__(self, lang: str, folder: Path):
         self.lang, self.folder, self.count = lang, Path(folder), 0
 
-    def speak(self, line: str) -> tuple[Path, float]:
-        """Synthesize `line` (symbols read out in words); return the WAV file and its length in seconds."""
+    def speak(self, words: str) -> tuple[Path, float]:
+        """Synthesize `words` (a caption as read aloud: captions.speech); return the WAV file and its length
+        in seconds."""
         self.count += 1
         path = self.folder / f"line{self.count:03d}.wav"
         subprocess.run([ENGINE, "-v", VOICES[self.lang], "-s", str(WORDS_PER_MINUTE), "-w", str(path),
-                        spoken(self.lang, line)], check=True, capture_output=True)
+                        words], check=True, capture_output=True)
         with wave.open(str(path)) as w:
             return path, w.getnframes() / w.getframerate()
 

@@ -1,11 +1,11 @@
-"""Lecture 2: a plane fitted to a 3-D point cloud by momentum. Beats: question, data, run, verdict."""
+"""Lecture 2: a plane fitted to a 3-D point cloud by momentum. Beats: question, data, rule, run, verdict."""
 from __future__ import annotations
 
 import numpy as np
 from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
-                   Surface, Text, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
+                   Surface, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
 
-from gdcore import Trajectory
+from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 
 from . import style
 from .captions import fmt, linear
@@ -19,7 +19,15 @@ PLANE_RESOLUTION = 6  # faces per side: enough to read the tilt, cheap to move
 PHI = 65 * DEGREES  # the camera's angle from the vertical
 FACING = 50 * DEGREES  # the camera looks this far aside from the true plane's downhill direction
 TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, to show depth
-CLOUD_AT = (-3.6, 0.15)  # where the 3-D cloud sits on screen (frame coordinates)
+
+# Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
+CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
+FORMULAS_AT = (2.3, 3.2)
+RULE_AT, RULE_WIDTH = (2.3, 1.75), 3.4
+READOUT_AT = (1.5, -0.3)
+PANEL_AT, PANEL_SIZE = (5.3, 1.75), (2.7, 2.2)  # the (w1, w2) panel
+INSET_AT, INSET_SIZE = (5.3, -1.95), (1.8, 1.2)
+VERDICT_AT, VERDICT_WIDTH = (1.9, 0.3), 3.8
 
 
 def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, float]:
@@ -29,12 +37,104 @@ def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, fl
     return max(low, mid - cap), min(high, mid + cap)
 
 
-def verdict_rows(traj: Trajectory) -> list[tuple[str, list[str]]]:
-    """The verdict table: fitted, true and least-squares (w1, w2, b), formatted from the run's numbers."""
-    p = traj.problem
-    return [("fitted", [fmt(v) for v in traj.positions[-1]]),
+def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
+    """The verdict table: fitted, true and least-squares (w1, w2, b), formatted from the lesson's numbers."""
+    p = lesson.problem
+    return [("fitted", [fmt(v) for v in lesson.run.positions[-1]]),
             ("true", [fmt(v) for v in p.true_params]),
             ("least_squares", [fmt(v) for v in p.minimizer()])]
+
+
+class FittedPlane(VGroup):
+    """The model plane over the data's (x1, x2) and the residual segments from the points to it, at the
+    run's (w1, w2, b) of each step. The plane covers the data only (correlated features fill a narrow
+    diagonal band): a rectangle along their principal axes whose faces keep their (x1, x2); per frame only
+    the heights change. A plane far outside the box (a divergent run) is hidden instead of crossing the frame."""
+
+    def __init__(self, axes: ThreeDAxes, problem: Regression, shown: np.ndarray, positions: np.ndarray,
+                 z_range: tuple[float, float]):
+        self.axes, self.positions, self.z_range = axes, positions, z_range
+        x = problem.features[shown]
+        centre = x.mean(axis=0)
+        _, axes_of_x = np.linalg.eigh(np.cov(x.T))
+        half = np.quantile(np.abs((x - centre) @ axes_of_x), 0.95, axis=0) + 0.3
+        self.plane = Surface(lambda u, v: axes.c2p(*(centre + u * axes_of_x[:, 0] + v * axes_of_x[:, 1]), 0),
+                             u_range=[-half[0], half[0]], v_range=[-half[1], half[1]],
+                             resolution=(PLANE_RESOLUTION, PLANE_RESOLUTION), fill_opacity=0.45,
+                             stroke_width=0.6, checkerboard_colors=[style.PLANE, style.PLANE_DARK],
+                             stroke_color=style.PLANE)
+        self.grid = np.array([axes.p2c(point) for point in self.plane.get_all_points()])[:, :2]
+        self.sizes = np.cumsum([len(face.points) for face in self.plane])[:-1]
+        ids = shown[:MAX_RESIDUALS]
+        self.features, self.targets = problem.features[ids], problem.targets[ids]
+        self.residuals = VMobject(stroke_color=style.RESIDUAL, stroke_width=2)
+        super().__init__(self.plane, self.residuals)
+        self.still, self.moving = VGroup(), self
+
+    def to_scene(self, x1x2: np.ndarray, z: np.ndarray) -> np.ndarray:
+        origin = self.axes.c2p(0, 0, 0)
+        basis = np.array([self.axes.c2p(1, 0, 0), self.axes.c2p(0, 1, 0), self.axes.c2p(0, 0, 1)]) - origin
+        return origin + np.column_stack([x1x2, z]) @ basis
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        theta, last = self.positions, len(self.positions) - 1
+        w = theta[min(k, last)] + s * (theta[min(k + 1, last)] - theta[min(k, last)])
+        heights = self.grid @ w[:2] + w[2]
+        low, high = self.z_range
+        inside = low - 0.5 * (high - low) <= heights.min() and heights.max() <= high + 0.5 * (high - low)
+        for face, chunk in zip(self.plane, np.split(self.to_scene(self.grid, heights), self.sizes)):
+            face.points = chunk
+        starts = self.to_scene(self.features, self.targets)
+        ends = self.to_scene(self.features, self.features @ w[:2] + w[2]) if inside else starts
+        self.residuals.set_points(np.stack([starts + (ends - starts) * f for f in (0, 1 / 3, 2 / 3, 1)],
+                                           axis=1).reshape(-1, 3))
+        self.plane.set_opacity(0.45 if inside else 0.0)
+
+
+class ParameterPanel(VGroup):
+    """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (green),
+    each run's path revealed step by step (paths: (positions, colour), the first one also marked by a dot
+    with its momentum step `moves` as an arrow labelled `tex`). Paths leaving the panel are clipped to it."""
+
+    def __init__(self, problem: Regression, paths: list[tuple[np.ndarray, str]], moves: np.ndarray, tex: str,
+                 start_gap: float):
+        best = problem.minimizer()
+        every = np.vstack([path[:, :2] for path, _ in paths] + [best[None, :2]])
+        w1_range, w2_range = clipped_range(every[:, 0], 0.4, 4.0), clipped_range(every[:, 1], 0.4, 4.0)
+        self.axes = Axes(x_range=[*w1_range, 10], y_range=[*w2_range, 10], x_length=PANEL_SIZE[0],
+                         y_length=PANEL_SIZE[1], tips=False,
+                         axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5})
+        self.axes.move_to([*PANEL_AT, 0])
+        border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
+        border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
+        self.box = np.array([w1_range, w2_range])
+        contours = VGroup(*(
+            VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7).set_points_as_corners(
+                [self.axes.c2p(*w) for w in np.clip(problem.level_curve(gap), self.box[:, 0], self.box[:, 1])])
+            for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)))
+        names = VGroup(math("w_1", style.SMALL_SIZE, style.MUTED).next_to(border, DOWN, buff=0.06),
+                       math("w_2", style.SMALL_SIZE, style.MUTED).next_to(border, LEFT, buff=0.06))
+        optimum = Dot(self.axes.c2p(*best[:2]), radius=0.05, color=style.GOOD)
+        self.traces = Traces(self.axes, [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour)
+                                         for path, colour in paths], width=2.5)
+        self.path, self.moves = paths[0][0], moves
+        self.here = Dot(radius=0.06, color=paths[0][1])
+        self.velocity = StepArrow(tex, style.VELOCITY, width=4)
+        self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
+        self.still = VGroup(self.axes, border, contours, names, optimum)
+        self.moving = VGroup(self.traces, self.here, self.velocity)
+        super().__init__(self.still, self.moving)
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        last = len(self.path) - 1
+        a, b = self.path[min(k, last), :2], self.path[min(k + 1, last), :2]
+        w = a + s * (b - a)
+        self.traces.reveal(k + s)
+        at = self.axes.c2p(*np.clip(w, self.box[:, 0], self.box[:, 1]))
+        self.here.move_to(at)
+        self.velocity.show(at, np.clip(np.append(self.moves[min(k, last), :2], 0) * self.unit, -0.9, 0.9))
+        if not np.all((self.box[:, 0] <= w) & (w <= self.box[:, 1])):
+            self.velocity.set_opacity(0)
 
 
 class RegressionLecture(Lecture, ThreeDScene):
@@ -43,25 +143,23 @@ class RegressionLecture(Lecture, ThreeDScene):
     def setup(self) -> None:
         # Face the true plane's downhill direction, a little aside: the plane is seen, not edge-on, and
         # the residuals keep their depth.
-        w1, w2, _ = self.traj.problem.true_params
+        w1, w2, _ = self.lesson.problem.true_params
         self.set_camera_orientation(phi=PHI, theta=np.arctan2(-w2, -w1) - FACING, zoom=0.8)
         self.renderer.camera.should_apply_shading = False  # flat colours: the plane's checkerboard shows its tilt
 
     # 1 — the question
     def intro(self) -> None:
-        title = Text(self.words("reg_title"), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
-        self.pin(title)
+        title = self.title("reg_title")
         self.play(Write(title), run_time=1.2)
-        self.say("reg_question")
-        self.hold()
+        with self.caption("reg_question"):
+            pass
         self.play(FadeOut(title), run_time=0.5)
 
     # 2 — the data in 3-D, turning slowly; the model and the loss
     def show_data(self) -> None:
-        p = self.traj.problem
+        p = self.lesson.problem
         x = p.features
-        shown = np.random.default_rng(0).permutation(len(x))[:MAX_POINTS]
-        self.shown = shown
+        self.shown = shown = np.random.default_rng(0).permutation(len(x))[:MAX_POINTS]
         reach = float(np.ceil(2 * np.quantile(np.abs(x[shown]), 0.98)) / 2)  # the cloud, in steps of 0.5
         # the box holds the data (and the first plane, y = 0); a plane outside it is clipped to its walls
         self.z_range = (np.floor(min(p.targets[shown].min(), 0) - 0.5), np.ceil(max(p.targets[shown].max(), 0) + 0.5))
@@ -80,17 +178,16 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.add_fixed_orientation_mobjects(*names, *dots)
         self.play(Create(axes), FadeIn(names), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
-        t = p.true_params
-        self.say("reg_data", model=linear(*t))
-        self.play(Rotating(self.cloud, angle=-TURN, axis=OUT, about_point=axes.c2p(0, 0, 0)),
-                  run_time=6, rate_func=smooth)
-        model = math(r"\hat y = w_1 x_1 + w_2 x_2 + b", style.PANEL_SIZE)
-        loss = math(r"L = \frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", style.PANEL_SIZE)
-        self.formulas = VGroup(model, loss).arrange(DOWN, buff=0.15).move_to([2.3, 3.2, 0])
-        self.pin(self.formulas)
-        self.play(Write(self.formulas), run_time=1.5)
-        self.say("reg_model")
-        self.hold()
+        with self.caption("reg_data", truth=linear(*p.true_params)):
+            self.play(Rotating(self.cloud, angle=-TURN, axis=OUT, about_point=axes.c2p(0, 0, 0)),
+                      run_time=6, rate_func=smooth)
+            formulas = VGroup(math(p.model.tex, style.PANEL_SIZE),
+                              math(f"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE))
+            self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
+            self.pin(self.formulas)
+            self.play(Write(self.formulas), run_time=1.5)
+        with self.caption("reg_model"):
+            pass
 
     def screen_to_world(self, x: float, y: float) -> np.ndarray:
         """The world vector that the fixed camera shows as the frame offset (x, y)."""
@@ -98,133 +195,56 @@ class RegressionLecture(Lecture, ThreeDScene):
 
     # 3 — the rule that is run
     def show_rule(self) -> None:
-        self.write_rule(at=(2.3, 1.75), width=3.4, size=style.PANEL_SIZE - 2, param="\\theta", loss="L")
+        self.write_rule(at=RULE_AT, width=RULE_WIDTH, size=style.PANEL_SIZE - 2)
 
     # 4 — the run: plane, residuals, (w1, w2) panel with velocity, readout, loss inset
     def run_fit(self) -> None:
-        t, p, axes = self.traj, self.traj.problem, self.axes
-        n = t.last_step
-        schedule = Schedule.for_steps(max(n, 1))
-        theta, states = t.positions, t.states
-        ghost = self.ghost
+        lesson, p = self.lesson, self.lesson.problem
+        run, n = lesson.run, lesson.run.last_step
+        ghost = lesson.baseline.positions[: n + 1] if lesson.baseline else None  # the steps the run shows
+        floor = p.loss(p.minimizer())
 
-        # the plane is drawn over the data only: a rectangle along the features' principal axes (correlated
-        # features fill a narrow diagonal band). Each face's (x1, x2) is kept; per frame only heights change.
-        x = p.features[self.shown]
-        centre = x.mean(axis=0)
-        _, axes_of_x = np.linalg.eigh(np.cov(x.T))
-        half = np.quantile(np.abs((x - centre) @ axes_of_x), 0.95, axis=0) + 0.3
-        plane = Surface(lambda u, v: axes.c2p(*(centre + u * axes_of_x[:, 0] + v * axes_of_x[:, 1]), 0),
-                        u_range=[-half[0], half[0]], v_range=[-half[1], half[1]],
-                        resolution=(PLANE_RESOLUTION, PLANE_RESOLUTION), fill_opacity=0.45, stroke_width=0.6,
-                        checkerboard_colors=[style.PLANE, style.PLANE_DARK], stroke_color=style.PLANE)
-        grid = np.array([axes.p2c(point) for point in plane.get_all_points()])[:, :2]
-        sizes = [len(face.points) for face in plane]
-        residual_ids = self.shown[:MAX_RESIDUALS]
-        residuals = VMobject(stroke_color=style.RESIDUAL, stroke_width=2)
-        features = p.features[residual_ids]
-        targets = p.targets[residual_ids]
+        rows = [(r"\text{%s}" % self.words("step"), style.TEXT), *((name, style.BALL) for name in ("w_1", "w_2", "b")),
+                (p.loss_symbol, style.TEXT)]
+        readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
+        losses = [(run.losses - floor, style.BALL)] + ([(lesson.baseline.losses - floor, style.GHOST)]
+                                                       if ghost is not None else [])
+        inset = LossInset(losses, n, self.words("excess_loss"), self.words("step"), *INSET_SIZE)
+        inset.move_to([*INSET_AT, 0])
+        paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
+        panel = ParameterPanel(p, paths, lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]],
+                               run.losses[0] - floor)
+        plane = FittedPlane(self.axes, p, self.shown, run.positions, self.z_range)
+        self.flat = VGroup(readout.moving, inset.moving, panel.moving)
+        self.pin(readout.still, inset.still, panel.still)
 
-        def to_scene(x1x2: np.ndarray, z: np.ndarray) -> np.ndarray:
-            origin = axes.c2p(0, 0, 0)
-            basis = np.array([axes.c2p(1, 0, 0), axes.c2p(0, 1, 0), axes.c2p(0, 0, 1)]) - origin
-            return origin + np.column_stack([x1x2, z]) @ basis
-
-        # right-hand panels, fixed in the frame
-        rows = [("\\text{%s}" % self.words("step"), style.TEXT), ("w_1", style.BALL), ("w_2", style.BALL),
-                ("b", style.BALL), ("L", style.TEXT)]
-        readout = Readout(rows).move_to([1.5, -0.3, 0])
-        best = p.minimizer()
-        floor = p.loss(best)
-        runs = [(t.losses - floor, style.BALL)] + ([(ghost.losses - floor, style.GHOST)] if ghost else [])
-        inset = LossInset(runs, n, self.words("excess_loss"), self.words("step"), width=1.8, height=1.2)
-        inset.move_to([5.3, -1.95, 0])
-        paths = [theta] + ([ghost.positions] if ghost else [])
-        every = np.vstack([path[:, :2] for path in paths] + [best[None, :2]])
-        w1_range = clipped_range(every[:, 0], 0.4, 4.0)
-        w2_range = clipped_range(every[:, 1], 0.4, 4.0)
-        panel = Axes(x_range=[*w1_range, 10], y_range=[*w2_range, 10], x_length=2.7, y_length=2.2, tips=False,
-                     axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5})
-        panel.move_to([5.3, 1.75, 0])
-        border = Rectangle(width=panel.x_length, height=panel.y_length, color=style.MUTED, stroke_width=1.5)
-        border.move_to(panel.c2p(np.mean(w1_range), np.mean(w2_range)))
-        contours = self.contours(panel, best, t.losses[0] - p.loss(best))
-        panel_names = VGroup(math("w_1", style.SMALL_SIZE, style.MUTED).next_to(border, DOWN, buff=0.06),
-                             math("w_2", style.SMALL_SIZE, style.MUTED).next_to(border, LEFT, buff=0.06))
-        optimum = Dot(panel.c2p(*best[:2]), radius=0.05, color=style.GOOD)
-        clip = np.array([w1_range, w2_range])
-        traces = Traces(panel, [(*np.clip(path[:, :2], clip[:, 0], clip[:, 1]).T, color)
-                                for path, color in zip(paths, [style.BALL, style.GHOST])], width=2.5)
-        here = Dot(radius=0.06, color=style.BALL)
-        velocity = StepArrow("v", style.VELOCITY, width=4)
-        panel_unit = np.array([panel.x_length / np.ptp(w1_range), panel.y_length / np.ptp(w2_range), 0])
-
-        def frame(k: int, s: float) -> None:
-            nxt = min(k + 1, n)
-            w = theta[k] + s * (theta[nxt] - theta[k])
-            heights = grid @ w[:2] + w[2]
-            # a plane far outside the box (a divergent run) is hidden rather than drawn across the frame
-            low, high = self.z_range
-            inside = low - 0.5 * (high - low) <= heights.min() and heights.max() <= high + 0.5 * (high - low)
-            for face, chunk in zip(plane, np.split(to_scene(grid, heights), np.cumsum(sizes)[:-1])):
-                face.points = chunk
-            starts = to_scene(features, targets)
-            ends = to_scene(features, features @ w[:2] + w[2]) if inside else starts
-            residuals.set_points(np.stack([starts + (ends - starts) * f for f in (0, 1 / 3, 2 / 3, 1)],
-                                          axis=1).reshape(-1, 3))
-            plane.set_opacity(0.45 if inside else 0.0)
-            readout.show_numbers([*theta[k], t.losses[k]], k)
-            traces.reveal(k + s)
-            inset.reveal(k + s)
-            in_panel = np.all((clip[:, 0] <= w[:2]) & (w[:2] <= clip[:, 1]))
-            at = panel.c2p(*np.clip(w[:2], clip[:, 0], clip[:, 1]))
-            here.move_to(at)
-            move = states[k, :2] if t.variant != "ema" else -t.lr * states[k, :2]
-            velocity.show(at, np.clip(np.append(move, 0) * panel_unit, -0.9, 0.9))
-            if not in_panel:
-                velocity.set_opacity(0)
-            # numbers and arrows rebuilt this frame are new mobjects: register them as flat too (camera only:
-            # adding them to the scene would pull them out of the moving layer)
-            self.camera.add_fixed_in_frame_mobjects(flat)
-
-        still = VGroup(readout.still, inset.still, panel, border, contours, panel_names, optimum)
-        flat = VGroup(readout.moving, inset.moving, traces, here, velocity)
-        self.pin(still)
-        layer = VGroup(flat, plane, residuals)
-        captions = [("reg_legend", {}), ("reg_panel" if ghost else "reg_panel_plain", {})]
-        self.drive(still, layer, schedule, frame, captions)
+        cues = [("reg_legend", {}), ("reg_panel" if ghost is not None else "reg_panel_plain", {})]
+        self.drive([readout, inset, panel, plane], Schedule.for_steps(max(n, 1)), cues)
         self.readout = readout
 
-    def contours(self, panel: Axes, best: np.ndarray, start_gap: float) -> VGroup:
-        """Level sets of L(w1, w2, b*) around the least-squares point, from the exact Hessian, at loss gaps
-        spread geometrically below the starting one; clipped to the panel."""
-        block = self.traj.problem.hessian()[:2, :2] / 2  # L − L* = dᵀ·(H/2)·d on this slice
-        vals, vecs = np.linalg.eigh(block)
-        angles = np.linspace(0, 2 * np.pi, 80)
-        circle = np.stack([np.cos(angles), np.sin(angles)])
-        box = np.array([panel.x_range[:2], panel.y_range[:2]])
-        rings = VGroup()
-        for level in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7):
-            ring = best[:2, None] + vecs @ (np.sqrt(level / vals)[:, None] * circle)
-            ring = np.clip(ring, box[:, :1], box[:, 1:])
-            rings.add(VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7)
-                      .set_points_as_corners([panel.c2p(a, b) for a, b in ring.T]))
-        return rings
+    def set_step(self, pieces, k: int, s: float) -> None:
+        super().set_step(pieces, k, s)
+        # numbers and arrows rebuilt this frame are new mobjects: register them as flat too (camera only:
+        # adding them to the scene would pull them out of the moving layer)
+        self.camera.add_fixed_in_frame_mobjects(self.flat)
 
     # 5 — the verdict: fitted vs true vs least squares
     def verdict(self) -> None:
-        t = self.traj
+        v = self.lesson.verdict
         size = style.PANEL_SIZE - 4
         cells = [math(r"\;"), *(math(c, size + 6) for c in ("w_1", "w_2", "b"))]
-        for key, values in verdict_rows(t):
-            cells += [label(self.words(key), size), *(label(v, size, style.BALL if key == "fitted" else style.TEXT)
-                                                      for v in values)]
+        for key, values in verdict_rows(self.lesson):
+            cells += [label(self.words(key), size), *(label(x, size, style.BALL if key == "fitted" else style.TEXT)
+                                                      for x in values)]
         table = VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.22, 0.16), col_alignments="lrrr")
         panel = VGroup(self.verdict_head(), table).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        panel.scale_to_fit_width(min(panel.width, 3.8)).move_to([1.9, 0.3, 0])
+        panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
         self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8)
-        self.say_verdict()
-        if not t.diverged:
-            self.say("reg_gap", gap=fmt(np.linalg.norm(t.positions[-1] - t.problem.minimizer())))
-        self.hold(1.0)
+        key, values = self.verdict_caption()
+        diverged = v.outcome is Outcome.DIVERGED
+        with self.caption(key, at_least=1.0 if diverged else 0.0, **values):
+            pass
+        if not diverged:
+            with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
+                pass

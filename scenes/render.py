@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -11,12 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from gdcore import LECTURES
+from gdcore import Lesson
 
 from .narration import ENGINE, Voice, engine_version
 
-QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
-           "production": "production_quality", "4k": "fourk_quality"}
+# --quality → (Manim's quality name, what it gives)
+QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p30"),
+           "high": ("high_quality", "1080p60"), "production": ("production_quality", "1440p60"),
+           "4k": ("fourk_quality", "2160p60")}
+# scene → the module and class that draw it
+SCENES = {"parabola": ("scenes.parabola", "ParabolaLecture"), "regression": ("scenes.regression", "RegressionLecture")}
 
 
 def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
@@ -31,11 +36,8 @@ def cache_dir() -> Path:
 
 
 def scene_class(scene: str):
-    if scene == "parabola":
-        from .parabola import ParabolaLecture
-        return ParabolaLecture
-    from .regression import RegressionLecture
-    return RegressionLecture
+    module, name = SCENES[scene]
+    return getattr(importlib.import_module(module), name)
 
 
 def _install(source: Path, target: Path) -> None:
@@ -49,26 +51,26 @@ def _install(source: Path, target: Path) -> None:
         raise
 
 
-def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = "en",
-                   output: Path = Path("media"), voice: bool = False) -> Path:
-    """Render `scene` with validated `params`; return the path of the finished mp4. Beside it land
-    <name>.json (parameters, summary, captions, versions), <name>.srt and <name>.vtt."""
+def render_lecture(lesson: Lesson, quality: str = "high", lang: str = "en", output: Path = Path("media"),
+                   voice: bool = False) -> Path:
+    """Render `lesson`; return the path of the finished mp4. Beside it land <name>.json (parameters,
+    summary, captions, versions), <name>.srt and <name>.vtt."""
     from manim import logger, tempconfig
     from manim._config import error_console
 
     for handler in logger.handlers:  # Manim's messages go to stderr: stdout ends with the video's path
         handler.console = error_console
 
-    trajectory = LECTURES[scene](**params)
+    scene, params = lesson.scene, dict(lesson.params)
     name = video_name(scene, lang, params, voice)
     folder = Path(output) / scene / quality
     with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
-        settings = {"quality": QUALITY[quality], "media_dir": tmp, "output_file": name,
+        settings = {"quality": QUALITY[quality][0], "media_dir": tmp, "output_file": name,
                     "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
                     "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4"}
         with tempconfig(settings):
             speaker = Voice(lang, Path(tmp)) if voice else None
-            lecture = scene_class(scene)(trajectory, lang=lang, voice=speaker)
+            lecture = scene_class(scene)(lesson, lang=lang, voice=speaker)
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
         made = {".mp4": movie, ".srt": movie.with_suffix(".srt"), ".vtt": Path(tmp) / f"{name}.vtt",
@@ -76,13 +78,15 @@ def render_lecture(scene: str, params: dict, quality: str = "high", lang: str = 
         made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
-            "summary": trajectory.summary(),
+            "summary": lesson.summary(),
             "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},
             "voice": {"engine": ENGINE, "version": engine_version()} if voice else False,
             "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
             "beats": lecture.beats,
             "versions": {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")},
         }
+        for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
+            cue["spoken"] = said
         made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n")
         folder.mkdir(parents=True, exist_ok=True)
         for suffix, source in made.items():  # the video first: a sidecar never describes a missing video

@@ -9,7 +9,20 @@ from pathlib import Path
 import av
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from gdcore import HYPERPARAMETERS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The shared renders' options: few steps, small data, so the video tests stay quick.
+PARABOLA = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
+REGRESSION = ["--scene", "regression", "--steps", "5", "--samples", "25", "--seed", "3"]
+
+
+def options(args: list[str]) -> dict:
+    """The hyperparameters named in command-line arguments, typed as the table says (--scene left out)."""
+    pairs = dict(zip(args[::2], args[1::2]))
+    names = {flag: flag[2:].replace("-", "_") for flag in pairs if flag != "--scene"}
+    return {name: HYPERPARAMETERS[name].kind(pairs[flag]) for flag, name in names.items()}
 
 
 def render(output: Path, *args: str) -> tuple[Path, dict, subprocess.CompletedProcess]:

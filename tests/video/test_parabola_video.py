@@ -4,12 +4,12 @@ import json
 import numpy as np
 import pytest
 
-from gdcore import run_parabola
+from gdcore import lesson
 from scenes import style
 from scenes.pacing import Schedule
-from scenes.parabola import plot_axes
+from scenes.parabola import curve, plot_axes
 from scenes.render import video_name
-from videos import frame_at, hex_rgb, pixel, probe, render
+from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
 
 @pytest.fixture(scope="module")
 def english(parabola_en):
@@ -44,28 +44,28 @@ def test_duration_size_and_rate(english):
 def test_sidecar_holds_params_summary_and_versions(english):
     _, meta, _ = english
     assert meta["scene"] == "parabola" and meta["quality"] == "low" and meta["lang"] == "en"
-    assert meta["params"] == {"lr": 0.4, "beta": 0.7, "steps": 6, "variant": "classic", "x0": 4.5}
-    truth = run_parabola(lr=0.4, beta=0.7, steps=6, x0=4.5)
+    assert meta["params"] == {**lesson("parabola").params, **options(PARABOLA)}
+    truth = lesson("parabola", **meta["params"])
     s = meta["summary"]
-    assert s["final_position"]["x"] == truth.positions[-1, 0] and s["final_loss"] == truth.losses[-1]
+    assert s["final_position"]["x"] == truth.run.positions[-1, 0] and s["final_loss"] == truth.run.losses[-1]
     assert s["diverged"] is False and s["diverged_at"] is None
-    assert s["convergence_factor"] == pytest.approx(truth.convergence_factor)
+    assert s == json.loads(json.dumps(truth.summary()))
     assert set(meta["versions"]) == {"momentum-lectures", "manim", "numpy"}
 
 
 @pytest.mark.parametrize("k", [0, 2, 4])
 def test_ball_is_drawn_where_the_trajectory_says(english, k):
     video, meta, _ = english
-    xs = run_parabola(lr=0.4, beta=0.7, steps=6, x0=4.5).positions[:, 0]
-    x = xs[k]
-    t = meta["beats"]["clock"] + Schedule.for_steps(6).rest_time(k)
+    taught = lesson("parabola", **meta["params"])
+    xs, f, axes = taught.run.positions[:, 0], curve(taught.problem), plot_axes(taught.problem)
+    t = meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k)
     frame = frame_at(video, t)
     assert frame.std() > 10  # not blank
-    row, col = pixel(plot_axes().c2p(x, x * x / 6), frame.shape)
+    row, col = pixel(axes.c2p(xs[k], f(xs[k])), frame.shape)
     ball = hex_rgb(style.BALL)
     assert np.abs(frame[row, col].astype(int) - ball).max() < 45, (frame[row, col], ball)
     # and not yet where the next step will take it
-    row, col = pixel(plot_axes().c2p(xs[k + 1], xs[k + 1] ** 2 / 6), frame.shape)
+    row, col = pixel(axes.c2p(xs[k + 1], f(xs[k + 1])), frame.shape)
     assert np.abs(frame[row, col].astype(int) - ball).max() > 60
 
 
@@ -77,7 +77,7 @@ def test_spanish_is_a_different_file_with_different_pictures(english, spanish):
 
 
 def test_name_follows_the_parameters():
-    base = {"lr": 0.3, "beta": 0.6, "steps": 60, "variant": "classic", "x0": 5.0}
+    base = dict(lesson("parabola").params)
     assert video_name("parabola", "en", base) == video_name("parabola", "en", dict(base))
     assert video_name("parabola", "en", base) != video_name("parabola", "en", {**base, "lr": 0.31})
     assert video_name("parabola", "en", base) != video_name("parabola", "es", base)
@@ -85,7 +85,9 @@ def test_name_follows_the_parameters():
 
 def test_divergent_run_renders_and_says_so(tmp_path):
     video, meta, _ = render(tmp_path, "--lr", "13", "--steps", "30")
-    assert meta["summary"]["diverged"] is True and meta["summary"]["diverged_at"] == 8
+    truth = lesson("parabola", **meta["params"]).run
+    assert truth.diverged and meta["summary"]["diverged"] is True
+    assert meta["summary"]["diverged_at"] == truth.diverged_at
     info = probe(video)
     assert info["duration"] > 20
     last = frame_at(video, info["duration"] - 0.2)

@@ -7,13 +7,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gdcore
-from gdcore import Quadratic, make_regression, run, run_parabola, theory
+from gdcore import Quadratic, lesson, run, theory
 from gdcore.trajectory import DIVERGENCE_GROWTH
 
 lrs = st.floats(0.01, 5.0)
 betas = st.floats(0.0, 0.98)
 starts = st.floats(-50, 50).filter(lambda x: abs(x) > 0.1)
 variants = st.sampled_from(gdcore.VARIANTS)
+
+
+def run_parabola(**params):
+    """The parabola lecture's run (f(x) = x²/6) with these hyperparameters, the others at their defaults."""
+    return lesson("parabola", **params).run
+
+
+def make_regression(**params):
+    """The regression lecture's data with these parameters, the others at their defaults."""
+    return lesson("regression", steps=1, **params).problem
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,7 +79,7 @@ def test_rows_are_states_at_each_step():
     t = run_parabola()
     np.testing.assert_allclose(t.gradients[:, 0], t.positions[:, 0] / 3)
     np.testing.assert_allclose(t.losses, t.positions[:, 0] ** 2 / 6)
-    assert t.states[0, 0] == 0 and len(t.losses) == 61
+    assert t.states[0, 0] == 0 and len(t.losses) == gdcore.Quadratic.DEFAULTS["steps"] + 1
     with pytest.raises(ValueError):
         t.positions[0, 0] = 1.0  # read-only
 
@@ -115,12 +125,13 @@ def test_quadratic_gradient_matches_finite_differences():
 @pytest.mark.parametrize("variant,lr,beta", [("classic", 0.3, 0.6), ("classic", 1.0, 0.9), ("ema", 2.0, 0.7),
                                              ("nesterov", 0.5, 0.95), ("classic", 5.0, 0.2)])
 def test_stated_convergence_factor_matches_measured_decay(variant, lr, beta):
-    traj = run_parabola(lr=lr, beta=beta, steps=600, variant=variant, x0=10)
+    taught = lesson("parabola", lr=lr, beta=beta, steps=600, variant=variant, x0=10)
+    traj = taught.run
     err = np.abs(traj.positions[:, 0]) + np.abs(traj.states[:, 0])
     # The measured rate over a long window: (e_t / e_s)^(1/(t−s)), taken where e is still far above roundoff.
     s, t = 100, 100 + min(400, int(np.argmax(err < 1e-250)) - 100 if np.any(err < 1e-250) else 400)
     measured = (np.max(err[t - 5:t + 1]) / np.max(err[s - 5:s + 1])) ** (1 / (t - s))
-    assert measured == pytest.approx(traj.convergence_factor, rel=0.02)
+    assert measured == pytest.approx(taught.verdict.rho, rel=0.02)
 
 
 @settings(max_examples=80, deadline=None)
@@ -157,9 +168,9 @@ def test_critical_beta_closed_form_and_discriminant():
             below = np.linalg.eigvals(theory.iteration_matrix(variant, lr, max(c - 1e-4, 0), 1 / 3))
             above = np.linalg.eigvals(theory.iteration_matrix(variant, lr, min(c + 1e-4, 0.9999), 1 / 3))
             assert np.all(np.isreal(below)) and not np.all(np.isreal(above))
-    assert theory.damping("classic", 0.3, 0.6, 1 / 3) == "under-damped"
-    assert theory.damping("classic", 0.3, 0.1, 1 / 3) == "over-damped"
-    assert theory.damping("classic", 3.0, 0.0, 1 / 3) == "critically damped"
+    assert theory.damping(0.6, theory.critical_beta("classic", 0.3, 1 / 3)) is theory.Damping.UNDER
+    assert theory.damping(0.1, theory.critical_beta("classic", 0.3, 1 / 3)) is theory.Damping.OVER
+    assert theory.damping(0.0, theory.critical_beta("classic", 3.0, 1 / 3)) is theory.Damping.CRITICAL
 
 
 def test_critical_damping_is_the_fastest_beta_for_classic():

@@ -6,10 +6,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' helper module `videos`
 
-from videos import render  # noqa: E402
-
-PARABOLA = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
-REGRESSION = ["--scene", "regression", "--steps", "5", "--samples", "25", "--seed", "3"]
+from videos import PARABOLA, REGRESSION, render  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

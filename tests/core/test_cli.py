@@ -1,13 +1,14 @@
 """render.py through click's CliRunner: help, list, export, and bad input (exit 2, nothing written)."""
 import csv
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import render
-from gdcore import make_regression
+from gdcore import HYPERPARAMETERS, LECTURES, lesson
 
 
 def invoke(*args):
@@ -28,10 +29,26 @@ def test_help_lists_every_hyperparameter_with_its_default():
     assert "0.3 (parabola)" in out and "1080p60" in out
 
 
-def test_list_prints_scenes_and_parameters():
+def test_list_prints_scenes_and_parameters_and_the_readme_shows_it():
     result = invoke("--list")
     assert result.exit_code == 0
     assert "parabola" in result.output and "regression" in result.output and "--samples" in result.output
+    for scene, cls in LECTURES.items():  # every option of the scene with its default and its valid values
+        block = result.output.split(scene + "\n", 1)[1]
+        for name, default in cls.DEFAULTS.items():
+            line = next(line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-"))
+            assert str(default) in line and HYPERPARAMETERS[name].valid.text() in line
+    readme = (Path(render.__file__).parent / "README.md").read_text()
+    assert result.output.strip() in readme  # the README's table is the command's output, not a copy by hand
+
+
+def test_help_and_errors_come_from_the_table():
+    out = " ".join(invoke("--help").output.split())
+    for row in HYPERPARAMETERS.values():
+        if any(row.name in cls.DEFAULTS for cls in LECTURES.values()):
+            assert f"{row.help}; {row.valid.text()}" in out
+    result = invoke("--scene", "regression", "--samples", "2")
+    assert HYPERPARAMETERS["samples"].valid.text() in result.output and "--samples" in result.output
 
 
 @pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
@@ -89,7 +106,7 @@ def test_export_regression_is_gradient_descent_on_the_exported_data(tmp_path, va
             theta = theta + v
         np.testing.assert_allclose(traj[t + 1, 1:7], np.r_[theta, v], rtol=1e-10, atol=1e-12)
         assert traj[t + 1, 7] == pytest.approx(np.mean((x @ theta - y) ** 2), rel=1e-10)
-    np.testing.assert_allclose(data[:, :2], make_regression(samples=17, noise=1.3, seed=99).features)
+    np.testing.assert_allclose(data[:, :2], lesson("regression", samples=17, noise=1.3, seed=99).problem.features)
 
 
 def test_export_of_a_divergent_run_succeeds_and_stops_at_divergence(tmp_path):

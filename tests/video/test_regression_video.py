@@ -2,11 +2,10 @@
 import numpy as np
 import pytest
 
-from gdcore import run_regression
-from scenes.captions import fmt
+from gdcore import lesson
 from scenes.pacing import Schedule
 from scenes.regression import verdict_rows
-from videos import frame_at, probe, render
+from videos import REGRESSION, frame_at, options, probe, render
 
 @pytest.fixture(scope="module")
 def english(regression_en):
@@ -29,17 +28,17 @@ def test_file_size_rate_and_duration(english, media):
 
 def test_sidecar_params_and_summary(english):
     _, meta, _ = english
-    assert meta["params"] == {"lr": 0.5, "beta": 0.5, "steps": 5, "variant": "classic", "samples": 25,
-                              "noise": 0.5, "seed": 3, "true_w1": 2.0, "true_w2": -1.0, "true_b": 1.0}
-    truth = run_regression(steps=5, samples=25, seed=3)
-    assert meta["summary"]["final_position"] == dict(zip(("w1", "w2", "b"), truth.positions[-1].tolist()))
-    assert meta["summary"]["final_loss"] == truth.losses[-1] and meta["summary"]["diverged"] is False
+    assert meta["params"] == {**lesson("regression").params, **options(REGRESSION)}
+    truth = lesson("regression", **meta["params"])
+    assert meta["summary"]["final_position"] == dict(zip(("w1", "w2", "b"), truth.run.positions[-1].tolist()))
+    assert meta["summary"]["final_loss"] == truth.run.losses[-1] and meta["summary"]["diverged"] is False
+    assert meta["summary"]["convergence_factor"] == truth.verdict.rho
 
 
 def test_plane_is_drawn_during_the_run_and_not_before(english):
     video, meta, _ = english
     before = frame_at(video, meta["beats"]["show_rule"] + 0.5)
-    during = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(5).rest_time(2))
+    during = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(2))
     assert during.std() > 10
     assert cyan_pixels(before) < 200 < cyan_pixels(during)
 
@@ -50,20 +49,15 @@ def test_spanish_and_divergent_runs_render(tmp_path, english, regression_es):
     t = 1.0
     assert np.abs(frame_at(es, t).astype(int) - frame_at(english[0], t).astype(int)).mean() > 1
     bad, bad_meta, _ = render(tmp_path, "--scene", "regression", "--steps", "40", "--samples", "25", "--lr", "1.3")
-    assert bad_meta["summary"]["diverged"] is True and probe(bad)["duration"] > 30
+    truth = lesson("regression", **bad_meta["params"])
+    assert truth.run.diverged and 1.3 > truth.verdict.lr_limit
+    assert bad_meta["summary"]["diverged_at"] == truth.run.diverged_at and probe(bad)["duration"] > 30
 
 
 def test_verdict_rows_are_the_trajectory_numbers():
-    traj = run_regression(steps=200, samples=40, seed=11, true_w1=-3, true_w2=0.25, true_b=4)
-    rows = dict(verdict_rows(traj))
-    x = np.column_stack([traj.problem.features, np.ones(40)])
-    lstsq = np.linalg.lstsq(x, traj.problem.targets, rcond=None)[0]
-    for key, expected in (("fitted", traj.positions[-1]), ("true", [-3, 0.25, 4]), ("least_squares", lstsq)):
+    taught = lesson("regression", steps=200, samples=40, seed=11, true_w1=-3, true_w2=0.25, true_b=4)
+    rows = dict(verdict_rows(taught))
+    x = np.column_stack([taught.problem.features, np.ones(40)])
+    lstsq = np.linalg.lstsq(x, taught.problem.targets, rcond=None)[0]
+    for key, expected in (("fitted", taught.run.positions[-1]), ("true", [-3, 0.25, 4]), ("least_squares", lstsq)):
         np.testing.assert_allclose([float(v) for v in rows[key]], expected, atol=5e-5)
-
-
-@pytest.mark.parametrize("value", [0.0, 1.5, -0.00123456, 123.456789, 99999.4, 1e5, -2.5e-7, 3.14159e12])
-def test_fmt_shows_the_number_to_its_precision(value):
-    shown = fmt(value)
-    assert float(shown) == pytest.approx(value, rel=5e-4, abs=5e-5)
-    assert len(shown) <= 10

@@ -1,0 +1,129 @@
+"""A Lesson: everything one lecture shows, computed once from its validated parameters.
+
+The scene draws it, the sidecar prints its summary, --export-data writes its run: all three read the same
+frozen object, so a number on screen is the number in the files.
+"""
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from . import theory
+from .optimizers import displacement
+from .problems import LECTURES, Problem
+from .trajectory import Trajectory, iterate
+from .validation import check_all
+
+
+class Outcome(str, enum.Enum):
+    CONVERGED = "converged"
+    NOT_SETTLED = "not settled"
+    DIVERGED = "diverged"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the run did and what theory says about it.
+
+    step: the step it converged at, diverged at, or (not settled) its last step; rho: the per-step
+    convergence factor ρ of the iteration matrix; critical_beta: the β of critical damping for the slowest
+    mode (the smallest curvature), nan if no β < 1 oscillates; regime: β against it; lr_limit: the largest
+    stable α for this β (set by the largest curvature); gd_steps: the step at which plain gradient descent
+    with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖."""
+
+    outcome: Outcome
+    step: int
+    rho: float
+    critical_beta: float
+    regime: theory.Damping
+    lr_limit: float
+    gd_steps: int | None
+    distance: float
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Lesson:
+    """One lecture's numbers. run: the momentum run; baseline: plain gradient descent (β = 0) from the same
+    start with the same α and steps, None when the run itself has β = 0; moves: (N+1, d) the momentum step
+    at each step in parameter units (v, or −α·m for ema); pushes: (N+1, d) the gradient step −α·∇f."""
+
+    scene: str
+    params: Mapping
+    problem: Problem
+    run: Trajectory
+    baseline: Trajectory | None
+    moves: np.ndarray
+    pushes: np.ndarray
+    verdict: Verdict
+
+    @property
+    def plain(self) -> Trajectory:
+        """Plain gradient descent with this α: the baseline, or the run itself when β = 0."""
+        return self.baseline or self.run
+
+    def summary(self) -> dict:
+        """Plain numbers for the sidecar (JSON: nan becomes null)."""
+        t, v = self.run, self.verdict
+
+        def number(x: float) -> float | None:
+            return None if math.isnan(x) else float(x)
+
+        return {
+            "final_position": dict(zip(self.problem.param_names, map(float, t.positions[-1]))),
+            "final_loss": float(t.losses[-1]),
+            "last_step": t.last_step,
+            "diverged": t.diverged,
+            "diverged_at": t.diverged_at,
+            "converged_at": t.converged_at,
+            "outcome": v.outcome.value,
+            "convergence_factor": v.rho,
+            "lr_limit": v.lr_limit,
+            "critical_beta": number(v.critical_beta),
+            "damping": v.regime.value,
+            "gd_converged_at": v.gd_steps,
+            "distance_to_minimum": float(v.distance),
+        }
+
+
+def lesson(scene: str, **given) -> Lesson:
+    """The Lesson of lecture `scene` (a key of LECTURES) with the given hyperparameters, the others at the
+    problem's defaults. Every value is checked here, once (ParameterError names the first bad one)."""
+    cls = LECTURES[scene]
+    unknown = set(given) - set(cls.DEFAULTS)
+    if unknown:
+        raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
+    params = check_all(**{**cls.DEFAULTS, **given})
+    problem = cls.from_params(params)
+    variant, lr, beta, steps = params["variant"], params["lr"], params["beta"], params["steps"]
+    start = problem.start(params)
+    main = iterate(problem, variant, lr, beta, steps, start)
+    baseline = iterate(problem, variant, lr, 0.0, steps, start) if beta else None
+
+    curvatures = problem.curvatures
+    crit = theory.critical_beta(variant, lr, float(curvatures[0]))
+    if main.diverged:
+        outcome, step = Outcome.DIVERGED, main.diverged_at
+    elif main.converged_at is not None:
+        outcome, step = Outcome.CONVERGED, main.converged_at
+    else:
+        outcome, step = Outcome.NOT_SETTLED, main.last_step
+    verdict = Verdict(
+        outcome=outcome, step=step,
+        rho=theory.convergence_factor(variant, lr, beta, problem.hessian()),
+        critical_beta=crit, regime=theory.damping(beta, crit),
+        lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
+        gd_steps=(baseline or main).converged_at,
+        distance=float(np.linalg.norm(main.positions[-1] - problem.minimizer())))
+    return Lesson(scene, MappingProxyType(params), problem, main, baseline,
+                  _frozen(displacement(variant, main.states, lr)), _frozen(-lr * main.gradients), verdict)
