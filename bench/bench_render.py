@@ -16,8 +16,8 @@ from pathlib import Path
 import av
 
 ROOT = Path(__file__).resolve().parents[1]
-QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
-           "production": "production_quality", "4k": "fourk_quality"}
+sys.path.insert(0, str(ROOT))
+from scenes.render import QUALITY  # noqa: E402  (--quality → Manim's quality name)
 EMPTY = """
 import sys
 from manim import Scene, tempconfig
@@ -55,7 +55,7 @@ def main() -> None:
         lecture_s, lecture_mb = timed(render)
         with av.open(str(next(Path(tmp).rglob("*.mp4")))) as box:
             duration = float(box.duration) / 1e6
-        empty_s, empty_mb = timed([sys.executable, "-c", EMPTY, QUALITY[args.quality], str(duration),
+        empty_s, empty_mb = timed([sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(duration),
                                    str(Path(tmp) / "empty")])
     print(f"scene={args.scene} quality={args.quality} video={duration:.1f}s")
     print(f"lecture: {lecture_s:.1f} s wall, peak {lecture_mb:.0f} MiB")

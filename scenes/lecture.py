@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
-from manim import DOWN, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
+from manim import DOWN, UP, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
 from gdcore import DISPLACEMENT_TEXT, Lesson, Outcome, equations
 
@@ -72,7 +72,7 @@ class Lecture(Scene):
         self.pin(bar)
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
         # moves to the back: static from then on, so the moving layer alone is redrawn every frame.
-        self.play(FadeIn(bar, shift=0.1 * style.UP), run_time=0.4)
+        self.play(FadeIn(bar, shift=0.1 * UP), run_time=0.4)
         if self.bar:
             self.remove(self.bar)
         self.bring_to_back(bar)

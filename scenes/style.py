@@ -1,5 +1,4 @@
 """Colours, sizes and layout named once, shared by every lecture."""
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UP  # noqa: F401  (re-exported for the scenes)
 
 BACKGROUND = "#101418"
 TEXT = "#E8EAED"

@@ -1,10 +1,13 @@
-"""Shared visual pieces: the readout shows every character of the trajectory's numbers."""
+"""Visual pieces in-process, no render: the readout's characters, the schedule, and the run pieces put at
+step k and compared with the lesson's numbers mapped through the axes by hand."""
 import numpy as np
 import pytest
 
+from gdcore import lesson
 from scenes.captions import fmt
-from scenes.components import Readout
+from scenes.components import BallOnCurve, Readout
 from scenes.pacing import Schedule
+from scenes.parabola import curve, plot_axes
 
 
 @pytest.mark.parametrize("value", [0.0, 3.25, -0.00123, -5.584e-140, 1.976e-323, 9.99e307, -123456.7])
@@ -26,3 +29,78 @@ def test_schedule_is_bounded_slow_first_and_rests_at_each_step():
         for k in (0, n // 2, n):
             assert s.at(s.rest_time(k)) == (k, 0.0)
     assert Schedule.for_steps(60).durations[0] >= 0.9
+
+
+@pytest.fixture(scope="module")
+def parabola_piece():
+    taught = lesson("parabola", lr=2.0, beta=0.7, steps=20, x0=-4.0)
+    axes = plot_axes(taught.problem)
+    arrows = [(taught.moves[:, 0], "v", "#FFFF00"), (taught.pushes[:, 0], "p", "#00FFFF")]
+    return taught, axes, BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], arrows=arrows,
+                                     trail=3, escape=True)
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 12])
+def test_ball_sits_on_the_curve_at_step_k_with_its_arrows_to_scale(parabola_piece, k):
+    taught, axes, piece = parabola_piece
+    x = taught.run.positions[k, 0]
+    piece.set_step(k)
+    np.testing.assert_allclose(piece.ball.get_center(), axes.c2p(x, x * x / 6), atol=1e-9)
+    unit = axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]
+    for (values, arrow), height in zip(piece.arrows, (0.42, 0.82)):
+        start, end = arrow.arrow.get_start(), arrow.arrow.get_end()
+        np.testing.assert_allclose(start, axes.c2p(x, x * x / 6) + [0, height, 0], atol=1e-6)
+        if abs(values[k] * unit) >= 0.06:  # shorter arrows are hidden
+            assert end[0] - start[0] == pytest.approx(values[k] * unit, rel=1e-3)
+            assert end[1] == pytest.approx(start[1])
+    # halfway to the next step the ball is between the two positions, on the curve
+    piece.set_step(k, 0.5)
+    middle = (x + taught.run.positions[k + 1, 0]) / 2
+    np.testing.assert_allclose(piece.ball.get_center(), axes.c2p(middle, middle**2 / 6), atol=1e-9)
+
+
+def test_a_ball_that_leaves_the_view_is_hidden_and_says_where_it_went():
+    taught = lesson("parabola", lr=13, steps=30)
+    axes = plot_axes(taught.problem)
+    piece = BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], escape=True)
+    k = taught.run.last_step
+    piece.set_step(k)
+    assert piece.ball.get_fill_opacity() == 0 and abs(taught.run.positions[k, 0]) > 6.5
+    assert piece.escaped_text == (f"x = {fmt(taught.run.positions[k, 0])} →" if taught.run.positions[k, 0] > 0
+                                  else f"← x = {fmt(taught.run.positions[k, 0])}")
+
+
+def test_readout_shows_the_lesson_numbers_at_step_k():
+    taught = lesson("parabola", steps=9)
+    readout = Readout([("s", "#FFFFFF"), ("x", "#FFFFFF"), ("f", "#FFFFFF")],
+                      [taught.run.positions[:, 0], taught.run.losses])
+    for k in (0, 4, 9, 15):  # past the end: the last value stays
+        readout.set_step(k)
+        j = min(k, 9)
+        assert readout.shown == [str(k), fmt(taught.run.positions[j, 0]), fmt(taught.run.losses[j])]
+
+
+@pytest.mark.parametrize("k", [0, 3, 8])
+def test_regression_pieces_follow_the_run(k):
+    from manim import ThreeDAxes
+
+    from scenes.regression import MAX_RESIDUALS, FittedPlane, ParameterPanel
+
+    taught = lesson("regression", steps=8, samples=30, seed=4)
+    p, theta = taught.problem, taught.run.positions
+    axes = ThreeDAxes(x_range=[-3, 3, 1], y_range=[-3, 3, 1], z_range=[-8, 8, 2])
+    shown = np.arange(30)
+    plane = FittedPlane(axes, p, shown, theta, (-8, 8))
+    plane.set_step(k)
+    # every residual segment runs from a data point to the plane's height above it at step k
+    segments = plane.residuals.points.reshape(-1, 4, 3)
+    fitted = p.predict(theta[k])
+    for i, segment in enumerate(segments[:MAX_RESIDUALS]):
+        x1, x2 = p.features[i]
+        np.testing.assert_allclose(segment[0], axes.c2p(x1, x2, p.targets[i]), atol=1e-9)
+        np.testing.assert_allclose(segment[-1], axes.c2p(x1, x2, fitted[i]), atol=1e-9)
+    panel = ParameterPanel(p, [(theta, "#FF8C42"), (taught.baseline.positions, "#9AA0A6")], taught.moves, "v",
+                           taught.run.losses[0])
+    panel.set_step(k)
+    np.testing.assert_allclose(panel.here.get_center(), panel.axes.c2p(*theta[k, :2]), atol=1e-9)
+    np.testing.assert_allclose(panel.traces[0].points[-1], panel.axes.c2p(*theta[k, :2]), atol=1e-9)
