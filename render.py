@@ -10,13 +10,16 @@ from pathlib import Path
 
 import click
 
-from gdcore import HYPERPARAMETERS, LECTURES, Lesson, ParameterError, export, lesson
+from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, compare, export_lecture, landscape,
+                    lesson)
 from scenes.captions import CATALOGUE
 from scenes.narration import ENGINE, INSTALL, engine_available
 from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
 
+SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
-OPTIONS = [row for name, row in HYPERPARAMETERS.items() if any(name in cls.DEFAULTS for cls in LECTURES.values())]
+OPTIONS = [row for name, row in HYPERPARAMETERS.items()
+           if name == "problem" or any(name in cls.DEFAULTS for cls in LECTURES.values())]
 
 
 def _flag(name: str) -> str:
@@ -24,14 +27,38 @@ def _flag(name: str) -> str:
 
 
 def _defaults(name: str) -> str:
+    if name == "problem":
+        return "parabola (landscape)"
     return ", ".join(f"{cls.DEFAULTS[name]} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS)
+
+
+class Values(click.ParamType):
+    """One value of a table row's type, or (comparable rows) a comma-separated list: always a tuple."""
+
+    def __init__(self, row):
+        self.row, self.name = row, row.kind.__name__
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        out = []
+        for item in str(value).split(","):
+            try:
+                out.append(self.row.kind(item.strip()))
+            except ValueError:
+                self.fail(f"{item.strip()!r} is not a valid {'integer' if self.row.kind is int else 'number'}",
+                          param, ctx)
+        return tuple(out)
 
 
 def hyperparameter_options(command):
     for row in reversed(OPTIONS):
-        kind = click.Choice(row.valid.options) if row.kind is str else row.kind
-        command = click.option(_flag(row.name), *map(_flag, row.aliases), row.name, type=kind, default=None,
-                               help=f"{row.help}; {row.valid.text()}  [default: {_defaults(row.name)}]")(command)
+        listed = f" (or 2 to {MAX_RUNS} values a,b,… to compare runs)" if row.comparable else ""
+        command = click.option(_flag(row.name), *map(_flag, row.aliases), row.name, type=Values(row),
+                               default=None, metavar=(getattr(row.valid, "options", None) and "|".join(row.valid.options)
+                                                      or row.kind.__name__.upper()) + ("[,…]" if row.comparable else ""),
+                               help=f"{row.help}; {row.valid.text()}{listed}  [default: {_defaults(row.name)}]"
+                               )(command)
     return command
 
 
@@ -46,16 +73,29 @@ def ensure_writable(folder: Path, option: str) -> Path:
     return folder
 
 
-def resolve(scene: str, given: dict) -> Lesson:
-    """The lesson of `scene` with the options the user gave (usage error if one is bad or not the scene's)."""
-    given = {name: value for name, value in given.items() if value is not None}
+def resolve(scene: str, given: dict):
+    """What `scene` teaches with the options the user gave: a Lesson, a Comparison (a list on one option) or
+    a Landscape. A bad value, an option the scene does not take or lists on two options are usage errors."""
+    given = {name: values for name, values in given.items() if values is not None}
+    lists = [name for name, values in given.items() if len(values) > 1]
+    if len(lists) > 1 or (lists and scene == "landscape"):
+        rule = "--scene landscape takes one value per option" if scene == "landscape" else \
+            "a list of values is for one option only"
+        raise click.UsageError(f"{rule} (got a list on {', '.join(map(_flag, lists))})")
+    problem = given.pop("problem", ("parabola",))[0] if scene == "landscape" else scene
     for name in given:
-        if name not in LECTURES[scene].DEFAULTS:
+        if name not in LECTURES[problem].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
+    single = {name: values[0] for name, values in given.items() if len(values) == 1}
     try:
-        return lesson(scene, **given)
+        if scene == "landscape":
+            return landscape(problem, **single)
+        if lists:
+            return compare(scene, lists[0], given[lists[0]], **single)
+        return lesson(scene, **single)
     except ParameterError as err:
-        raise click.BadParameter(f"{err.value!r}: expected {err.valid}", param_hint=_flag(err.name))
+        shown = ",".join(map(str, err.value)) if isinstance(err.value, tuple) else repr(err.value)
+        raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name))
 
 
 def list_scenes() -> str:
@@ -65,12 +105,16 @@ def list_scenes() -> str:
         lines.append(scene)
         lines += [f"  {_flag(n):<11} {v!s:<9} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
                   for n, v in cls.DEFAULTS.items()]
+    row = HYPERPARAMETERS["problem"]
+    lines += ["landscape", f"  {'--problem':<11} {'parabola':<9} {row.valid.text():<36} and that problem's options"]
+    comparable = ", ".join(_flag(n) for n, row in HYPERPARAMETERS.items() if row.comparable)
+    lines.append(f"A comma list of 2 to {MAX_RUNS} values on one of {comparable} renders a comparison.")
     return "\n".join(lines)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--scene", type=click.Choice(list(LECTURES)), default="parabola", show_default=True,
-              help="which lecture")
+@click.option("--scene", type=click.Choice(SCENES), default="parabola", show_default=True,
+              help="which lecture; landscape: the (α, β) map of --problem")
 @click.option("--quality", type=click.Choice(list(QUALITY)), default="high", show_default=True,
               help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()))
 @click.option("--lang", type=click.Choice(list(CATALOGUE)), default="en", show_default=True,
@@ -91,7 +135,7 @@ def main(scene, quality, lang, output, voice, list_only, export_data, **given):
     lecture = resolve(scene, given)
     if export_data is not None:
         folder = ensure_writable(export_data, "--export-data")
-        for path in export(lecture.run, folder):
+        for path in export_lecture(lecture, folder):
             click.echo(path)
         return
     if voice and not engine_available():

@@ -1,14 +1,16 @@
 """Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
-from .export import export, trajectory_rows
+from .compare import Comparison, compare
+from .export import export, export_lecture, trajectory_rows
+from .landscape import Landscape, landscape
 from .lesson import Lesson, Outcome, Verdict, lesson
 from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
 from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_regression
 from .theory import Damping
 from .trajectory import Trajectory, run
-from .validation import HYPERPARAMETERS, VARIANTS, Hyperparameter, ParameterError, check, check_all
+from .validation import HYPERPARAMETERS, MAX_RUNS, VARIANTS, Hyperparameter, ParameterError, check, check_all
 
 __all__ = [
-    "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
+    "Comparison", "Landscape", "MAX_RUNS", "compare", "export_lecture", "landscape", "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
     "Hyperparameter", "LECTURES", "Lesson", "Outcome", "ParameterError", "Problem", "Quadratic", "RULES",
     "Regression", "Trajectory", "VARIANTS", "Verdict", "check", "check_all", "displacement", "equations",
     "export", "lesson", "make_regression", "run", "trajectory_rows",

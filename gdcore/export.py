@@ -37,8 +37,7 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
 
 
 def export(traj: Trajectory, folder: Path) -> list[Path]:
-    """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths.
-    Pass a Lesson's `run`."""
+    """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "trajectory.csv"]
@@ -48,3 +47,17 @@ def export(traj: Trajectory, folder: Path) -> list[Path]:
         written.append(folder / "data.csv")
         _write_csv(written[1], ["x1", "x2", "y"], data)
     return written
+
+
+def export_lecture(subject, folder: Path) -> list[Path]:
+    """What --export-data writes for a Lesson (its run), a Comparison (one folder per value, named
+    `beta=0.5`) or a Landscape (landscape.csv: lr,beta,rho, one row per grid cell)."""
+    folder = Path(folder)
+    if hasattr(subject, "rho"):
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_csv(folder / "landscape.csv", ["lr", "beta", "rho"], subject.rows().tolist())
+        return [folder / "landscape.csv"]
+    if hasattr(subject, "lessons"):
+        return [path for value, one in zip(subject.values, subject.lessons)
+                for path in export(one.run, folder / f"{subject.varied}={value}")]
+    return export(subject.run, folder)

@@ -99,12 +99,21 @@ class Lesson:
 def lesson(scene: str, **given) -> Lesson:
     """The Lesson of lecture `scene` (a key of LECTURES) with the given hyperparameters, the others at the
     problem's defaults. Every value is checked here, once (ParameterError names the first bad one)."""
+    return teach(scene, checked(scene, given))
+
+
+def checked(scene: str, given: dict) -> dict:
+    """All hyperparameters of `scene`: the given ones checked, the others at their defaults."""
     cls = LECTURES[scene]
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    params = check_all(**{**cls.DEFAULTS, **given})
-    problem = cls.from_params(params)
+    return {**cls.DEFAULTS, **check_all(**given)}
+
+
+def teach(scene: str, params: dict) -> Lesson:
+    """The Lesson for parameters already checked (see `checked`)."""
+    problem = LECTURES[scene].from_params(params)
     variant, lr, beta, steps = params["variant"], params["lr"], params["beta"], params["steps"]
     start = problem.start(params)
     main = iterate(problem, variant, lr, beta, steps, start)

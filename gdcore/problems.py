@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .validation import check_all
+from .validation import HYPERPARAMETERS, Choices, Hyperparameter, check_all
 
 
 def _frozen(a) -> np.ndarray:
@@ -244,3 +244,7 @@ def _generate(p: dict) -> Regression:
 
 # The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
 LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression)}
+
+# The (α, β) map's --problem: one of the lectures' problems (a row of the table, with its choices from here).
+HYPERPARAMETERS["problem"] = Hyperparameter("problem", Choices(tuple(LECTURES)),
+                                            "the problem whose (α, β) map is drawn (--scene landscape)")

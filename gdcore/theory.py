@@ -71,35 +71,51 @@ def stable_lr_limit(variant: str, beta: float, curvature: float) -> float:
     return 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * curvature)
 
 
-def _discriminant(variant: str, lr: float, beta: float, curvature: float) -> float:
-    m = iteration_matrix(variant, lr, beta, curvature)
-    return float(np.trace(m) ** 2 - 4.0 * np.linalg.det(m))
-
-
 def critical_beta(variant: str, lr: float, curvature: float) -> float:
     """The smallest β at which the run starts to oscillate (the two eigenvalues meet): critical damping.
 
-    Closed form (1 − √(αλ))² for classic (Goh 2017); found by bisection on the eigenvalues' discriminant
-    otherwise. Returns 0.0 when even β = 0 oscillates (αλ > 1 overshoots on its own) and nan if no β < 1
-    does.
+    With a = αλ, where the discriminant T² − 4·det of the 2×2 block vanishes (Goh 2017 for classic):
+    classic (1 − √a)²; ema ((1 − a)/(1 + a))² (ema at (α, β) is classic at (α(1 − β), β));
+    nesterov (1 − √a)/(1 + √a) for a < 1, and nan for a ≥ 1 (no β < 1 makes it oscillate).
+    Works elementwise on arrays of `lr`.
 
     >>> round(critical_beta("classic", 0.3, 1 / 3), 6), round((1 - math.sqrt(0.1)) ** 2, 6)
     (0.467544, 0.467544)
     """
-    if variant == "classic":
-        return (1.0 - math.sqrt(lr * curvature)) ** 2
-    if _discriminant(variant, lr, 0.0, curvature) <= 0:
-        return 0.0
-    grid = np.linspace(0.0, 1.0, 2001)[:-1]
-    signs = [_discriminant(variant, lr, b, curvature) > 0 for b in grid]
-    if all(signs):
-        return math.nan
-    k = signs.index(False)
-    lo, hi = grid[k - 1], grid[k]
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if _discriminant(variant, lr, mid, curvature) > 0 else (lo, mid)
-    return 0.5 * (lo + hi)
+    a = np.asarray(lr, dtype=float) * curvature
+    with np.errstate(invalid="ignore"):
+        if variant == "classic":
+            crit = (1.0 - np.sqrt(a)) ** 2
+        elif variant == "ema":
+            crit = ((1.0 - a) / (1.0 + a)) ** 2
+        else:
+            crit = np.where(a < 1.0, (1.0 - np.sqrt(a)) / (1.0 + np.sqrt(a)), np.nan)
+    return float(crit) if crit.ndim == 0 else crit
+
+
+def convergence_factors(variant: str, lr, beta, curvatures) -> np.ndarray:
+    """ρ on a grid: `lr` and `beta` broadcast together (e.g. a row of α and a column of β), the max over
+    `curvatures`. Each curvature's 2×2 block has trace T and determinant D (classic: T = 1 + β − αλ, D = β;
+    ema: T = 1 + β − α(1 − β)λ, D = β; nesterov: T = (1 + β)(1 − αλ), D = β(1 − αλ)), so its eigenvalues are
+    (T ± √(T² − 4D))/2 in closed form: no loop over cells.
+
+    >>> convergence_factors("classic", np.array([0.3]), np.array([[0.0], [0.6]]), [1 / 3]).round(6)
+    array([[0.9     ],
+           [0.774597]])
+    """
+    lr, beta = np.asarray(lr, dtype=float), np.asarray(beta, dtype=float)
+    rho = np.zeros(np.broadcast_shapes(lr.shape, beta.shape))
+    for lam in np.atleast_1d(curvatures):
+        a = lr * lam
+        if variant == "classic":
+            t, d = 1 + beta - a, beta + 0 * a
+        elif variant == "ema":
+            t, d = 1 + beta - a * (1 - beta), beta + 0 * a
+        else:
+            t, d = (1 + beta) * (1 - a), beta * (1 - a)
+        root = np.sqrt((t * t - 4 * d).astype(complex))
+        rho = np.maximum(rho, np.maximum(np.abs(t + root), np.abs(t - root)) / 2)
+    return rho
 
 
 def damping(beta: float, critical: float) -> Damping:

@@ -12,7 +12,9 @@ from .validation import check_all
 # Divergence rule: a step diverges when any value is not finite, or when its loss exceeds
 # DIVERGENCE_GROWTH × max(loss at step 0, 1). The run stops there; non-finite rows are never kept.
 DIVERGENCE_GROWTH = 1e6
-# Convergence rule: settled at the first step after which ‖x − x*‖ stays within SETTLE_TOL × ‖x0 − x*‖.
+# Convergence rule: settled at the first step after which ‖x − x*‖ stays within SETTLE_TOL × ‖x0 − x*‖,
+# checked on a run twice as long as the one shown: a run that only enters the tolerance on its last shown
+# step has not shown that it stays there.
 SETTLE_TOL = 1e-3
 
 
@@ -30,7 +32,8 @@ class Trajectory:
     (ema); gradients: (N+1, d) ∇f at the position; losses: (N+1,) f at the position.
     diverged_at: the step at which the divergence rule fired (None: it did not);
     converged_at: the first step from which the run stays within SETTLE_TOL of its start's distance to the
-    minimum (None: it did not settle, or diverged)."""
+    minimum, for the steps shown and as many again computed beyond them (None: it did not settle within
+    the steps shown, or diverged)."""
 
     problem: Problem
     variant: str
@@ -67,7 +70,7 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
     limit = DIVERGENCE_GROWTH * max(rows[0][3], 1.0)
     diverged_at = None
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
-        for t in range(1, steps + 1):
+        for t in range(1, 2 * steps + 1):
             x, state = rule(x, state, grad, lr, beta)
             row = (x, state, grad(x), problem.loss(x))
             finite = all(np.all(np.isfinite(part)) for part in row)
@@ -76,8 +79,12 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
             if not finite or row[3] > limit:
                 diverged_at = t
                 break
-    pos, st, gr, loss = (_frozen(part) for part in zip(*rows))
-    converged_at = None if diverged_at is not None else _settled(pos, problem.minimizer())
+    converged_at = None if diverged_at is not None else _settled(np.array([r[0] for r in rows]), problem.minimizer())
+    if converged_at is not None and converged_at > steps:
+        converged_at = None
+    if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
+        diverged_at = None
+    pos, st, gr, loss = (_frozen(part) for part in zip(*rows[: steps + 1]))
     return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)
 
 

@@ -62,13 +62,17 @@ class Choices:
 
 @dataclass(frozen=True)
 class Hyperparameter:
-    """One row of the table: the name (also the option --name), its valid values, what it is, and other
-    spellings of its option."""
+    """One row of the table: the name (also the option --name), its valid values, what it is, other
+    spellings of its option, its symbol in captions and in TeX (None: a value is shown by itself, as a
+    variant's name), and whether a comparison lecture may take a list of its values."""
 
     name: str
     valid: Range | Choices
     help: str
     aliases: tuple[str, ...] = ()
+    symbol: str | None = None
+    tex: str | None = None
+    comparable: bool = False
 
     @property
     def kind(self) -> type:
@@ -85,22 +89,29 @@ class Hyperparameter:
 
 
 HYPERPARAMETERS: dict[str, Hyperparameter] = {row.name: row for row in (
-    Hyperparameter("lr", Range(0.0, math.inf, low_open=True), "learning rate α"),
+    Hyperparameter("lr", Range(0.0, math.inf, low_open=True), "learning rate α", symbol="α", tex=r"\alpha",
+                   comparable=True),
     Hyperparameter("beta", Range(0.0, 1.0, high_open=True), "momentum β; 0 is plain gradient descent",
-                   aliases=("momentum",)),
-    Hyperparameter("steps", Range(1, 10_000, integer=True), "number of steps"),
+                   aliases=("momentum",), symbol="β", tex=r"\beta", comparable=True),
+    Hyperparameter("steps", Range(1, 10_000, integer=True), "number of steps", symbol="N", tex="N"),
     Hyperparameter("variant", Choices(VARIANTS),
-                   "update rule: classic (heavy ball), ema (averaged gradient), nesterov"),
-    Hyperparameter("x0", Range(-1000.0, 1000.0), "where the ball starts"),
-    Hyperparameter("samples", Range(3, 100_000, integer=True), "number of data points"),
-    Hyperparameter("noise", Range(0.0, 1000.0), "standard deviation of the Gaussian noise on y"),
-    Hyperparameter("seed", Range(0, 2**32 - 1, integer=True), "seed of numpy.random.default_rng for the data"),
-    Hyperparameter("true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data"),
-    Hyperparameter("true_w2", Range(-100.0, 100.0), "true coefficient w2 of the data"),
-    Hyperparameter("true_b", Range(-100.0, 100.0), "true intercept b of the data"),
+                   "update rule: classic (heavy ball), ema (averaged gradient), nesterov", comparable=True),
+    Hyperparameter("x0", Range(-1000.0, 1000.0), "where the ball starts", symbol="x₀", tex="x_0",
+                   comparable=True),
+    Hyperparameter("samples", Range(3, 100_000, integer=True), "number of data points", symbol="n", tex="n"),
+    Hyperparameter("noise", Range(0.0, 1000.0), "standard deviation of the Gaussian noise on y", symbol="σ",
+                   tex=r"\sigma"),
+    Hyperparameter("seed", Range(0, 2**32 - 1, integer=True), "seed of numpy.random.default_rng for the data",
+                   symbol="seed", tex=r"\text{seed}"),
+    Hyperparameter("true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data", symbol="w₁*", tex="w_1^*"),
+    Hyperparameter("true_w2", Range(-100.0, 100.0), "true coefficient w2 of the data", symbol="w₂*", tex="w_2^*"),
+    Hyperparameter("true_b", Range(-100.0, 100.0), "true intercept b of the data", symbol="b*", tex="b^*"),
     # a problem's constant, not an option of any lecture
     Hyperparameter("curvature", Range(0.0, 1000.0, low_open=True), "the parabola's coefficient a in a·x²"),
 )}
+
+# A comparison takes 2 to MAX_RUNS values of one comparable hyperparameter.
+MAX_RUNS = 5
 
 
 def check(name: str, value):

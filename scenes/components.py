@@ -178,21 +178,25 @@ class LossInset(VGroup):
 class BallOnCurve(VGroup):
     """A ball rolling along y = f(x) on `axes` through `xs` (x at each step; it stays at the last one once they
     end). Optional: `arrows`, per-step vectors in x units drawn to scale above the ball, each (values, TeX
-    label, colour), stacked upwards; a fading `trail` of its last positions; an `escape` marker that says
-    where it went once it has left the view. Outside the view the ball and its arrows are hidden."""
+    label, colour), stacked upwards; a fading `trail` of its last positions; an `escape` marker, in the colour
+    given, that says where it went once it has left the view (row `escape_row` of the markers). Outside the view the
+    ball and its arrows are hidden."""
 
     ARROW_GAP = 0.4  # scene units between stacked arrows
     MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
 
     def __init__(self, axes: Axes, f, xs: np.ndarray, color: str = style.BALL, opacity: float = 1.0,
-                 arrows: Sequence[tuple[np.ndarray, str, str]] = (), trail: int = 0, escape: bool = False):
+                 arrows: Sequence[tuple[np.ndarray, str, str]] = (), trail: int = 0, escape: str | None = None,
+                 radius: float = 0.16, escape_row: int = 0):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.view = axes.x_range[:2]
         self.unit = axes.get_x_unit_size()  # scene units per unit of x
-        self.ball = ball(color, opacity=opacity)
+        self.escape_y = (0.92 - 0.1 * escape_row) * axes.y_range[1]  # markers of several balls stack downwards
+        self.ball = ball(color, radius, opacity)
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
         self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
-        self.escape = label("", style.LABEL_SIZE, style.BAD) if escape else None
+        self.escape = label("", style.LABEL_SIZE, escape) if escape else None
+        self.escape_color = escape
         self.escaped_text = None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
@@ -231,7 +235,6 @@ class BallOnCurve(VGroup):
             side = 1 if xk > self.view[1] else -1
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
             if self.escaped_text != words:
-                self.escape.become(label(words, style.LABEL_SIZE, style.BAD)).next_to(
-                    self.axes.c2p(self.view[1 if side > 0 else 0], 0.92 * self.axes.y_range[1]), -side * RIGHT,
-                    buff=0.1)
+                self.escape.become(label(words, style.LABEL_SIZE, self.escape_color)).next_to(
+                    self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1)
                 self.escaped_text = words

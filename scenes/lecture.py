@@ -6,7 +6,7 @@ from typing import Iterator, Sequence
 
 from manim import DOWN, UP, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
-from gdcore import DISPLACEMENT_TEXT, Lesson, Outcome, equations
+from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
 
 from . import captions, style
 from .captions import fmt, fmt_param
@@ -20,14 +20,16 @@ AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next c
 
 
 class Lecture(Scene):
-    """A scene that teaches one Lesson: captions from the catalogue with a record of cues (start, end, text)
-    in video time. It draws the lesson's numbers; it computes none of them."""
+    """A scene that teaches a Lesson, a Comparison or a Landscape (the subject): captions from the catalogue
+    with a record of cues (start, end, text) in video time. It draws the subject's numbers; it computes none.
+    `lesson` is the subject's (first) single run."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
 
-    def __init__(self, lesson: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
+    def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.lesson, self.lang, self.voice = lesson, lang, voice
+        self.subject, self.lang, self.voice = subject, lang, voice
+        self.lesson: Lesson = getattr(subject, "lesson", subject)
         self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
         self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
@@ -51,7 +53,7 @@ class Lecture(Scene):
     def caption(self, key: str, at_least: float = 0.0, **values) -> Iterator[None]:
         """Show catalogue entry `key` (the problem's formulas and `values` filled in) while the body plays,
         then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
-        self._show(key, {**self.lesson.problem.formulas, **values})
+        self._show(key, {**self.subject.problem.formulas, **values})
         yield
         self.hold(at_least)
 
@@ -89,25 +91,38 @@ class Lecture(Scene):
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
 
-    def title(self, key: str) -> Text:
-        title = Text(self.words(key), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
+    def title(self, key: str, **values) -> Text:
+        title = Text(self.words(key, **values), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
         self.pin(title)
         return title
 
     def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE) -> None:
-        """Write the rule that is run (in the problem's symbols, with α and β as values) at `at`, at most
-        `width` wide, and say what it does."""
-        p, params = self.lesson.problem, self.lesson.params
-        lines = [math(line, size) for line in equations(params["variant"], p.param_tex, p.loss_symbol)]
-        values = math(rf"\alpha = {fmt_param(params['lr'])} \qquad \beta = {fmt_param(params['beta'])}", size,
-                      style.VELOCITY)
+        """Write the rule that is run (in the problem's symbols, with α and β as values; each rule in its run's
+        colour when a comparison runs several) at `at`, at most `width` wide, and say what it does."""
+        p, params = self.subject.problem, self.subject.params
+        variants = params["variant"] if isinstance(params["variant"], list) else [params["variant"]]
+        colours = style.RUNS if len(variants) > 1 else [style.TEXT]
+        lines = [math(line, size, colour) for variant, colour in zip(variants, colours)
+                 for line in equations(variant, p.param_tex, p.loss_symbol)]
+
+        def value(name: str) -> str:
+            v = params[name]
+            return (r" \in \{" + r",\ ".join(map(fmt_param, v)) + r"\}") if isinstance(v, list) else f" = {fmt_param(v)}"
+
+        values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size,
+                      style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
-        with self.caption(f"rule_{params['variant']}", variant=self.words(params["variant"]),
-                          beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"])):
+        key, values = self.rule_caption()
+        with self.caption(key, **values):
             pass
+
+    def rule_caption(self) -> tuple[str, dict]:
+        params = self.lesson.params
+        return f"rule_{params['variant']}", dict(variant=self.words(params["variant"]),
+                                                 beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"]))
 
     def drive(self, pieces: Sequence, schedule: Schedule, cues: Sequence[tuple[str, dict]]) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
@@ -173,3 +188,64 @@ class Lecture(Scene):
 
     def subtitles_vtt(self) -> str:
         return webvtt([tuple(cue) for cue in self.cues])
+
+
+class Comparing:
+    """What the comparison lectures share (mixed in before a lecture): run colours and labels, the rule's
+    caption, the verdict table and its captions. `self.subject` is a gdcore Comparison."""
+
+    def run_tex(self, i: int) -> str:
+        """Run i's name on screen: β = 0.5, or the variant's name."""
+        c = self.subject
+        tex = HYPERPARAMETERS[c.varied].tex
+        return rf"\text{{{c.values[i]}}}" if tex is None else f"{tex} = {fmt_param(c.values[i])}"
+
+    def value_list(self) -> str:
+        return ", ".join(map(str, self.subject.values)) if self.subject.varied == "variant" else \
+            ", ".join(map(fmt_param, self.subject.values))
+
+    def question(self) -> tuple[str, dict]:
+        c = self.subject
+        key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
+        return key, dict(n=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
+
+    def rule_caption(self) -> tuple[str, dict]:
+        c, params = self.subject, self.subject.params
+        if c.varied == "variant":
+            return "cmp_rule_variants", dict(n=len(c.values), lr=fmt_param(params["lr"]),
+                                             beta=fmt_param(params["beta"]))
+        return "cmp_rule", dict(variant=self.words(params["variant"]), symbol=HYPERPARAMETERS[c.varied].symbol,
+                                values=self.value_list())
+
+    def verdict_table(self, width: float) -> VGroup:
+        """Run (in its colour) | the step it settled at (or —, or where it diverged) | ρ, one row per run, at
+        most `width` wide."""
+        cells = [math(r"\;"), label(self.words("settled_at"), style.SMALL_SIZE, style.MUTED),
+                 label(self.words("rate"), style.SMALL_SIZE, style.MUTED)]
+        for i, one in enumerate(self.subject.lessons):
+            v = one.verdict
+            did = {Outcome.CONVERGED: str(v.step), Outcome.NOT_SETTLED: "—",
+                   Outcome.DIVERGED: self.words("diverged_cell", k=v.step)}[v.outcome]
+            cells += [label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
+                      label(did, style.PANEL_SIZE - 2), label(fmt(v.rho), style.PANEL_SIZE - 2)]
+        table = VGroup(*cells).arrange_in_grid(rows=len(cells) // 3, cols=3, buff=(0.35, 0.18), col_alignments="lrr")
+        return table.scale_to_fit_width(min(table.width, width))
+
+    def say_verdict(self) -> None:
+        """Which run was fastest and why, from the theory; then why each divergent run diverged."""
+        c = self.subject
+        if c.fastest is None:
+            with self.caption("cmp_none", n=max(one.run.last_step for one in c.lessons)):
+                pass
+        else:
+            v = c.lessons[c.fastest].verdict
+            key = "cmp_fastest_critical" if c.at_critical else "cmp_fastest_rho" if c.lowest_rho else "cmp_fastest"
+            with self.caption(key, label=c.label(c.fastest), k=v.step, rho=fmt(v.rho),
+                              crit=fmt_param(v.critical_beta, 4)):
+                pass
+        for i, one in enumerate(c.lessons):
+            if one.verdict.outcome is Outcome.DIVERGED:
+                with self.caption("cmp_diverged", label=c.label(i), k=one.verdict.step,
+                                  lr=fmt_param(one.params["lr"]), limit=fmt_param(one.verdict.lr_limit, 4)):
+                    pass
+        self.hold(1.0)

@@ -9,8 +9,8 @@ from gdcore import DISPLACEMENT_TEX, Outcome, Problem
 
 from . import style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, LossInset, Readout, math
-from .lecture import Lecture
+from .components import BallOnCurve, LossInset, Readout, label, math
+from .lecture import Comparing, Lecture
 from .pacing import Schedule
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -88,7 +88,7 @@ class ParabolaLecture(Lecture):
         arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
                   (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
         f = curve(p)
-        ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=True)
+        ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD)
         balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55)] if ghost is not None else []
 
         cues = [("legend", {"state": self.state_text()})]
@@ -106,7 +106,10 @@ class ParabolaLecture(Lecture):
         else:
             lines = [rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
                      rf"\beta = {fmt_param(params['beta'])},\ \beta_c = {fmt_param(v.critical_beta, 4)}"]
-        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines))
+        gd = [] if v.outcome is Outcome.DIVERGED or not params["beta"] else [label(
+            self.words("gd_line", k=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
+            style.PANEL_SIZE, style.GHOST)]
+        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
         panel.arrange(DOWN, buff=0.14).move_to(self.rule)
         self.play(FadeOut(self.rule), FadeIn(panel), run_time=0.8)
         key, values = self.verdict_caption()
@@ -116,6 +119,47 @@ class ParabolaLecture(Lecture):
             return
         with self.caption(key, **values):
             pass
+        # the opening question: is momentum faster than plain gradient descent here? (nothing to add when
+        # neither settled: the panel says so)
+        if gd and (v.outcome is Outcome.CONVERGED or v.gd_steps is not None):
+            key = "gd_faster" if v.outcome is not Outcome.CONVERGED else \
+                "gd_steps" if v.gd_steps is not None else "gd_not_settled"
+            with self.caption(key, k=v.gd_steps, m=v.step, n=self.lesson.run.last_step):
+                pass
         with self.caption(v.regime.value, at_least=1.0, beta=fmt_param(params["beta"]),
                           crit=fmt_param(v.critical_beta, 4)):
             pass
+
+
+class ParabolaComparison(Comparing, ParabolaLecture):
+    """The parabola lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the same
+    curve (concentric, the first the largest, so balls at the same place stay visible), a readout of each
+    ball's x, all loss curves on one inset, and a verdict table."""
+
+    def intro(self) -> None:
+        title = self.title("cmp_title", n=len(self.subject.values))
+        self.play(Write(title), run_time=1.2)
+        key, values = self.question()
+        with self.caption(key, **values):
+            pass
+        self.play(FadeOut(title), run_time=0.5)
+
+    def run_balls(self) -> None:
+        c, p = self.subject, self.subject.problem
+        runs = [one.run for one in c.lessons]
+        n, f = max(run.last_step for run in runs), curve(p)
+        rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
+                *((f"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
+        readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
+        inset = LossInset([(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n, self.words("loss_axis"),
+                          self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
+        balls = [BallOnCurve(self.axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
+                             escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
+        self.drive([readout, inset, *balls], Schedule.for_steps(max(n, 1)), [("cmp_legend", {})])
+        self.readout = readout
+
+    def verdict(self) -> None:
+        table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.3)
+        table.move_to([RULE_AT[0], RULE_AT[1] - 0.2, 0])
+        self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
+        self.say_verdict()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, Axes, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
+from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
                    Surface, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
 
 from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 from . import style
 from .captions import fmt, linear
 from .components import LossInset, Readout, StepArrow, Traces, label, math
-from .lecture import Lecture
+from .lecture import Comparing, Lecture
 from .pacing import Schedule
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
@@ -25,9 +25,9 @@ CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
 FORMULAS_AT = (2.3, 3.2)
 RULE_AT, RULE_WIDTH = (2.3, 1.75), 3.4
 READOUT_AT = (1.5, -0.3)
-PANEL_AT, PANEL_SIZE = (5.3, 1.75), (2.7, 2.2)  # the (w1, w2) panel
+PANEL_AT, PANEL_SIZE = (5.0, 1.6), (2.4, 2.0)  # the (w1, w2) panel; its w2 values on its right
 INSET_AT, INSET_SIZE = (5.3, -1.95), (1.8, 1.2)
-VERDICT_AT, VERDICT_WIDTH = (1.9, 0.3), 3.8
+VERDICT_AT, VERDICT_WIDTH = (1.4, 0.3), 4.4  # between the cloud and the (w1, w2) panel
 
 
 def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, float]:
@@ -35,6 +35,17 @@ def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, fl
     mid = float(np.median(values))
     low, high = float(values.min()) - pad, float(values.max()) + pad
     return max(low, mid - cap), min(high, mid + cap)
+
+
+def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
+    """At most `most` round values (steps of 1, 2 or 5 × 10^k) inside (low, high), clear of its ends."""
+    span = high - low
+    for step in sorted(m * 10.0**e for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
+                       for m in (1, 2, 5)):
+        ticks = np.arange(np.ceil((low + 0.1 * span) / step), np.floor((high - 0.1 * span) / step) + 1) * step
+        if len(ticks) <= most:
+            return np.round(ticks, 10) + 0.0  # no "-0"
+    return np.array([(low + high) / 2])
 
 
 def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
@@ -92,12 +103,13 @@ class FittedPlane(VGroup):
 
 
 class ParameterPanel(VGroup):
-    """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (green),
-    each run's path revealed step by step (paths: (positions, colour), the first one also marked by a dot
-    with its momentum step `moves` as an arrow labelled `tex`). Paths leaving the panel are clipped to it."""
+    """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (a white
+    ring), axis values on its border, and each run's path revealed step by step with a dot at its current
+    position (paths: (positions, colour)). `arrow` = (moves, TeX label): the first run's momentum step as an
+    arrow. Paths leaving the panel are clipped to it."""
 
-    def __init__(self, problem: Regression, paths: list[tuple[np.ndarray, str]], moves: np.ndarray, tex: str,
-                 start_gap: float):
+    def __init__(self, problem: Regression, paths: list[tuple[np.ndarray, str]], start_gap: float,
+                 arrow: tuple[np.ndarray, str] | None = None):
         best = problem.minimizer()
         every = np.vstack([path[:, :2] for path, _ in paths] + [best[None, :2]])
         w1_range, w2_range = clipped_range(every[:, 0], 0.4, 4.0), clipped_range(every[:, 1], 0.4, 4.0)
@@ -112,29 +124,45 @@ class ParameterPanel(VGroup):
             VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7).set_points_as_corners(
                 [self.axes.c2p(*w) for w in np.clip(problem.level_curve(gap), self.box[:, 0], self.box[:, 1])])
             for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)))
-        names = VGroup(math("w_1", style.SMALL_SIZE, style.MUTED).next_to(border, DOWN, buff=0.06),
-                       math("w_2", style.SMALL_SIZE, style.MUTED).next_to(border, LEFT, buff=0.06))
-        optimum = Dot(self.axes.c2p(*best[:2]), radius=0.05, color=style.GOOD)
+        w1s, w2s = nice_ticks(*w1_range), nice_ticks(*w2_range)
+        # w1's values below the panel, w2's on its right (its left is the formulas' column)
+        ticks = VGroup(*(label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
+                         self.axes.c2p(v, w2_range[0]), DOWN, buff=0.08) for v in w1s),
+                       *(label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
+                         self.axes.c2p(w1_range[1], v), RIGHT, buff=0.08) for v in w2s))
+        names = VGroup(math("w_1", style.LABEL_SIZE, style.MUTED).next_to(ticks[: len(w1s)], DOWN, buff=0.04),
+                       math("w_2", style.LABEL_SIZE, style.MUTED).next_to(ticks[len(w1s):], UP, buff=0.08))
+        optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
         self.traces = Traces(self.axes, [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour)
                                          for path, colour in paths], width=2.5)
-        self.path, self.moves = paths[0][0], moves
-        self.here = Dot(radius=0.06, color=paths[0][1])
-        self.velocity = StepArrow(tex, style.VELOCITY, width=4)
+        self.paths = [path for path, _ in paths]
+        self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
+        self.arrow = arrow
+        self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
-        self.still = VGroup(self.axes, border, contours, names, optimum)
-        self.moving = VGroup(self.traces, self.here, self.velocity)
+        self.still = VGroup(self.axes, border, contours, ticks, names, optimum)
+        self.moving = VGroup(self.traces, self.dots, self.velocity)
         super().__init__(self.still, self.moving)
 
+    def at(self, i: int, k: int, s: float) -> np.ndarray:
+        """Run i's (w1, w2) at step k + s (its last one once it has ended)."""
+        path, last = self.paths[i], len(self.paths[i]) - 1
+        a, b = path[min(k, last), :2], path[min(k + 1, last), :2]
+        return a + s * (b - a)
+
+    def inside(self, w: np.ndarray) -> bool:
+        return bool(np.all((self.box[:, 0] <= w) & (w <= self.box[:, 1])))
+
     def set_step(self, k: int, s: float = 0.0) -> None:
-        last = len(self.path) - 1
-        a, b = self.path[min(k, last), :2], self.path[min(k + 1, last), :2]
-        w = a + s * (b - a)
         self.traces.reveal(k + s)
-        at = self.axes.c2p(*np.clip(w, self.box[:, 0], self.box[:, 1]))
-        self.here.move_to(at)
-        self.velocity.show(at, np.clip(np.append(self.moves[min(k, last), :2], 0) * self.unit, -0.9, 0.9))
-        if not np.all((self.box[:, 0] <= w) & (w <= self.box[:, 1])):
-            self.velocity.set_opacity(0)
+        for i, dot in enumerate(self.dots):
+            dot.move_to(self.axes.c2p(*np.clip(self.at(i, k, s), self.box[:, 0], self.box[:, 1])))
+        if self.arrow:
+            moves = self.arrow[0]
+            step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.unit
+            self.velocity.show(self.dots[0].get_center(), np.clip(step, -0.9, 0.9))
+            if not self.inside(self.at(0, k, s)):
+                self.velocity.set_opacity(0)
 
 
 class RegressionLecture(Lecture, ThreeDScene):
@@ -212,8 +240,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         inset = LossInset(losses, n, self.words("excess_loss"), self.words("step"), *INSET_SIZE)
         inset.move_to([*INSET_AT, 0])
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
-        panel = ParameterPanel(p, paths, lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]],
-                               run.losses[0] - floor)
+        panel = ParameterPanel(p, paths, run.losses[0] - floor,
+                               arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]]))
         plane = FittedPlane(self.axes, p, self.shown, run.positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
         self.pin(readout.still, inset.still, panel.still)
@@ -231,12 +259,14 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 5 — the verdict: fitted vs true vs least squares
     def verdict(self) -> None:
         v = self.lesson.verdict
-        size = style.PANEL_SIZE - 4
-        cells = [math(r"\;"), *(math(c, size + 6) for c in ("w_1", "w_2", "b"))]
-        for key, values in verdict_rows(self.lesson):
-            cells += [label(self.words(key), size), *(label(x, size, style.BALL if key == "fitted" else style.TEXT)
-                                                      for x in values)]
-        table = VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.22, 0.16), col_alignments="lrrr")
+        rows = verdict_rows(self.lesson)
+        cells = [math(r"\;"), *(label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
+                                 for key, _ in rows)]
+        for j, name in enumerate(("w_1", "w_2", "b")):
+            cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 4,
+                                                            style.BALL if key == "fitted" else style.TEXT)
+                                                      for key, values in rows)]
+        table = VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
         panel = VGroup(self.verdict_head(), table).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
@@ -248,3 +278,39 @@ class RegressionLecture(Lecture, ThreeDScene):
         if not diverged:
             with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
                 pass
+
+
+class RegressionComparison(Comparing, RegressionLecture):
+    """The regression lecture for 2 to 5 runs that differ in one hyperparameter: one path per run on the
+    (w1, w2) panel, each run's loss on the inset and in the readout; the 3-D plane follows the first run."""
+
+    def intro(self) -> None:
+        title = self.title("cmp_title", n=len(self.subject.values))
+        self.play(Write(title), run_time=1.2)
+        key, values = self.question()
+        with self.caption(key, **values):
+            pass
+        self.play(FadeOut(title), run_time=0.5)
+
+    def run_fit(self) -> None:
+        c, p = self.subject, self.subject.problem
+        runs = [one.run for one in c.lessons]
+        n, floor = max(run.last_step for run in runs), p.loss(p.minimizer())
+        rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
+                *((f"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
+        readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
+        inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+                          self.words("excess_loss"), self.words("step"), *INSET_SIZE).move_to([*INSET_AT, 0])
+        panel = ParameterPanel(p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
+                               runs[0].losses[0] - floor)
+        plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)
+        self.flat = VGroup(readout.moving, inset.moving, panel.moving)
+        self.pin(readout.still, inset.still, panel.still)
+        self.drive([readout, inset, panel, plane], Schedule.for_steps(max(n, 1)), [("cmp_reg_legend", {})])
+        self.readout = readout
+
+    def verdict(self) -> None:
+        table = self.verdict_table(width=VERDICT_WIDTH).move_to([*VERDICT_AT, 0])
+        self.pin(table)
+        self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
+        self.say_verdict()

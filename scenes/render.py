@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gdcore import Lesson
+from gdcore import Comparison, Landscape, Lesson
 
 from .narration import ENGINE, Voice, engine_version
 
@@ -20,8 +20,12 @@ from .narration import ENGINE, Voice, engine_version
 QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p30"),
            "high": ("high_quality", "1080p60"), "production": ("production_quality", "1440p60"),
            "4k": ("fourk_quality", "2160p60")}
-# scene → the module and class that draw it
-SCENES = {"parabola": ("scenes.parabola", "ParabolaLecture"), "regression": ("scenes.regression", "RegressionLecture")}
+# (scene, what it teaches) → the module and class that draw it
+SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
+          ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
+          ("regression", Lesson): ("scenes.regression", "RegressionLecture"),
+          ("regression", Comparison): ("scenes.regression", "RegressionComparison"),
+          ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture")}
 
 
 def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
@@ -35,8 +39,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "momentum-lectures"
 
 
-def scene_class(scene: str):
-    module, name = SCENES[scene]
+def scene_class(subject):
+    """The Manim scene class that draws `subject` (a Lesson, Comparison or Landscape)."""
+    module, name = SCENES[subject.scene, type(subject)]
     return getattr(importlib.import_module(module), name)
 
 
@@ -51,17 +56,17 @@ def _install(source: Path, target: Path) -> None:
         raise
 
 
-def render_lecture(lesson: Lesson, quality: str = "high", lang: str = "en", output: Path = Path("media"),
-                   voice: bool = False) -> Path:
-    """Render `lesson`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, captions, versions), <name>.srt and <name>.vtt."""
+def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "high", lang: str = "en",
+                   output: Path = Path("media"), voice: bool = False) -> Path:
+    """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
+    summary, the runs of a comparison or a landscape's tour, captions, versions), <name>.srt and <name>.vtt."""
     from manim import logger, tempconfig
     from manim._config import error_console
 
     for handler in logger.handlers:  # Manim's messages go to stderr: stdout ends with the video's path
         handler.console = error_console
 
-    scene, params = lesson.scene, dict(lesson.params)
+    scene, params = subject.scene, dict(subject.params)
     name = video_name(scene, lang, params, voice)
     folder = Path(output) / scene / quality
     with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
@@ -70,7 +75,7 @@ def render_lecture(lesson: Lesson, quality: str = "high", lang: str = "en", outp
                     "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4"}
         with tempconfig(settings):
             speaker = Voice(lang, Path(tmp)) if voice else None
-            lecture = scene_class(scene)(lesson, lang=lang, voice=speaker)
+            lecture = scene_class(subject)(subject, lang=lang, voice=speaker)
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
         made = {".mp4": movie, ".srt": movie.with_suffix(".srt"), ".vtt": Path(tmp) / f"{name}.vtt",
@@ -78,7 +83,8 @@ def render_lecture(lesson: Lesson, quality: str = "high", lang: str = "en", outp
         made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
-            "summary": lesson.summary(),
+            "summary": subject.summary(),
+            **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
             "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},
             "voice": {"engine": ENGINE, "version": engine_version()} if voice else False,
             "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],

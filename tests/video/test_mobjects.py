@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from gdcore import lesson
+from scenes import style
 from scenes.captions import fmt
 from scenes.components import BallOnCurve, Readout
 from scenes.pacing import Schedule
@@ -37,7 +38,7 @@ def parabola_piece():
     axes = plot_axes(taught.problem)
     arrows = [(taught.moves[:, 0], "v", "#FFFF00"), (taught.pushes[:, 0], "p", "#00FFFF")]
     return taught, axes, BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], arrows=arrows,
-                                     trail=3, escape=True)
+                                     trail=3, escape=style.BAD)
 
 
 @pytest.mark.parametrize("k", [0, 1, 5, 12])
@@ -62,7 +63,7 @@ def test_ball_sits_on_the_curve_at_step_k_with_its_arrows_to_scale(parabola_piec
 def test_a_ball_that_leaves_the_view_is_hidden_and_says_where_it_went():
     taught = lesson("parabola", lr=13, steps=30)
     axes = plot_axes(taught.problem)
-    piece = BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], escape=True)
+    piece = BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], escape=style.BAD)
     k = taught.run.last_step
     piece.set_step(k)
     assert piece.ball.get_fill_opacity() == 0 and abs(taught.run.positions[k, 0]) > 6.5
@@ -99,8 +100,11 @@ def test_regression_pieces_follow_the_run(k):
         x1, x2 = p.features[i]
         np.testing.assert_allclose(segment[0], axes.c2p(x1, x2, p.targets[i]), atol=1e-9)
         np.testing.assert_allclose(segment[-1], axes.c2p(x1, x2, fitted[i]), atol=1e-9)
-    panel = ParameterPanel(p, [(theta, "#FF8C42"), (taught.baseline.positions, "#9AA0A6")], taught.moves, "v",
-                           taught.run.losses[0])
+    panel = ParameterPanel(p, [(theta, "#FF8C42"), (taught.baseline.positions, "#9AA0A6")], taught.run.losses[0],
+                           arrow=(taught.moves, "v"))
     panel.set_step(k)
-    np.testing.assert_allclose(panel.here.get_center(), panel.axes.c2p(*theta[k, :2]), atol=1e-9)
+    np.testing.assert_allclose(panel.dots[0].get_center(), panel.axes.c2p(*theta[k, :2]), atol=1e-9)
+    np.testing.assert_allclose(panel.dots[1].get_center(), panel.axes.c2p(*taught.baseline.positions[k, :2]),
+                               atol=1e-9)
+    np.testing.assert_allclose(panel.velocity.arrow.get_start(), panel.dots[0].get_center(), atol=1e-9)
     np.testing.assert_allclose(panel.traces[0].points[-1], panel.axes.c2p(*theta[k, :2]), atol=1e-9)

@@ -1,0 +1,79 @@
+"""A Comparison: one lecture's Lessons for 2 to MAX_RUNS values of one hyperparameter, all else shared."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .lesson import Lesson, Outcome, checked, teach
+from .validation import HYPERPARAMETERS, MAX_RUNS, ParameterError, check
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """lessons[i] is the run with varied = values[i]. params: the shared parameters with the varied one as
+    the list of its values. fastest: the index of the run that settled first (ties: the smaller ρ), None if
+    none settled; at_critical: whether that run's β is also the closest to its critical β among the runs
+    that did not diverge (critical damping: the fastest approach that does not swing); lowest_rho: whether
+    it also has the smallest ρ of them."""
+
+    scene: str
+    varied: str
+    values: tuple
+    lessons: tuple[Lesson, ...]
+    params: Mapping
+    fastest: int | None
+    at_critical: bool
+    lowest_rho: bool
+
+    @property
+    def problem(self):
+        return self.lessons[0].problem
+
+    @property
+    def lesson(self) -> Lesson:
+        """The first run: the one a regression comparison's 3-D plane follows."""
+        return self.lessons[0]
+
+    def label(self, i: int) -> str:
+        """How run i is named in captions and legends: 'β = 0.5', or the variant's name."""
+        symbol = HYPERPARAMETERS[self.varied].symbol
+        value = self.values[i]
+        return str(value) if symbol is None else f"{symbol} = {value:g}"
+
+    def summary(self) -> dict:
+        return {"varied": self.varied, "values": list(self.values),
+                "fastest": None if self.fastest is None else self.values[self.fastest]}
+
+    def runs(self) -> list[dict]:
+        """One entry per value: its full params and its single-run summary."""
+        return [{"params": dict(one.params), "summary": one.summary()} for one in self.lessons]
+
+
+def compare(scene: str, varied: str, values, **given) -> Comparison:
+    """The Comparison of lecture `scene` over `values` of hyperparameter `varied` (2 to MAX_RUNS different
+    values of a comparable one), the others given or at their defaults; each value is checked once."""
+    values = tuple(values)
+    if varied not in HYPERPARAMETERS or not HYPERPARAMETERS[varied].comparable:
+        comparable = ", ".join(n for n, row in HYPERPARAMETERS.items() if row.comparable)
+        raise ParameterError(varied, values, f"one value (lists are for {comparable})")
+    if not 2 <= len(values) <= MAX_RUNS or len(set(values)) < len(values):
+        raise ParameterError(varied, values, f"2 to {MAX_RUNS} different values")
+    if varied in given:
+        raise TypeError(f"{varied} is the compared parameter: pass its values, not a single one")
+    shared = checked(scene, given)
+    if varied not in shared:
+        raise TypeError(f"the {scene} lecture has no parameter {varied}")
+    values = tuple(check(varied, v) for v in values)
+    lessons = tuple(teach(scene, {**shared, varied: v}) for v in values)
+
+    settled = [i for i, one in enumerate(lessons) if one.verdict.outcome is Outcome.CONVERGED]
+    fastest = min(settled, key=lambda i: (lessons[i].verdict.step, lessons[i].verdict.rho)) if settled else None
+    gaps = {i: abs(one.params["beta"] - one.verdict.critical_beta) for i, one in enumerate(lessons)
+            if one.verdict.outcome is not Outcome.DIVERGED and not math.isnan(one.verdict.critical_beta)}
+    at_critical = fastest is not None and fastest in gaps and gaps[fastest] == min(gaps.values())
+    stable = [one.verdict.rho for one in lessons if one.verdict.outcome is not Outcome.DIVERGED]
+    lowest_rho = fastest is not None and lessons[fastest].verdict.rho == min(stable)
+    return Comparison(scene, varied, values, lessons, MappingProxyType({**shared, varied: list(values)}),
+                      fastest, at_critical, lowest_rho)

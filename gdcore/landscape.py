@@ -1,0 +1,112 @@
+"""The (α, β) map of momentum on a quadratic problem: ρ on a grid, the theory's curves, and a tour of runs.
+
+After G. Goh, "Why Momentum Really Works" (Distill, 2017), whose figures show the convergence rate over the
+whole (α, β) plane.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from . import theory
+from .lesson import Lesson, checked, teach
+from .problems import LECTURES
+from .validation import check
+
+GRID = (320, 320)  # cells along α and along β
+BETA_TOP = 0.995  # the map's β axis ends here (β = 1 is never stable)
+TOUR_A = 0.5  # the tour's stable stops sit at α = TOUR_A / λ_max
+
+
+def _frozen(a) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """lrs (A,), betas (B,): the cell centres; rho (B, A): ρ(α, β), max over the Hessian's curvatures.
+    boundary: (k, 2) points (α, β) of the stability limit α_max(β), set by the largest curvature;
+    critical: (k, 2) points (α, β_c(α)) of critical damping for the slowest mode (smallest curvature);
+    optimum: Polyak's (α*, β*) from κ = λ_max/λ_min (None for the parabola, κ = 1, and for nesterov);
+    lesson: the run given by --lr and --beta; tour: (region, Lesson) stops, one per region."""
+
+    problem_name: str
+    variant: str
+    lrs: np.ndarray
+    betas: np.ndarray
+    rho: np.ndarray
+    boundary: np.ndarray
+    critical: np.ndarray
+    optimum: tuple[float, float] | None
+    lesson: Lesson
+    tour: tuple[tuple[str, Lesson], ...]
+    params: Mapping
+
+    scene = "landscape"
+
+    @property
+    def problem(self):
+        return self.lesson.problem
+
+    def rows(self):
+        """(α, β, ρ) for every cell, α varying fastest."""
+        a, b = np.meshgrid(self.lrs, self.betas)
+        return np.column_stack([a.ravel(), b.ravel(), self.rho.ravel()])
+
+    def summary(self) -> dict:
+        return {"run": self.lesson.summary(), "optimum": None if self.optimum is None else list(self.optimum),
+                "grid": list(GRID), "lr_max": float(self.lrs[-1] + self.lrs[0])}
+
+    def runs(self) -> list[dict]:
+        """The tour's stops: region, params and single-run summary."""
+        return [{"region": region, "params": dict(one.params), "summary": one.summary()}
+                for region, one in self.tour]
+
+
+def regime(variant: str, lr: float, beta: float, curvatures: np.ndarray) -> str:
+    """'diverged', 'under-damped' or 'over-damped' (slowest mode) at (α, β)."""
+    if theory.convergence_factors(variant, lr, beta, curvatures) >= 1:
+        return "diverged"
+    crit = theory.critical_beta(variant, lr, float(curvatures[0]))
+    return "under-damped" if not math.isnan(crit) and beta > crit else "over-damped"
+
+
+def landscape(problem: str = "parabola", **given) -> Landscape:
+    """The map for lecture `problem`'s loss and rule (`variant`), with its other parameters given or at
+    their defaults; the run at (lr, beta) is marked, and three stops show each region's runs."""
+    check("problem", problem)
+    params = checked(problem, given)
+    run = teach(problem, params)
+    variant, lams = params["variant"], run.problem.curvatures
+    small, big = float(lams[0]), float(lams[-1])
+
+    a = TOUR_A / big
+    crit = theory.critical_beta(variant, a, small)
+    crit = 0.0 if math.isnan(crit) else crit
+    stops = {"over-damped": (a, 0.5 * crit), "under-damped": (a, crit + 0.6 * (1 - crit)),
+             "diverged": (1.15 * theory.stable_lr_limit(variant, 0.5, big), 0.5)}
+    tour = tuple((region, teach(problem, {**params, "lr": lr, "beta": beta}))
+                 for region, (lr, beta) in stops.items())
+
+    top = 1.1 * max(4.0 / big, stops["diverged"][0], params["lr"])
+    lrs = (np.arange(GRID[0]) + 0.5) / GRID[0] * top
+    betas = (np.arange(GRID[1]) + 0.5) / GRID[1] * BETA_TOP
+    rho = theory.convergence_factors(variant, lrs[None, :], betas[:, None], lams)
+
+    edge = np.linspace(0, BETA_TOP, 200)
+    boundary = np.column_stack([[theory.stable_lr_limit(variant, b, big) for b in edge], edge])
+    alphas = np.linspace(0, top, 400)[1:]
+    critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, small)])
+    critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
+    optimum = None
+    if big / small > 1 + 1e-9 and variant != "nesterov":
+        lr_opt, beta_opt, _ = theory.optimal_parameters(big / small, big)
+        optimum = (lr_opt / (1 - beta_opt) if variant == "ema" else lr_opt, beta_opt)  # ema(α/(1−β), β) = classic(α, β)
+    return Landscape(problem, variant, _frozen(lrs), _frozen(betas), _frozen(rho), _frozen(boundary),
+                     _frozen(critical), optimum, run, tour, MappingProxyType({"problem": problem, **params}))
