@@ -19,7 +19,7 @@ from .validation import check
 
 GRID = (320, 320)  # cells along α and along β
 BETA_TOP = 0.995  # the map's β axis ends here (β = 1 is never stable)
-TOUR_A = 0.5  # the tour's stable stops sit at α = TOUR_A / λ_max
+TOUR_A = 0.25  # the tour's stable stops sit at α = TOUR_A / λ_max
 
 
 def _frozen(a) -> np.ndarray:
@@ -32,7 +32,8 @@ def _frozen(a) -> np.ndarray:
 class Landscape:
     """lrs (A,), betas (B,): the cell centres; rho (B, A): ρ(α, β), max over the Hessian's curvatures.
     boundary: (k, 2) points (α, β) of the stability limit α_max(β), set by the largest curvature;
-    critical: (k, 2) points (α, β_c(α)) of critical damping for the slowest mode (smallest curvature);
+    critical: (k, 2) points (α, β_c(α)) of critical damping for the slowest mode (smallest curvature), where
+    the run is stable;
     optimum: Polyak's (α*, β*) from κ = λ_max/λ_min (None for the parabola, κ = 1, and for nesterov);
     lesson: the run given by --lr and --beta; tour: (region, Lesson) stops, one per region."""
 
@@ -53,6 +54,12 @@ class Landscape:
     @property
     def problem(self):
         return self.lesson.problem
+
+    @property
+    def kappa(self) -> float:
+        """The condition number λ_max/λ_min of the problem's Hessian."""
+        lams = self.problem.curvatures
+        return float(lams[-1] / lams[0])
 
     def rows(self):
         """(α, β, ρ) for every cell, α varying fastest."""
@@ -104,6 +111,7 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     alphas = np.linspace(0, top, 400)[1:]
     critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, small)])
     critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
+    critical = critical[theory.convergence_factors(variant, critical[:, 0], critical[:, 1], lams) < 1]  # stable part
     optimum = None
     if big / small > 1 + 1e-9 and variant != "nesterov":
         lr_opt, beta_opt, _ = theory.optimal_parameters(big / small, big)

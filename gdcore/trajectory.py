@@ -54,6 +54,11 @@ class Trajectory:
     def last_step(self) -> int:
         return len(self.losses) - 1
 
+    @property
+    def rises(self) -> int:
+        """How many steps raised the loss (by more than rounding): 0 for a monotone descent."""
+        return int(np.sum(np.diff(self.losses) > 1e-12 * self.losses[:-1]))
+
 
 def run(problem: Problem, variant: str, lr: float, beta: float, steps: int, start=None) -> Trajectory:
     """Run `variant` from `start` (default: zeros) with v0 = 0 for `steps` steps or until it diverges."""

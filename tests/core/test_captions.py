@@ -38,8 +38,12 @@ def test_every_caption_fits_two_lines_with_long_numbers():
                   **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas})
     for lang, lines in CATALOGUE.items():
         longest_variant = max((lines[v] for v in ("classic", "ema", "nesterov")), key=len)
+        run = dict(problem=max(text(lang, "ls_problem_parabola", formula="0.3·x²"),
+                               text(lang, "ls_problem_regression"), key=len),
+                   shape=text(lang, "ls_rises", m=9999, n=10000), outcome=text(lang, "ls_not_settled", n=10000),
+                   kappa="1234", variant=longest_variant)
         for key in lines:
-            line = text(lang, key, variant=longest_variant, **values)
+            line = text(lang, key, **run, **values)
             assert len(wrap(line, CAPTION_CHARS).splitlines()) <= 2, (lang, key)
 
 

@@ -100,7 +100,7 @@ def test_every_value_is_checked_once(monkeypatch):
     monkeypatch.setattr(Hyperparameter, "check", counting)
     for scene, cls in LECTURES.items():
         seen.clear()
-        lesson(scene)
+        lesson(scene, **cls.DEFAULTS)
         assert {name: seen.count(name) for name in cls.DEFAULTS} == dict.fromkeys(cls.DEFAULTS, 1), scene
 
 
