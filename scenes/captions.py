@@ -209,10 +209,12 @@ def speech(lang: str, key: str, **values) -> str:
 
 # How symbols on screen are read aloud, per language (longest first, so "ŷ − y" goes before "ŷ").
 SPOKEN = {
-    "en": [("f′(x)", "f prime of x"), ("−α·∇f", "minus alpha times the gradient"),
+    "en": [("α*", "alpha star"), ("β*", "beta star"), ("L*", "L star"), ("≥", " at least "), ("κ", "kappa"), ("₀", " 0"),
+           ("f′(x)", "f prime of x"), ("−α·∇f", "minus alpha times the gradient"),
            ("−α·m", "minus alpha times m"), ("ŷ − y", "y hat minus y"), ("ŷ", "y hat"), ("·", " times "), ("α", "alpha"), ("β", "beta"), ("ρ", "rho"), ("∇f", "the gradient"),
            ("₁", " 1"), ("₂", " 2"), ("−", "minus "), ("(w 1, w 2)", "w 1 and w 2")],
-    "es": [("f′(x)", "f prima de x"), ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
+    "es": [("α*", "alfa estrella"), ("β*", "beta estrella"), ("L*", "L estrella"), ("≥", " mayor o igual que "), ("κ", "kappa"),
+           ("₀", " 0"), ("f′(x)", "f prima de x"), ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
            ("ŷ", "y gorro"), ("·", " por "), ("α", "alfa"),
            ("β", "beta"), ("ρ", "ro"), ("∇f", "el gradiente"), ("₁", " 1"), ("₂", " 2"), ("−", "menos "),
            ("(w 1, w 2)", "w 1 y w 2")],

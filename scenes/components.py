@@ -231,6 +231,9 @@ class BallOnCurve(VGroup):
         for i, dot in enumerate(self.trail):
             self._place(dot, self.xs[max(min(k, len(self.xs) - 1) - 1 - i, 0)])
         xk = self.xs[min(k, len(self.xs) - 1)]
+        if self.escape is not None and self.inside(xk) and self.escaped_text:  # back in view: no marker
+            self.escape.set_opacity(0)
+            self.escaped_text = None
         if self.escape is not None and not self.inside(xk):
             side = 1 if xk > self.view[1] else -1
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"

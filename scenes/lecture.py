@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
-from manim import DOWN, UP, FadeIn, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
+from manim import DOWN, UP, FadeIn, FadeOut, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
 
@@ -97,13 +97,17 @@ class Lecture(Scene):
         return title
 
     def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE) -> None:
-        """Write the rule that is run (in the problem's symbols, with α and β as values; each rule in its run's
-        colour when a comparison runs several) at `at`, at most `width` wide, and say what it does."""
+        """Write the rule that is run (in the problem's symbols, with α and β as values) at `at`, at most
+        `width` wide, and say what it does. Several rules (a comparison of variants) take the place of the
+        problem's formulas (`self.formulas`), each line in the colour of the first run that uses it."""
         p, params = self.subject.problem, self.subject.params
         variants = params["variant"] if isinstance(params["variant"], list) else [params["variant"]]
         colours = style.RUNS if len(variants) > 1 else [style.TEXT]
-        lines = [math(line, size, colour) for variant, colour in zip(variants, colours)
-                 for line in equations(variant, p.param_tex, p.loss_symbol)]
+        seen = {}
+        for variant, colour in zip(variants, colours):
+            for line in equations(variant, p.param_tex, p.loss_symbol):
+                seen.setdefault(line, colour)
+        lines = [math(line, size, colour) for line, colour in seen.items()]
 
         def value(name: str) -> str:
             v = params[name]
@@ -113,6 +117,9 @@ class Lecture(Scene):
                       style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
+        if len(variants) > 1:
+            self.play(FadeOut(self.formulas), run_time=0.5)
+            self.rule.align_to(self.formulas, UP)
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
         key, values = self.rule_caption()

@@ -56,10 +56,10 @@ class ParabolaLecture(Lecture):
         plot = self.axes.plot(curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4)
         names = VGroup(self.axes.get_x_axis_label(math(p.param_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
                        self.axes.get_y_axis_label(math(p.loss_tex, style.LABEL_SIZE), edge=UP, direction=RIGHT))
-        formula = math(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}")
-        formula.move_to([*FORMULA_AT, 0])
+        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}")
+        self.formulas.move_to([*FORMULA_AT, 0])
         self.play(Create(self.axes), FadeIn(names), run_time=1.2)
-        self.play(Create(plot), Write(formula), run_time=1.5)
+        self.play(Create(plot), Write(self.formulas), run_time=1.5)
         with self.caption("parabola"):
             pass
 

@@ -56,6 +56,19 @@ def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
             ("least_squares", [fmt(v) for v in p.minimizer()])]
 
 
+def verdict_table(lesson: Lesson, words) -> VGroup:
+    """Columns fitted (in the run's colour), true, least squares; rows w1, w2, b. `words(key)`: the
+    catalogue's text for a column's title."""
+    rows = verdict_rows(lesson)
+    cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
+                             for key, _ in rows)]
+    for j, name in enumerate(("w_1", "w_2", "b")):
+        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 4,
+                                                        style.BALL if key == "fitted" else style.TEXT)
+                                                  for key, values in rows)]
+    return VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
+
+
 class FittedPlane(VGroup):
     """The model plane over the data's (x1, x2) and the residual segments from the points to it, at the
     run's (w1, w2, b) of each step. The plane covers the data only (correlated features fill a narrow
@@ -259,15 +272,8 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 5 — the verdict: fitted vs true vs least squares
     def verdict(self) -> None:
         v = self.lesson.verdict
-        rows = verdict_rows(self.lesson)
-        cells = [math(r"\;"), *(label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
-                                 for key, _ in rows)]
-        for j, name in enumerate(("w_1", "w_2", "b")):
-            cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 4,
-                                                            style.BALL if key == "fitted" else style.TEXT)
-                                                      for key, values in rows)]
-        table = VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
-        panel = VGroup(self.verdict_head(), table).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        panel = VGroup(self.verdict_head(), verdict_table(self.lesson, self.words))
+        panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
         self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8)

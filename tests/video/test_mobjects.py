@@ -108,3 +108,49 @@ def test_regression_pieces_follow_the_run(k):
                                atol=1e-9)
     np.testing.assert_allclose(panel.velocity.arrow.get_start(), panel.dots[0].get_center(), atol=1e-9)
     np.testing.assert_allclose(panel.traces[0].points[-1], panel.axes.c2p(*theta[k, :2]), atol=1e-9)
+
+
+CAP = 0.02 * 8  # 2 % of the frame's height (8 units): readable from the back of a classroom
+
+
+def tallest_glyph(mob) -> float:
+    """The height of the tallest glyph in `mob` (for a number: its digits, about the cap height)."""
+    return max(m.height for m in mob.family_members_with_points())
+
+
+def numbers(cells) -> list:
+    """The cells of a table that show a number (Text with a digit)."""
+    from manim import Text
+    return [c for c in cells if isinstance(c, Text) and any(ch.isdigit() for ch in c.text)]
+
+
+def test_every_number_in_readouts_insets_and_tables_is_readable():
+    from scenes import captions
+    from scenes.components import LossInset
+    from scenes.lecture import Comparing
+    from scenes.regression import VERDICT_WIDTH, verdict_table
+
+    from gdcore import compare
+
+    taught = lesson("regression")
+    readout = Readout([("s", "#FFFFFF"), ("x", "#FFFFFF")], [taught.run.losses])
+    readout.set_step(3)
+    assert min(tallest_glyph(row) for row in readout.values if len(row.family_members_with_points())) >= CAP
+    inset = LossInset([(taught.run.losses, "#FFFFFF")], 60, "f", "step", 1.8, 1.2)
+    for tick in [*inset.axes.y_axis.labels, *inset.axes.x_axis.numbers]:
+        assert tallest_glyph(tick) >= CAP * 0.99
+    for lang in captions.CATALOGUE:
+        words = lambda key, **v: captions.text(lang, key, **v)  # noqa: E731
+        table = verdict_table(taught, words)
+        scale = min(1.0, VERDICT_WIDTH / table.width)
+        assert len(numbers(table)) == 9 and min(map(tallest_glyph, numbers(table))) * scale >= CAP
+
+        class Table(Comparing):
+            subject = compare("parabola", "beta", [0, 0.5, 0.9, 0.95, 0.99], steps=10_000)
+            lang_ = lang
+
+            def words(self, key, **v):
+                return words(key, **v)
+
+        cells = Table().verdict_table(width=5.7)
+        assert len(numbers(cells)) >= 10 and min(map(tallest_glyph, numbers(cells))) >= CAP
