@@ -17,7 +17,7 @@ from .lecture import Lecture
 MAP_AT, MAP_SIZE = (-3.3, 0.55), (6.2, 5.2)  # the map's axes: α across, β up
 BAR_AT, BAR_SIZE = (0.55, 0.55), (0.25, 4.0)  # the colour bar, right of the map
 LEGEND_AT = (4.6, 2.7)
-INSET_AT, INSET_SIZE = (5.1, -1.3), (2.8, 1.5)  # the run at the marker
+INSET_AT, INSET_SIZE = (4.9, -1.3), (2.8, 1.5)  # the run at the marker
 SLOWEST = -4.0  # log10(1 − ρ) at the dark end of the colours: ρ = 0.9999
 
 # Colours of the map: slow (dark) to fast (bright); divergence in its own colour (red, as elsewhere).
@@ -72,12 +72,13 @@ class LandscapeLecture(Lecture):
         image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
         image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
         image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
-        names = VGroup(math(r"\alpha", style.LABEL_SIZE).next_to(axes.x_axis, RIGHT, buff=0.15),
+        names = VGroup(math(r"\alpha", style.LABEL_SIZE).next_to(axes.x_axis, DOWN, buff=0.45),
                        math(r"\beta", style.LABEL_SIZE).next_to(axes.y_axis, UP, buff=0.1))
         bar = ImageMobject(colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1)))  # fast on top
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(
-            bar.get_top() + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1) for k in range(0, int(-SLOWEST) + 1)))
+            bar.get_corner(UP + RIGHT) + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1)
+            for k in range(0, int(-SLOWEST) + 1)))
         red = Rectangle(width=BAR_SIZE[0], height=0.3, fill_color="#%02X%02X%02X" % tuple(DIVERGENT), fill_opacity=1,
                         stroke_width=0).next_to(bar, DOWN, buff=0.3)
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)

@@ -149,7 +149,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         runs = [one.run for one in c.lessons]
         n, f = max(run.last_step for run in runs), curve(p)
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
-                *((f"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
+                *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
         inset = LossInset([(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n, self.words("loss_axis"),
                           self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])

@@ -303,7 +303,7 @@ class RegressionComparison(Comparing, RegressionLecture):
         runs = [one.run for one in c.lessons]
         n, floor = max(run.last_step for run in runs), p.loss(p.minimizer())
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
-                *((f"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
+                *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
         inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
                           self.words("excess_loss"), self.words("step"), *INSET_SIZE).move_to([*INSET_AT, 0])
