@@ -26,10 +26,15 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def _shown(default) -> str:
+    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
+    return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
+
+
 def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
-    return ", ".join(f"{cls.DEFAULTS[name]} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS)
+    return ", ".join(f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS)
 
 
 class Values(click.ParamType):
@@ -83,10 +88,20 @@ def resolve(scene: str, given: dict):
             "a list of values is for one option only"
         raise click.UsageError(f"{rule} (got a list on {', '.join(map(_flag, lists))})")
     problem = given.pop("problem", ("parabola",))[0] if scene == "landscape" else scene
+    if problem not in LECTURES:
+        row = HYPERPARAMETERS["problem"]
+        raise click.BadParameter(f"{problem!r}: expected {row.valid.text()}", param_hint="--problem")
     for name in given:
         if name not in LECTURES[problem].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-    single = {name: values[0] for name, values in given.items() if len(values) == 1}
+    # a lecture whose default is a list compares that option by design (valleys: β), even for one value
+    by_design = [name for name, default in LECTURES[problem].DEFAULTS.items() if isinstance(default, tuple)]
+    if scene != "landscape" and by_design:
+        if set(lists) - set(by_design):
+            raise click.UsageError(f"--scene {scene} compares {_flag(by_design[0])}: a list of values goes there")
+        lists = by_design
+        given.setdefault(by_design[0], LECTURES[problem].DEFAULTS[by_design[0]])
+    single = {name: values[0] for name, values in given.items() if name not in lists}
     try:
         if scene == "landscape":
             return landscape(problem, **single)
@@ -103,10 +118,12 @@ def list_scenes() -> str:
     lines = []
     for scene, cls in LECTURES.items():
         lines.append(scene)
-        lines += [f"  {_flag(n):<11} {v!s:<9} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+        lines += [f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
                   for n, v in cls.DEFAULTS.items()]
+        lines += [f"  (compares {_flag(n)}: 1 to {MAX_RUNS} values)" for n, v in cls.DEFAULTS.items()
+                  if isinstance(v, tuple)]
     row = HYPERPARAMETERS["problem"]
-    lines += ["landscape", f"  {'--problem':<11} {'parabola':<9} {row.valid.text():<36} and that problem's options"]
+    lines += ["landscape", f"  {'--problem':<11} {'parabola':<10} {row.valid.text():<36} and that problem's options"]
     comparable = ", ".join(_flag(n) for n, row in HYPERPARAMETERS.items() if row.comparable)
     lines.append(f"A comma list of 2 to {MAX_RUNS} values on one of {comparable} renders a comparison.")
     return "\n".join(lines)

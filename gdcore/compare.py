@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .lesson import Lesson, Outcome, checked, teach
+from .problems import LECTURES
 from .validation import HYPERPARAMETERS, MAX_RUNS, ParameterError, check
 
 
@@ -58,8 +59,9 @@ def compare(scene: str, varied: str, values, **given) -> Comparison:
     if varied not in HYPERPARAMETERS or not HYPERPARAMETERS[varied].comparable:
         comparable = ", ".join(n for n, row in HYPERPARAMETERS.items() if row.comparable)
         raise ParameterError(varied, values, f"one value (lists are for {comparable})")
-    if not 2 <= len(values) <= MAX_RUNS or len(set(values)) < len(values):
-        raise ParameterError(varied, values, f"2 to {MAX_RUNS} different values")
+    least = 1 if isinstance(LECTURES[scene].DEFAULTS.get(varied), tuple) else 2  # 1: compared by design
+    if not least <= len(values) <= MAX_RUNS or len(set(values)) < len(values):
+        raise ParameterError(varied, values, f"{least} to {MAX_RUNS} different values")
     if varied in given:
         raise TypeError(f"{varied} is the compared parameter: pass its values, not a single one")
     shared = checked(scene, given)

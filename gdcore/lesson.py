@@ -34,7 +34,11 @@ class Verdict:
     convergence factor ρ of the iteration matrix; critical_beta: the β of critical damping for the slowest
     mode (the smallest curvature), nan if no β < 1 oscillates; regime: β against it; lr_limit: the largest
     stable α for this β (set by the largest curvature); gd_steps: the step at which plain gradient descent
-    with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖."""
+    with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖ to
+    the minimum it settles at (the global one if it did not settle); basin: 'global' or 'local', the minimum
+    it settled in (None: it did not settle); crossings: how many times it passed from one basin to the other.
+    For a problem that is not quadratic, ρ, critical β and the stable α are those of its quadratic model at
+    the global minimum."""
 
     outcome: Outcome
     step: int
@@ -44,6 +48,8 @@ class Verdict:
     lr_limit: float
     gd_steps: int | None
     distance: float
+    basin: str | None
+    crossings: int
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -56,7 +62,8 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 class Lesson:
     """One lecture's numbers. run: the momentum run; baseline: plain gradient descent (β = 0) from the same
     start with the same α and steps, None when the run itself has β = 0; moves: (N+1, d) the momentum step
-    at each step in parameter units (v, or −α·m for ema); pushes: (N+1, d) the gradient step −α·∇f."""
+    at each step in parameter units (v, or −α·m for ema); pushes: (N+1, d) the gradient step −α·∇f;
+    kinetic: (N+1,) the "kinetic" share of the ball analogy, ‖momentum step‖²/(2α) (time step √α)."""
 
     scene: str
     params: Mapping
@@ -65,6 +72,7 @@ class Lesson:
     baseline: Trajectory | None
     moves: np.ndarray
     pushes: np.ndarray
+    kinetic: np.ndarray
     verdict: Verdict
 
     @property
@@ -93,6 +101,7 @@ class Lesson:
             "damping": v.regime.value,
             "gd_converged_at": v.gd_steps,
             "distance_to_minimum": float(v.distance),
+            "basin": v.basin,
         }
 
 
@@ -108,7 +117,9 @@ def checked(scene: str, given: dict) -> dict:
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    return {**cls.DEFAULTS, **check_all(**given)}
+    # a default that is a tuple is the list a lecture compares by design: one run takes its first value
+    defaults = {name: v[0] if isinstance(v, tuple) else v for name, v in cls.DEFAULTS.items()}
+    return {**defaults, **check_all(**given)}
 
 
 def teach(scene: str, params: dict) -> Lesson:
@@ -121,6 +132,7 @@ def teach(scene: str, params: dict) -> Lesson:
 
     curvatures = problem.curvatures
     crit = theory.critical_beta(variant, lr, float(curvatures[0]))
+    basins = [problem.basin(x) for x in main.positions]
     if main.diverged:
         outcome, step = Outcome.DIVERGED, main.diverged_at
     elif main.converged_at is not None:
@@ -133,6 +145,9 @@ def teach(scene: str, params: dict) -> Lesson:
         critical_beta=crit, regime=theory.damping(beta, crit),
         lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
         gd_steps=(baseline or main).converged_at,
-        distance=float(np.linalg.norm(main.positions[-1] - problem.minimizer())))
-    return Lesson(scene, MappingProxyType(params), problem, main, baseline,
-                  _frozen(displacement(variant, main.states, lr)), _frozen(-lr * main.gradients), verdict)
+        distance=float(np.linalg.norm(main.positions[-1] - problem.settle_target(main.positions[-1]))),
+        basin=problem.basin(main.positions[-1]) if main.converged_at is not None else None,
+        crossings=sum(a != b for a, b in zip(basins, basins[1:])))
+    moves = displacement(variant, main.states, lr)
+    return Lesson(scene, MappingProxyType(params), problem, main, baseline, _frozen(moves),
+                  _frozen(-lr * main.gradients), _frozen((moves**2).sum(axis=1) / (2 * lr)), verdict)

@@ -57,6 +57,7 @@ class Problem:
     DEFAULTS: every hyperparameter of the problem's lecture with its default (the command line's options)."""
 
     name: ClassVar[str]
+    quadratic: ClassVar[bool] = True  # its Hessian is constant: theory and the (α, β) map are exact for it
     param_names: ClassVar[tuple[str, ...]]
     param_tex: ClassVar[str]
     loss_symbol: ClassVar[str]
@@ -92,6 +93,18 @@ class Problem:
 
     def minimizer(self) -> np.ndarray:
         raise NotImplementedError
+
+    def settle_target(self, final: np.ndarray) -> np.ndarray:
+        """The minimum a run that ends at `final` is judged to settle in (one minimum: the minimizer)."""
+        return self.minimizer()
+
+    def basin(self, x: np.ndarray) -> str:
+        """Which minimum `x` belongs to: 'global' (or 'local' for a problem with a shallower one)."""
+        return "global"
+
+    def describe(self) -> dict:
+        """The problem for a sidecar: its name and formula (LaTeX)."""
+        return {"name": self.name, "formula": self.formula.tex}
 
     @cached_property
     def curvatures(self) -> np.ndarray:
@@ -242,9 +255,104 @@ def _generate(p: dict) -> Regression:
     return Regression(_frozen(x), _frozen(y), _frozen([w1, w2, b]))
 
 
-# The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
-LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression)}
+@dataclass(frozen=True)
+class DoubleWell(Problem):
+    """A tilted double well f(x) = (x² − a)²/s + c·x: a shallow local minimum, a barrier and a deeper global
+    minimum (for c > 0 the deeper one is on the left). The critical points are the real roots of the cubic
+    f'(x) = 4x(x² − a)/s + c, found with numpy.roots and classified by f''(x) = (12x² − 4a)/s.
 
-# The (α, β) map's --problem: one of the lectures' problems (a row of the table, with its choices from here).
-HYPERPARAMETERS["problem"] = Hyperparameter("problem", Choices(tuple(LECTURES)),
+    >>> p = DoubleWell()
+    >>> [(kind, round(x, 3)) for x, f, kind in p.minima()], round(p.barrier()[0], 3)
+    ([('global', -2.136), ('local', 1.829)], 0.307)
+    """
+
+    a: float = 4.0
+    s: float = 16.0
+    c: float = 0.3
+
+    name: ClassVar[str] = "valleys"
+    quadratic: ClassVar[bool] = False
+    param_names: ClassVar[tuple[str, ...]] = ("x",)
+    param_tex: ClassVar[str] = "x"
+    loss_symbol: ClassVar[str] = "f"
+    loss_tex: ClassVar[str] = "f(x)"
+    grad_tex: ClassVar[str] = "f'(x)"
+    # β is compared by design: the three runs of the lecture (plain GD, momentum that escapes, too much of it)
+    DEFAULTS: ClassVar[dict] = {"lr": 0.2, "beta": (0.0, 0.8, 0.95), "steps": 300, "variant": "classic",
+                                "x0": 3.0}
+
+    @classmethod
+    def from_params(cls, params: dict) -> "DoubleWell":
+        return cls()
+
+    def start(self, params: dict) -> np.ndarray:
+        return np.array([params["x0"]], dtype=float)
+
+    @property
+    def formula(self) -> Formula:
+        a, s, c = (f"{v:g}" for v in (self.a, self.s, self.c))
+        return Formula(rf"\frac{{(x^2 - {a})^2}}{{{s}}} + {c}\, x", f"(x² − {a})²/{s} + {c}·x",
+                       {"en": f"x squared minus {a}, squared, over {s}, plus {c} times x",
+                        "es": f"x al cuadrado menos {a}, al cuadrado, entre {s}, más {c} por x"})
+
+    @property
+    def derivative(self) -> Formula:
+        a, q, c = f"{self.a:g}", f"{self.s / 4:g}", f"{self.c:g}"
+        return Formula(rf"\frac{{x\,(x^2 - {a})}}{{{q}}} + {c}", f"x(x² − {a})/{q} + {c}",
+                       {"en": f"x times x squared minus {a}, over {q}, plus {c}",
+                        "es": f"x por x al cuadrado menos {a}, entre {q}, más {c}"})
+
+    def loss(self, x: np.ndarray) -> float:
+        return float((x[0] ** 2 - self.a) ** 2 / self.s + self.c * x[0])
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        return np.array([4.0 * x[0] * (x[0] ** 2 - self.a) / self.s + self.c])
+
+    def second(self, x: float) -> float:
+        """f''(x)."""
+        return (12.0 * x * x - 4.0 * self.a) / self.s
+
+    @cached_property
+    def _critical(self) -> tuple:
+        roots = np.roots([4.0 / self.s, 0.0, -4.0 * self.a / self.s, self.c])
+        xs = np.sort(roots[np.abs(roots.imag) < 1e-9].real)
+        minima = [x for x in xs if self.second(x) > 0]
+        f = {x: self.loss(np.array([x])) for x in xs}
+        low = min(minima, key=f.get)
+        return (tuple((float(x), f[x], "global" if x == low else "local") for x in minima),
+                tuple((float(x), f[x]) for x in xs if self.second(x) < 0))
+
+    def minima(self) -> tuple[tuple[float, float, str], ...]:
+        """(x, f, 'local' | 'global') of each minimum, left to right."""
+        return self._critical[0]
+
+    def barrier(self) -> tuple[float, float]:
+        """(x, f) of the maximum between the two minima: the top of the barrier."""
+        return self._critical[1][0]
+
+    def minimizer(self) -> np.ndarray:
+        return _frozen([next(x for x, _, kind in self.minima() if kind == "global")])
+
+    def hessian(self) -> np.ndarray:
+        """f'' at the global minimum: the theory's quadratic model of the loss there."""
+        return np.array([[self.second(float(self.minimizer()[0]))]])
+
+    def settle_target(self, final: np.ndarray) -> np.ndarray:
+        return _frozen([min((x for x, _, _ in self.minima()), key=lambda x: abs(x - final[0]))])
+
+    def basin(self, x: np.ndarray) -> str:
+        """The kind of the minimum on x's side of the barrier."""
+        top = self.barrier()[0]
+        return next(kind for m, _, kind in self.minima() if (m < top) == (x[0] < top))
+
+    def describe(self) -> dict:
+        return {**super().describe(), "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],
+                "barrier": dict(zip(("x", "f"), self.barrier()))}
+
+
+# The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
+LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression, DoubleWell)}
+
+# The (α, β) map's --problem: a quadratic one of the lectures' problems (a row of the table, choices from here).
+HYPERPARAMETERS["problem"] = Hyperparameter("problem", Choices(tuple(n for n, c in LECTURES.items() if c.quadratic)),
                                             "the problem whose (α, β) map is drawn (--scene landscape)")

@@ -84,7 +84,8 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
             if not finite or row[3] > limit:
                 diverged_at = t
                 break
-    converged_at = None if diverged_at is not None else _settled(np.array([r[0] for r in rows]), problem.minimizer())
+    every = np.array([r[0] for r in rows])
+    converged_at = None if diverged_at is not None else _settled(every, problem.settle_target(every[-1]))
     if converged_at is not None and converged_at > steps:
         converged_at = None
     if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown

@@ -93,6 +93,7 @@ class Lecture(Scene):
 
     def title(self, key: str, **values) -> Text:
         title = Text(self.words(key, **values), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
+        title.scale_to_fit_width(min(title.width, style.CAPTION_WIDTH))  # a long title stays inside the frame
         self.pin(title)
         return title
 
@@ -224,19 +225,22 @@ class Comparing:
         return "cmp_rule", dict(variant=self.words(params["variant"]), symbol=HYPERPARAMETERS[c.varied].symbol,
                                 values=self.value_list())
 
-    def verdict_table(self, width: float) -> VGroup:
-        """Run (in its colour) | the step it settled at (or —, or where it diverged) | ρ, one row per run, at
-        most `width` wide."""
-        cells = [math(r"\;"), label(self.words("settled_at"), style.SMALL_SIZE, style.MUTED),
-                 label(self.words("rate"), style.SMALL_SIZE, style.MUTED)]
+    def verdict_table(self, width: float, columns=None) -> VGroup:
+        """One row per run: its name in its colour, then one cell per column (header key, cell text of a
+        Lesson); by default the step it settled at (or —, or where it diverged) and ρ. At most `width` wide."""
+        columns = columns or [("settled_at", self.settled_cell), ("rate", lambda one: fmt(one.verdict.rho))]
+        cells = [math(r"\;"), *(label(self.words(key), style.SMALL_SIZE, style.MUTED) for key, _ in columns)]
         for i, one in enumerate(self.subject.lessons):
-            v = one.verdict
-            did = {Outcome.CONVERGED: str(v.step), Outcome.NOT_SETTLED: "—",
-                   Outcome.DIVERGED: self.words("diverged_cell", k=v.step)}[v.outcome]
             cells += [label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
-                      label(did, style.PANEL_SIZE - 2), label(fmt(v.rho), style.PANEL_SIZE - 2)]
-        table = VGroup(*cells).arrange_in_grid(rows=len(cells) // 3, cols=3, buff=(0.35, 0.18), col_alignments="lrr")
+                      *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns)]
+        table = VGroup(*cells).arrange_in_grid(rows=len(self.subject.lessons) + 1, cols=len(columns) + 1,
+                                               buff=(0.35, 0.18), col_alignments="l" + "r" * len(columns))
         return table.scale_to_fit_width(min(table.width, width))
+
+    def settled_cell(self, one) -> str:
+        v = one.verdict
+        return {Outcome.CONVERGED: str(v.step), Outcome.NOT_SETTLED: "—",
+                Outcome.DIVERGED: self.words("diverged_cell", k=v.step)}[v.outcome]
 
     def say_verdict(self) -> None:
         """Which run was fastest and why, from the theory; then why each divergent run diverged."""

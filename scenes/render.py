@@ -25,7 +25,8 @@ SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
           ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
           ("regression", Lesson): ("scenes.regression", "RegressionLecture"),
           ("regression", Comparison): ("scenes.regression", "RegressionComparison"),
-          ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture")}
+          ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture"),
+          ("valleys", Comparison): ("scenes.valleys", "ValleysLecture")}
 
 
 def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
@@ -83,6 +84,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
         made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
+            "problem": subject.problem.describe(),
             "summary": subject.summary(),
             **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
             "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},

@@ -40,3 +40,4 @@ parabola_compare = rendered("--lr", "0.5,2,13", "--steps", "30")
 regression_compare_es = rendered("--scene", "regression", "--variant", "classic,ema,nesterov", "--steps", "5",
                                  "--samples", "25", "--seed", "3", "--lang", "es")
 landscape_en = rendered("--scene", "landscape", "--steps", "20")
+valleys_es = rendered("--scene", "valleys", "--steps", "60", "--lang", "es")

@@ -1,0 +1,165 @@
+"""Lecture 4: can momentum roll a ball out of a dip? A tilted double well from gdcore's DoubleWell, and runs
+that differ in β from the same start. Beats: question, landscape, rule, runs with their energy, verdict."""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
+                   Write)
+
+from gdcore import Outcome, Problem
+
+from . import style
+from .captions import fmt, fmt_param
+from .components import BallOnCurve, LossInset, label, math
+from .lecture import Comparing, Lecture
+from .pacing import Schedule
+from .parabola import curve
+
+# Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
+X_VIEW = (-3.1, 3.3)  # the plot's x range
+PLOT_AT, PLOT_SIZE = (-3.2, 0.4), (7.4, 5.2)
+FORMULA_AT = (style.RIGHT_COLUMN_X, 3.4)
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.6
+ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.2, 1.35), (3.4, 2.9)  # the barrier's name right of it
+INSET_AT, INSET_WIDTH = (style.RIGHT_COLUMN_X - 0.1, -1.85), 4.0
+
+
+def plot_axes(problem: Problem) -> Axes:
+    """Axes over X_VIEW, from just below the global minimum to the loss at the view's edges."""
+    f = curve(problem)
+    low = np.floor(min(fx for _, fx, _ in problem.minima()) - 0.3)
+    top = np.ceil(max(f(X_VIEW[0]), f(X_VIEW[1])))
+    axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
+                tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE},
+                x_axis_config={"numbers_to_include": range(-3, 4)},
+                y_axis_config={"numbers_to_include": range(int(low) + 1, int(top) + 1)})
+    return axes.move_to([*PLOT_AT, 0])
+
+
+class EnergyBars(VGroup):
+    """One bar per run: its height f(x_k) (solid, from the global minimum's level) with its "kinetic" share
+    v²/(2α) stacked on top (pale), and the barrier's height as a dashed line across. Bars are cut at the top
+    of the panel."""
+
+    WIDTH = 0.42
+
+    def __init__(self, losses: list[np.ndarray], kinetic: list[np.ndarray], names: list[str], floor: float,
+                 barrier: float, barrier_name: str, symbol: str):
+        self.losses, self.kinetic, self.floor = losses, kinetic, floor
+        self.top = floor + 1.25 * max(max(float(v[0]) for v in losses) - floor, barrier - floor)
+        self.unit = ENERGY_SIZE[1] / (self.top - floor)  # scene units per unit of f
+        n = len(losses)
+        pitch = min(1.3, ENERGY_SIZE[0] / n)  # room for each bar's name under it
+        self.base = ENERGY_AT[1] - ENERGY_SIZE[1] / 2
+        self.xs = [ENERGY_AT[0] + (i - (n - 1) / 2) * pitch for i in range(n)]
+        self.potential = VGroup(*(Rectangle(width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.9,
+                                            stroke_width=0) for i in range(n)))
+        self.motion = VGroup(*(Rectangle(width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.3,
+                                         stroke_color=style.RUNS[i], stroke_width=2) for i in range(n)))
+        y = self.base + (barrier - floor) * self.unit
+        line = DashedLine([ENERGY_AT[0] - ENERGY_SIZE[0] / 2, y, 0], [ENERGY_AT[0] + ENERGY_SIZE[0] / 2, y, 0],
+                          color=style.TEXT, stroke_width=3)
+        ground = DashedLine([ENERGY_AT[0] - ENERGY_SIZE[0] / 2, self.base, 0],
+                            [ENERGY_AT[0] + ENERGY_SIZE[0] / 2, self.base, 0], color=style.MUTED, stroke_width=2)
+        tags = VGroup(*(label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
+                        for i, (x, name) in enumerate(zip(self.xs, names))))
+        tags.add(label(symbol, style.SMALL_SIZE, style.MUTED).next_to(tags, LEFT, buff=0.25))
+        self.still = VGroup(ground, line, label(barrier_name, style.SMALL_SIZE, style.TEXT).next_to(line, RIGHT, buff=0.1),
+                            tags)
+        self.moving = VGroup(self.potential, self.motion)
+        super().__init__(self.still, self.moving)
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        for i, (rest, moving) in enumerate(zip(self.potential, self.motion)):
+            j = min(k, len(self.losses[i]) - 1)
+            height = max(min(self.losses[i][j] - self.floor, self.top - self.floor) * self.unit, 0.005)
+            extra = max(min(self.kinetic[i][j], self.top - self.losses[i][j]) * self.unit, 0.005)
+            rest.stretch_to_fit_height(height).move_to([self.xs[i], self.base + height / 2, 0])
+            moving.stretch_to_fit_height(extra).move_to([self.xs[i], self.base + height + extra / 2, 0])
+
+
+class ValleysLecture(Comparing, Lecture):
+    BEATS = ("intro", "show_landscape", "show_rule", "run_balls", "verdict")
+
+    def intro(self) -> None:
+        title = self.title("val_title")
+        self.play(Write(title), run_time=1.2)
+        with self.caption("val_question"):
+            pass
+        self.play(FadeOut(title), run_time=0.5)
+
+    # 2 — the landscape: two minima and the barrier between them, found by gdcore
+    def show_landscape(self) -> None:
+        p = self.subject.problem
+        self.axes = axes = plot_axes(p)
+        plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
+        names = VGroup(axes.get_x_axis_label(math(p.param_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
+                       axes.get_y_axis_label(math(p.loss_tex, style.LABEL_SIZE), edge=UP, direction=RIGHT))
+        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
+        marks = VGroup()
+        for x, fx, kind in p.minima():
+            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07),
+                      label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
+                                                                                              buff=0.2))
+        bx, bf = p.barrier()
+        marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
+                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UP,
+                                                                                          buff=0.2))
+        self.play(Create(axes), FadeIn(names), run_time=1.2)
+        self.play(Create(plot), Write(self.formulas), run_time=1.5)
+        (lx, lf), (gx, gf) = [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0], \
+            [(x, fx) for x, fx, kind in p.minima() if kind == "global"][0]
+        with self.caption("val_landscape", local_x=fmt_param(lx, 3), local_f=fmt_param(lf, 3),
+                          barrier_x=fmt_param(bx, 3), barrier_f=fmt_param(bf, 3), global_x=fmt_param(gx, 3),
+                          global_f=fmt_param(gf, 3)):
+            self.play(FadeIn(marks), run_time=1.0)
+
+    def show_rule(self) -> None:
+        self.write_rule(at=RULE_AT, width=RULE_WIDTH)
+
+    def rule_caption(self) -> tuple[str, dict]:
+        return Lecture.rule_caption(self) if len(self.subject.values) == 1 else Comparing.rule_caption(self)
+
+    # 4 — the runs together: balls on the curve, their energy, their losses
+    def run_balls(self) -> None:
+        c, p = self.subject, self.subject.problem
+        runs = [one.run for one in c.lessons]
+        n, f = max(run.last_step for run in runs), curve(p)
+        floor = min(fx for _, fx, _ in p.minima())
+        balls = [BallOnCurve(self.axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
+                             escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
+        energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
+                            [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
+        inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
+        self.play(FadeOut(self.rule), run_time=0.5)
+        cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
+        self.drive([energy, inset, *balls], Schedule.for_steps(max(n, 1)), cues)
+        self.energy = energy
+
+    # 5 — where each run ended, and what it takes
+    def verdict(self) -> None:
+        p = self.subject.problem
+
+        def basin(one) -> str:
+            return self.words(f"val_{one.verdict.basin}") if one.verdict.basin else "—"
+
+        columns = [("val_basin", basin), ("settled_at", self.settled_cell),
+                   ("val_final", lambda one: fmt(one.run.losses[-1]))]
+        table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.4, columns=columns)
+        table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0])
+        self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
+        for i, one in enumerate(self.subject.lessons):
+            v = one.verdict
+            where = self.words(f"val_where_{v.basin}") if v.basin else ""
+            if v.outcome is Outcome.DIVERGED:
+                key = "val_diverged"
+            elif v.outcome is Outcome.NOT_SETTLED:
+                key = "val_not_settled"
+            else:
+                key = "val_crossed" if v.crossings else "val_stayed"
+            with self.caption(key, label=self.subject.label(i), k=v.step, n=v.step, c=v.crossings, where=where,
+                              x=fmt_param(float(one.run.positions[-1, 0]), 3)):
+                pass
+        with self.caption("val_moral", at_least=1.0):
+            pass

@@ -1,0 +1,56 @@
+"""The valleys lecture at low quality: its sidecar against gdcore, the balls where the runs are, and the
+captions' claims (which run ended where) taken from the numbers."""
+import json
+
+import numpy as np
+
+from gdcore import compare
+from gdcore.problems import DoubleWell
+from scenes import style
+from scenes.pacing import Schedule
+from scenes.parabola import curve
+from scenes.valleys import plot_axes
+from videos import frame_at, hex_rgb, pixel, probe
+
+
+def truth(meta):
+    params = {k: v for k, v in meta["params"].items() if k != "beta"}
+    return compare("valleys", "beta", meta["params"]["beta"], **params)
+
+
+def test_sidecar_describes_the_problem_and_every_run(valleys_es):
+    video, meta, _ = valleys_es
+    p = DoubleWell()
+    assert meta["problem"]["name"] == "valleys" and meta["problem"]["formula"] == p.formula.tex
+    assert [m["kind"] for m in meta["problem"]["minima"]] == ["global", "local"]
+    assert meta["problem"]["barrier"]["x"] == p.barrier()[0]
+    c = truth(meta)
+    assert meta["runs"] == json.loads(json.dumps(c.runs()))
+    assert [r["summary"]["basin"] for r in meta["runs"]] == [one.verdict.basin for one in c.lessons]
+    assert probe(video)["duration"] > 40
+
+
+def test_captions_say_where_each_run_ended(valleys_es):
+    _, meta, _ = valleys_es
+    c = truth(meta)
+    said = [cue["text"] for cue in meta["captions"]]
+    for i, one in enumerate(c.lessons):
+        mine = [line for line in said if line.startswith(c.label(i) + " ")]
+        assert len(mine) == 1, (c.label(i), said)
+        v = one.verdict
+        if v.basin:
+            assert {"local": "hoyo poco hondo", "global": "valle hondo"}[v.basin] in mine[0]
+            assert f"paso {v.step}" in mine[0]
+        else:
+            assert "no se había asentado" in mine[0] or "divergió" in mine[0]
+
+
+def test_balls_are_where_the_runs_are(valleys_es):
+    video, meta, _ = valleys_es
+    c = truth(meta)
+    axes, f = plot_axes(c.problem), curve(c.problem)
+    k = 3
+    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(k))
+    last = c.lessons[-1].run.positions[k, 0]  # the smallest ball, drawn on top
+    row, col = pixel(axes.c2p(last, f(last)), frame.shape)
+    assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[len(c.values) - 1])).max() < 45
