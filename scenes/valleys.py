@@ -100,7 +100,7 @@ class ValleysLecture(Comparing, Lecture):
         for x, fx, kind in p.minima():
             marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07),
                       label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
-                                                                                              buff=0.2))
+                                                                                              buff=0.45))
         bx, bf = p.barrier()
         marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
                   label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UP,
