@@ -61,7 +61,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "val_moral": "Momentum is no guarantee: a dip is escaped only when the run carries enough speed into the barrier.",
         "val_basin": "ended in",
         "val_final": "final f",
-        "val_loss_axis": "log₁₀(f − f_min)",
+        "val_loss_axis": "log₁₀(f − min f)",
         "ls_title": "The (α, β) map of momentum",
         "ls_question": "Which learning rates α and momenta β make descent fast, slow, or explode? Theory answers for every pair at once.",
         "ls_problem_parabola": "the parabola f(x) = {formula}",
@@ -162,7 +162,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "val_moral": "El momento no es una garantía: se sale de un hoyo solo si se llega a la barrera con velocidad suficiente.",
         "val_basin": "acabó en",
         "val_final": "f final",
-        "val_loss_axis": "log₁₀(f − f_mín)",
+        "val_loss_axis": "log₁₀(f − mín f)",
         "ls_title": "El mapa (α, β) del momento",
         "ls_question": "¿Qué tasas α y momentos β hacen el descenso rápido, lento o explosivo? La teoría responde para todos los pares a la vez.",
         "ls_problem_parabola": "la parábola f(x) = {formula}",
@@ -247,11 +247,11 @@ def speech(lang: str, key: str, **values) -> str:
 
 # How symbols on screen are read aloud, per language (longest first, so "ŷ − y" goes before "ŷ").
 SPOKEN = {
-    "en": [("×", " times"), ("v²/(2α)", "v squared over two alpha"), ("f_min", "f min"), ("α*", "alpha star"), ("β*", "beta star"), ("L*", "L star"), ("≥", " at least "), ("κ", "kappa"), ("₀", " 0"),
+    "en": [("×", " times"), ("v²/(2α)", "v squared over two alpha"), ("α*", "alpha star"), ("β*", "beta star"), ("L*", "L star"), ("≥", " at least "), ("κ", "kappa"), ("₀", " 0"),
            ("f′(x)", "f prime of x"), ("−α·∇f", "minus alpha times the gradient"),
            ("−α·m", "minus alpha times m"), ("ŷ − y", "y hat minus y"), ("ŷ", "y hat"), ("·", " times "), ("α", "alpha"), ("β", "beta"), ("ρ", "rho"), ("∇f", "the gradient"),
            ("₁", " 1"), ("₂", " 2"), ("−", "minus "), ("(w 1, w 2)", "w 1 and w 2")],
-    "es": [("×", " veces"), ("v²/(2α)", "v al cuadrado entre dos alfa"), ("f_mín", "f mínima"), ("α*", "alfa estrella"), ("β*", "beta estrella"), ("L*", "L estrella"), ("≥", " mayor o igual que "), ("κ", "kappa"),
+    "es": [("×", " veces"), ("v²/(2α)", "v al cuadrado entre dos alfa"), ("α*", "alfa estrella"), ("β*", "beta estrella"), ("L*", "L estrella"), ("≥", " mayor o igual que "), ("κ", "kappa"),
            ("₀", " 0"), ("f′(x)", "f prima de x"), ("−α·∇f", "menos alfa por el gradiente"), ("−α·m", "menos alfa por m"), ("ŷ − y", "y gorro menos y"),
            ("ŷ", "y gorro"), ("·", " por "), ("α", "alfa"),
            ("β", "beta"), ("ρ", "ro"), ("∇f", "el gradiente"), ("₁", " 1"), ("₂", " 2"), ("−", "menos "),
