@@ -14,18 +14,13 @@ import numpy as np
 
 from . import theory
 from .lesson import Lesson, checked, teach
-from .problems import LECTURES
+from .problems import _frozen
 from .validation import check
 
 GRID = (320, 320)  # cells along α and along β
 BETA_TOP = 0.995  # the map's β axis ends here (β = 1 is never stable)
 TOUR_A = 0.25  # the tour's stable stops sit at α = TOUR_A / λ_max
 
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import theory
 from .optimizers import displacement
-from .problems import LECTURES, Problem
+from .problems import LECTURES, Problem, _frozen
 from .trajectory import Trajectory, iterate
 from .validation import check_all
 
@@ -51,11 +51,6 @@ class Verdict:
     basin: str | None
     crossings: int
 
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)

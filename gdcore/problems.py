@@ -15,6 +15,7 @@ from .validation import HYPERPARAMETERS, Choices, Hyperparameter, check_all
 
 
 def _frozen(a) -> np.ndarray:
+    """A read-only float copy: results of gdcore cannot be changed by the code that reads them."""
     a = np.array(a, dtype=float)
     a.setflags(write=False)
     return a

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .optimizers import RULES
-from .problems import Problem
+from .problems import Problem, _frozen
 from .validation import check_all
 
 # Divergence rule: a step diverges when any value is not finite, or when its loss exceeds
@@ -17,11 +17,6 @@ DIVERGENCE_GROWTH = 1e6
 # step has not shown that it stays there.
 SETTLE_TOL = 1e-3
 
-
-def _frozen(rows) -> np.ndarray:
-    a = np.array(rows, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)

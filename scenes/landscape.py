@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, FadeIn, FadeOut, ImageMobject,
-                   Line, Rectangle, Star, UpdateFromAlphaFunc, VGroup, VMobject, Write)
+                   Line, Rectangle, Star, UpdateFromAlphaFunc, VGroup, VMobject)
 
 from gdcore import Landscape, Lesson, Outcome
 
@@ -56,14 +56,7 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 class LandscapeLecture(Lecture):
     BEATS = ("intro", "show_map", "show_theory", "show_run", "tour", "closing")
-
-    # 1 — the question
-    def intro(self) -> None:
-        title = self.title("ls_title")
-        self.play(Write(title), run_time=1.2)
-        with self.caption("ls_question"):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
+    TITLE, QUESTION = "ls_title", "ls_question"
 
     # 2 — ρ over the plane: the heat map and its colour bar
     def show_map(self) -> None:

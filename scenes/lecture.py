@@ -25,6 +25,7 @@ class Lecture(Scene):
     `lesson` is the subject's (first) single run."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
+    TITLE, QUESTION = "title", "question"  # catalogue keys of the opening beat
 
     def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -90,6 +91,21 @@ class Lecture(Scene):
         """Keep flat things (captions, panels) fixed in the frame when the camera is 3-D."""
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
+
+    # 1 — the title and the question the lecture answers
+    def intro(self) -> None:
+        title = self.title(self.TITLE, **self.title_values())
+        self.play(Write(title), run_time=1.2)
+        key, values = self.question()
+        with self.caption(key, **values):
+            pass
+        self.play(FadeOut(title), run_time=0.5)
+
+    def title_values(self) -> dict:
+        return {}
+
+    def question(self) -> tuple[str, dict]:
+        return self.QUESTION, {}
 
     def title(self, key: str, **values) -> Text:
         title = Text(self.words(key, **values), font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT)
@@ -211,6 +227,11 @@ class Comparing:
     def value_list(self) -> str:
         return ", ".join(map(str, self.subject.values)) if self.subject.varied == "variant" else \
             ", ".join(map(fmt_param, self.subject.values))
+
+    TITLE = "cmp_title"
+
+    def title_values(self) -> dict:
+        return {"n": len(self.subject.values)}
 
     def question(self) -> tuple[str, dict]:
         c = self.subject

@@ -41,14 +41,6 @@ def plot_axes(problem: Problem) -> Axes:
 class ParabolaLecture(Lecture):
     BEATS = ("intro", "show_parabola", "show_rule", "run_balls", "verdict")
 
-    # 1 — title and question
-    def intro(self) -> None:
-        title = self.title("title")
-        self.play(Write(title), run_time=1.2)
-        with self.caption("question"):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
-
     # 2 — the parabola, its formula and derivative
     def show_parabola(self) -> None:
         p = self.lesson.problem
@@ -135,14 +127,6 @@ class ParabolaComparison(Comparing, ParabolaLecture):
     """The parabola lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the same
     curve (concentric, the first the largest, so balls at the same place stay visible), a readout of each
     ball's x, all loss curves on one inset, and a verdict table."""
-
-    def intro(self) -> None:
-        title = self.title("cmp_title", n=len(self.subject.values))
-        self.play(Write(title), run_time=1.2)
-        key, values = self.question()
-        with self.caption(key, **values):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
 
     def run_balls(self) -> None:
         c, p = self.subject, self.subject.problem

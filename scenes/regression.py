@@ -180,6 +180,7 @@ class ParameterPanel(VGroup):
 
 class RegressionLecture(Lecture, ThreeDScene):
     BEATS = ("intro", "show_data", "show_rule", "run_fit", "verdict")
+    TITLE, QUESTION = "reg_title", "reg_question"
 
     def setup(self) -> None:
         # Face the true plane's downhill direction, a little aside: the plane is seen, not edge-on, and
@@ -187,14 +188,6 @@ class RegressionLecture(Lecture, ThreeDScene):
         w1, w2, _ = self.lesson.problem.true_params
         self.set_camera_orientation(phi=PHI, theta=np.arctan2(-w2, -w1) - FACING, zoom=0.8)
         self.renderer.camera.should_apply_shading = False  # flat colours: the plane's checkerboard shows its tilt
-
-    # 1 — the question
-    def intro(self) -> None:
-        title = self.title("reg_title")
-        self.play(Write(title), run_time=1.2)
-        with self.caption("reg_question"):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
 
     # 2 — the data in 3-D, turning slowly; the model and the loss
     def show_data(self) -> None:
@@ -289,14 +282,6 @@ class RegressionLecture(Lecture, ThreeDScene):
 class RegressionComparison(Comparing, RegressionLecture):
     """The regression lecture for 2 to 5 runs that differ in one hyperparameter: one path per run on the
     (w1, w2) panel, each run's loss on the inset and in the readout; the 3-D plane follows the first run."""
-
-    def intro(self) -> None:
-        title = self.title("cmp_title", n=len(self.subject.values))
-        self.play(Write(title), run_time=1.2)
-        key, values = self.question()
-        with self.caption(key, **values):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
 
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem

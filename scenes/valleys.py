@@ -80,13 +80,10 @@ class EnergyBars(VGroup):
 
 class ValleysLecture(Comparing, Lecture):
     BEATS = ("intro", "show_landscape", "show_rule", "run_balls", "verdict")
+    TITLE, QUESTION = "val_title", "val_question"
 
-    def intro(self) -> None:
-        title = self.title("val_title")
-        self.play(Write(title), run_time=1.2)
-        with self.caption("val_question"):
-            pass
-        self.play(FadeOut(title), run_time=0.5)
+    def question(self) -> tuple[str, dict]:
+        return Lecture.question(self)
 
     # 2 — the landscape: two minima and the barrier between them, found by gdcore
     def show_landscape(self) -> None:
@@ -139,7 +136,6 @@ class ValleysLecture(Comparing, Lecture):
 
     # 5 — where each run ended, and what it takes
     def verdict(self) -> None:
-        p = self.subject.problem
 
         def basin(one) -> str:
             return self.words(f"val_{one.verdict.basin}") if one.verdict.basin else "—"
