@@ -4,6 +4,8 @@ Every hyperparameter option, its help, `--list` and its error message come from 
 (gdcore/validation.py HYPERPARAMETERS) and the problems' DEFAULTS: a new lecture adds nothing here."""
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +14,7 @@ import click
 
 from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, compare, export_lecture, landscape,
                     lesson)
+from scenes.batch import run_batch
 from scenes.captions import CATALOGUE
 from scenes.narration import ENGINE, INSTALL, engine_available
 from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
@@ -129,26 +132,59 @@ def list_scenes() -> str:
     return "\n".join(lines)
 
 
+class Names(click.ParamType):
+    """One of `options`, or a comma-separated list of them: always a tuple."""
+
+    name = "names"
+
+    def __init__(self, options):
+        self.options = tuple(options)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        names = tuple(item.strip() for item in str(value).split(","))
+        for item in names:
+            if item not in self.options:
+                self.fail(f"{item!r} is not one of {', '.join(self.options)}", param, ctx)
+        if len(set(names)) < len(names):
+            self.fail(f"{value!r} names one twice", param, ctx)
+        return names
+
+
+def _stop(signum, frame):
+    # SIGTERM ends the render like Ctrl-C: cleanup code runs and leaves no temporary folder behind
+    raise KeyboardInterrupt
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--scene", type=click.Choice(SCENES), default="parabola", show_default=True,
-              help="which lecture; landscape: the (α, β) map of --problem")
-@click.option("--quality", type=click.Choice(list(QUALITY)), default="high", show_default=True,
-              help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()))
-@click.option("--lang", type=click.Choice(list(CATALOGUE)), default="en", show_default=True,
-              help="language of captions")
+@click.option("--scene", type=click.Choice([*SCENES, "all"]), default="parabola", show_default=True,
+              help="which lecture; landscape: the (α, β) map of --problem; all: every lecture at its defaults")
+@click.option("--quality", type=Names(QUALITY), default="high", show_default=True, metavar="|".join(QUALITY) + "[,…]",
+              help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()) + "; a comma list renders each")
+@click.option("--lang", type=Names(CATALOGUE), default="en", show_default=True, metavar="|".join(CATALOGUE) + "[,…]",
+              help="language of captions; a comma list renders each")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
               show_default=True, help="folder where videos land")
 @hyperparameter_options
 @click.option("--voice/--no-voice", default=False, show_default=True,
               help="speak the captions with the offline voice (espeak-ng) and put the audio in the video")
+@click.option("--force", is_flag=True, help="render again even if the same video is already in --output")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="number of CPUs",
+              help="renders at once in a batch (--scene all, or lists on --lang/--quality)")
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option("--export-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="write trajectory.csv (and data.csv) into this folder instead of rendering")
-def main(scene, quality, lang, output, voice, list_only, export_data, **given):
+def main(scene, quality, lang, output, voice, force, jobs, list_only, export_data, **given):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
         return
+    signal.signal(signal.SIGTERM, _stop)
+    if scene == "all" or len(lang) > 1 or len(quality) > 1:
+        batch(scene, quality, lang, output, voice, force, jobs, export_data, given)
+        return
+    quality, lang = quality[0], lang[0]
     lecture = resolve(scene, given)
     if export_data is not None:
         folder = ensure_writable(export_data, "--export-data")
@@ -159,7 +195,38 @@ def main(scene, quality, lang, output, voice, list_only, export_data, **given):
         raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
                                  param_hint="--voice")
     ensure_writable(output, "--output")
-    click.echo(render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice))
+    try:
+        video = render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice, force=force)
+    except OSError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
+        click.echo(f"Error: could not write the video into {output}: {err.strerror or err}", err=True)
+        sys.exit(1)
+    click.echo(video)
+
+
+def batch(scene, qualities, langs, output, voice, force, jobs, export_data, given) -> None:
+    """Render every (scene, language, quality) in separate processes, `jobs` at a time: each path is
+    printed as it lands, progress goes to stderr, and the exit status says which failed."""
+    given = {name: values for name, values in given.items() if values is not None}
+    if export_data is not None:
+        raise click.UsageError("--export-data writes one lecture's numbers: give one --scene, --lang, --quality")
+    if scene == "all" and given:
+        raise click.UsageError("--scene all renders every lecture at its defaults: give hyperparameters "
+                               "with one --scene")
+    scenes = SCENES if scene == "all" else [scene]
+    for one in scenes:
+        resolve(one, dict(given))  # bad options stop the whole batch before anything renders
+    if voice and not engine_available():
+        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
+                                 param_hint="--voice")
+    ensure_writable(output, "--output")
+    options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
+    extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else [])]
+    jobs_args = [["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
+                 for one in scenes for lang in langs for quality in qualities]
+    failed = run_batch(jobs_args, jobs, click.echo, lambda line: click.echo(line, err=True))
+    if failed:
+        click.echo(f"Error: {len(failed)} of {len(jobs_args)} renders failed: " + "; ".join(failed), err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """Render a lecture into a temporary folder and move the finished video and its sidecar into place."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
 import hashlib
 import importlib
 import json
@@ -20,6 +23,7 @@ from .narration import ENGINE, Voice, engine_version
 QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p30"),
            "high": ("high_quality", "1080p60"), "production": ("production_quality", "1440p60"),
            "4k": ("fourk_quality", "2160p60")}
+SUFFIXES = (".mp4", ".srt", ".vtt", ".json")  # what a finished render is
 # (scene, what it teaches) → the module and class that draw it
 SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
           ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
@@ -29,10 +33,35 @@ SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
           ("valleys", Comparison): ("scenes.valleys", "ValleysLecture")}
 
 
+def versions(voice: bool = False) -> dict:
+    """What a video depends on besides its parameters: the project, Manim and NumPy (and the voice)."""
+    found = {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")}
+    return {**found, ENGINE: engine_version()} if voice else found
+
+
 def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
-    """<scene>-<lang>[-voice]-<digest>: the same parameters give the same name, new ones a new name."""
-    digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
+    """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters and the versions, so the same
+    lecture with the same software has the same name (and is found in the cache), anything else a new one."""
+    key = {"params": params, "versions": versions(voice)}
+    digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
+
+
+def cached(folder: Path, name: str, params: dict) -> bool:
+    """Whether `folder` holds a finished, readable render called `name`: all four files, a sidecar for
+    these parameters, and a video that opens and lasts as long as the sidecar says."""
+    paths = {suffix: folder / f"{name}{suffix}" for suffix in SUFFIXES}
+    if not all(path.is_file() for path in paths.values()):
+        return False
+    try:
+        import av
+        meta = json.loads(paths[".json"].read_text(encoding="utf-8"))
+        with av.open(str(paths[".mp4"])) as box:
+            duration = float(box.streams.video[0].duration * box.streams.video[0].time_base)
+        same = meta["params"] == json.loads(json.dumps(params, default=_plain))
+        return same and abs(duration - meta["duration"]) < 0.5 and paths[".srt"].stat().st_size > 0
+    except Exception:  # anything unreadable is not a cache hit: it is rendered again
+        return False
 
 
 def cache_dir() -> Path:
@@ -46,30 +75,38 @@ def scene_class(subject):
     return getattr(importlib.import_module(module), name)
 
 
-def _install(source: Path, target: Path) -> None:
-    """Copy next to the target under a hidden name, then rename: the target is whole or absent."""
-    part = target.with_name(f".{target.name}.part")
+def _install(made: dict[str, Path], folder: Path, name: str) -> None:
+    """Copy every file next to its place under a hidden name, then rename them all: a failure (a full disk)
+    or an interruption while copying leaves nothing behind."""
+    parts = {suffix: folder / f".{name}{suffix}.part" for suffix in made}
     try:
-        shutil.copyfile(source, part)
-        os.replace(part, target)
-    except BaseException:  # interrupted or failed: leave nothing behind
-        part.unlink(missing_ok=True)
+        for suffix, source in made.items():
+            shutil.copyfile(source, parts[suffix])
+        for suffix in made:  # the video first: a sidecar never describes a missing video
+            os.replace(parts[suffix], folder / f"{name}{suffix}")
+    except BaseException:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
         raise
 
 
 def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "high", lang: str = "en",
-                   output: Path = Path("media"), voice: bool = False) -> Path:
+                   output: Path = Path("media"), voice: bool = False, force: bool = False) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, the runs of a comparison or a landscape's tour, captions, versions), <name>.srt and <name>.vtt."""
+    summary, the runs of a comparison or a landscape's tour, captions, versions), <name>.srt and <name>.vtt.
+    A finished render of the same lecture with the same software is returned as it is, unless `force`."""
+    scene, params = subject.scene, dict(subject.params)
+    name = video_name(scene, lang, params, voice)
+    folder = Path(output) / scene / quality
+    if not force and cached(folder, name, params):
+        return folder / f"{name}.mp4"
+
     from manim import logger, tempconfig
     from manim._config import error_console
 
     for handler in logger.handlers:  # Manim's messages go to stderr: stdout ends with the video's path
         handler.console = error_console
-
-    scene, params = subject.scene, dict(subject.params)
-    name = video_name(scene, lang, params, voice)
-    folder = Path(output) / scene / quality
+    share_caches_safely()
     with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
         settings = {"quality": QUALITY[quality][0], "media_dir": tmp, "output_file": name,
                     "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
@@ -91,15 +128,49 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
             "voice": {"engine": ENGINE, "version": engine_version()} if voice else False,
             "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
             "beats": lecture.beats,
-            "versions": {pkg: metadata.version(pkg) for pkg in ("momentum-lectures", "manim", "numpy")},
+            "duration": lecture.now,
+            "versions": versions(voice),
         }
         for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
             cue["spoken"] = said
         made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n")
         folder.mkdir(parents=True, exist_ok=True)
-        for suffix, source in made.items():  # the video first: a sidecar never describes a missing video
-            _install(source, folder / f"{name}{suffix}")
+        try:
+            _install(made, folder, name)
+        except BaseException:
+            for empty in (folder, folder.parent):  # folders made for this video only
+                with contextlib.suppress(OSError):
+                    empty.rmdir()
+            raise
     return folder / f"{name}.mp4"
+
+
+@contextlib.contextmanager
+def _cache_lock():
+    """An exclusive lock on the shared LaTeX and text caches, across processes."""
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with open(cache_dir() / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def share_caches_safely() -> None:
+    """Make two renders at once safe on the shared caches: Manim compiles a formula in the cache folder and
+    then deletes every non-SVG file there (another render's half-made files too), and writes a text's SVG
+    where another render may already read it. Each of those steps runs under the cache lock."""
+    from manim.mobject.text import tex_mobject, text_mobject
+
+    def locked(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with _cache_lock():
+                return function(*args, **kwargs)
+        wrapper.locked = True
+        return wrapper
+
+    if not getattr(tex_mobject.tex_to_svg_file, "locked", False):
+        tex_mobject.tex_to_svg_file = locked(tex_mobject.tex_to_svg_file)
+        text_mobject.Text._text2svg = locked(text_mobject.Text._text2svg)
 
 
 def _plain(value):

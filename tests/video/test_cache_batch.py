@@ -1,0 +1,115 @@
+"""Regeneration: the cache returns a finished video untouched, a broken entry is made again, batches run in
+parallel and report failures, and interrupted or failing renders leave nothing behind."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import render as cli
+from scenes.batch import run_batch
+from scenes.render import cache_dir
+from videos import ROOT, probe, render
+
+TINY = ["--steps", "2", "--x0", "3"]
+
+
+def stamps(folder: Path) -> dict:
+    return {p.name: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_same_lecture_comes_from_the_cache_until_broken_or_forced(tmp_path):
+    video, _, first = render(tmp_path, *TINY)
+    before = stamps(tmp_path)
+    again, _, second = render(tmp_path, *TINY)
+    assert again == video and stamps(tmp_path) == before  # nothing rendered or rewritten
+    assert "Animation" in first.stderr and "Animation" not in second.stderr
+    video.write_bytes(b"not a video")  # a broken entry is rendered again, not returned
+    fixed, _, third = render(tmp_path, *TINY)
+    assert fixed == video and "Animation" in third.stderr and probe(fixed)["frames"] > 10
+    mended = stamps(tmp_path)
+    forced, _, fourth = render(tmp_path, *TINY, "--force")
+    assert "Animation" in fourth.stderr and stamps(tmp_path)[video.name] > mended[video.name]
+
+
+def test_a_batch_renders_every_combination_in_parallel(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), *TINY, "--lang", "en,es", "--quality", "low",
+                           "--jobs", "2", "--output", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    paths = [Path(line) for line in proc.stdout.strip().splitlines()]
+    assert sorted(p.name.split("-")[1] for p in paths) == ["en", "es"] and all(p.exists() for p in paths)
+    assert "[2/2]" in proc.stderr
+
+
+def test_one_failed_job_does_not_stop_the_others(tmp_path):
+    done, said = [], []
+    good = [*TINY, "--quality", "low", "--output", str(tmp_path)]
+    failed = run_batch([good, ["--steps", "0", *good[2:]]], 2, done.append, said.append)
+    assert len(done) == 1 and Path(done[0]).exists()
+    assert failed == [" ".join(["--steps", "0", *good[2:]])] and any("failed:" in line for line in said)
+
+
+def test_scene_all_takes_no_hyperparameters(tmp_path):
+    result = CliRunner().invoke(cli.main, ["--scene", "all", "--lr", "1", "--output", str(tmp_path)])
+    assert result.exit_code == 2 and "--scene all" in result.output and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_render_leaves_nothing_behind(tmp_path, sig):
+    temp, out = tmp_path / "tmp", tmp_path / "out"
+    temp.mkdir()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output",
+                             str(out)], cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(temp.glob("momentum-render-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into the render
+    proc.send_signal(sig)
+    assert proc.wait(timeout=60) != 0
+    assert not list(temp.glob("momentum-render-*")) and not [p for p in out.rglob("*") if p.is_file()]
+
+
+def test_a_full_disk_ends_with_one_line_and_nothing_partial(tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(small)],
+                      capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        proc = subprocess.run([sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output",
+                               str(small)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+        assert proc.returncode == 1
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("Error:") and str(small) in last and "space" in last.lower()
+        assert "Traceback" not in proc.stderr and list(small.rglob("*")) == []
+    finally:
+        subprocess.run(["umount", str(small)])
+
+
+def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):
+    import fcntl
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from manim import MathTex, tempconfig\n"
+            "from scenes.render import cache_dir, share_caches_safely\n"
+            "share_caches_safely()\n"
+            "with tempconfig({'tex_dir': str(cache_dir() / 'tex'), 'media_dir': %r}):\n"
+            "    MathTex(r'\\\\frac{a}{%d}')\n" % (str(ROOT), str(tmp_path / "media"), os.getpid()))
+    lock_path = tmp_path / "momentum-lectures" / ".lock"
+    lock_path.parent.mkdir(parents=True)
+    with open(lock_path, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(8)  # enough to import Manim and reach the formula
+        assert proc.poll() is None and not list(tmp_path.rglob("*.svg"))  # it waits for the lock
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()[-2000:]
+    assert list((tmp_path / "momentum-lectures" / "tex").glob("*.svg"))
+    assert cache_dir() != tmp_path / "momentum-lectures"  # the test used its own cache
