@@ -1,4 +1,4 @@
-"""A Comparison: one lecture's Lessons for 2 to MAX_RUNS values of one hyperparameter, all else shared."""
+"""A Comparison: one lecture's Lessons for several values of one hyperparameter, all else shared."""
 from __future__ import annotations
 
 import math
@@ -54,7 +54,8 @@ class Comparison:
 
 def compare(scene: str, varied: str, values, **given) -> Comparison:
     """The Comparison of lecture `scene` over `values` of hyperparameter `varied` (2 to MAX_RUNS different
-    values of a comparable one), the others given or at their defaults; each value is checked once."""
+    values of a comparable one; from 1 for the option a lecture compares by design, whose default is a
+    tuple), the others given or at their defaults; each value is checked once."""
     values = tuple(values)
     if varied not in HYPERPARAMETERS or not HYPERPARAMETERS[varied].comparable:
         comparable = ", ".join(n for n, row in HYPERPARAMETERS.items() if row.comparable)

@@ -35,7 +35,7 @@ class Verdict:
     mode (the smallest curvature), nan if no β < 1 oscillates; regime: β against it; lr_limit: the largest
     stable α for this β (set by the largest curvature); gd_steps: the step at which plain gradient descent
     with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖ to
-    the minimum it settles at (the global one if it did not settle); basin: 'global' or 'local', the minimum
+    the minimum nearest its end; basin: 'global' or 'local', the minimum
     it settled in (None: it did not settle); crossings: how many times it passed from one basin to the other.
     For a problem that is not quadratic, ρ, critical β and the stable α are those of its quadratic model at
     the global minimum."""
@@ -50,7 +50,6 @@ class Verdict:
     distance: float
     basin: str | None
     crossings: int
-
 
 
 @dataclass(frozen=True, eq=False)
