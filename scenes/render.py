@@ -43,10 +43,13 @@ def versions(voice: bool = False) -> dict:
     return {**found, ENGINE: engine_version()} if voice else found
 
 
-def video_name(scene: str, lang: str, params: dict, voice: bool = False) -> str:
-    """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters and the versions, so the same
-    lecture with the same software has the same name (and is found in the cache), anything else a new one."""
-    key = {"params": params, "versions": versions(voice)}
+def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
+               encoder: dict | None = None) -> str:
+    """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
+    the quality's) and the versions, so the same lecture made the same way has the same name (and is found
+    in the cache), anything else a new one."""
+    key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
+           "versions": versions(voice)}
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
@@ -103,7 +106,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     `encoder`: x264 options (default: ENCODER's for the quality)."""
     scene, params = subject.scene, dict(subject.params)
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
-    name = video_name(scene, lang, {**params, "encoder": encoder}, voice)
+    name = video_name(scene, lang, params, quality, voice, encoder)
     folder = Path(output) / scene / quality
     if not force and cached(folder, name, params):
         return folder / f"{name}.mp4"

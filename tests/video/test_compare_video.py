@@ -21,8 +21,8 @@ def test_comparison_sidecar_holds_every_run(parabola_compare):
     assert meta["runs"] == json.loads(json.dumps(truth.runs()))
     assert meta["summary"] == json.loads(json.dumps(truth.summary())) and truth.fastest is not None
     assert [r["summary"]["diverged"] for r in meta["runs"]] == [False, False, True]
-    single = video_name("parabola", "en", {**truth.lessons[0].params})
-    assert video.stem != single and video.stem == video_name("parabola", "en", meta["params"])
+    single = video_name("parabola", "en", {**truth.lessons[0].params}, "low")
+    assert video.stem != single and video.stem == video_name("parabola", "en", meta["params"], "low")
 
 
 @pytest.mark.parametrize("k", [1, 2])

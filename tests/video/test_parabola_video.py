@@ -24,7 +24,7 @@ def spanish(parabola_es):
 def test_video_lands_where_promised_with_only_its_sidecar_and_subtitles(tmp_path):
     video, meta, proc = render(tmp_path, "--steps", "3")
     assert video.parent == tmp_path / "parabola" / "low"
-    assert video.name == video_name("parabola", "en", meta["params"]) + ".mp4"
+    assert video.name == video_name("parabola", "en", meta["params"], "low") + ".mp4"
     assert proc.stdout.strip().splitlines()[-1] == str(video)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert files == ["parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}"
@@ -78,9 +78,19 @@ def test_spanish_is_a_different_file_with_different_pictures(english, spanish):
 
 def test_name_follows_the_parameters():
     base = dict(lesson("parabola").params)
-    assert video_name("parabola", "en", base) == video_name("parabola", "en", dict(base))
-    assert video_name("parabola", "en", base) != video_name("parabola", "en", {**base, "lr": 0.31})
-    assert video_name("parabola", "en", base) != video_name("parabola", "es", base)
+    assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")
+    assert video_name("parabola", "en", base, "low") != video_name("parabola", "en", {**base, "lr": 0.31}, "low")
+    assert video_name("parabola", "en", base, "low") != video_name("parabola", "es", base, "low")
+    assert video_name("parabola", "en", base, "low") != video_name("parabola", "en", base, "low", encoder={})
+
+
+def test_name_follows_the_software_versions(monkeypatch):
+    from scenes import render as renderer
+
+    base = dict(lesson("parabola").params)
+    before = video_name("parabola", "en", base, "low")
+    monkeypatch.setattr(renderer, "versions", lambda voice=False: {"manim": "0.0.1"})
+    assert video_name("parabola", "en", base, "low") != before
 
 
 def test_divergent_run_renders_and_says_so(tmp_path):
