@@ -102,7 +102,7 @@ class ParabolaLecture(Lecture):
             self.words("gd_line", k=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
             style.PANEL_SIZE, style.GHOST)]
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
-        panel.arrange(DOWN, buff=0.14).move_to(self.rule)
+        panel.arrange(DOWN, buff=0.1).move_to(self.rule)  # between the formula and the readout
         self.play(FadeOut(self.rule), FadeIn(panel), run_time=0.8)
         key, values = self.verdict_caption()
         if v.outcome is Outcome.DIVERGED:
