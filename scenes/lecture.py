@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equation
 
 from . import captions, style
 from .captions import fmt, fmt_param
-from .components import caption_bar, label, math
+from .components import BallOnCurve, caption_bar, label, math
 from .narration import Voice, webvtt
 from .pacing import Schedule
 
@@ -223,6 +223,13 @@ class Comparing:
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
         return rf"\text{{{c.values[i]}}}" if tex is None else f"{tex} = {fmt_param(c.values[i])}"
+
+    def balls(self, axes, f) -> list:
+        """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
+        at the same place stay visible), each with a marker row of its own for when it leaves the view."""
+        runs = [one.run for one in self.subject.lessons]
+        return [BallOnCurve(axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
+                            escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
 
     def value_list(self) -> str:
         return ", ".join(map(str, self.subject.values)) if self.subject.varied == "variant" else \

@@ -137,8 +137,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
         inset = LossInset([(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n, self.words("loss_axis"),
                           self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
-        balls = [BallOnCurve(self.axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
-                             escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
+        balls = self.balls(self.axes, f)
         self.drive([readout, inset, *balls], Schedule.for_steps(max(n, 1)), [("cmp_legend", {})])
         self.readout = readout
 

@@ -10,7 +10,7 @@ from gdcore import Outcome, Problem
 
 from . import style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, LossInset, label, math
+from .components import LossInset, label, math
 from .lecture import Comparing, Lecture
 from .pacing import Schedule
 from .parabola import curve
@@ -123,8 +123,7 @@ class ValleysLecture(Comparing, Lecture):
         runs = [one.run for one in c.lessons]
         n, f = max(run.last_step for run in runs), curve(p)
         floor = min(fx for _, fx, _ in p.minima())
-        balls = [BallOnCurve(self.axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
-                             escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
+        balls = self.balls(self.axes, f)
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
         inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
