@@ -108,6 +108,11 @@ class Problem:
         return {"name": self.name, "formula": self.formula.tex}
 
     @cached_property
+    def lowest_loss(self) -> float:
+        """The loss at the (global) minimum: L* of the regression, 0 for the parabola."""
+        return self.loss(self.minimizer())
+
+    @cached_property
     def curvatures(self) -> np.ndarray:
         """The Hessian's eigenvalues, smallest first: the curvatures along its principal directions."""
         return _frozen(np.linalg.eigvalsh(self.hessian()))

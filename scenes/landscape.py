@@ -151,7 +151,7 @@ class LandscapeLecture(Lecture):
         title = math(rf"\alpha = {fmt_param(one.params['lr'], 3)},\ \beta = {fmt_param(one.params['beta'], 3)}",
                      style.LABEL_SIZE, style.BALL)
         p = self.subject.problem
-        floor = p.loss(p.minimizer())  # the loss above its minimum: the regression's L* is not 0
+        floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
         inset = LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
                           self.words("excess_loss" if floor else "loss_axis"), self.words("step"), *INSET_SIZE)
         self.inset = VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0])

@@ -236,7 +236,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         lesson, p = self.lesson, self.lesson.problem
         run, n = lesson.run, lesson.run.last_step
         ghost = lesson.baseline.positions[: n + 1] if lesson.baseline else None  # the steps the run shows
-        floor = p.loss(p.minimizer())
+        floor = p.lowest_loss
 
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT), *((name, style.BALL) for name in ("w_1", "w_2", "b")),
                 (p.loss_symbol, style.TEXT)]
@@ -286,7 +286,7 @@ class RegressionComparison(Comparing, RegressionLecture):
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
-        n, floor = max(run.last_step for run in runs), p.loss(p.minimizer())
+        n, floor = max(run.last_step for run in runs), p.lowest_loss
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])

@@ -27,7 +27,7 @@ INSET_AT, INSET_WIDTH = (style.RIGHT_COLUMN_X - 0.1, -1.85), 4.0
 def plot_axes(problem: Problem) -> Axes:
     """Axes over X_VIEW, from just below the global minimum to the loss at the view's edges."""
     f = curve(problem)
-    low = np.floor(min(fx for _, fx, _ in problem.minima()) - 0.3)
+    low = np.floor(problem.lowest_loss - 0.3)
     top = np.ceil(max(f(X_VIEW[0]), f(X_VIEW[1])))
     axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
                 tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE},
@@ -122,7 +122,7 @@ class ValleysLecture(Comparing, Lecture):
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
         n, f = max(run.last_step for run in runs), curve(p)
-        floor = min(fx for _, fx, _ in p.minima())
+        floor = p.lowest_loss
         balls = self.balls(self.axes, f)
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")

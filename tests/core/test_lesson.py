@@ -143,6 +143,9 @@ def test_regression_level_curve_has_the_stated_loss_gap():
     p = lesson("regression", samples=50, seed=4).problem
     b = p.minimizer()[2]
     floor = p.loss(p.minimizer())
+    x = np.column_stack([p.features, np.ones(50)])
+    lstsq = np.linalg.lstsq(x, p.targets, rcond=None)[0]
+    assert p.lowest_loss == pytest.approx(np.mean((x @ lstsq - p.targets) ** 2), rel=1e-12)
     for gap in (0.01, 0.5, 3.0):
         for w1, w2 in p.level_curve(gap, points=12):
             assert p.loss(np.array([w1, w2, b])) - floor == pytest.approx(gap, rel=1e-9)

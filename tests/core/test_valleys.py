@@ -37,6 +37,7 @@ def test_minima_and_barrier_are_the_roots_of_the_derivative():
     assert (gx, lx, p.barrier()[0]) == pytest.approx((left, right, top), abs=1e-6)
     assert (gf, lf, p.barrier()[1]) == pytest.approx((f(left), f(right), f(top)), abs=1e-9)
     assert (gkind, lkind) == ("global", "local") and f(left) < f(right) < f(top)
+    assert p.lowest_loss == pytest.approx(f(left), abs=1e-9)
     for x in np.linspace(-3, 3, 13):  # the gradient and the second derivative, by finite differences
         assert p.grad(np.array([x]))[0] == pytest.approx(fprime(x), rel=1e-5, abs=1e-7)
         assert p.second(x) == pytest.approx((fprime(x + 1e-4) - fprime(x - 1e-4)) / 2e-4, rel=1e-3, abs=1e-4)
