@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, compare, export_lecture, landscape,
-                    lesson)
+from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, compare, export_lecture,
+                    landscape, lesson)
 from scenes.batch import run_batch
 from scenes.captions import CATALOGUE
 from scenes.narration import ENGINE, INSTALL, engine_available
@@ -62,9 +62,9 @@ class Values(click.ParamType):
 def hyperparameter_options(command):
     for row in reversed(OPTIONS):
         listed = f" (or 2 to {MAX_RUNS} values a,b,… to compare runs)" if row.comparable else ""
+        shape = "|".join(row.valid.options) if row.kind is str else row.kind.__name__.upper()
         command = click.option(_flag(row.name), *map(_flag, row.aliases), row.name, type=Values(row),
-                               default=None, metavar=(getattr(row.valid, "options", None) and "|".join(row.valid.options)
-                                                      or row.kind.__name__.upper()) + ("[,…]" if row.comparable else ""),
+                               default=None, metavar=shape + ("[,…]" if row.comparable else ""),
                                help=f"{row.help}; {row.valid.text()}{listed}  [default: {_defaults(row.name)}]"
                                )(command)
     return command
@@ -91,9 +91,8 @@ def resolve(scene: str, given: dict):
             "a list of values is for one option only"
         raise click.UsageError(f"{rule} (got a list on {', '.join(map(_flag, lists))})")
     problem = given.pop("problem", ("parabola",))[0] if scene == "landscape" else scene
-    if problem not in LECTURES:
-        row = HYPERPARAMETERS["problem"]
-        raise click.BadParameter(f"{problem!r}: expected {row.valid.text()}", param_hint="--problem")
+    if scene == "landscape":
+        _checked(check, "problem", problem)
     for name in given:
         if name not in LECTURES[problem].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
@@ -105,15 +104,28 @@ def resolve(scene: str, given: dict):
         lists = by_design
         given.setdefault(by_design[0], LECTURES[problem].DEFAULTS[by_design[0]])
     single = {name: values[0] for name, values in given.items() if name not in lists}
+    if scene == "landscape":
+        return _checked(landscape, problem, **single)
+    if lists:
+        return _checked(compare, scene, lists[0], given[lists[0]], **single)
+    return _checked(lesson, scene, **single)
+
+
+def _checked(function, *args, **kwargs):
+    """function(*args, **kwargs), with a bad value (gdcore's ParameterError) as a one-line usage error."""
     try:
-        if scene == "landscape":
-            return landscape(problem, **single)
-        if lists:
-            return compare(scene, lists[0], given[lists[0]], **single)
-        return lesson(scene, **single)
+        return function(*args, **kwargs)
     except ParameterError as err:
         shown = ",".join(map(str, err.value)) if isinstance(err.value, tuple) else repr(err.value)
         raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name))
+
+
+def ready_to_render(output: Path, voice: bool) -> None:
+    """Stop with a usage error before anything renders: no speech engine for --voice, or no writable --output."""
+    if voice and not engine_available():
+        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
+                                 param_hint="--voice")
+    ensure_writable(output, "--output")
 
 
 def list_scenes() -> str:
@@ -191,10 +203,7 @@ def main(scene, quality, lang, output, voice, force, jobs, list_only, export_dat
         for path in export_lecture(lecture, folder):
             click.echo(path)
         return
-    if voice and not engine_available():
-        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
-                                 param_hint="--voice")
-    ensure_writable(output, "--output")
+    ready_to_render(output, voice)
     try:
         video = render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice, force=force)
     except OSError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
@@ -215,10 +224,7 @@ def batch(scene, qualities, langs, output, voice, force, jobs, export_data, give
     scenes = SCENES if scene == "all" else [scene]
     for one in scenes:
         resolve(one, dict(given))  # bad options stop the whole batch before anything renders
-    if voice and not engine_available():
-        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
-                                 param_hint="--voice")
-    ensure_writable(output, "--output")
+    ready_to_render(output, voice)
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
     extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else [])]
     jobs_args = [["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
