@@ -44,12 +44,12 @@ def versions(voice: bool = False) -> dict:
 
 
 def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
-               encoder: dict | None = None) -> str:
+               encoder: dict | None = None, found: dict | None = None) -> str:
     """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
     the quality's) and the versions, so the same lecture made the same way has the same name (and is found
-    in the cache), anything else a new one."""
+    in the cache), anything else a new one. `found`: versions(voice), when the caller has them already."""
     key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
-           "versions": versions(voice)}
+           "versions": versions(voice) if found is None else found}
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
@@ -106,7 +106,8 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     `encoder`: x264 options (default: ENCODER's for the quality)."""
     scene, params = subject.scene, dict(subject.params)
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
-    name = video_name(scene, lang, params, quality, voice, encoder)
+    found = versions(voice)
+    name = video_name(scene, lang, params, quality, voice, encoder, found)
     folder = Path(output) / scene / quality
     if not force and cached(folder, name, params):
         return folder / f"{name}.mp4"
@@ -136,11 +137,11 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
             "summary": subject.summary(),
             **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
             "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},
-            "voice": {"engine": ENGINE, "version": engine_version()} if voice else False,
+            "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,
             "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
             "beats": lecture.beats,
             "duration": lecture.now,
-            "versions": versions(voice),
+            "versions": found,
         }
         for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
             cue["spoken"] = said
