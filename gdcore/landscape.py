@@ -71,14 +71,6 @@ class Landscape:
                 for region, one in self.tour]
 
 
-def regime(variant: str, lr: float, beta: float, curvatures: np.ndarray) -> str:
-    """'diverged', 'under-damped' or 'over-damped' (slowest mode) at (α, β)."""
-    if theory.convergence_factors(variant, lr, beta, curvatures) >= 1:
-        return "diverged"
-    crit = theory.critical_beta(variant, lr, float(curvatures[0]))
-    return "under-damped" if not math.isnan(crit) and beta > crit else "over-damped"
-
-
 def landscape(problem: str = "parabola", **given) -> Landscape:
     """The map for lecture `problem`'s loss and rule (`variant`), with its other parameters given or at
     their defaults; the run at (lr, beta) is marked, and three stops show each region's runs."""

@@ -69,11 +69,6 @@ class Lesson:
     kinetic: np.ndarray
     verdict: Verdict
 
-    @property
-    def plain(self) -> Trajectory:
-        """Plain gradient descent with this α: the baseline, or the run itself when β = 0."""
-        return self.baseline or self.run
-
     def summary(self) -> dict:
         """Plain numbers for the sidecar (JSON: nan becomes null)."""
         t, v = self.run, self.verdict
