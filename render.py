@@ -17,7 +17,9 @@ from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, 
 from scenes.batch import run_batch
 from scenes.captions import CATALOGUE
 from scenes.narration import ENGINE, INSTALL, engine_available
+from scenes.classpage import write_page
 from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
+from scenes.slides import reveal_package
 
 SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
@@ -120,12 +122,18 @@ def _checked(function, *args, **kwargs):
         raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name))
 
 
-def ready_to_render(output: Path, voice: bool) -> None:
-    """Stop with a usage error before anything renders: no speech engine for --voice, or no writable --output."""
+def ready_to_render(output: Path, voice: bool, slides: bool = False) -> None:
+    """Stop with a usage error before anything renders: no speech engine for --voice, or no writable --output.
+    Say it when the slide decks will be silent (manim-slides drops audio) or need the internet for reveal.js."""
     if voice and not engine_available():
         raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
                                  param_hint="--voice")
     ensure_writable(output, "--output")
+    if slides and voice:
+        click.echo("note: the slide decks have no sound (manim-slides drops audio); the voiced mp4 has it", err=True)
+    if slides and not (reveal_package() / "dist").is_dir():
+        click.echo("note: the HTML deck loads reveal.js from the internet (set-up found no npm to fetch it)",
+                   err=True)
 
 
 def list_scenes() -> str:
@@ -182,19 +190,21 @@ def _stop(signum, frame):
 @click.option("--voice/--no-voice", default=False, show_default=True,
               help="speak the captions with the offline voice (espeak-ng) and put the audio in the video")
 @click.option("--force", is_flag=True, help="render again even if the same video is already in --output")
+@click.option("--slides", is_flag=True,
+              help="also make a slide deck, one slide per beat: <name>.pptx and <name>.html beside the video")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="number of CPUs",
               help="renders at once in a batch (--scene all, or lists on --lang/--quality)")
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option("--export-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="write trajectory.csv (and data.csv) into this folder instead of rendering")
-def main(scene, quality, lang, output, voice, force, jobs, list_only, export_data, **given):
+def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, **given):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
         return
     signal.signal(signal.SIGTERM, _stop)
     if scene == "all" or len(lang) > 1 or len(quality) > 1:
-        batch(scene, quality, lang, output, voice, force, jobs, export_data, given)
+        batch(scene, quality, lang, output, voice, force, slides, jobs, export_data, given)
         return
     quality, lang = quality[0], lang[0]
     lecture = resolve(scene, given)
@@ -203,16 +213,17 @@ def main(scene, quality, lang, output, voice, force, jobs, list_only, export_dat
         for path in export_lecture(lecture, folder):
             click.echo(path)
         return
-    ready_to_render(output, voice)
+    ready_to_render(output, voice, slides)
     try:
-        video = render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice, force=force)
+        video = render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice, force=force,
+                               slides=slides)
     except OSError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         click.echo(f"Error: could not write the video into {output}: {err.strerror or err}", err=True)
         sys.exit(1)
     click.echo(video)
 
 
-def batch(scene, qualities, langs, output, voice, force, jobs, export_data, given) -> None:
+def batch(scene, qualities, langs, output, voice, force, slides, jobs, export_data, given) -> None:
     """Render every (scene, language, quality) in separate processes, `jobs` at a time: each path is
     printed as it lands, progress goes to stderr, and the exit status says which failed."""
     given = {name: values for name, values in given.items() if values is not None}
@@ -224,12 +235,14 @@ def batch(scene, qualities, langs, output, voice, force, jobs, export_data, give
     scenes = SCENES if scene == "all" else [scene]
     for one in scenes:
         resolve(one, dict(given))  # bad options stop the whole batch before anything renders
-    ready_to_render(output, voice)
+    ready_to_render(output, voice, slides)
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
-    extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else [])]
+    extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else []),
+             *(["--slides"] if slides else [])]
     jobs_args = [["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
                  for one in scenes for lang in langs for quality in qualities]
     failed = run_batch(jobs_args, jobs, click.echo, lambda line: click.echo(line, err=True))
+    write_page(output)
     if failed:
         click.echo(f"Error: {len(failed)} of {len(jobs_args)} renders failed: " + "; ".join(failed), err=True)
         sys.exit(1)

@@ -3,14 +3,20 @@
 #   bash setup.sh python render.py --scene parabola --quality high
 #   bash setup.sh python -m pytest
 # System packages are installed only when missing (apt-get, --no-install-recommends); the .venv is created
-# and the project (with its test extras) installed only when pyproject.toml changed. A second run takes seconds.
+# and the project installed only when pyproject.toml changed. A second run takes seconds.
+# When the command runs pytest, set-up also installs what only the tests need: the test extras (Playwright for
+# Python among them) and a headless Chromium from Debian (chromium-headless-shell) for the class page's tests.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+tests=""
+for arg in "$@"; do [ "$arg" = pytest ] && tests="-test"; done
 
 # pango headers + pkg-config: manimpango builds from source on Linux. LaTeX + dvisvgm: MathTex.
 # espeak-ng: the offline voice of --voice.
 PACKAGES=(pkg-config libpango1.0-dev texlive-latex-base texlive-latex-extra texlive-fonts-recommended
           dvisvgm espeak-ng)
+[ -n "$tests" ] && PACKAGES+=(chromium-headless-shell)
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -39,11 +45,27 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv >&2
 fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
-if [ ! -e "$stamp" ]; then
+if [ ! -e "$stamp$tests" ] && [ ! -e "$stamp-test" ]; then
     echo "setup: installing the project into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >&2
-    .venv/bin/python -m pip install -q -e '.[test]' >&2
-    rm -f .venv/.installed-* && touch "$stamp"
+    .venv/bin/python -m pip install -q -e ".${tests:+[test]}" >&2
+    rm -f .venv/.installed-* && touch "$stamp$tests"
+fi
+
+# reveal.js for HTML slide decks that work offline (--slides), from the npm registry when npm is there
+reveal=.venv/share/reveal.js
+if [ ! -d "$reveal/dist" ] && command -v npm >/dev/null; then
+    version=$(.venv/bin/python -c 'from manim_slides.convert import RevealJS
+print(RevealJS.model_fields["reveal_version"].default)')
+    tmp=$(mktemp -d)
+    if (cd "$tmp" && npm pack --silent "reveal.js@$version" >/dev/null 2>&1) && mkdir -p "$reveal" &&
+        tar xzf "$tmp"/reveal.js-*.tgz -C "$reveal" --strip-components=1; then
+        echo "setup: fetched reveal.js $version for offline slide decks" >&2
+    else
+        echo "setup: could not fetch reveal.js with npm: HTML slide decks will load it from the internet" >&2
+        rm -rf "$reveal"
+    fi
+    rm -rf "$tmp"
 fi
 
 if (($#)); then

@@ -8,6 +8,12 @@ from gdcore import Formula
 CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         "title": "Gradient descent with momentum",
+        "predict": "Predict: {question}",
+        "beat_intro": "The question", "beat_show_parabola": "The parabola", "beat_show_data": "The data",
+        "beat_show_landscape": "Two valleys", "beat_show_map": "The (α, β) map", "beat_show_theory": "The theory",
+        "beat_show_rule": "The rule", "beat_predict": "Predict", "beat_run_balls": "The run",
+        "beat_run_fit": "The fit", "beat_show_run": "One run", "beat_tour": "A tour of the map",
+        "beat_verdict": "The verdict", "beat_closing": "Summary",
         "question": "Why does a ball with momentum reach the bottom faster, and why does it overshoot?",
         "parabola": "Our valley is the parabola f(x) = {formula}. Its slope f′(x) = {derivative} is the gradient: it points uphill.",
         "rule_classic": "{variant}: each step keeps a share β = {beta} of the old velocity and adds a push α = {lr} down the slope.",
@@ -109,6 +115,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "Descenso de gradiente con momento",
+        "predict": "Predice: {question}",
+        "beat_intro": "La pregunta", "beat_show_parabola": "La parábola", "beat_show_data": "Los datos",
+        "beat_show_landscape": "Dos valles", "beat_show_map": "El mapa (α, β)", "beat_show_theory": "La teoría",
+        "beat_show_rule": "La regla", "beat_predict": "Predice", "beat_run_balls": "La ejecución",
+        "beat_run_fit": "El ajuste", "beat_show_run": "Una ejecución", "beat_tour": "Un recorrido por el mapa",
+        "beat_verdict": "El veredicto", "beat_closing": "Resumen",
         "question": "¿Por qué una bola con momento llega antes al fondo, y por qué se pasa de largo?",
         "parabola": "Nuestro valle es la parábola f(x) = {formula}. Su pendiente f′(x) = {derivative} es el gradiente: apunta cuesta arriba.",
         "rule_classic": "{variant}: cada paso conserva una parte β = {beta} de la velocidad y suma un empujón α = {lr} cuesta abajo.",

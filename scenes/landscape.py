@@ -55,8 +55,9 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 
 class LandscapeLecture(Lecture):
-    BEATS = ("intro", "show_map", "show_theory", "show_run", "tour", "closing")
+    BEATS = ("intro", "show_map", "show_theory", "show_run", "predict", "tour", "closing")
     TITLE, QUESTION = "ls_title", "ls_question"
+    VERDICT = "show_run"
 
     # 2 — ρ over the plane: the heat map and its colour bar
     def show_map(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
-from manim import DOWN, UP, FadeIn, FadeOut, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
+from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
 
@@ -25,6 +25,7 @@ class Lecture(Scene):
     `lesson` is the subject's (first) single run."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
+    VERDICT = "verdict"  # the beat whose first caption says what happened (the class page's one-line verdict)
     TITLE, QUESTION = "title", "question"  # catalogue keys of the opening beat
 
     def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
@@ -36,12 +37,24 @@ class Lecture(Scene):
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
-        self.camera.background_color = style.BACKGROUND
+        self.camera.background_color = ManimColor(style.BACKGROUND)
 
     def construct(self) -> None:
-        for name in self.BEATS:
+        for i, name in enumerate(self.BEATS):
+            if i and hasattr(self, "next_slide"):  # rendered as a manim-slides deck: each beat is a slide
+                self.next_slide()
             self.beats[name] = self.now
             getattr(self, name)()
+
+    def chapters(self) -> list[dict]:
+        """The beats as chapters: title (from the catalogue), start and end in video time."""
+        ends = [self.beats[name] for name in self.BEATS[1:]] + [self.now]
+        return [{"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
+                for name, end in zip(self.BEATS, ends)]
+
+    def headline(self) -> str:
+        """The verdict in one line: the first caption of the VERDICT beat."""
+        return next(line for start, _, line in self.cues if start >= self.beats[self.VERDICT])
 
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
@@ -100,6 +113,12 @@ class Lecture(Scene):
         with self.caption(key, **values):
             pass
         self.play(FadeOut(title), run_time=0.5)
+
+    # before the run: the question again, so that the class predicts the answer (the class page pauses here)
+    def predict(self) -> None:
+        key, values = self.question()
+        with self.caption("predict", question=self.words(key, **self.subject.problem.formulas, **values)):
+            pass
 
     def title_values(self) -> dict:
         return {}

@@ -39,7 +39,7 @@ def plot_axes(problem: Problem) -> Axes:
 
 
 class ParabolaLecture(Lecture):
-    BEATS = ("intro", "show_parabola", "show_rule", "run_balls", "verdict")
+    BEATS = ("intro", "show_parabola", "show_rule", "predict", "run_balls", "verdict")
 
     # 2 — the parabola, its formula and derivative
     def show_parabola(self) -> None:

@@ -179,7 +179,7 @@ class ParameterPanel(VGroup):
 
 
 class RegressionLecture(Lecture, ThreeDScene):
-    BEATS = ("intro", "show_data", "show_rule", "run_fit", "verdict")
+    BEATS = ("intro", "show_data", "show_rule", "predict", "run_fit", "verdict")
     TITLE, QUESTION = "reg_title", "reg_question"
 
     def setup(self) -> None:

@@ -17,7 +17,9 @@ import numpy as np
 
 from gdcore import Comparison, Landscape, Lesson
 
-from .narration import ENGINE, Voice, engine_version
+from .classpage import write_page
+from .narration import ENGINE, Voice, engine_version, webvtt
+from .slides import as_slides, write_deck
 
 # --quality → (Manim's quality name, what it gives)
 QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p30"),
@@ -27,7 +29,8 @@ QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p3
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
 ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
-SUFFIXES = (".mp4", ".srt", ".vtt", ".json")  # what a finished render is
+SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".jpg", ".json")  # what a finished render is
+DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
 # (scene, what it teaches) → the module and class that draw it
 SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
           ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
@@ -54,11 +57,12 @@ def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = 
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
 
-def cached(folder: Path, name: str, params: dict) -> bool:
-    """Whether `folder` holds a finished, readable render called `name`: all four files, a sidecar for
-    these parameters, and a video that opens and lasts as long as the sidecar says."""
+def cached(folder: Path, name: str, params: dict, slides: bool = False) -> bool:
+    """Whether `folder` holds a finished, readable render called `name`: all its files (and the decks, for
+    `slides`), a sidecar for these parameters, and a video that opens and lasts as long as the sidecar says."""
     paths = {suffix: folder / f"{name}{suffix}" for suffix in SUFFIXES}
-    if not all(path.is_file() for path in paths.values()):
+    if not all(path.is_file() for path in paths.values()) or \
+            slides and not all((folder / f"{name}{suffix}").exists() for suffix in DECK):
         return False
     try:
         import av
@@ -83,33 +87,55 @@ def scene_class(subject):
 
 
 def _install(made: dict[str, Path], folder: Path, name: str) -> None:
-    """Copy every file next to its place under a hidden name, then rename them all: a failure (a full disk)
-    or an interruption while copying leaves nothing behind."""
+    """Copy every file (or folder) next to its place under a hidden name, then rename them all: a failure
+    (a full disk) or an interruption while copying leaves nothing behind."""
     parts = {suffix: folder / f".{name}{suffix}.part" for suffix in made}
     try:
         for suffix, source in made.items():
-            shutil.copyfile(source, parts[suffix])
+            (shutil.copytree if source.is_dir() else shutil.copyfile)(source, parts[suffix])
         for suffix in made:  # the video first: a sidecar never describes a missing video
-            os.replace(parts[suffix], folder / f"{name}{suffix}")
+            target = folder / f"{name}{suffix}"
+            if parts[suffix].is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            os.replace(parts[suffix], target)
     except BaseException:
         for part in parts.values():
-            part.unlink(missing_ok=True)
+            shutil.rmtree(part, ignore_errors=True) if part.is_dir() else part.unlink(missing_ok=True)
         raise
+
+
+def poster(movie: Path, t: float, out: Path, width: int = 640) -> None:
+    """The frame shown at time t in `movie`, as a JPEG at most `width` pixels wide: the class page's poster."""
+    import av
+
+    with av.open(str(movie)) as box:
+        stream = box.streams.video[0]
+        shown = None
+        for frame in box.decode(stream):
+            if shown is not None and frame.time > t:
+                break
+            shown = frame
+    image = shown.to_image()
+    image.thumbnail((width, width))
+    image.save(out, quality=85)
 
 
 def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "high", lang: str = "en",
                    output: Path = Path("media"), voice: bool = False, force: bool = False,
-                   encoder: dict | None = None) -> Path:
+                   encoder: dict | None = None, slides: bool = False) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, the runs of a comparison or a landscape's tour, captions, versions), <name>.srt and <name>.vtt.
-    A finished render of the same lecture with the same software is returned as it is, unless `force`.
-    `encoder`: x264 options (default: ENCODER's for the quality)."""
+    summary, the runs of a comparison or a landscape's tour, captions, chapters, versions), the subtitles
+    <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt and a poster <name>.jpg; with `slides`, the
+    decks <name>.pptx and <name>.html (its assets in the folder <name>). The class page <output>/index.html
+    is written again. A finished render of the same lecture with the same software is returned as it is,
+    unless `force`. `encoder`: x264 options (default: ENCODER's for the quality)."""
     scene, params = subject.scene, dict(subject.params)
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name = video_name(scene, lang, params, quality, voice, encoder, found)
     folder = Path(output) / scene / quality
-    if not force and cached(folder, name, params):
+    if not force and cached(folder, name, params, slides):
+        write_page(Path(output))
         return folder / f"{name}.mp4"
 
     from manim import logger, tempconfig
@@ -122,24 +148,37 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
         settings = {"quality": QUALITY[quality][0], "media_dir": tmp, "output_file": name,
                     "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
                     "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4",
-                    "video_encoder_options": encoder}
+                    "video_encoder_options": encoder, **({"max_files_cached": -1} if slides else {})}
         with tempconfig(settings):
             speaker = Voice(lang, Path(tmp)) if voice else None
-            lecture = scene_class(subject)(subject, lang=lang, voice=speaker)
+            decks = Path(tmp) / "slides"
+            lecture = (as_slides(scene_class(subject))(subject, lang=lang, voice=speaker, output_folder=decks)
+                       if slides else scene_class(subject)(subject, lang=lang, voice=speaker))
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
-        made = {".mp4": movie, ".srt": movie.with_suffix(".srt"), ".vtt": Path(tmp) / f"{name}.vtt",
-                ".json": Path(tmp) / f"{name}.json"}
+        made = {".mp4": movie, ".srt": movie.with_suffix(".srt"),
+                **{suffix: Path(tmp) / f"{name}{suffix}" for suffix in (".vtt", ".chapters.vtt", ".jpg", ".json")}}
         made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
+        chapters = lecture.chapters()
+        made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
+                                         encoding="utf-8")
+        verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
+        poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
+        if slides:
+            made.update(write_deck(lecture, decks, name, lecture.words(lecture.TITLE, **lecture.title_values())))
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
             "problem": subject.problem.describe(),
             "summary": subject.summary(),
             **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
-            "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt"},
+            "headline": lecture.headline(),
+            "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
+            "poster": f"{name}.jpg",
+            **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
             "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,
             "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
             "beats": lecture.beats,
+            "chapters": chapters,
             "duration": lecture.now,
             "versions": found,
         }
@@ -154,6 +193,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
                 with contextlib.suppress(OSError):
                     empty.rmdir()
             raise
+    write_page(Path(output))
     return folder / f"{name}.mp4"
 
 

@@ -79,7 +79,7 @@ class EnergyBars(VGroup):
 
 
 class ValleysLecture(Comparing, Lecture):
-    BEATS = ("intro", "show_landscape", "show_rule", "run_balls", "verdict")
+    BEATS = ("intro", "show_landscape", "show_rule", "predict", "run_balls", "verdict")
     TITLE, QUESTION = "val_title", "val_question"
 
     def question(self) -> tuple[str, dict]:

@@ -43,7 +43,8 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         run = dict(problem=max(text(lang, "ls_problem_parabola", formula="0.3·x²"),
                                text(lang, "ls_problem_regression"), key=len),
                    shape=text(lang, "ls_rises", m=9999, n=10000), outcome=text(lang, "ls_not_settled", n=10000),
-                   kappa="1234", variant=longest_variant)
+                   kappa="1234", variant=longest_variant,
+                   question=max((lines[k] for k in lines if "question" in k), key=len))
         for key in lines:
             line = text(lang, key, **run, **values)
             assert len(wrap(line, CAPTION_CHARS).splitlines()) <= 2, (lang, key)
