@@ -33,9 +33,9 @@ def rendered(*args: str):
 
 
 parabola_en = rendered(*PARABOLA)
-parabola_es = rendered(*PARABOLA, "--lang", "es")
+parabola_es = rendered(*PARABOLA, "--lang", "es", "--slides")
 regression_en = rendered(*REGRESSION)
-regression_es = rendered(*REGRESSION, "--lang", "es")
+regression_es = rendered(*REGRESSION, "--lang", "es", "--slides")
 parabola_compare = rendered("--lr", "0.5,2,13", "--steps", "30")
 regression_compare_es = rendered("--scene", "regression", "--variant", "classic,ema,nesterov", "--steps", "5",
                                  "--samples", "25", "--seed", "3", "--lang", "es")
