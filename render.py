@@ -16,8 +16,8 @@ from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, 
                     landscape, lesson)
 from scenes.batch import run_batch
 from scenes.captions import CATALOGUE
-from scenes.narration import ENGINE, INSTALL, engine_available
 from scenes.classpage import write_page
+from scenes.narration import ENGINE, INSTALL, engine_available
 from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
 from scenes.slides import reveal_package
 

@@ -27,6 +27,12 @@ def shown(params: dict) -> str:
                       for k, v in params.items() if k in HYPERPARAMETERS)
 
 
+def question(meta: dict) -> str:
+    """The question the class predicts the answer to: the caption that opens the predict beat."""
+    start = next(c["start"] for c in meta["chapters"] if c["beat"] == "predict")
+    return next(c["text"] for c in meta["captions"] if c["start"] >= start)
+
+
 def videos(output: Path) -> list[dict]:
     """Every finished video under `output` (a sidecar with chapters beside an mp4), newest first, each with
     the subtitle tracks of every language rendered of the same run."""
@@ -59,6 +65,7 @@ def videos(output: Path) -> list[dict]:
             "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
             "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
             "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
+            "question": question(meta),
             "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
             "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
             "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
@@ -68,7 +75,8 @@ def videos(output: Path) -> list[dict]:
 
 def write_page(output: Path) -> Path:
     """Write <output>/index.html again from the sidecars under `output`, atomically (a page being read is
-    never half-written), under the cache lock (two renders finishing together both leave a full page)."""
+    never half-written), under the cache lock (two renders finishing together both leave a full page), and
+    only if it changed (a video from the cache rewrites nothing)."""
     from jinja2 import Environment, select_autoescape
 
     from .render import _cache_lock
@@ -78,13 +86,16 @@ def write_page(output: Path) -> Path:
     with _cache_lock():
         listed = videos(output)
         html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}))
+        page = output / "index.html"
+        if page.is_file() and page.read_text(encoding="utf-8") == html:
+            return page
         handle, tmp = tempfile.mkstemp(dir=output, prefix=".index-", suffix=".html.part")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(html)
             os.chmod(tmp, 0o644)
-            os.replace(tmp, output / "index.html")
+            os.replace(tmp, page)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    return output / "index.html"
+    return page

@@ -113,6 +113,9 @@ def test_present_mode_pauses_before_the_run_with_the_question_up(browser, page_v
     # the caption on screen at the pause is the question
     cue = next(c for c in meta["captions"] if c["start"] <= stopped < c["end"])
     assert cue["text"] == next(c["text"] for c in meta["captions"] if c["start"] >= predict["start"])
+    assert page.inner_text("#question") == cue["text"]
+    highlighted = page.get_attribute('#chapters button[aria-current="true"]', "data-k")
+    assert highlighted == str(meta["chapters"].index(predict))
     # → plays the run and pauses at its end; ← replays the beat from its start
     page.keyboard.press("ArrowRight")
     page.wait_for_function("!document.getElementById('video').paused")
