@@ -167,13 +167,21 @@ class Lecture(Scene):
         return f"rule_{params['variant']}", dict(variant=self.words(params["variant"]),
                                                  beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"]))
 
-    def drive(self, pieces: Sequence, schedule: Schedule, cues: Sequence[tuple[str, dict]]) -> None:
+    def schedule(self) -> Schedule:
+        """The run's clock: every step of the longest run, fast-forward once every run has settled (or
+        diverged), so that a long run does not spend minutes on a ball at rest."""
+        lessons = getattr(self.subject, "lessons", [self.lesson])
+        watched = max(one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
+                      for one in lessons)
+        return Schedule.for_steps(max(max(one.run.last_step for one in lessons), 1), watched)
+
+    def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]]) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
         step reached, s the eased progress to k + 1), while the captions `cues` follow one another.
 
         The pieces' `still` parts are added before their `moving` parts: they are drawn once into Manim's
         static background instead of on every frame."""
-        clock = [0.0]
+        clock, schedule = [0.0], self.schedule()
         last = len(schedule.durations)
         still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
 

@@ -16,14 +16,19 @@ class Schedule:
     durations: np.ndarray
 
     @classmethod
-    def for_steps(cls, n: int, first: float = 1.0, floor: float = 0.15, decay: float = 0.8,
-                  budget: float = 40.0) -> "Schedule":
-        """Durations floor + (first − floor)·decay^k; the floor shrinks when n steps would exceed `budget`."""
+    def for_steps(cls, n: int, watched: int | None = None, tail: float = 5.0, first: float = 1.0,
+                  floor: float = 0.15, decay: float = 0.8, budget: float = 40.0) -> "Schedule":
+        """Durations floor + (first − floor)·decay^k; the floor shrinks when n steps would exceed `budget`.
+        After step `watched` there is nothing left to see (every run has settled, or left): if the steps
+        after it would last longer than `tail` seconds, they share `tail` seconds, and the first `watched`
+        steps are paced as if the run ended there."""
         k = np.arange(n)
         slow = (first - floor) * decay**k
-        if n * floor + slow.sum() > budget:
-            floor = max(budget - slow.sum(), 0.0) / n
-        return cls(floor + slow)
+        paced = floor + slow if n * floor + slow.sum() <= budget else max(budget - slow.sum(), 0.0) / n + slow
+        if watched is None or watched >= n or paced[watched:].sum() <= tail:
+            return cls(paced)
+        head = cls.for_steps(watched, first=first, floor=floor, decay=decay, budget=budget).durations
+        return cls(np.concatenate([head, np.full(n - watched, tail / (n - watched))]))
 
     @property
     def total(self) -> float:

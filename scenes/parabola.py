@@ -11,7 +11,6 @@ from . import style
 from .captions import fmt, fmt_param
 from .components import BallOnCurve, LossInset, Readout, label, math
 from .lecture import Comparing, Lecture
-from .pacing import Schedule
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = 6.5  # the plot shows x in [−6.5, 6.5]; a ball beyond it has left the view
@@ -86,7 +85,7 @@ class ParabolaLecture(Lecture):
         cues = [("legend", {"state": self.state_text()})]
         if ghost is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
-        self.drive([readout, inset, *balls, ball], Schedule.for_steps(max(n, 1)), cues)
+        self.drive([readout, inset, *balls, ball], cues)
         self.readout, self.inset, self.ball = readout, inset, ball
 
     # 5 — the verdict from the theory
@@ -138,7 +137,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         inset = LossInset([(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n, self.words("loss_axis"),
                           self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
         balls = self.balls(self.axes, f)
-        self.drive([readout, inset, *balls], Schedule.for_steps(max(n, 1)), [("cmp_legend", {})])
+        self.drive([readout, inset, *balls], [("cmp_legend", {})])
         self.readout = readout
 
     def verdict(self) -> None:

@@ -11,7 +11,6 @@ from . import style
 from .captions import fmt, linear
 from .components import LossInset, Readout, StepArrow, Traces, label, math
 from .lecture import Comparing, Lecture
-from .pacing import Schedule
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
 MAX_RESIDUALS = 40  # residual segments drawn, for a readable subset
@@ -253,7 +252,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.pin(readout.still, inset.still, panel.still)
 
         cues = [("reg_legend", {}), ("reg_panel" if ghost is not None else "reg_panel_plain", {})]
-        self.drive([readout, inset, panel, plane], Schedule.for_steps(max(n, 1)), cues)
+        self.drive([readout, inset, panel, plane], cues)
         self.readout = readout
 
     def set_step(self, pieces, k: int, s: float) -> None:
@@ -297,7 +296,7 @@ class RegressionComparison(Comparing, RegressionLecture):
         plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
         self.pin(readout.still, inset.still, panel.still)
-        self.drive([readout, inset, panel, plane], Schedule.for_steps(max(n, 1)), [("cmp_reg_legend", {})])
+        self.drive([readout, inset, panel, plane], [("cmp_reg_legend", {})])
         self.readout = readout
 
     def verdict(self) -> None:

@@ -12,7 +12,6 @@ from . import style
 from .captions import fmt, fmt_param
 from .components import LossInset, label, math
 from .lecture import Comparing, Lecture
-from .pacing import Schedule
 from .parabola import curve
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -130,7 +129,7 @@ class ValleysLecture(Comparing, Lecture):
                           self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
-        self.drive([energy, inset, *balls], Schedule.for_steps(max(n, 1)), cues)
+        self.drive([energy, inset, *balls], cues)
         self.energy = energy
 
     # 5 — where each run ended, and what it takes

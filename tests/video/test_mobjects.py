@@ -32,6 +32,16 @@ def test_schedule_is_bounded_slow_first_and_rests_at_each_step():
     assert Schedule.for_steps(60).durations[0] >= 0.9
 
 
+def test_schedule_fast_forwards_once_nothing_moves():
+    short, long = Schedule.for_steps(19), Schedule.for_steps(10_000, watched=19)
+    # the watched steps are paced as a 19-step run; the other 9981 share 5 seconds
+    assert np.array_equal(long.durations[:19], short.durations)
+    assert long.durations[19:].sum() == pytest.approx(5.0) and np.ptp(long.durations[19:]) < 1e-12
+    assert long.at(long.rest_time(10_000)) == (10_000, 0.0)
+    # a short tail is left as it was
+    assert np.array_equal(Schedule.for_steps(60, watched=28).durations, Schedule.for_steps(60).durations)
+
+
 @pytest.fixture(scope="module")
 def parabola_piece():
     taught = lesson("parabola", lr=2.0, beta=0.7, steps=20, x0=-4.0)

@@ -42,8 +42,17 @@ def test_subtitles_parse_lie_in_the_video_and_do_not_overlap(lecture, request):
         assert len(a.content.split()) / (end - start) <= 3.0  # words per second: readable in its time
         if i:
             assert subs[i - 1].end <= a.start
-    assert set(meta["subtitles"].values()) == {video.stem + ".srt", video.stem + ".vtt"}
+    assert meta["subtitles"] == {kind: video.stem + suffix for kind, suffix in
+                                 [("srt", ".srt"), ("vtt", ".vtt"), ("chapters", ".chapters.vtt")]}
     assert meta["voice"] is False
+    # the chapters: one cue per beat, from its start to the next one's, titled in the lecture's language
+    chapters = webvtt.read(str(video.with_suffix(".chapters.vtt"))).captions
+    beats = list(meta["beats"].items())
+    assert [c.text for c in chapters] == [c["title"] for c in meta["chapters"]]
+    assert [name for name, _ in beats if name != "clock"] == [c["beat"] for c in meta["chapters"]]
+    for chapter, (start, end) in zip(chapters, zip([t for n, t in beats if n != "clock"],
+                                                     [t for n, t in beats[1:] if n != "clock"] + [duration])):
+        assert abs(seconds(chapter.start) - start) < 1e-3 and abs(seconds(chapter.end) - end) < 0.1
 
 
 @pytest.mark.parametrize("scene", ["parabola", "regression"])
