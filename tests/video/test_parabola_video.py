@@ -21,14 +21,15 @@ def spanish(parabola_es):
     return parabola_es
 
 
-def test_video_lands_where_promised_with_only_its_sidecar_and_subtitles(tmp_path):
+def test_video_lands_where_promised_with_only_its_sidecar_subtitles_and_poster(tmp_path):
     video, meta, proc = render(tmp_path, "--steps", "3")
     assert video.parent == tmp_path / "parabola" / "low"
     assert video.name == video_name("parabola", "en", meta["params"], "low") + ".mp4"
     assert proc.stdout.strip().splitlines()[-1] == str(video)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
-    assert files == ["parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}"
-                                                    for s in (".json", ".mp4", ".srt", ".vtt"))]
+    assert files == ["index.html", "parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}" for s in
+                                                                  (".chapters.vtt", ".jpg", ".json", ".mp4", ".srt",
+                                                                   ".vtt"))]
 
 
 def test_duration_size_and_rate(english):
