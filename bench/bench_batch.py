@@ -45,15 +45,17 @@ def main() -> None:
                 raise SystemExit("batch failed: " + "\n".join(line for line in proc.stderr.splitlines()
                                                               if "it/s" not in line)[-3000:])
         hit, _ = timed(["--scene", "parabola", "--quality", "low", "--output", out])
-        base, base_mb = timed(["--scene", "regression", *common])
-        steps, steps_mb = timed(["--scene", "regression", "--steps", "10000", *common])
-        samples, samples_mb = timed(["--scene", "regression", "--samples", "100000", *common])
+        large = {scene: [timed(["--scene", scene, *extra, *common]) for extra in ([], *more)]
+                 for scene, more in [("parabola", [["--steps", "10000"]]),
+                                     ("regression", [["--steps", "10000"], ["--samples", "100000"]])]}
     print(f"cache hit: {hit:.2f} s (target < 2 s)")
     print(f"4 low-quality videos: one at a time {sum(alone):.1f} s ({', '.join(f'{t:.1f}' for t in alone)}), "
           f"as batches with --jobs 2 {batch:.1f} s = {batch / sum(alone):.2f}x (target <= 0.65x)")
-    print(f"regression low: defaults {base:.1f} s, {base_mb:.0f} MiB; --steps 10000 {steps:.1f} s = "
-          f"{steps / base:.2f}x, {steps_mb:.0f} MiB; --samples 100000 {samples:.1f} s = {samples / base:.2f}x, "
-          f"{samples_mb:.0f} MiB (targets <= 1.3x, < 1536 MiB)")
+    for scene, ((base, base_mb), *more) in large.items():
+        figures = [f"{name} {t:.1f} s = {t / base:.2f}x, {mb:.0f} MiB" for name, (t, mb) in
+                   zip(["--steps 10000", "--samples 100000"], more)]
+        print(f"{scene} low: defaults {base:.1f} s, {base_mb:.0f} MiB; {'; '.join(figures)} "
+              f"(targets <= 1.3x, < 1536 MiB)")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from videos import frame_at
 
 BROWSERS = ("chromium-headless-shell", "chromium")
 
@@ -178,3 +180,17 @@ def test_the_slide_decks_have_one_slide_per_beat(browser, request, fixture):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("Reveal.getIndices().h === 1")
     assert page.problems == []
+
+
+def test_the_poster_is_the_frame_of_the_verdict(parabola_en):
+    from PIL import Image
+
+    video, meta, _ = parabola_en
+    verdict = next(c for c in meta["chapters"] if c["beat"] == "verdict")
+    shown = Image.fromarray(frame_at(video, min(verdict["end"], verdict["start"] + 6.0) - 0.2))
+    poster = Image.open(video.with_name(meta["poster"]))
+    assert poster.width <= 640 and abs(poster.width / poster.height - shown.width / shown.height) < 0.01
+    expected = np.asarray(shown.resize(poster.size), dtype=float)
+    assert np.abs(np.asarray(poster.convert("RGB"), dtype=float) - expected).mean() < 4  # JPEG's loss only
+    caption = next(c for c in meta["captions"] if c["start"] >= verdict["start"])["text"]
+    assert meta["headline"] == caption
