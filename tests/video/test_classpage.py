@@ -78,6 +78,9 @@ def test_every_card_plays_with_its_subtitles_and_chapters(browser, page_videos, 
 
 def test_the_scene_filter_shows_only_that_scene(browser, page_videos, media):
     page = opened(browser, page_videos, media)
+    # every control can be named by a screen reader: buttons by their text, selects by their label
+    assert page.eval_on_selector_all("button", "bs => bs.filter(b => !(b.textContent.trim() || b.ariaLabel))") == []
+    assert page.eval_on_selector_all("select", "ss => ss.filter(s => !s.labels.length).map(s => s.id)") == []
     page.get_by_role("button", name="regression", exact=True).click()
     visible = page.eval_on_selector_all(".card", "cards => cards.filter(c => !c.hidden).map(c => c.dataset.scene)")
     assert visible and set(visible) == {"regression"}
@@ -127,6 +130,11 @@ def test_present_mode_pauses_before_the_run_with_the_question_up(browser, page_v
     now = page.evaluate("document.getElementById('video').currentTime")
     run = meta["chapters"][meta["chapters"].index(predict) + 1]
     assert run["start"] - 0.05 <= now < run["start"] + 0.5
+    # F: the player full screen, and back
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'stage'")
+    page.keyboard.press("f")
+    page.wait_for_function("!document.fullscreenElement")
     assert page.problems == []
 
 
