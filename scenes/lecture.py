@@ -168,12 +168,16 @@ class Lecture(Scene):
                                                  beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"]))
 
     def schedule(self) -> Schedule:
-        """The run's clock: every step of the longest run, fast-forward once every run has settled (or
-        diverged), so that a long run does not spend minutes on a ball at rest."""
+        """The run's clock: every step of the longest run, fast-forward once every ball has settled (or
+        left), plain gradient descent's beside a single run too, so that a long run does not spend most of
+        its time on balls at rest."""
         lessons = getattr(self.subject, "lessons", [self.lesson])
-        watched = max(one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
-                      for one in lessons)
-        return Schedule.for_steps(max(max(one.run.last_step for one in lessons), 1), watched)
+        n = max(one.run.last_step for one in lessons)
+        ends = [one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
+                for one in lessons]
+        if not hasattr(self.subject, "lessons"):  # the violet ball of plain gradient descent
+            ends.append(self.lesson.verdict.gd_steps or n)
+        return Schedule.for_steps(max(n, 1), max(ends))
 
     def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]]) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
