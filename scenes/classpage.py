@@ -27,12 +27,6 @@ def shown(params: dict) -> str:
                       for k, v in params.items() if k in HYPERPARAMETERS)
 
 
-def question(meta: dict) -> str:
-    """The question the class predicts the answer to: the caption that opens the predict beat."""
-    start = next(c["start"] for c in meta["chapters"] if c["beat"] == "predict")
-    return next(c["text"] for c in meta["captions"] if c["start"] >= start)
-
-
 def videos(output: Path) -> list[dict]:
     """Every finished video under `output` (a sidecar with chapters beside an mp4), newest first, each with
     the subtitle tracks of every language rendered of the same run."""
@@ -65,7 +59,7 @@ def videos(output: Path) -> list[dict]:
             "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
             "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
             "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
-            "question": question(meta),
+            "question": meta["question"],
             "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
             "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
             "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},

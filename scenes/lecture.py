@@ -52,9 +52,9 @@ class Lecture(Scene):
         return [{"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
                 for name, end in zip(self.BEATS, ends)]
 
-    def headline(self) -> str:
-        """The verdict in one line: the first caption of the VERDICT beat."""
-        return next(line for start, _, line in self.cues if start >= self.beats[self.VERDICT])
+    def opening(self, beat: str) -> str:
+        """The first caption of `beat`: for VERDICT the verdict in one line, for predict the question."""
+        return next(line for start, _, line in self.cues if start >= self.beats[beat])
 
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
