@@ -4,7 +4,9 @@ Every hyperparameter option, its help, `--list` and its error message come from 
 (gdcore/validation.py HYPERPARAMETERS) and the problems' DEFAULTS: a new lecture adds nothing here."""
 from __future__ import annotations
 
+import errno
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -13,14 +15,15 @@ from pathlib import Path
 import click
 
 from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, compare, export_lecture,
-                    landscape, lesson)
+                    landscape, lesson, planned)
 from scenes.batch import run_batch
 from scenes.captions import CATALOGUE
-from scenes.classpage import write_page
 from scenes.narration import ENGINE, INSTALL, engine_available
-from scenes.render import QUALITY, render_lecture  # Manim itself is imported only when a video is made
+from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim is imported only when a video is made
 from scenes.slides import reveal_package
 
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
+INTEGER = re.compile(r"[+-]?\d+")
 SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
 OPTIONS = [row for name, row in HYPERPARAMETERS.items()
@@ -52,12 +55,15 @@ class Values(click.ParamType):
         if isinstance(value, tuple):
             return value
         out = []
-        for item in str(value).split(","):
-            try:
-                out.append(self.row.kind(item.strip()))
-            except ValueError:
-                self.fail(f"{item.strip()!r} is not a valid {'integer' if self.row.kind is int else 'number'}",
-                          param, ctx)
+        for item in (item.strip() for item in str(value).split(",")):
+            pattern = NUMBER if self.row.kind is float else INTEGER if self.row.kind is int else None
+            if pattern is not None and not pattern.fullmatch(item):  # Python alone reads 1_0 as 10
+                self.fail(f"{item!r} is not a valid {'integer' if self.row.kind is int else 'number'}", param, ctx)
+            number = self.row.kind(item)
+            if self.row.kind is float and 0 < abs(number) < sys.float_info.min:
+                self.fail(f"{item!r} is too close to 0 to be represented (the smallest is "
+                          f"{sys.float_info.min:.1e})", param, ctx)
+            out.append(number)
         return tuple(out)
 
 
@@ -74,12 +80,15 @@ def hyperparameter_options(command):
 
 def ensure_writable(folder: Path, option: str) -> Path:
     """Create `folder` if needed and prove a file can be written there, or fail as a usage error."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in str(folder)):  # the last line printed must be one path
+        raise click.BadParameter(f"{str(folder)!r} has a control character (a line break?) in it", param_hint=option)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as err:
-        raise click.BadParameter(f"{folder} is not a writable folder ({err.strerror})", param_hint=option)
+        why = "no file can be created there" if folder.is_dir() and err.errno == errno.ENOENT else err.strerror
+        raise click.BadParameter(f"{folder} is not a writable folder ({why})", param_hint=option)
     return folder
 
 
@@ -203,32 +212,60 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
         click.echo(list_scenes())
         return
     signal.signal(signal.SIGTERM, _stop)
-    if scene == "all" or len(lang) > 1 or len(quality) > 1:
-        batch(scene, quality, lang, output, voice, force, slides, jobs, export_data, given)
-        return
-    quality, lang = quality[0], lang[0]
-    lecture = resolve(scene, given)
     if export_data is not None:
-        folder = ensure_writable(export_data, "--export-data")
-        for path in export_lecture(lecture, folder):
-            click.echo(path)
+        export(scene, quality, lang, voice, slides, force, export_data, given)
         return
+    if scene == "all" or len(lang) > 1 or len(quality) > 1:
+        batch(scene, quality, lang, output, voice, force, slides, jobs, given)
+        return
+    lecture = resolve(scene, given)
     ready_to_render(output, voice, slides)
     try:
-        video = render_lecture(lecture, quality=quality, lang=lang, output=output, voice=voice, force=force,
+        video = render_lecture(lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force,
                                slides=slides)
-    except OSError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
-        click.echo(f"Error: could not write the video into {output}: {err.strerror or err}", err=True)
-        sys.exit(1)
+    except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
+        fail(str(err))
+    except KeyboardInterrupt as err:
+        landed = getattr(err, "landed", None)
+        fail(f"interrupted after the video landed: {landed} (the class page is written)" if landed else
+             f"interrupted: nothing was written into {output}")
     click.echo(video)
 
 
-def batch(scene, qualities, langs, output, voice, force, slides, jobs, export_data, given) -> None:
+def fail(message: str) -> None:
+    """One line on stderr, exit status 1."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def export(scene, quality, lang, voice, slides, force, folder: Path, given: dict) -> None:
+    """--export-data: write the lecture's numbers into `folder`, never over files already there (unless
+    `force`); the options that only a video uses are usage errors."""
+    ctx = click.get_current_context()
+    for name in ("quality", "lang", "voice", "slides", "jobs", "output"):
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError(f"--export-data writes numbers, not a video: {_flag(name)} does not apply")
+    if scene == "all":
+        raise click.UsageError("--export-data writes one lecture's numbers: give one --scene")
+    lecture = resolve(scene, given)
+    folder = ensure_writable(folder, "--export-data")
+    there = [str(path) for path, _ in planned(lecture, folder) if path.exists()]
+    if there and not force:
+        raise click.BadParameter(f"{there[0]} exists (add --force to write over it)", param_hint="--export-data")
+    try:
+        paths = export_lecture(lecture, folder)
+    except OSError as err:
+        fail(f"could not write the data into {folder}: {err.strerror or err}")
+    except KeyboardInterrupt:
+        fail(f"interrupted: no file in {folder} is half-written")
+    for path in paths:
+        click.echo(path)
+
+
+def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) -> None:
     """Render every (scene, language, quality) in separate processes, `jobs` at a time: each path is
     printed as it lands, progress goes to stderr, and the exit status says which failed."""
     given = {name: values for name, values in given.items() if values is not None}
-    if export_data is not None:
-        raise click.UsageError("--export-data writes one lecture's numbers: give one --scene, --lang, --quality")
     if scene == "all" and given:
         raise click.UsageError("--scene all renders every lecture at its defaults: give hyperparameters "
                                "with one --scene")
@@ -241,8 +278,14 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, export_da
              *(["--slides"] if slides else [])]
     jobs_args = [["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
                  for one in scenes for lang in langs for quality in qualities]
-    failed = run_batch(jobs_args, jobs, click.echo, lambda line: click.echo(line, err=True))
-    write_page(output)
+    landed = []
+    try:
+        failed = run_batch(jobs_args, jobs, lambda path: (landed.append(path), click.echo(path)),
+                           lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        write_page_safely(output)
+        fail(f"interrupted: the batch stopped with {len(landed)} of {len(jobs_args)} videos in {output}")
+    write_page_safely(output)
     if failed:
         click.echo(f"Error: {len(failed)} of {len(jobs_args)} renders failed: " + "; ".join(failed), err=True)
         sys.exit(1)

@@ -1,6 +1,6 @@
 """Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
 from .compare import Comparison, compare
-from .export import export, export_lecture, trajectory_rows
+from .export import export, export_lecture, planned, trajectory_rows
 from .landscape import Landscape, landscape
 from .lesson import Lesson, Outcome, Verdict, lesson
 from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
@@ -13,5 +13,5 @@ __all__ = [
     "Comparison", "Landscape", "MAX_RUNS", "compare", "export_lecture", "landscape", "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
     "Hyperparameter", "LECTURES", "Lesson", "Outcome", "ParameterError", "Problem", "Quadratic", "RULES",
     "Regression", "Trajectory", "VARIANTS", "Verdict", "check", "check_all", "displacement", "equations",
-    "export", "lesson", "make_regression", "run", "trajectory_rows",
+    "export", "lesson", "planned", "make_regression", "run", "trajectory_rows",
 ]

@@ -5,7 +5,11 @@ import csv
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
+from .compare import Comparison
+from .landscape import Landscape
+from .problems import Regression
 from .trajectory import Trajectory
 
 
@@ -24,7 +28,7 @@ def trajectory_rows(traj: Trajectory) -> tuple[list[str], list[list]]:
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
     # Written beside the target and renamed, so a failed write never leaves half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".csv")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".momentum-part-{os.getpid()}-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="") as f:
             out = csv.writer(f)
@@ -36,28 +40,41 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
         raise
 
 
+def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[str], list]]]]:
+    """What --export-data writes for a Lesson (its run's files), a Comparison (the same in one folder per
+    value, named `beta=0.5`) or a Landscape (landscape.csv: lr,beta,rho, one row per grid cell): each file's
+    path and a function giving its header and rows."""
+    folder = Path(folder)
+    if isinstance(subject, Landscape):
+        return [(folder / "landscape.csv", lambda: (["lr", "beta", "rho"], subject.rows().tolist()))]
+    if isinstance(subject, Comparison):
+        return [entry for value, one in zip(subject.values, subject.lessons)
+                for entry in planned(one, folder / f"{subject.varied}={value}")]
+    return _run_files(subject.run, folder)
+
+
+def _run_files(traj: Trajectory, folder: Path) -> list:
+    """trajectory.csv, and data.csv (x1,x2,y) for a problem fitted to data."""
+    files = [(folder / "trajectory.csv", lambda: trajectory_rows(traj))]
+    if isinstance(traj.problem, Regression):
+        data = traj.problem
+        files.append((folder / "data.csv", lambda: (["x1", "x2", "y"], [
+            [float(a), float(b), float(y)] for (a, b), y in zip(data.features, data.targets)])))
+    return files
+
+
+def _write(files: list) -> list[Path]:
+    for path, rows in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_csv(path, *rows())
+    return [path for path, _ in files]
+
+
 def export(traj: Trajectory, folder: Path) -> list[Path]:
     """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / "trajectory.csv"]
-    _write_csv(written[0], *trajectory_rows(traj))
-    if traj.problem.param_names != ("x",):
-        data = [[float(a), float(b), float(y)] for (a, b), y in zip(traj.problem.features, traj.problem.targets)]
-        written.append(folder / "data.csv")
-        _write_csv(written[1], ["x1", "x2", "y"], data)
-    return written
+    return _write(_run_files(traj, Path(folder)))
 
 
 def export_lecture(subject, folder: Path) -> list[Path]:
-    """What --export-data writes for a Lesson (its run), a Comparison (one folder per value, named
-    `beta=0.5`) or a Landscape (landscape.csv: lr,beta,rho, one row per grid cell)."""
-    folder = Path(folder)
-    if hasattr(subject, "rho"):
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_csv(folder / "landscape.csv", ["lr", "beta", "rho"], subject.rows().tolist())
-        return [folder / "landscape.csv"]
-    if hasattr(subject, "lessons"):
-        return [path for value, one in zip(subject.values, subject.lessons)
-                for path in export(one.run, folder / f"{subject.varied}={value}")]
-    return export(subject.run, folder)
+    """Write every file `planned` for `subject` into `folder` (made if needed); return their paths."""
+    return _write(planned(subject, folder))

@@ -215,13 +215,24 @@ class Regression(Problem):
         return self.design @ theta
 
     def loss(self, theta: np.ndarray) -> float:
-        r = self.predict(theta) - self.targets
-        return float(np.mean(r * r))
+        """The mean squared error, as L* + dᵀ·(H/2)·d with d = θ − θ*: exact for least squares, and a step
+        costs no pass over the data (100 000 samples × 10 000 steps in well under a second)."""
+        d = np.asarray(theta, dtype=float) - self._solution
+        return float(self._residual_loss + d @ self._hessian @ d / 2)
 
     def grad(self, theta: np.ndarray) -> np.ndarray:
-        """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y)."""
-        r = self.predict(theta) - self.targets
-        return 2.0 * self.design.T @ r / len(self.targets)
+        """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y) = H·(θ − θ*), as Xᵀ(Xθ* − y) = 0."""
+        return self._hessian @ (np.asarray(theta, dtype=float) - self._solution)
+
+    @cached_property
+    def _residual_loss(self) -> float:
+        """L* = L(θ*), computed once from the data."""
+        r = self.predict(self._solution) - self.targets
+        return float(np.mean(r * r))
+
+    @cached_property
+    def _hessian(self) -> np.ndarray:
+        return _frozen(2.0 * self.design.T @ self.design / len(self.targets))
 
     def minimizer(self) -> np.ndarray:
         """The least-squares solution (w1, w2, b)."""
@@ -232,7 +243,7 @@ class Regression(Problem):
         return _frozen(np.linalg.lstsq(self.design, self.targets, rcond=None)[0])
 
     def hessian(self) -> np.ndarray:
-        return 2.0 * self.design.T @ self.design / len(self.targets)
+        return self._hessian
 
     def level_curve(self, gap: float, points: int = 80) -> np.ndarray:
         """(points, 2): the (w1, w2) where L = L* + gap with b held at its optimum, an ellipse around the

@@ -85,7 +85,7 @@ class Hyperparameter:
         """Return `value` normalised to the row's type, or raise ParameterError naming value and range."""
         if not self.valid.holds(value):
             raise ParameterError(self.name, value, self.valid.text())
-        return self.kind(value)
+        return self.kind(value) + 0 if self.kind is not str else value  # + 0: -0.0 is 0.0, one lecture
 
 
 HYPERPARAMETERS: dict[str, Hyperparameter] = {row.name: row for row in (

@@ -12,19 +12,23 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 RENDER = Path(__file__).resolve().parents[1] / "render.py"
+GRACE = 4.0  # seconds a stopped render has to clean up after itself before it is killed
 
 
 def run_batch(jobs: Sequence[list[str]], workers: int, done: Callable[[str], None],
               progress: Callable[[str], None]) -> list[str]:
     """Run `render.py ARGS` for every ARGS in `jobs`, `workers` at a time. Each finished video's path goes to
     `done` as it lands; '[k/n] elapsed' lines and failures go to `progress`. Returns the failed jobs' labels.
-    If this process is interrupted, the renders still running are stopped (they clean up after themselves)."""
-    start, running, lock = time.monotonic(), set(), threading.Lock()
+    If this process is interrupted, no queued job starts and the running ones are stopped (they clean up
+    after themselves, within GRACE seconds) before the interruption goes on."""
+    start, running, lock, stopping = time.monotonic(), set(), threading.Lock(), threading.Event()
 
     def one(args: list[str]) -> subprocess.CompletedProcess:
-        proc = subprocess.Popen([sys.executable, str(RENDER), *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
         with lock:
+            if stopping.is_set():
+                return subprocess.CompletedProcess(args, -1, "", "stopped")
+            proc = subprocess.Popen([sys.executable, str(RENDER), *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
             running.add(proc)
         out, err = proc.communicate()
         with lock:
@@ -32,21 +36,35 @@ def run_batch(jobs: Sequence[list[str]], workers: int, done: Callable[[str], Non
         return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
     failed = []
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(one, args): " ".join(args) for args in jobs}
-            for k, future in enumerate(as_completed(futures), 1):
-                result, label = future.result(), futures[future]
-                if result.returncode == 0:
-                    done(result.stdout.strip().splitlines()[-1])
-                else:
-                    failed.append(label)
-                    reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
-                    progress(f"failed: {label}: {reason}")
-                progress(f"[{k}/{len(jobs)}] {time.monotonic() - start:.0f} s")
+        futures = {pool.submit(one, args): " ".join(args) for args in jobs}
+        for k, future in enumerate(as_completed(futures), 1):
+            result, label = future.result(), futures[future]
+            if result.returncode == 0:
+                done(result.stdout.strip().splitlines()[-1])
+            else:
+                failed.append(label)
+                progress(f"failed: {label}: {(result.stderr.strip().splitlines() or ['no message'])[-1]}")
+            progress(f"[{k}/{len(jobs)}] {time.monotonic() - start:.0f} s")
     except BaseException:
-        with lock:
-            for proc in running:
-                proc.terminate()
+        stop(stopping, lock, running)
         raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return failed
+
+
+def stop(stopping: threading.Event, lock: threading.Lock, running: set) -> None:
+    """Start no more renders, ask the running ones to stop, and kill those still there after GRACE."""
+    with lock:
+        stopping.set()
+        procs = list(running)
+    for proc in procs:
+        proc.terminate()
+    deadline = time.monotonic() + GRACE
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -224,15 +224,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 
 def fmt(value: float) -> str:
-    """A trajectory number as shown on screen: 4 decimals in [0.001, 1e5), else 3-digit scientific."""
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:.4f}"
-    return f"{value:.3e}"
+    """A trajectory number as shown on screen: 4 decimals in [0.001, 1e5), else 3-digit scientific; never -0."""
+    shown = f"{value:.4f}" if value == 0 or 1e-3 <= abs(value) < 1e5 else f"{value:.3e}"
+    return shown[1:] if shown.startswith("-") and float(shown) == 0 else shown
 
 
-def fmt_param(value: float, digits: int = 6) -> str:
-    """A hyperparameter as the user typed it (0.3, not 0.3000), or a theory number to `digits` digits."""
-    return f"{value:.{digits}g}"
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt_param(value: float, digits: int = 4, tex: bool = False) -> str:
+    """A hyperparameter or theory number as shown: at most `digits` significant digits (0.3, not 0.3000),
+    never -0, and a×10ⁿ outside [10⁻⁴, 10^digits) (in TeX with `tex`)."""
+    shown = f"{float(value) + 0.0:.{digits}g}"
+    if "e" not in shown:
+        return "0" if shown == "-0" else shown
+    mantissa, exponent = shown.split("e")
+    power = str(int(exponent))
+    return rf"{mantissa} \times 10^{{{power}}}" if tex else f"{mantissa}×10{power.translate(SUPERSCRIPT)}"
 
 
 def linear(w1: float, w2: float, b: float) -> str:

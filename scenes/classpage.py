@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from gdcore import HYPERPARAMETERS
+
+from .patches import cache_lock, private_prefix
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -43,28 +46,38 @@ def videos(output: Path) -> list[dict]:
     found.sort(key=lambda item: item[0], reverse=True)
 
     def run(meta: dict) -> tuple:
-        return meta["scene"], meta["quality"], json.dumps(meta["params"], sort_keys=True), bool(meta["voice"])
+        return tuple(json.dumps(meta.get(key), sort_keys=True) for key in ("scene", "quality", "params", "voice"))
 
     runs: dict[tuple, list] = {}
     for _, sidecar, meta in found:
         runs.setdefault(run(meta), []).append((sidecar, meta))
     page = []
     for _, sidecar, meta in found:
-        rel = sidecar.parent.relative_to(output).as_posix()
-        name = sidecar.stem
-        tracks = [{"lang": m["lang"], "label": LANGUAGES.get(m["lang"], m["lang"]),
-                   "src": data_uri(s.with_name(m["subtitles"]["vtt"]))} for s, m in runs[run(meta)]]
-        page.append({
-            "id": name, "src": f"{rel}/{name}.mp4", "poster": f"{rel}/{meta['poster']}",
-            "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
-            "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
-            "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
-            "question": meta["question"],
-            "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
-            "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
-            "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
-        })
+        try:
+            page.append(card(output, sidecar, meta, runs[run(meta)]))
+        except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:
+            print(f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
+                  file=sys.stderr)
     return page
+
+
+def card(output: Path, sidecar: Path, meta: dict, same_run: list) -> dict:
+    """What the page shows of one video, from its sidecar and those of the same run in other languages."""
+    rel = sidecar.parent.relative_to(output).as_posix()
+    name = sidecar.stem
+    tracks = [{"lang": m["lang"], "label": LANGUAGES.get(m["lang"], m["lang"]),
+               "src": data_uri(s.with_name(m["subtitles"]["vtt"]))}
+              for s, m in same_run if isinstance(m.get("subtitles"), dict)]
+    return {
+        "id": name, "src": f"{rel}/{name}.mp4", "poster": f"{rel}/{meta['poster']}",
+        "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
+        "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
+        "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
+        "question": meta["question"],
+        "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
+        "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
+        "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
+    }
 
 
 def write_page(output: Path) -> Path:
@@ -73,17 +86,15 @@ def write_page(output: Path) -> Path:
     only if it changed (a video from the cache rewrites nothing)."""
     from jinja2 import Environment, select_autoescape
 
-    from .render import _cache_lock
-
     env = Environment(autoescape=select_autoescape(default=True))
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    with _cache_lock():
+    with cache_lock():
         listed = videos(output)
         html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}))
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page
-        handle, tmp = tempfile.mkstemp(dir=output, prefix=".index-", suffix=".html.part")
+        handle, tmp = tempfile.mkstemp(dir=output, prefix=private_prefix())
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(html)

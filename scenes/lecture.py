@@ -147,7 +147,8 @@ class Lecture(Scene):
 
         def value(name: str) -> str:
             v = params[name]
-            return (r" \in \{" + r",\ ".join(map(fmt_param, v)) + r"\}") if isinstance(v, list) else f" = {fmt_param(v)}"
+            shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
+            return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
 
         values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size,
                       style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY)
@@ -253,7 +254,7 @@ class Comparing:
         """Run i's name on screen: β = 0.5, or the variant's name."""
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
-        return rf"\text{{{c.values[i]}}}" if tex is None else f"{tex} = {fmt_param(c.values[i])}"
+        return rf"\text{{{c.values[i]}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
 
     def balls(self, axes, f) -> list:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls

@@ -93,10 +93,10 @@ class ParabolaLecture(Lecture):
         v, params = self.lesson.verdict, self.lesson.params
         if v.outcome is Outcome.DIVERGED:
             lines = [rf"\rho = {fmt(v.rho)} > 1",
-                     rf"\alpha = {fmt_param(params['lr'])} > \alpha_{{\max}} = {fmt_param(v.lr_limit, 4)}"]
+                     rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}"]
         else:
             lines = [rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
-                     rf"\beta = {fmt_param(params['beta'])},\ \beta_c = {fmt_param(v.critical_beta, 4)}"]
+                     rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}"]
         gd = [] if v.outcome is Outcome.DIVERGED or not params["beta"] else [label(
             self.words("gd_line", k=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
             style.PANEL_SIZE, style.GHOST)]

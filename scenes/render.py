@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import functools
 import hashlib
 import importlib
 import json
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -17,8 +18,10 @@ import numpy as np
 
 from gdcore import Comparison, Landscape, Lesson
 
+from . import patches
 from .classpage import write_page
 from .narration import ENGINE, Voice, engine_version, webvtt
+from .patches import cache_dir, private_prefix, sweep
 from .slides import as_slides, write_deck
 
 # --quality → (Manim's quality name, what it gives)
@@ -57,27 +60,36 @@ def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = 
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
 
+def digest(path: Path) -> str:
+    """The SHA-256 of a file's content (the sidecar records one per file, the cache checks them)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def cached(folder: Path, name: str, params: dict, slides: bool = False) -> bool:
-    """Whether `folder` holds a finished, readable render called `name`: all its files (and the decks, for
-    `slides`), a sidecar for these parameters, and a video that opens and lasts as long as the sidecar says."""
-    paths = {suffix: folder / f"{name}{suffix}" for suffix in SUFFIXES}
-    if not all(path.is_file() for path in paths.values()) or \
-            slides and not all((folder / f"{name}{suffix}").exists() for suffix in DECK):
-        return False
+    """Whether `folder` holds a finished, whole render called `name`: a sidecar for these parameters, and
+    every file it lists (the decks too, for `slides`) with the content it recorded."""
     try:
-        import av
-        meta = json.loads(paths[".json"].read_text(encoding="utf-8"))
-        with av.open(str(paths[".mp4"])) as box:
-            duration = float(box.streams.video[0].duration * box.streams.video[0].time_base)
-        same = meta["params"] == json.loads(json.dumps(params, default=_plain))
-        return same and abs(duration - meta["duration"]) < 0.5 and paths[".srt"].stat().st_size > 0
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        files = meta["files"]
+        wanted = SUFFIXES[:-1] + (DECK[:-1] if slides else ())
+        return meta["params"] == json.loads(json.dumps(params, default=_plain)) and \
+            set(wanted) <= set(files) and (not slides or (folder / name).is_dir()) and \
+            all(digest(folder / f"{name}{suffix}") == sha for suffix, sha in files.items())
     except Exception:  # anything unreadable is not a cache hit: it is rendered again
         return False
 
 
-def cache_dir() -> Path:
-    """Manim's LaTeX and text caches live here, outside the output folder, shared between renders."""
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "momentum-lectures"
+class RenderError(Exception):
+    """A render that could not finish, said in one line that names the cause and the folder."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a render; `landed`: the video's path if it was installed before the signal."""
+
+    def __init__(self, landed: Path | None = None):
+        super().__init__()
+        self.landed = landed
 
 
 def scene_class(subject):
@@ -88,8 +100,8 @@ def scene_class(subject):
 
 def _install(made: dict[str, Path], folder: Path, name: str) -> None:
     """Copy every file (or folder) next to its place under a hidden name, then rename them all: a failure
-    (a full disk) or an interruption while copying leaves nothing behind."""
-    parts = {suffix: folder / f".{name}{suffix}.part" for suffix in made}
+    (a full disk) while copying leaves nothing behind."""
+    parts = {suffix: folder / f"{private_prefix()}{name}{suffix}" for suffix in made}
     try:
         for suffix, source in made.items():
             (shutil.copytree if source.is_dir() else shutil.copyfile)(source, parts[suffix])
@@ -102,6 +114,23 @@ def _install(made: dict[str, Path], folder: Path, name: str) -> None:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True) if part.is_dir() else part.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold SIGINT and SIGTERM for the duration (in the main thread): the block runs whole. Yields the list
+    of signals that arrived meanwhile; the caller acts on them. An ignored signal stays ignored."""
+    got: list[int] = []
+    held = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                held[number] = signal.signal(number, lambda signum, frame: got.append(signum))
+    try:
+        yield got
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
 
 
 def poster(movie: Path, t: float, out: Path, width: int = 640) -> None:
@@ -125,141 +154,160 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
                    output: Path = Path("media"), voice: bool = False, force: bool = False,
                    encoder: dict | None = None, slides: bool = False) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, the runs of a comparison or a landscape's tour, captions, chapters, versions), the subtitles
-    <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt and a poster <name>.jpg; with `slides`, the
-    decks <name>.pptx and <name>.html (its assets in the folder <name>). The class page <output>/index.html
-    is written again. A finished render of the same lecture with the same software is returned as it is,
-    unless `force`. `encoder`: x264 options (default: ENCODER's for the quality)."""
-    scene, params = subject.scene, dict(subject.params)
+    summary, the runs of a comparison or a landscape's tour, captions, chapters, versions, each file's
+    SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt and a poster
+    <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its assets in the folder <name>). The
+    class page <output>/index.html is written again. A finished, undamaged render of the same lecture with
+    the same software is returned as it is, unless `force`. `encoder`: x264 options (default: ENCODER's).
+    Raises RenderError (one line) when a folder refuses the files, Interrupted on SIGINT/SIGTERM."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
-    name = video_name(scene, lang, params, quality, voice, encoder, found)
-    folder = Path(output) / scene / quality
-    if not force and cached(folder, name, params, slides):
-        write_page(Path(output))
-        return folder / f"{name}.mp4"
+    name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
+    folder = Path(output) / subject.scene / quality
+    video = folder / f"{name}.mp4"
+    for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, Path(output)):
+        sweep(stale)
+    if not force and cached(folder, name, dict(subject.params), slides):
+        write_page_safely(Path(output))
+        return video
+    work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
+    try:
+        made = _make(subject, quality, lang, voice, encoder, slides, name, work, found)
+    except BaseException:
+        with signals_held():
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    with signals_held() as got:
+        try:
+            _land(made, folder, name, output)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if got:
+        raise Interrupted(video)
+    return video
 
-    from manim import logger, tempconfig
-    from manim._config import error_console
 
-    for handler in logger.handlers:  # Manim's messages go to stderr: stdout ends with the video's path
-        handler.console = error_console
-    share_caches_safely()
-    encode_repeats_once()
-    with tempfile.TemporaryDirectory(prefix="momentum-render-") as tmp:
-        settings = {"quality": QUALITY[quality][0], "media_dir": tmp, "output_file": name,
-                    "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
-                    "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4",
-                    "video_encoder_options": encoder, **({"max_files_cached": -1} if slides else {})}
+def _land(made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
+    """Install the files into `folder` (all or nothing), then write the class page."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _install(made, folder, name)
+    except OSError as err:
+        for empty in (folder, folder.parent):  # folders made for this video only
+            with contextlib.suppress(OSError):
+                empty.rmdir()
+        raise RenderError(f"could not write the video into {output}: {err.strerror or err}") from err
+    write_page_safely(Path(output))
+
+
+def write_page_safely(output: Path) -> None:
+    """Write the class page; a page that cannot be written is said in one line and never fails a render."""
+    try:
+        write_page(output)
+    except OSError as err:
+        print(f"warning: could not write the class page {output / 'index.html'}: {err.strerror or err}",
+              file=sys.stderr)
+
+
+def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict) -> dict[str, Path]:
+    """Render the video and write every file of the render into `work`; return them by suffix. A folder
+    that refuses a file (a full disk) is a RenderError naming it."""
+    from manim import tempconfig
+
+    patches.messages_to_stderr()
+    patches.apply()
+    settings = {"quality": QUALITY[quality][0], "media_dir": str(work), "output_file": name,
+                "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
+                "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4",
+                "video_encoder_options": encoder, **({"max_files_cached": -1} if slides else {})}
+    try:
         with tempconfig(settings):
-            speaker = Voice(lang, Path(tmp)) if voice else None
-            decks = Path(tmp) / "slides"
-            lecture = (as_slides(scene_class(subject))(subject, lang=lang, voice=speaker, output_folder=decks)
-                       if slides else scene_class(subject)(subject, lang=lang, voice=speaker))
+            speaker = Voice(lang, work) if voice else None
+            decks = work / "slides"
+            cls = as_slides(scene_class(subject)) if slides else scene_class(subject)
+            lecture = cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
-        made = {".mp4": movie, ".srt": movie.with_suffix(".srt"),
-                **{suffix: Path(tmp) / f"{name}{suffix}" for suffix in (".vtt", ".chapters.vtt", ".jpg", ".json")}}
-        made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
-        chapters = lecture.chapters()
-        made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
-                                         encoding="utf-8")
-        verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
-        poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
-        if slides:
-            made.update(write_deck(lecture, decks, name, lecture.words(lecture.TITLE, **lecture.title_values())))
-        sidecar = {
-            "scene": scene, "quality": quality, "lang": lang, "params": params,
-            "problem": subject.problem.describe(),
-            "summary": subject.summary(),
-            **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
-            "headline": lecture.opening(lecture.VERDICT),
-            "question": lecture.opening("predict"),
-            "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
-            "poster": f"{name}.jpg",
-            **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
-            "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,
-            "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
-            "beats": lecture.beats,
-            "chapters": chapters,
-            "duration": lecture.now,
-            "versions": found,
-        }
-        for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
-            cue["spoken"] = said
-        made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n")
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            _install(made, folder, name)
-        except BaseException:
-            for empty in (folder, folder.parent):  # folders made for this video only
-                with contextlib.suppress(OSError):
-                    empty.rmdir()
+        return _write_files(subject, lecture, movie, work, name, quality, lang, slides, found)
+    except Exception as err:
+        refused = _refusal(err, work)
+        if refused is None:
             raise
-    write_page(Path(output))
-    return folder / f"{name}.mp4"
+        raise RenderError(refused) from err
 
 
-@contextlib.contextmanager
-def _cache_lock():
-    """An exclusive lock on the shared LaTeX and text caches, across processes."""
-    cache_dir().mkdir(parents=True, exist_ok=True)
-    with open(cache_dir() / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+def _refusal(err: BaseException, work: Path) -> str | None:
+    """The one line for an error that a folder refusing a file caused (an OSError behind `err`, or a disk
+    with no room left: LaTeX, for one, fails without saying why), naming that folder; None for any other."""
+    cause, chain = err, []
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    failed = next((c for c in chain if isinstance(c, OSError) and c.errno), None)
+    folders = {cache_dir(): "the cache folder", work.parent: "the temporary folder (TMPDIR)"}
+    if failed is not None and failed.filename:
+        where = Path(failed.filename).resolve()
+        folder = next((f for f in folders if f.resolve() == where or f.resolve() in where.parents), work.parent)
+    else:
+        folder = next((f for f in folders if _full(f)), None)
+        if folder is None:
+            return None
+    reason = failed.strerror if failed is not None and failed.strerror else "No space left on device"
+    return f"could not render: {folders[folder]} {folder} refused a file: {reason}"
 
 
-def share_caches_safely() -> None:
-    """Make two renders at once safe on the shared caches: Manim compiles a formula in the cache folder and
-    then deletes every non-SVG file there (another render's half-made files too), writes a text's SVG where
-    another render may already read it, and reads an SVG through a temporary copy beside it that it deletes
-    (another render's copy too, seen here). Each of those steps runs under the cache lock."""
-    from manim.mobject.svg import svg_mobject
-    from manim.mobject.text import tex_mobject, text_mobject
-
-    def locked(function):
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            with _cache_lock():
-                return function(*args, **kwargs)
-        wrapper.locked = True
-        return wrapper
-
-    if not getattr(tex_mobject.tex_to_svg_file, "locked", False):
-        tex_mobject.tex_to_svg_file = locked(tex_mobject.tex_to_svg_file)
-        text_mobject.Text._text2svg = locked(text_mobject.Text._text2svg)
-        svg_mobject.SVGMobject.generate_mobject = locked(svg_mobject.SVGMobject.generate_mobject)
+def _full(folder: Path) -> bool:
+    """Whether the disk of `folder` has less than 1 MB left."""
+    try:
+        return shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        return False
 
 
-def encode_repeats_once() -> None:
-    """Make Manim's segment encoder (VideoSegmentEncoder.write_frame) wrap each frame without copying it and,
-    for a frame held still (a wait, `repeat` frames), convert it to the video's pixel format once instead of
-    once per repeat. x264 receives the same pictures, so the video is the same, made faster: a held frame
-    at 1080p cost 17.5 ms, now 7.3 ms (measured here). Manim hands the pixels over (its caller must not
-    change them after write_frame), so no copy is needed."""
-    from fractions import Fraction
+def _write_files(subject, lecture, movie: Path, work: Path, name: str, quality: str, lang: str, slides: bool,
+                 found: dict) -> dict[str, Path]:
+    """The subtitles, chapters, poster, decks and sidecar of a rendered `lecture`, written into `work`."""
+    made = {".mp4": movie, ".srt": movie.with_suffix(".srt"),
+            **{suffix: work / f"{name}{suffix}" for suffix in SUFFIXES[2:]}}
+    made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
+    chapters = lecture.chapters()
+    made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
+                                     encoding="utf-8")
+    verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
+    poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
+    if slides:
+        made.update(write_deck(lecture, work / "slides", name, lecture.words(lecture.TITLE, **lecture.title_values())))
+    sidecar = _sidecar(subject, lecture, name, quality, lang, slides, found, chapters)
+    sidecar["files"] = {suffix: digest(path) for suffix, path in made.items() if path.is_file()
+                        and suffix != ".json"}
+    made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n",
+                             encoding="utf-8")
+    return made
 
-    import av
-    from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    def write_frame(self, pixels, *, repeat: int = 1) -> None:
-        self._validate_frame(pixels, repeat)
-        time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
-        try:
-            frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
-            if repeat > 1:
-                frame = frame.reformat(format=self._stream.pix_fmt)
-            for _ in range(repeat):
-                frame.pts, frame.time_base = self._next_pts, time_base
-                self._next_pts += 1
-                for packet in self._stream.encode(frame):
-                    self._container.mux(packet)
-        except BaseException as error:
-            raise self._operation_error("encode", error) from error
-
-    if not hasattr(VideoSegmentEncoder.write_frame, "original"):
-        write_frame.original = VideoSegmentEncoder.write_frame
-        VideoSegmentEncoder.write_frame = write_frame
+def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> dict:
+    """The typed sidecar <name>.json: what was rendered, how, and what it says."""
+    voice = lecture.voice is not None
+    sidecar = {
+        "scene": subject.scene, "quality": quality, "lang": lang, "params": dict(subject.params),
+        "problem": subject.problem.describe(),
+        "summary": subject.summary(),
+        **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
+        "headline": lecture.opening(lecture.VERDICT),
+        "question": lecture.opening("predict"),
+        "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
+        "poster": f"{name}.jpg",
+        **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
+        "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,
+        "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
+        "beats": lecture.beats,
+        "chapters": chapters,
+        "duration": lecture.now,
+        "versions": found,
+    }
+    for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
+        cue["spoken"] = said
+    return sidecar
 
 
 def _plain(value):

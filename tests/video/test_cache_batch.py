@@ -100,8 +100,8 @@ def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     code = ("import sys; sys.path.insert(0, %r)\n"
             "from manim import MathTex, tempconfig\n"
-            "from scenes.render import cache_dir, share_caches_safely\n"
-            "share_caches_safely()\n"
+            "from scenes.patches import apply, cache_dir\n"
+            "apply()\n"
             "with tempconfig({'tex_dir': str(cache_dir() / 'tex'), 'media_dir': %r}):\n"
             "    MathTex(r'\\\\frac{a}{%d}')\n" % (str(ROOT), str(tmp_path / "media"), os.getpid()))
     lock_path = tmp_path / "momentum-lectures" / ".lock"

@@ -1,17 +1,17 @@
-"""Held frames are converted once (scenes.render.encode_repeats_once): the video must be the same as Manim's."""
+"""Held frames are converted once (scenes.patches): the video must be the same as Manim's."""
 from fractions import Fraction
 
 import av
 import numpy as np
 
-from scenes.render import encode_repeats_once
+from scenes import patches
 
 
 def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
     from manim._config.video_encoder import VideoEncoderSpec
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    encode_repeats_once()
+    patches.apply()
     ours = VideoSegmentEncoder.write_frame
     spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 320, 180, Fraction(30),
                             (("crf", "23"), ("preset", "superfast")))
