@@ -2,7 +2,7 @@
 import pytest
 
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
-from scenes.captions import CATALOGUE, fmt, speech, spoken, text, wrap
+from scenes.captions import CATALOGUE, SUPERSCRIPT, fmt, fmt_param, speech, spoken, text, wrap
 from scenes.style import CAPTION_CHARS
 
 
@@ -55,3 +55,14 @@ def test_fmt_shows_the_number_to_its_precision(value):
     shown = fmt(value)
     assert float(shown) == pytest.approx(value, rel=5e-4, abs=5e-5)
     assert len(shown) <= 10
+
+
+@pytest.mark.parametrize("value", [0.3, -0.0, 0.123456, 0.95, 12345.678, 2.7e-5, -3.3e-9, 1e6, 1e-320, 1000.0])
+def test_fmt_param_shows_at_most_4_digits_never_minus_zero_and_powers_of_ten(value):
+    shown = fmt_param(value)
+    mantissa, _, power = shown.partition("×10")
+    back = float(mantissa) * 10 ** int(power.translate({v: k for k, v in SUPERSCRIPT.items()}) or 0)
+    assert back == pytest.approx(value, rel=5e-4) and not shown.startswith("-0")
+    assert len(mantissa.replace("-", "").replace(".", "").lstrip("0")) <= 4 and "e" not in shown
+    tex = fmt_param(value, tex=True)
+    assert ("\\times 10^{" in tex) == bool(power) and "×" not in tex

@@ -122,7 +122,8 @@ BAD = [
     ["--x0", "1e9"], ["--scene", "nope"], ["--variant", "adam"], ["--quality", "8k"], ["--lang", "fr"],
     ["--scene", "regression", "--samples", "2"], ["--scene", "regression", "--noise", "-1"],
     ["--scene", "regression", "--true-b", "inf"], ["--scene", "regression", "--x0", "1"],
-    ["--scene", "parabola", "--samples", "10"], ["--lr", "abc"],
+    ["--scene", "parabola", "--samples", "10"], ["--lr", "abc"], ["--lr", "1_0"], ["--steps", "1_0"],
+    ["--lr", "1e-320"], ["--lr", "0x10"],
 ]
 
 
@@ -155,3 +156,42 @@ def test_unwritable_folder_exits_2(tmp_path):
     for option in ("--export-data", "--output"):
         result = invoke(option, blocker / "sub")
         assert result.exit_code == 2 and "not a writable folder" in result.output
+
+
+@pytest.mark.parametrize("extra", [["--slides"], ["--voice"], ["--quality", "low"], ["--lang", "es"],
+                                   ["--scene", "all"]])
+def test_export_data_refuses_the_options_of_a_video(tmp_path, extra):
+    result = invoke("--export-data", tmp_path, *extra)
+    assert result.exit_code == 2 and "Error:" in result.output and os.listdir(tmp_path) == []
+
+
+def test_export_data_never_writes_over_files_unless_forced(tmp_path):
+    assert invoke("--export-data", tmp_path, "--steps", 5).exit_code == 0
+    before = (tmp_path / "trajectory.csv").read_bytes()
+    result = invoke("--export-data", tmp_path, "--steps", 7)
+    assert result.exit_code == 2 and "trajectory.csv exists" in result.output and "--force" in result.output
+    assert (tmp_path / "trajectory.csv").read_bytes() == before
+    assert invoke("--export-data", tmp_path, "--steps", 7, "--force").exit_code == 0
+    assert len(read_csv(tmp_path / "trajectory.csv")[1]) == 8
+
+
+def test_an_output_with_a_line_break_is_refused_before_anything_is_made(tmp_path):
+    result = invoke("--output", tmp_path / "two\nlines")
+    assert result.exit_code == 2 and "line break" in result.output and os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/proc/sys").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_takes_no_files_is_said_so():
+    result = invoke("--output", "/proc/sys")
+    assert result.exit_code == 2 and "no file can be created there" in result.output
+
+
+def test_minus_zero_is_zero_on_screen_and_in_the_cache():
+    from scenes.render import video_name
+
+    def name(beta):
+        lecture = render.resolve("parabola", {"beta": (beta,)})
+        return lecture.params["beta"], video_name("parabola", "en", dict(lecture.params), "low")
+
+    zero, minus = name(0.0), name(-0.0)
+    assert zero == minus and str(minus[0]) == "0.0"

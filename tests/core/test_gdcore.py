@@ -111,7 +111,10 @@ def test_regression_gradient_matches_finite_differences(theta, seed):
     h = 1e-6
     numeric = [(p.loss(theta + h * e) - p.loss(theta - h * e)) / (2 * h) for e in np.eye(3)]
     np.testing.assert_allclose(p.grad(theta), numeric, rtol=1e-5, atol=1e-6)
-    assert p.loss(theta) == pytest.approx(np.mean((p.features @ theta[:2] + theta[2] - p.targets) ** 2))
+    residuals = p.features @ theta[:2] + theta[2] - p.targets
+    assert p.loss(theta) == pytest.approx(np.mean(residuals**2), rel=1e-12)
+    np.testing.assert_allclose(p.grad(theta), 2 * np.column_stack([p.features, np.ones(30)]).T @ residuals / 30,
+                               rtol=1e-9, atol=1e-12)
 
 
 def test_quadratic_gradient_matches_finite_differences():
