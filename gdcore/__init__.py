@@ -1,4 +1,5 @@
 """Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
+from . import claims
 from .compare import Comparison, compare
 from .export import export, export_lecture, planned, trajectory_rows
 from .landscape import Landscape, landscape

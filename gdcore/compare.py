@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from . import claims
 from .lesson import Lesson, Outcome, checked, teach
 from .problems import LECTURES
 from .validation import HYPERPARAMETERS, MAX_RUNS, ParameterError, check
@@ -42,6 +43,15 @@ class Comparison:
         symbol = HYPERPARAMETERS[self.varied].symbol
         value = self.values[i]
         return str(value) if symbol is None else f"{symbol} = {value:g}"
+
+    def facts(self) -> dict:
+        """The comparison's claims: each run's (by its label) under "runs", the first to settle ("fastest")
+        and the runs that share the smallest ρ ("same_rate", or None)."""
+        labels = [self.label(i) for i in range(len(self.values))]
+        runs = {label: one.facts(label) for label, one in zip(labels, self.lessons)}
+        return {"runs": runs, "fastest": claims.fastest(labels, [one.run for one in self.lessons]),
+                "same_rate": claims.same_rate(labels, [one.verdict.rho for one in self.lessons],
+                                              [one.run.diverged for one in self.lessons])}
 
     def summary(self) -> dict:
         return {"varied": self.varied, "values": list(self.values),

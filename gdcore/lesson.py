@@ -13,7 +13,7 @@ from typing import Mapping
 
 import numpy as np
 
-from . import theory
+from . import claims, theory
 from .optimizers import displacement
 from .problems import LECTURES, Problem, _frozen
 from .trajectory import Trajectory, iterate
@@ -92,6 +92,32 @@ class Lesson:
             "distance_to_minimum": float(v.distance),
             "basin": v.basin,
         }
+
+
+    def facts(self, run: str = "momentum") -> dict[str, dict]:
+        """This run's claims (gdcore.claims) by kind: outcome, damping, rate, stable_limit, events, and when
+        plain gradient descent runs beside it, plain_outcome and faster. `run`: its label in the claims."""
+        p, params, v = self.problem, self.params, self.verdict
+        variant, lr, beta = params["variant"], params["lr"], params["beta"]
+        target = p.settle_target(self.run.positions[-1])
+        basins = [p.basin(x) for x in self.run.positions]
+        facts = {
+            "outcome": claims.outcome(self.run, run),
+            "damping": {"claim": "damping", "run": run, "beta": beta, "critical_beta": _number(v.critical_beta),
+                        "regime": v.regime.value},
+            "rate": {"claim": "rate", "run": run, "rho": v.rho,
+                     "plain_rho": theory.convergence_factor(variant, lr, 0.0, p.hessian())},
+            "stable_limit": claims.stable_limit(variant, lr, beta, float(p.curvatures[-1])),
+            "events": claims.events(self.run, target, basins, run),
+        }
+        if self.baseline is not None:
+            facts["plain_outcome"] = claims.outcome(self.baseline)
+            facts["faster"] = claims.faster(self.run, self.baseline)
+        return facts
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
 
 
 def lesson(scene: str, **given) -> Lesson:

@@ -6,7 +6,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, FadeIn, FadeOut, ImageMobject,
                    Line, Rectangle, Star, UpdateFromAlphaFunc, VGroup, VMobject)
 
-from gdcore import Landscape, Lesson, Outcome
+from gdcore import Landscape, Lesson, Outcome, claims
 
 from . import style
 from .captions import fmt, fmt_param
@@ -102,7 +102,11 @@ class LandscapeLecture(Lecture):
             self.play(Create(boundary), run_time=1.5)
         with self.caption("ls_critical"):
             self.play(Create(critical), run_time=1.5)
-        with self.caption("ls_gd"):
+        one = land.lesson  # what β does to the stable α, at the run's β (or at 0.9 for a run without one)
+        beta = one.params["beta"] or 0.9
+        limit = claims.stable_limit(land.variant, one.params["lr"], beta, float(land.problem.curvatures[-1]))
+        key = "ls_gd_narrowed" if limit["change"] == "narrowed" else "ls_gd"
+        with self.caption(key, claims=[limit], limit=fmt_param(limit["momentum"]), beta=fmt_param(beta)):
             self.play(Create(plain), run_time=1.0)
         if land.optimum:
             lr, beta = land.optimum

@@ -8,7 +8,7 @@ from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Mobject, Scene, Text, T
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
 
-from . import captions, style
+from . import captions, story, style
 from .captions import fmt, fmt_param
 from .components import BallOnCurve, caption_bar, label, math
 from .narration import Voice, webvtt
@@ -34,6 +34,7 @@ class Lecture(Scene):
         self.lesson: Lesson = getattr(subject, "lesson", subject)
         self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
         self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
+        self.claims: list[list[dict]] = []  # each cue's claims: what its sentence rests on
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
@@ -64,12 +65,21 @@ class Lecture(Scene):
         return float(self.renderer.time)
 
     @contextmanager
-    def caption(self, key: str, at_least: float = 0.0, **values) -> Iterator[None]:
+    def caption(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), **values) -> Iterator[None]:
         """Show catalogue entry `key` (the problem's formulas and `values` filled in) while the body plays,
-        then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
+        then hold it until it has been read (and spoken), and at least `at_least` seconds more. `claims`:
+        what the sentence rests on (gdcore.claims), recorded beside it in the sidecar."""
         self._show(key, {**self.subject.problem.formulas, **values})
+        self.claims.append(list(claims))
         yield
         self.hold(at_least)
+
+    def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
+        """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
+        for i, said in enumerate(lines):
+            with self.caption(said.key, at_least=at_least if i == len(lines) - 1 else 0.0, claims=said.claims,
+                              **said.values):
+                pass
 
     def _show(self, key: str, values: dict) -> None:
         line = self.words(key, **values)
@@ -105,20 +115,20 @@ class Lecture(Scene):
         if isinstance(self, ThreeDScene):
             self.add_fixed_in_frame_mobjects(*mobjects)
 
-    # 1 — the title and the question the lecture answers
+    # 1 — the title (at most 4 s), then the question the lecture answers
     def intro(self) -> None:
         title = self.title(self.TITLE, **self.title_values())
         self.play(Write(title), run_time=1.2)
+        self.wait(1.8)
+        self.play(FadeOut(title), run_time=0.5)
         key, values = self.question()
         with self.caption(key, **values):
             pass
-        self.play(FadeOut(title), run_time=0.5)
 
-    # before the run: the question again, so that the class predicts the answer (the class page pauses here)
+    # before the run: a question about this run, with its values, and a pause to predict (the class page
+    # stops here); the verdict answers it
     def predict(self) -> None:
-        key, values = self.question()
-        with self.caption("predict", question=self.words(key, **self.subject.problem.formulas, **values)):
-            pass
+        self.say([story.predict(self.subject)], at_least=1.5)
 
     def title_values(self) -> dict:
         return {}
@@ -218,14 +228,14 @@ class Lecture(Scene):
                        Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY)}[v.outcome]
         return label(self.words(key, k=v.step, n=v.step), style.PANEL_SIZE, colour)
 
-    def verdict_caption(self) -> tuple[str, dict]:
-        """The verdict's caption: why it diverged (the stable limit), or how fast it converged (ρ)."""
-        v, params = self.lesson.verdict, self.lesson.params
-        if v.outcome is Outcome.DIVERGED:
-            return "diverged", dict(k=v.step, lr=fmt_param(params["lr"]), limit=fmt_param(v.lr_limit, 4),
-                                    beta=fmt_param(params["beta"]))
-        key = "converged" if v.outcome is Outcome.CONVERGED else "not_settled"
-        return key, dict(k=v.step, n=v.step, rho=fmt(v.rho))
+    def plain_line(self) -> str:
+        """Plain gradient descent's line in a verdict panel: when it settled, or diverged, or neither."""
+        plain = self.lesson.baseline
+        if plain.diverged:
+            return self.words("gd_line_diverged", k=plain.diverged_at)
+        if plain.converged_at is not None:
+            return self.words("gd_line", k=plain.converged_at)
+        return self.words("gd_line_not_settled")
 
     def state_text(self) -> str:
         """The momentum step's symbol in captions: v, or −α·m for ema."""
@@ -303,20 +313,5 @@ class Comparing:
                 Outcome.DIVERGED: self.words("diverged_cell", k=v.step)}[v.outcome]
 
     def say_verdict(self) -> None:
-        """Which run was fastest and why, from the theory; then why each divergent run diverged."""
-        c = self.subject
-        if c.fastest is None:
-            with self.caption("cmp_none", n=max(one.run.last_step for one in c.lessons)):
-                pass
-        else:
-            v = c.lessons[c.fastest].verdict
-            key = "cmp_fastest_critical" if c.at_critical else "cmp_fastest_rho" if c.lowest_rho else "cmp_fastest"
-            with self.caption(key, label=c.label(c.fastest), k=v.step, rho=fmt(v.rho),
-                              crit=fmt_param(v.critical_beta, 4)):
-                pass
-        for i, one in enumerate(c.lessons):
-            if one.verdict.outcome is Outcome.DIVERGED:
-                with self.caption("cmp_diverged", label=c.label(i), k=one.verdict.step,
-                                  lr=fmt_param(one.params["lr"]), limit=fmt_param(one.verdict.lr_limit, 4)):
-                    pass
-        self.hold(1.0)
+        """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""
+        self.say(story.compare_verdict(self.subject), at_least=1.0)

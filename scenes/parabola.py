@@ -7,7 +7,7 @@ from manim import DOWN, RIGHT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
 
 from gdcore import DISPLACEMENT_TEX, Outcome, Problem
 
-from . import style
+from . import story, style
 from .captions import fmt, fmt_param
 from .components import BallOnCurve, LossInset, Readout, label, math
 from .lecture import Comparing, Lecture
@@ -97,29 +97,11 @@ class ParabolaLecture(Lecture):
         else:
             lines = [rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
                      rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}"]
-        gd = [] if v.outcome is Outcome.DIVERGED or not params["beta"] else [label(
-            self.words("gd_line", k=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
-            style.PANEL_SIZE, style.GHOST)]
+        gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
         panel.arrange(DOWN, buff=0.1).move_to(self.rule)  # between the formula and the readout
         self.play(FadeOut(self.rule), FadeIn(panel), run_time=0.8)
-        key, values = self.verdict_caption()
-        if v.outcome is Outcome.DIVERGED:
-            with self.caption(key, at_least=1.0, **values):
-                pass
-            return
-        with self.caption(key, **values):
-            pass
-        # the opening question: is momentum faster than plain gradient descent here? (nothing to add when
-        # neither settled: the panel says so)
-        if gd and (v.outcome is Outcome.CONVERGED or v.gd_steps is not None):
-            key = "gd_faster" if v.outcome is not Outcome.CONVERGED else \
-                "gd_steps" if v.gd_steps is not None else "gd_not_settled"
-            with self.caption(key, k=v.gd_steps, m=v.step, n=self.lesson.run.last_step):
-                pass
-        with self.caption(v.regime.value, at_least=1.0, beta=fmt_param(params["beta"]),
-                          crit=fmt_param(v.critical_beta, 4)):
-            pass
+        self.say(story.verdict(self.lesson), at_least=1.0)
 
 
 class ParabolaComparison(Comparing, ParabolaLecture):

@@ -7,7 +7,7 @@ from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Axes, Circle, Create, Do
 
 from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 
-from . import style
+from . import story, style
 from .captions import fmt, linear
 from .components import LossInset, Readout, StepArrow, Traces, label, math
 from .lecture import Comparing, Lecture
@@ -264,16 +264,14 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 5 — the verdict: fitted vs true vs least squares
     def verdict(self) -> None:
         v = self.lesson.verdict
-        panel = VGroup(self.verdict_head(), verdict_table(self.lesson, self.words))
+        plain = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
+        panel = VGroup(self.verdict_head(), *plain, verdict_table(self.lesson, self.words))
         panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
         self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8)
-        key, values = self.verdict_caption()
-        diverged = v.outcome is Outcome.DIVERGED
-        with self.caption(key, at_least=1.0 if diverged else 0.0, **values):
-            pass
-        if not diverged:
+        self.say(story.verdict(self.lesson))
+        if v.outcome is not Outcome.DIVERGED:
             with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
                 pass
 

@@ -305,6 +305,8 @@ def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> 
         "duration": lecture.now,
         "versions": found,
     }
+    for cue, said in zip(sidecar["captions"], lecture.claims):  # what each sentence rests on
+        cue["claims"] = said
     for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
         cue["spoken"] = said
     return sidecar

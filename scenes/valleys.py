@@ -8,7 +8,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn,
 
 from gdcore import Outcome, Problem
 
-from . import style
+from . import story, style
 from .captions import fmt, fmt_param
 from .components import LossInset, label, math
 from .lecture import Comparing, Lecture
@@ -143,17 +143,6 @@ class ValleysLecture(Comparing, Lecture):
         table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.4, columns=columns)
         table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0])
         self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
-        for i, one in enumerate(self.subject.lessons):
-            v = one.verdict
-            where = self.words(f"val_where_{v.basin}") if v.basin else ""
-            if v.outcome is Outcome.DIVERGED:
-                key = "val_diverged"
-            elif v.outcome is Outcome.NOT_SETTLED:
-                key = "val_not_settled"
-            else:
-                key = "val_crossed" if v.crossings else "val_stayed"
-            with self.caption(key, label=self.subject.label(i), k=v.step, n=v.step, c=v.crossings, where=where,
-                              x=fmt_param(float(one.run.positions[-1, 0]), 3)):
-                pass
-        with self.caption("val_moral", at_least=1.0):
-            pass
+        said = story.valleys_verdict(self.subject)
+        self.say([one._replace(values={**one.values, "where": self.words(f"val_where_{one.values['where']}")})
+                  if "where" in one.values else one for one in said], at_least=1.0)

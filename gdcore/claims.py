@@ -1,0 +1,101 @@
+"""Claims: what a run did and why, as plain data (JSON-ready dicts), worked out from gdcore's runs and theory.
+
+A caption is written from claims and records them in the sidecar, so a sentence never says more than these
+numbers show. Every claim is a dict with a "claim" key naming its kind:
+
+- outcome: {"run", "outcome": "settled" | "not_settled" | "diverged", "step"} — the step it settled or
+  diverged at (None when it did not settle), "after": the steps it was run for;
+- plain_outcome: the same for plain gradient descent (β = 0) from the same start, without "run";
+- faster: {"winner": "momentum" | "plain" | "tie" | "neither", "steps": [k_momentum, k_plain], "by"} —
+  who settled first and by how many steps (a run that diverged or did not settle has no step);
+- stable_limit: {"lr", "plain", "momentum", "change": "widened" | "narrowed" | "same"} — the largest stable
+  α without and with momentum (set by the largest curvature);
+- rate: {"run", "rho", "plain_rho"} — the error's factor per step with and without momentum;
+- damping: {"run", "beta", "critical_beta", "regime"};
+- events: {"run", "first_overshoot": step or None, "swings", "crossings": [steps], "basin"} — the first
+  step past the minimum, how often it passed it, when it crossed from one basin to the other, and the
+  basin it settled in;
+- fastest: {"winners": [labels], "step", "runs": {label: step or None}} — a comparison's first to settle
+  (two or more winners: a tie; none: no run settled);
+- same_rate: {"runs": [labels], "rho"} — runs whose ρ is the same (under-damped heavy ball: ρ = √β for any α).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import theory
+from .trajectory import Trajectory
+
+
+def outcome(traj: Trajectory, run: str | None = None) -> dict:
+    """The outcome claim of `traj` (with run=None: the plain_outcome claim)."""
+    if traj.diverged:
+        kind, step = "diverged", traj.diverged_at
+    elif traj.converged_at is not None:
+        kind, step = "settled", traj.converged_at
+    else:
+        kind, step = "not_settled", None
+    claim = {"claim": "outcome", "run": run} if run is not None else {"claim": "plain_outcome"}
+    return {**claim, "outcome": kind, "step": step, "after": traj.last_step}
+
+
+def settled_step(traj: Trajectory) -> int | None:
+    return None if traj.diverged else traj.converged_at
+
+
+def faster(momentum: Trajectory, plain: Trajectory) -> dict:
+    """Which of two runs from the same start settled first, and by how many steps."""
+    km, kp = settled_step(momentum), settled_step(plain)
+    if km is None and kp is None:
+        winner = "neither"
+    elif kp is None or (km is not None and km < kp):
+        winner = "momentum"
+    elif km is None or kp < km:
+        winner = "plain"
+    else:
+        winner = "tie"
+    by = abs(km - kp) if km is not None and kp is not None else None
+    return {"claim": "faster", "winner": winner, "steps": [km, kp], "by": by}
+
+
+def stable_limit(variant: str, lr: float, beta: float, largest_curvature: float) -> dict:
+    """The largest stable α without momentum (2/λ) and with this rule and β; whether momentum widened it."""
+    plain = theory.stable_lr_limit("classic", 0.0, largest_curvature)
+    with_momentum = theory.stable_lr_limit(variant, beta, largest_curvature)
+    change = "same" if math.isclose(plain, with_momentum, rel_tol=1e-9) else \
+        "widened" if with_momentum > plain else "narrowed"
+    return {"claim": "stable_limit", "lr": lr, "plain": plain, "momentum": with_momentum, "change": change}
+
+
+def events(traj: Trajectory, target: np.ndarray, basins: list[str], run: str) -> dict:
+    """The run's events: overshoots of `target` (the minimum it heads for, along its first error's
+    direction), its swings, and the steps at which its basin changed."""
+    errors = traj.positions - target
+    size = float(np.max(np.abs(errors[0])))  # not the norm: its squares underflow for a tiny start
+    side = np.sign(errors @ (errors[0] / size)) if size > 0 else np.zeros(len(errors))
+    passed = [k for k in range(1, len(side)) if side[k] * side[k - 1] < 0]
+    crossings = [k for k in range(1, len(basins)) if basins[k] != basins[k - 1]]
+    return {"claim": "events", "run": run, "first_overshoot": passed[0] if passed else None,
+            "swings": len(passed), "crossings": crossings, "basin": basins[-1] if traj.converged_at is not None
+            and not traj.diverged else None}
+
+
+def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
+    """A comparison's first run(s) to settle: several winners are a tie."""
+    steps = {label: settled_step(t) for label, t in zip(labels, trajs)}
+    done = [k for k in steps.values() if k is not None]
+    best = min(done) if done else None
+    return {"claim": "fastest", "winners": [label for label, k in steps.items() if best is not None and k == best],
+            "step": best, "runs": steps}
+
+
+def same_rate(labels: list[str], rhos: list[float], diverged: list[bool]) -> dict | None:
+    """The stable runs that share the smallest ρ (to 4 digits), when there are two or more of them."""
+    stable = [(label, rho) for label, rho, bad in zip(labels, rhos, diverged) if not bad]
+    if not stable:
+        return None
+    low = min(rho for _, rho in stable)
+    shared = [label for label, rho in stable if math.isclose(rho, low, rel_tol=1e-4)]
+    return {"claim": "same_rate", "runs": shared, "rho": low} if len(shared) > 1 else None

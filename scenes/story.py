@@ -1,0 +1,195 @@
+"""The story of a lecture, decided by the outcome: which sentence each decisive caption says, with which
+values, and the claims (gdcore.claims) it rests on. No Manim here: the scenes draw, this decides what is
+said, and the tests check every line against gdcore's runs without rendering.
+
+A Line is (catalogue key, values, claims). ASSERTS says, for each key a story can pick, what its sentence
+asserts about its claims: a line is only ever said when that holds."""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson
+
+from .captions import fmt, fmt_param
+
+
+class Line(NamedTuple):
+    key: str
+    values: dict
+    claims: list
+
+
+def _winner(name: str, both: bool | None = None) -> Callable[[dict], bool]:
+    """The line says `name` settled first (both: with both steps known / with the other one unknown)."""
+    def holds(c: dict) -> bool:
+        f = c["faster"]
+        known = None not in f["steps"]
+        return f["winner"] == name and (both is None or known == both)
+    return holds
+
+
+def _outcome(kind: str, claim: str = "outcome") -> Callable[[dict], bool]:
+    return lambda c: c[claim]["outcome"] == kind
+
+
+ASSERTS: dict[str, Callable[[dict], bool]] = {
+    "converged": _outcome("settled"), "not_settled": _outcome("not_settled"), "diverged": _outcome("diverged"),
+    "race_momentum": _winner("momentum", True), "race_momentum_alone": _winner("momentum", False),
+    "race_plain": _winner("plain", True), "race_plain_alone": _winner("plain", False),
+    "race_tie": _winner("tie"), "race_neither": _winner("neither"),
+    "plain_diverged_widened": lambda c: _outcome("diverged", "plain_outcome")(c)
+    and c["stable_limit"]["change"] == "widened",
+    "plain_diverged_narrowed": lambda c: _outcome("diverged", "plain_outcome")(c)
+    and c["stable_limit"]["change"] != "widened",
+    "limit_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
+    "why_rates": lambda c: "rate" in c,
+    "under-damped": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] > 0,
+    "under-damped_still": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] == 0,
+    "critically damped": lambda c: c["damping"]["regime"] == "critically damped",
+    "over-damped": lambda c: c["damping"]["regime"] == "over-damped",
+    "cmp_fastest": lambda c: len(c["fastest"]["winners"]) == 1,
+    "cmp_fastest_rho": lambda c: len(c["fastest"]["winners"]) == 1 and c.get("same_rate") is None,
+    "cmp_same_rho": lambda c: _shares_rate(c), "cmp_same_rho_sqrt": lambda c: _shares_rate(c),
+    "cmp_tie": lambda c: len(c["fastest"]["winners"]) > 1,
+    "cmp_none": lambda c: not c["fastest"]["winners"],
+    "cmp_diverged": _outcome("diverged"),
+    "val_stayed": lambda c: _outcome("settled")(c) and not c["events"]["crossings"],
+    "val_crossed": lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"]),
+    "val_not_settled": _outcome("not_settled"), "val_diverged": _outcome("diverged"),
+    "ls_gd": lambda c: c["stable_limit"]["change"] == "widened",
+    "ls_gd_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
+}
+
+
+def _shares_rate(c: dict) -> bool:
+    return c.get("same_rate") is not None and len(c["fastest"]["winners"]) == 1 and \
+        c["fastest"]["winners"][0] in c["same_rate"]["runs"]
+
+
+def line(key: str, claims: list, **values) -> Line:
+    """A Line whose sentence holds for its claims (by kind): asserting otherwise is a bug, caught here."""
+    by_kind = {claim["claim"]: claim for claim in claims}
+    if key in ASSERTS and not ASSERTS[key](by_kind):
+        raise AssertionError(f"the caption {key!r} would assert what its claims do not: {claims}")
+    return Line(key, values, claims)
+
+
+def predict(subject) -> Line:
+    """The question before the run, about this run with its values."""
+    if isinstance(subject, Landscape):
+        one = subject.lesson
+        return Line("predict_map", dict(lr=fmt_param(one.params["lr"]), beta=fmt_param(one.params["beta"])), [])
+    if isinstance(subject, Comparison):
+        symbol = HYPERPARAMETERS[subject.varied].symbol
+        values = ", ".join(map(str, subject.values)) if symbol is None else \
+            ", ".join(fmt_param(v) for v in subject.values)
+        key = "predict_valleys" if subject.scene == "valleys" else \
+            "predict_variants" if symbol is None else "predict_compare"
+        return Line(key, dict(symbol=symbol, values=values, x0=fmt_param(subject.params.get("x0", 0.0))), [])
+    values = dict(lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]),
+                  n=subject.run.last_step)
+    return Line("predict_race" if subject.baseline is not None else "predict_plain", values, [])
+
+
+def verdict(lesson: Lesson) -> list[Line]:
+    """A single run's verdict: what happened (and why it diverged), who settled first and by how much,
+    plain gradient descent's fate, and why, from ρ and damping."""
+    f, v, params = lesson.facts(), lesson.verdict, lesson.params
+    said = [_outcome_line(lesson, f)]
+    if "faster" in f:
+        said.append(_race(lesson, f))
+        if f["plain_outcome"]["outcome"] == "diverged":
+            change = "widened" if f["stable_limit"]["change"] == "widened" else "narrowed"
+            said.append(line(f"plain_diverged_{change}", [f["plain_outcome"], f["stable_limit"]],
+                             k=f["plain_outcome"]["step"], lr=fmt_param(params["lr"]),
+                             plain_limit=fmt_param(f["stable_limit"]["plain"]),
+                             limit=fmt_param(f["stable_limit"]["momentum"])))
+        elif f["stable_limit"]["change"] == "narrowed":
+            said.append(line("limit_narrowed", [f["stable_limit"]], beta=fmt_param(params["beta"]),
+                             variant=params["variant"], plain_limit=fmt_param(f["stable_limit"]["plain"]),
+                             limit=fmt_param(f["stable_limit"]["momentum"])))
+    if v.outcome.value != "diverged":
+        if "faster" in f:
+            said.append(line("why_rates", [f["rate"]], rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])))
+        said.append(_damping(lesson, f))
+    return said
+
+
+def _outcome_line(lesson: Lesson, f: dict) -> Line:
+    v, params, o = lesson.verdict, lesson.params, f["outcome"]
+    if o["outcome"] == "diverged":
+        return line("diverged", [o, f["stable_limit"]], k=o["step"], lr=fmt_param(params["lr"]),
+                    limit=fmt_param(v.lr_limit), beta=fmt_param(params["beta"]))
+    key = "converged" if o["outcome"] == "settled" else "not_settled"
+    return line(key, [o, f["rate"]], k=o["step"], n=o["after"], rho=fmt(v.rho))
+
+
+def _race(lesson: Lesson, f: dict) -> Line:
+    """The answer to the predict question: who settled first, by how many steps."""
+    race, (km, kp) = f["faster"], f["faster"]["steps"]
+    key = {"momentum": "race_momentum", "plain": "race_plain", "tie": "race_tie", "neither": "race_neither"}[
+        race["winner"]]
+    if race["winner"] in ("momentum", "plain") and None in race["steps"]:
+        key += "_alone"
+    return line(key, [f["outcome"], f["plain_outcome"], race], m=km, k=kp if kp is not None else km,
+                by=race["by"], n=lesson.run.last_step, beta=fmt_param(lesson.params["beta"]))
+
+
+def _damping(lesson: Lesson, f: dict) -> Line:
+    d = f["damping"]
+    key = d["regime"]
+    if key == "under-damped" and not f["events"]["swings"]:
+        key = "under-damped_still"
+    crit = fmt_param(d["critical_beta"]) if d["critical_beta"] is not None else "—"
+    return line(key, [d, f["events"]], beta=fmt_param(d["beta"]), crit=crit)
+
+
+def compare_verdict(c: Comparison) -> list[Line]:
+    """A comparison's verdict: the first to settle (or a tie, or none), why from ρ, and each divergence."""
+    facts = c.facts()
+    first, same = facts["fastest"], facts["same_rate"]
+    claims = [first, *([same] if same else [])]
+    said = []
+    if not first["winners"]:
+        said.append(line("cmp_none", claims, n=max(one.run.last_step for one in c.lessons)))
+    elif len(first["winners"]) > 1:
+        said.append(line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"]))
+    else:
+        winner = first["winners"][0]
+        one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
+        if same and winner in same["runs"]:
+            key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
+            said.append(line(key, claims, label=winner, k=first["step"], rho=fmt(same["rho"]),
+                             labels=", ".join(same["runs"])))
+        else:
+            key = "cmp_fastest_rho" if one.verdict.rho == min(o.verdict.rho for o in c.lessons
+                                                                 if not o.run.diverged) and not same else "cmp_fastest"
+            said.append(line(key, claims, label=winner, k=first["step"], rho=fmt(one.verdict.rho)))
+    for label, f in facts["runs"].items():
+        if f["outcome"]["outcome"] == "diverged":
+            said.append(line("cmp_diverged", [f["outcome"], f["stable_limit"]], label=label, k=f["outcome"]["step"],
+                             lr=fmt_param(f["stable_limit"]["lr"]), limit=fmt_param(f["stable_limit"]["momentum"])))
+    return said
+
+
+def _sqrt_beta(c: Comparison, labels: list[str]) -> bool:
+    """Whether the runs named share ρ because each is an under-damped heavy ball (ρ = √β, whatever α)."""
+    runs = [one for i, one in enumerate(c.lessons) if c.label(i) in labels]
+    return all(one.params["variant"] == "classic" and one.verdict.regime.value == "under-damped" for one in runs)
+
+
+def valleys_verdict(c: Comparison) -> list[Line]:
+    """Where each ball ended and whether it crossed the barrier; the moral fits where they started."""
+    facts, said = c.facts(), []
+    start = c.problem.basin(c.lessons[0].run.positions[0])
+    for i, one in enumerate(c.lessons):
+        f = facts["runs"][c.label(i)]
+        o, e = f["outcome"], f["events"]
+        key = {"diverged": "val_diverged", "not_settled": "val_not_settled"}.get(o["outcome"]) or \
+            ("val_crossed" if e["crossings"] else "val_stayed")
+        said.append(line(key, [o, e], label=c.label(i), k=o["step"], n=o["after"], c=len(e["crossings"]),
+                         where=e["basin"] or start, x=fmt_param(float(one.run.positions[-1, 0]), 3)))
+    crossed = any(f["events"]["crossings"] for f in facts["runs"].values())
+    key = "val_moral" if start == "local" and crossed else "val_moral_stuck" if start == "local" else "val_moral_deep"
+    said.append(Line(key, {}, [f["events"] for f in facts["runs"].values()]))
+    return said

@@ -1,0 +1,144 @@
+"""The story follows the outcome: for any rule, α and β (divergent ones included), every claim a caption
+rests on agrees with the runs themselves, and no caption asserts what its claims do not."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gdcore import compare, lesson
+from gdcore.trajectory import SETTLE_TOL
+from scenes import story
+from scenes.captions import CATALOGUE, text
+
+VARIANTS = st.sampled_from(["classic", "ema", "nesterov"])
+LR = st.floats(1e-3, 14.0)  # the parabola's stable limits lie between 2 and 12 for these β
+BETA = st.floats(0.0, 0.999)
+
+
+def settled_at(positions: np.ndarray, target: np.ndarray) -> int | None:
+    """The first step after which the run stays within SETTLE_TOL of its start's distance (shown steps)."""
+    dist = np.linalg.norm(positions - target, axis=1)
+    inside = dist <= SETTLE_TOL * max(dist[0], 1e-12)
+    if not inside[-1]:
+        return None
+    outside = np.flatnonzero(~inside)
+    return int(outside[-1] + 1) if len(outside) else 0
+
+
+def limit(variant: str, beta: float, lam: float) -> float:
+    """The largest stable α, in closed form (Jury's criterion on the 2×2 iteration matrix)."""
+    return {"classic": 2 * (1 + beta), "ema": 2 * (1 + beta) / (1 - beta),
+            "nesterov": 2 * (1 + beta) / (1 + 2 * beta)}[variant] / lam
+
+
+def check_outcome(claim: dict, traj, target, asked: int) -> None:
+    if claim["outcome"] == "diverged":
+        assert traj.last_step < asked or traj.losses[-1] > 1e6 * max(traj.losses[0], 1.0)
+        assert claim["step"] in (traj.last_step, traj.last_step + 1)
+    elif claim["outcome"] == "settled":
+        k = claim["step"]
+        assert k <= traj.last_step and settled_at(traj.positions[: traj.last_step + 1], target) == k
+    else:
+        assert claim["step"] is None and traj.last_step == asked
+
+
+def check_lesson(one) -> None:
+    """Every claim of a single lesson's story against its runs; every line's assertion against its claims."""
+    p, params = one.problem, one.params
+    target = p.settle_target(one.run.positions[-1])
+    said = [story.predict(one), *story.verdict(one)]
+    for line in said:
+        by_kind = {claim["claim"]: claim for claim in line.claims}
+        assert line.key not in story.ASSERTS or story.ASSERTS[line.key](by_kind), line
+        for lang in CATALOGUE:  # every sentence fills in, in every language
+            assert "{" not in text(lang, line.key, **{**p.formulas, **line.values})
+        for claim in line.claims:
+            kind = claim["claim"]
+            if kind == "outcome":
+                check_outcome(claim, one.run, target, params["steps"])
+            elif kind == "plain_outcome":
+                check_outcome(claim, one.baseline, p.settle_target(one.baseline.positions[-1]), params["steps"])
+            elif kind == "faster":
+                km, kp = claim["steps"]
+                expect = "neither" if km is None and kp is None else "momentum" if kp is None else \
+                    "plain" if km is None else "tie" if km == kp else "momentum" if km < kp else "plain"
+                assert claim["winner"] == expect
+            elif kind == "stable_limit":
+                lam = float(np.linalg.eigvalsh(p.hessian())[-1])
+                assert claim["plain"] == pytest.approx(2 / lam)
+                assert claim["momentum"] == pytest.approx(limit(params["variant"], params["beta"], lam))
+            elif kind == "events":
+                side = np.sign((one.run.positions - target)[:, 0]) if p.param_names == ("x",) else None
+                if side is not None:
+                    passes = [k for k in range(1, len(side)) if side[k] * side[k - 1] < 0]
+                    assert claim["first_overshoot"] == (passes[0] if passes else None)
+                    assert claim["swings"] == len(passes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(variant=VARIANTS, lr=LR, beta=BETA, steps=st.integers(1, 120), x0=st.floats(-50, 50))
+def test_parabola_story_holds_for_any_hyperparameters(variant, lr, beta, steps, x0):
+    check_lesson(lesson("parabola", variant=variant, lr=lr, beta=beta, steps=steps, x0=x0))
+
+
+@settings(max_examples=25, deadline=None)
+@given(variant=VARIANTS, lr=st.floats(1e-3, 1.5), beta=BETA, steps=st.integers(1, 80))
+def test_regression_story_holds_for_any_hyperparameters(variant, lr, beta, steps):
+    check_lesson(lesson("regression", variant=variant, lr=lr, beta=beta, steps=steps, samples=40))
+
+
+@settings(max_examples=30, deadline=None)
+@given(variant=VARIANTS, lrs=st.lists(LR, min_size=2, max_size=4, unique=True), beta=BETA)
+def test_comparison_story_names_the_real_winner(variant, lrs, beta):
+    c = compare("parabola", "lr", lrs, variant=variant, beta=beta, steps=60)
+    steps = {c.label(i): settled_at(one.run.positions, one.problem.minimizer()) if not one.run.diverged else None
+             for i, one in enumerate(c.lessons)}
+    done = [k for k in steps.values() if k is not None]
+    winners = [label for label, k in steps.items() if done and k == min(done)]
+    said = story.compare_verdict(c)
+    first = said[0]
+    assert first.key == ("cmp_none" if not winners else "cmp_tie" if len(winners) > 1 else first.key)
+    if len(winners) == 1:
+        assert first.values["label"] == winners[0] and first.values["k"] == min(done)
+    rhos = [one.verdict.rho for one in c.lessons]
+    if first.key == "cmp_fastest_rho":  # "the smallest ρ" is said only when no other run shares it
+        low = min(r for r, one in zip(rhos, c.lessons) if not one.run.diverged)
+        assert sum(math.isclose(r, low, rel_tol=1e-4) for r, one in zip(rhos, c.lessons) if not one.run.diverged) == 1
+    diverged = [c.label(i) for i, one in enumerate(c.lessons) if one.run.diverged]
+    assert [line.values["label"] for line in said if line.key == "cmp_diverged"] == diverged
+
+
+@settings(max_examples=25, deadline=None)
+@given(betas=st.lists(BETA, min_size=1, max_size=3, unique=True), lr=st.floats(0.01, 0.5),
+       x0=st.floats(-3.0, 3.2))
+def test_valleys_story_says_crossings_and_a_moral_that_fits_the_start(betas, lr, x0):
+    c = compare("valleys", "beta", betas, lr=lr, x0=x0, steps=150)
+    said = story.valleys_verdict(c)
+    p = c.problem
+    for line, one in zip(said, c.lessons):
+        basins = [p.basin(x) for x in one.run.positions]
+        crossed = sum(a != b for a, b in zip(basins, basins[1:]))
+        if line.key in ("val_stayed", "val_crossed"):
+            assert (line.key == "val_crossed") == (crossed > 0) and line.values["c"] == crossed
+    start = p.basin(np.array([x0]))
+    assert said[-1].key == ("val_moral_deep" if start == "global" else said[-1].key)
+    assert start == "global" or said[-1].key in ("val_moral", "val_moral_stuck")
+
+
+@pytest.mark.parametrize("args,key", [
+    (dict(beta=0.95), "race_neither"),
+    (dict(variant="nesterov", lr=0.5, beta=0.9), "race_plain"),
+    (dict(steps=10000, beta=0.99, lr=0.05), "race_plain"),
+    (dict(), "race_momentum_alone"),
+])
+def test_the_issues_runs_get_the_answer_their_numbers_give(args, key):
+    keys = [line.key for line in story.verdict(lesson("parabola", **args))]
+    assert key in keys
+
+
+def test_plain_gd_diverging_is_said_with_the_widened_limit():
+    said = {line.key: line for line in story.verdict(lesson("parabola", lr=9.8))}
+    line = said["plain_diverged_widened"]
+    assert line.values["plain_limit"] == "6" and line.values["limit"] == "9.6"
