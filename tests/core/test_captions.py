@@ -35,7 +35,8 @@ def test_every_caption_fits_two_lines_with_long_numbers():
     values = dict(beta="0.95", lr="0.123456", state="−α·m", k=10000, n=10000, rho="0.9999", crit="0.4675",
                   limit="9.6", truth="−12.5·x₁ − 3.25·x₂ + 1.75", gap="2.779e-09", m=10000,
                   label="β = 0.123456", symbol="β", values="0.123456, 0.25, 0.5, 0.75, 0.95", c=12, x="-2.136",
-                  x0="-999.5", where="hoyo poco hondo", **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global")
+                  x0="-999.5", where="hoyo poco hondo", by=9999, plain_limit="11.94", plain_rho="0.9833",
+                  labels="α = 0.1235, α = 0.25", **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global")
                                                        for q in ("x", "f")},
                   **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas})
     for lang, lines in CATALOGUE.items():
