@@ -261,7 +261,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "why_rates": "Por qué: en cada paso el error se reduce por un factor ρ = {rho} con momento y {plain_rho} sin él.",
         "under-damped_still": "β = {beta} supera el β crítico = {crit}: subamortiguado, oscilaría, pero aún no ha pasado el mínimo.",
         "cmp_same_rho": "La más rápida: {label}, asentada en el paso {k}. {labels} comparten ρ = {rho}: su error se reduce igual en cada paso.",
-        "cmp_same_rho_sqrt": "Gana {label}, asentada en el paso {k}. {labels} comparten ρ = {rho}: en la bola pesada subamortiguada ρ = √β, para todo α.",
+        "cmp_same_rho_sqrt": "Gana {label} (paso {k}). {labels} comparten ρ = {rho}: en la bola pesada subamortiguada, ρ = √β para todo α.",
         "cmp_tie": "Empate: {labels} se asentaron en el mismo paso, el {k}.",
         "val_moral_stuck": "Aquí ningún β llevó una bola por encima de la barrera: el momento no garantiza salir de un hoyo.",
         "val_moral_deep": "Estas bolas empezaron en el valle hondo: una barrera solo importa a una bola que empieza detrás de ella.",
