@@ -94,6 +94,14 @@ class Lesson:
         }
 
 
+    @property
+    def lookahead(self) -> np.ndarray | None:
+        """(N+1, d) Nesterov's look-ahead points x + βv, where its gradient is measured; None for the
+        other rules."""
+        if self.params["variant"] != "nesterov":
+            return None
+        return _frozen(self.run.positions + self.params["beta"] * self.run.states)
+
     def facts(self, run: str = "momentum") -> dict[str, dict]:
         """This run's claims (gdcore.claims) by kind: outcome, damping, rate, stable_limit, events, and when
         plain gradient descent runs beside it, plain_outcome and faster. `run`: its label in the claims."""

@@ -187,8 +187,10 @@ class BallOnCurve(VGroup):
 
     def __init__(self, axes: Axes, f, xs: np.ndarray, color: str = style.BALL, opacity: float = 1.0,
                  arrows: Sequence[tuple[np.ndarray, str, str]] = (), trail: int = 0, escape: str | None = None,
-                 radius: float = 0.16, escape_row: int = 0):
+                 radius: float = 0.16, escape_row: int = 0, ahead: np.ndarray | None = None):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
+        self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
+        self.ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
         self.view = axes.x_range[:2]
         self.unit = axes.get_x_unit_size()  # scene units per unit of x
         self.escape_y = (0.92 - 0.1 * escape_row) * axes.y_range[1]  # markers of several balls stack downwards
@@ -200,8 +202,8 @@ class BallOnCurve(VGroup):
         self.escaped_text = None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
-        super().__init__(self.trail, *(arrow for _, arrow in self.arrows), self.ball,
-                         *([self.escape] if escape else []))
+        super().__init__(self.trail, *(arrow for _, arrow in self.arrows), *([self.ring] if self.ring else []),
+                         self.ball, *([self.escape] if escape else []))
         self.still, self.moving = VGroup(), self
 
     def inside(self, x: float) -> bool:
@@ -230,6 +232,11 @@ class BallOnCurve(VGroup):
                 arrow.set_opacity(0)
         for i, dot in enumerate(self.trail):
             self._place(dot, self.xs[max(min(k, len(self.xs) - 1) - 1 - i, 0)])
+        if self.ring is not None:
+            last = len(self.ahead) - 1
+            a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]
+            where = float(a + s * (b - a))
+            self.ring.move_to(self.point(where)).set_stroke(opacity=1.0 if self.inside(where) else 0.0)
         xk = self.xs[min(k, len(self.xs) - 1)]
         if self.escape is not None and self.inside(xk) and self.escaped_text:  # back in view: no marker
             self.escape.set_opacity(0)

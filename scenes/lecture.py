@@ -17,6 +17,8 @@ from .pacing import Schedule
 READING_RATE = 2.6  # words per second a class reads comfortably
 MIN_CAPTION = 2.5  # seconds
 AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next caption
+READING_CHARS = 17  # characters per second: no caption is up for less than its length at this rate
+LONGEST = 12.0  # seconds: no caption is up for longer
 
 
 class Lecture(Scene):
@@ -87,7 +89,7 @@ class Lecture(Scene):
         if self.cues:
             self.cues[-1][1] = self.now
         self.cues.append([self.now, None, line])
-        need = max(MIN_CAPTION, len(line.split()) / READING_RATE)
+        need = max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS)
         if self.voice:
             said = captions.speech(self.lang, key, **values)
             wav, seconds = self.voice.speak(said)
@@ -192,7 +194,8 @@ class Lecture(Scene):
 
     def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]]) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
-        step reached, s the eased progress to k + 1), while the captions `cues` follow one another.
+        step reached, s the eased progress to k + 1), while the captions `cues` follow one another, then a
+        caption at each of the run's events (story.run_events) when its step comes, and a time-lapse is said.
 
         The pieces' `still` parts are added before their `moving` parts: they are drawn once into Manim's
         static background instead of on every frame."""
@@ -212,8 +215,23 @@ class Lecture(Scene):
         for key, values in cues:
             with self.caption(key, at_least=0.5, **values):
                 pass
-        self.hold(schedule.total - clock[0] + 0.6)
+        events = list(story.run_events(self.subject))
+        if schedule.fast_from is not None:
+            events.append((schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), [])))
+        for step, said in sorted(events, key=lambda event: event[0]):
+            self.wait_captioned(schedule.rest_time(min(step, last)) - clock[0], schedule, clock, last)
+            self.say([said], at_least=0.5)
+        self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
         layer.remove_updater(update)
+
+    def wait_captioned(self, seconds: float, schedule: Schedule, clock: list, last: int) -> None:
+        """Wait `seconds` of the run; no caption stays up longer than LONGEST: the step reached is said."""
+        end = self.now + seconds
+        while end - self.cues[-1][0] > LONGEST:
+            self.wait(max(self.cues[-1][0] + LONGEST - 2.0 - self.now, 1 / config.frame_rate))
+            self.say([story.Line("ev_progress", dict(k=min(schedule.at(clock[0])[0], last), n=last), [])])
+        if end > self.now:
+            self.wait(end - self.now)
 
     def set_step(self, pieces: Sequence, k: int, s: float) -> None:
         """One frame of the run: every piece at step k + s."""

@@ -14,6 +14,7 @@ class Schedule:
     """Step k (1..n) is travelled during [ends[k-1], ends[k-1] + MOVE_FRACTION·durations[k-1]] (seconds)."""
 
     durations: np.ndarray
+    fast_from: int | None = None  # the step after which the steps share a short tail (a time-lapse), if any
 
     @classmethod
     def for_steps(cls, n: int, watched: int | None = None, tail: float = 5.0, first: float = 1.0,
@@ -28,7 +29,7 @@ class Schedule:
         if watched is None or watched >= n or paced[watched:].sum() <= tail:
             return cls(paced)
         head = cls.for_steps(watched, first=first, floor=floor, decay=decay, budget=budget).durations
-        return cls(np.concatenate([head, np.full(n - watched, tail / (n - watched))]))
+        return cls(np.concatenate([head, np.full(n - watched, tail / (n - watched))]), fast_from=watched)
 
     @property
     def total(self) -> float:

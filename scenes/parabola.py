@@ -79,10 +79,16 @@ class ParabolaLecture(Lecture):
         arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
                   (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
         f = curve(p)
-        ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD)
-        balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55)] if ghost is not None else []
+        ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
+        ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD,
+                           ahead=ahead)
+        # plain GD's ball says where it went too, on a marker row of its own
+        balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55, escape=style.GHOST, escape_row=1)] \
+            if ghost is not None else []
 
         cues = [("legend", {"state": self.state_text()})]
+        if ahead is not None:
+            cues.append(("lookahead", {}))
         if ghost is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
         self.drive([readout, inset, *balls, ball], cues)

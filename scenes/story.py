@@ -56,6 +56,12 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "val_stayed": lambda c: _outcome("settled")(c) and not c["events"]["crossings"],
     "val_crossed": lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"]),
     "val_not_settled": _outcome("not_settled"), "val_diverged": _outcome("diverged"),
+    **{f"ev_settled_{who}": _outcome("settled", "plain_outcome" if who == "plain" else "outcome")
+       for who in ("momentum", "plain", "run")},
+    **{f"ev_diverged_{who}": _outcome("diverged", "plain_outcome" if who == "plain" else "outcome")
+       for who in ("momentum", "plain", "run")},
+    **{f"ev_overshoot_{who}": lambda c: c["events"]["first_overshoot"] is not None for who in ("momentum", "run")},
+    **{f"ev_crossed_{who}": lambda c: bool(c["events"]["crossings"]) for who in ("momentum", "run")},
     "ls_gd": lambda c: c["stable_limit"]["change"] == "widened",
     "ls_gd_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
 }
@@ -132,7 +138,7 @@ def _race(lesson: Lesson, f: dict) -> Line:
     if race["winner"] in ("momentum", "plain") and None in race["steps"]:
         key += "_alone"
     return line(key, [f["outcome"], f["plain_outcome"], race], m=km, k=kp if kp is not None else km,
-                by=race["by"], n=lesson.run.last_step, beta=fmt_param(lesson.params["beta"]))
+                by=race["by"], n=lesson.params["steps"], beta=fmt_param(lesson.params["beta"]))
 
 
 def _damping(lesson: Lesson, f: dict) -> Line:
@@ -193,3 +199,40 @@ def valleys_verdict(c: Comparison) -> list[Line]:
     key = "val_moral" if start == "local" and crossed else "val_moral_stuck" if start == "local" else "val_moral_deep"
     said.append(Line(key, {}, [f["events"] for f in facts["runs"].values()]))
     return said
+
+
+MAX_EVENTS = 6  # captions during one run: more would not leave each one time to be read
+
+
+def run_events(subject) -> list[tuple[int, Line]]:
+    """Captions at the run's events, by the step they happen at: each run (and plain gradient descent
+    beside a single run) settling or diverging, the first overshoot, barrier crossings. A single run's
+    balls are "momentum" and "plain"; a comparison's runs go by their labels."""
+    if isinstance(subject, Comparison):
+        runs = [(subject.label(i), one.facts(subject.label(i))) for i, one in enumerate(subject.lessons)]
+        found = [event for label, f in runs for event in _events(f, "run", label)]
+    else:
+        f = subject.facts()
+        found = _events(f, "momentum" if subject.baseline is not None else "run", "")
+        if "plain_outcome" in f:
+            found += _ends(f["plain_outcome"], "plain", "")
+    ends = [e for e in found if e[1].key.startswith(("ev_settled", "ev_diverged"))]
+    rest = [e for e in found if e not in ends]
+    chosen = ends[:MAX_EVENTS] + rest[: max(MAX_EVENTS - len(ends), 0)]
+    return sorted(chosen, key=lambda event: event[0])
+
+
+def _events(f: dict, who: str, label: str) -> list[tuple[int, Line]]:
+    e = f["events"]
+    found = _ends(f["outcome"], who, label)
+    if e["first_overshoot"] is not None and f["outcome"]["outcome"] != "diverged":
+        found.append((e["first_overshoot"], line(f"ev_overshoot_{who}", [e], k=e["first_overshoot"], label=label)))
+    found += [(k, line(f"ev_crossed_{who}", [e], k=k, label=label)) for k in e["crossings"][:2]]
+    return found
+
+
+def _ends(o: dict, who: str, label: str) -> list[tuple[int, Line]]:
+    if o["outcome"] == "not_settled":
+        return []
+    kind = "settled" if o["outcome"] == "settled" else "diverged"
+    return [(o["step"], line(f"ev_{kind}_{who}", [o], k=o["step"], label=label))]
