@@ -88,13 +88,15 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     tour = tuple((region, teach(problem, {**params, "lr": lr, "beta": beta}))
                  for region, (lr, beta) in stops.items())
 
-    top = 1.1 * max(4.0 / big, stops["diverged"][0], params["lr"])
+    edge = np.linspace(0, BETA_TOP, 200)
+    boundary = np.column_stack([[theory.stable_lr_limit(variant, b, big) for b in edge], edge])
+    # α reaches a little past the widest stable α (at most 4/λ: ema's grows without bound as β → 1), so the
+    # map is mostly where runs converge, whether momentum widens the stable α (classic) or narrows it
+    top = 1.15 * max(min(boundary[:, 0].max(), 4.0 / big), stops["diverged"][0], params["lr"])
     lrs = (np.arange(GRID[0]) + 0.5) / GRID[0] * top
     betas = (np.arange(GRID[1]) + 0.5) / GRID[1] * BETA_TOP
     rho = theory.convergence_factors(variant, lrs[None, :], betas[:, None], lams)
 
-    edge = np.linspace(0, BETA_TOP, 200)
-    boundary = np.column_stack([[theory.stable_lr_limit(variant, b, big) for b in edge], edge])
     alphas = np.linspace(0, top, 400)[1:]
     critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, small)])
     critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
