@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, 
 from gdcore import Landscape, Lesson, Outcome
 
 from . import style
-from .captions import fmt, fmt_param
+from .captions import Phrase, fmt, fmt_param
 from .components import LossInset, label, math
 from .lecture import Lecture
 
@@ -78,7 +78,7 @@ class LandscapeLecture(Lecture):
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(FadeIn(image), FadeIn(bar), FadeIn(ticks), FadeIn(red), FadeIn(red_name), run_time=1.5)
-        problem = self.words(f"ls_problem_{land.problem_name}", formula=land.problem.formula.text)
+        problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
         with self.caption("ls_map", variant=self.words(land.variant), problem=problem):
             pass
 
@@ -142,9 +142,9 @@ class LandscapeLecture(Lecture):
         key = {Outcome.DIVERGED: "ls_diverged", Outcome.CONVERGED: "ls_converged",
                Outcome.NOT_SETTLED: "ls_not_settled"}[v.outcome]
         rises = one.run.rises
-        shape = self.words("ls_falls") if not rises else self.words("ls_rises", m=rises, n=one.run.last_step)
+        shape = Phrase("ls_falls") if not rises else Phrase("ls_rises", {"m": rises, "count": one.run.last_step})
         return dict(lr=fmt_param(one.params["lr"], 3), beta=fmt_param(one.params["beta"], 3), rho=fmt(v.rho),
-                    outcome=self.words(key, k=v.step, n=v.step), shape=shape)
+                    outcome=Phrase(key, {"k": v.step, "count": v.step}), shape=shape)
 
     def show_inset(self, one: Lesson) -> None:
         """Replace the inset by the loss curve of `one` (revealed by reveal_inset)."""

@@ -1,4 +1,4 @@
-"""The base of every lecture: captions from the catalogue, each beat held long enough to be read."""
+"""The base of every lecture: captions from the language file, each beat held long enough to be read."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -20,13 +20,13 @@ AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next c
 
 
 class Lecture(Scene):
-    """A scene that teaches a Lesson, a Comparison or a Landscape (the subject): captions from the catalogue
+    """A scene that teaches a Lesson, a Comparison or a Landscape (the subject): captions from the language file
     with a record of cues (start, end, text) in video time. It draws the subject's numbers; it computes none.
     `lesson` is the subject's (first) single run."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
     VERDICT = "verdict"  # the beat whose first caption says what happened (the class page's one-line verdict)
-    TITLE, QUESTION = "title", "question"  # catalogue keys of the opening beat
+    TITLE, QUESTION = "title", "question"  # message names of the opening beat
 
     def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -47,7 +47,7 @@ class Lecture(Scene):
             getattr(self, name)()
 
     def chapters(self) -> list[dict]:
-        """The beats as chapters: title (from the catalogue), start and end in video time."""
+        """The beats as chapters: title (from the language file), start and end in video time."""
         ends = [self.beats[name] for name in self.BEATS[1:]] + [self.now]
         return [{"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
                 for name, end in zip(self.BEATS, ends)]
@@ -65,7 +65,7 @@ class Lecture(Scene):
 
     @contextmanager
     def caption(self, key: str, at_least: float = 0.0, **values) -> Iterator[None]:
-        """Show catalogue entry `key` (the problem's formulas and `values` filled in) while the body plays,
+        """Show message `key` of the language file (the problem's formulas and `values` filled in) while the body plays,
         then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
         self._show(key, {**self.subject.problem.formulas, **values})
         yield
@@ -215,7 +215,7 @@ class Lecture(Scene):
         key, colour = {Outcome.DIVERGED: ("diverged_short", style.BAD),
                        Outcome.CONVERGED: ("converged_short", style.GOOD),
                        Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY)}[v.outcome]
-        return label(self.words(key, k=v.step, n=v.step), style.PANEL_SIZE, colour)
+        return label(self.words(key, k=v.step, count=v.step), style.PANEL_SIZE, colour)
 
     def verdict_caption(self) -> tuple[str, dict]:
         """The verdict's caption: why it diverged (the stable limit), or how fast it converged (ρ)."""
@@ -224,7 +224,7 @@ class Lecture(Scene):
             return "diverged", dict(k=v.step, lr=fmt_param(params["lr"]), limit=fmt_param(v.lr_limit, 4),
                                     beta=fmt_param(params["beta"]))
         key = "converged" if v.outcome is Outcome.CONVERGED else "not_settled"
-        return key, dict(k=v.step, n=v.step, rho=fmt(v.rho))
+        return key, dict(count=v.step, rho=fmt(v.rho))
 
     def state_text(self) -> str:
         """The momentum step's symbol in captions: v, or −α·m for ema."""
@@ -269,17 +269,17 @@ class Comparing:
     TITLE = "cmp_title"
 
     def title_values(self) -> dict:
-        return {"n": len(self.subject.values)}
+        return {"count": len(self.subject.values)}
 
     def question(self) -> tuple[str, dict]:
         c = self.subject
         key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
-        return key, dict(n=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
+        return key, dict(count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
 
     def rule_caption(self) -> tuple[str, dict]:
         c, params = self.subject, self.subject.params
         if c.varied == "variant":
-            return "cmp_rule_variants", dict(n=len(c.values), lr=fmt_param(params["lr"]),
+            return "cmp_rule_variants", dict(count=len(c.values), lr=fmt_param(params["lr"]),
                                              beta=fmt_param(params["beta"]))
         return "cmp_rule", dict(variant=self.words(params["variant"]), symbol=HYPERPARAMETERS[c.varied].symbol,
                                 values=self.value_list())
@@ -305,12 +305,12 @@ class Comparing:
         """Which run was fastest and why, from the theory; then why each divergent run diverged."""
         c = self.subject
         if c.fastest is None:
-            with self.caption("cmp_none", n=max(one.run.last_step for one in c.lessons)):
+            with self.caption("cmp_none", count=max(one.run.last_step for one in c.lessons)):
                 pass
         else:
             v = c.lessons[c.fastest].verdict
             key = "cmp_fastest_critical" if c.at_critical else "cmp_fastest_rho" if c.lowest_rho else "cmp_fastest"
-            with self.caption(key, label=c.label(c.fastest), k=v.step, rho=fmt(v.rho),
+            with self.caption(key, label=c.label(c.fastest), count=v.step, rho=fmt(v.rho),
                               crit=fmt_param(v.critical_beta, 4)):
                 pass
         for i, one in enumerate(c.lessons):

@@ -98,7 +98,7 @@ class ParabolaLecture(Lecture):
             lines = [rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
                      rf"\beta = {fmt_param(params['beta'])},\ \beta_c = {fmt_param(v.critical_beta, 4)}"]
         gd = [] if v.outcome is Outcome.DIVERGED or not params["beta"] else [label(
-            self.words("gd_line", k=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
+            self.words("gd_line", count=v.gd_steps) if v.gd_steps is not None else self.words("gd_line_not_settled"),
             style.PANEL_SIZE, style.GHOST)]
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
         panel.arrange(DOWN, buff=0.1).move_to(self.rule)  # between the formula and the readout
@@ -115,7 +115,8 @@ class ParabolaLecture(Lecture):
         if gd and (v.outcome is Outcome.CONVERGED or v.gd_steps is not None):
             key = "gd_faster" if v.outcome is not Outcome.CONVERGED else \
                 "gd_steps" if v.gd_steps is not None else "gd_not_settled"
-            with self.caption(key, k=v.gd_steps, m=v.step, n=self.lesson.run.last_step):
+            count = v.gd_steps if v.gd_steps is not None else self.lesson.run.last_step
+            with self.caption(key, count=count, m=v.step):
                 pass
         with self.caption(v.regime.value, at_least=1.0, beta=fmt_param(params["beta"]),
                           crit=fmt_param(v.critical_beta, 4)):

@@ -57,7 +57,7 @@ def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
 
 def verdict_table(lesson: Lesson, words) -> VGroup:
     """Columns fitted (in the run's colour), true, least squares; rows w1, w2, b. `words(key)`: the
-    catalogue's text for a column's title."""
+    language file's text for a column's title."""
     rows = verdict_rows(lesson)
     cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
                              for key, _ in rows)]

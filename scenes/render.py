@@ -18,7 +18,7 @@ import numpy as np
 from gdcore import Comparison, Landscape, Lesson
 
 from .classpage import write_page
-from .narration import ENGINE, Voice, engine_version, webvtt
+from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .slides import as_slides, write_deck
 
 # --quality → (Manim's quality name, what it gives)
@@ -29,7 +29,7 @@ QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p3
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
 ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
-SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".jpg", ".json")  # what a finished render is
+SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".txt", ".jpg", ".json")  # what a finished render is
 DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
 # (scene, what it teaches) → the module and class that draw it
 SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
@@ -126,7 +126,8 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
                    encoder: dict | None = None, slides: bool = False) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
     summary, the runs of a comparison or a landscape's tour, captions, chapters, versions), the subtitles
-    <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt and a poster <name>.jpg; with `slides`, the
+    <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the transcript <name>.txt and a poster
+    <name>.jpg; with `slides`, the
     decks <name>.pptx and <name>.html (its assets in the folder <name>). The class page <output>/index.html
     is written again. A finished render of the same lecture with the same software is returned as it is,
     unless `force`. `encoder`: x264 options (default: ENCODER's for the quality)."""
@@ -159,15 +160,18 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
             lecture.render()
             movie = Path(lecture.renderer.file_writer.movie_file_path)
         made = {".mp4": movie, ".srt": movie.with_suffix(".srt"),
-                **{suffix: Path(tmp) / f"{name}{suffix}" for suffix in (".vtt", ".chapters.vtt", ".jpg", ".json")}}
+                **{suffix: Path(tmp) / f"{name}{suffix}" for suffix in (".vtt", ".chapters.vtt", ".txt", ".jpg",
+                                                                         ".json")}}
         made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
         chapters = lecture.chapters()
         made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
                                          encoding="utf-8")
+        title = lecture.words(lecture.TITLE, **lecture.title_values())
+        made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8")
         verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
         poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
         if slides:
-            made.update(write_deck(lecture, decks, name, lecture.words(lecture.TITLE, **lecture.title_values())))
+            made.update(write_deck(lecture, decks, name, title))
         sidecar = {
             "scene": scene, "quality": quality, "lang": lang, "params": params,
             "problem": subject.problem.describe(),
@@ -176,6 +180,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
             "headline": lecture.opening(lecture.VERDICT),
             "question": lecture.opening("predict"),
             "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
+            "transcript": f"{name}.txt",
             "poster": f"{name}.jpg",
             **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
             "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,

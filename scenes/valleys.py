@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn,
 from gdcore import Outcome, Problem
 
 from . import style
-from .captions import fmt, fmt_param
+from .captions import fmt, fmt_param, times
 from .components import LossInset, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
@@ -144,16 +144,20 @@ class ValleysLecture(Comparing, Lecture):
         table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0])
         self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
         for i, one in enumerate(self.subject.lessons):
-            v = one.verdict
-            where = self.words(f"val_where_{v.basin}") if v.basin else ""
-            if v.outcome is Outcome.DIVERGED:
-                key = "val_diverged"
-            elif v.outcome is Outcome.NOT_SETTLED:
-                key = "val_not_settled"
-            else:
-                key = "val_crossed" if v.crossings else "val_stayed"
-            with self.caption(key, label=self.subject.label(i), k=v.step, n=v.step, c=v.crossings, where=where,
-                              x=fmt_param(float(one.run.positions[-1, 0]), 3)):
+            key, values = self.ending(one)
+            with self.caption(key, label=self.subject.label(i), **values):
                 pass
         with self.caption("val_moral", at_least=1.0):
             pass
+
+    def ending(self, one) -> tuple[str, dict]:
+        """Where a run ended, as a caption (key, values): diverged, not settled (having crossed the
+        barrier or not), or settled in a basin, having crossed the barrier so many times or never."""
+        v = one.verdict
+        crossed = {"times": times(v.crossings)} if v.crossings else {}
+        if v.outcome is Outcome.DIVERGED:
+            return "val_diverged", {"k": v.step}
+        if v.outcome is Outcome.NOT_SETTLED:
+            return ("val_not_settled_crossed" if v.crossings else "val_not_settled"), {"count": v.step, **crossed}
+        key = f"val_crossed_{v.basin}" if v.crossings else f"val_stayed_{v.basin}"
+        return key, {"k": v.step, "x": fmt_param(float(one.run.positions[-1, 0]), 3), **crossed}
