@@ -8,9 +8,12 @@ none empty or fuzzy, each with English's placeholders, and its Plural-Forms head
 fault is a LanguageError: one line naming the file and the message. `python -m scenes.locales check`."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
+import io
 import os
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,8 @@ SOURCE = "en"  # the language whose file defines the messages and their placehol
 COUNT = "count"  # the placeholder that chooses a plural message's form
 SYMBOL, PAGE = "symbol ", "page_"  # names of the symbols read aloud and of the class page's words
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")  # plural categories in gettext's form order
+# one line of a PO file: a keyword and a quoted string, or a quoted string that goes on (comments aside)
+PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
 SAMPLES = (*range(10_001), 10**6, 2 * 10**6)  # counts on which Plural-Forms must agree with CLDR
 
 
@@ -98,12 +103,23 @@ def _load(path: Path, stamp: int) -> Language:
 
 
 def _read(path: Path):
+    """The file as a Babel catalog, after checking that every line is PO (Babel itself lets a lost quote
+    pass, and the message would lose its text silently)."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, abort_invalid=True)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        name = None
+        for number, line in enumerate(lines, 1):
+            name = line.split('"')[1] if line.startswith('msgctxt "') and line.count('"') > 1 else name
+            if line.strip() and not line.startswith("#") and not PO_LINE.match(line):
+                where = f"message {name!r}" if name else "the header"
+                raise LanguageError(f"{path}: {where}: line {number} is not gettext PO: {line.strip()[:50]!r}")
+        with path.open("rb") as handle, contextlib.redirect_stdout(io.StringIO()):  # Babel prints its warnings
+            return read_po(handle)
     except (PoFileError, UnicodeError, ValueError, LookupError) as err:
+        if isinstance(err, LanguageError):
+            raise
         raise LanguageError(f"{path}: not a readable .po file: {' '.join(str(err).split())}") from None
 
 
