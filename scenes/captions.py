@@ -86,5 +86,6 @@ def times(count: int) -> Phrase:
 
 
 def wrap(line: str, width: int) -> str:
-    """Break a caption into lines of at most `width` characters (never inside a word)."""
-    return "\n".join(textwrap.wrap(line, width))
+    """Break a caption into lines of at most `width` characters (never inside a word, nor at the hyphen of
+    "au-dessus" or "heavy-ball")."""
+    return "\n".join(textwrap.wrap(line, width, break_on_hyphens=False))

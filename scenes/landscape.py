@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, 
 from gdcore import Landscape, Lesson, Outcome
 
 from . import style
-from .captions import Phrase, fmt, fmt_param
+from .captions import Phrase, fmt, fmt_param, wrap
 from .components import LossInset, label, math
 from .lecture import Lecture
 
@@ -94,9 +94,11 @@ class LandscapeLecture(Lecture):
                    (Circle(radius=0.12, color=style.BALL, stroke_width=5), "ls_key_run")]
         if land.optimum:
             entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
-        legend = VGroup(*(VGroup(mark, label(self.words(key), style.SMALL_SIZE)).arrange(RIGHT, buff=0.2)
-                          for mark, key in entries)).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        self.legend = legend.move_to([*LEGEND_AT, 0])
+        legend = VGroup(*(VGroup(mark, label(wrap(self.words(key), style.KEY_CHARS), style.SMALL_SIZE))
+                          .arrange(RIGHT, buff=0.2) for mark, key in entries)).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        legend.move_to([*LEGEND_AT, 0])  # then inside the safe margins, however long the language's words
+        self.legend = legend.shift(LEFT * max(0, legend.get_right()[0] - style.SAFE_RIGHT)
+                                   + DOWN * max(0, legend.get_top()[1] - style.SAFE_TOP))
         self.play(FadeIn(legend), run_time=0.8)
         with self.caption("ls_boundary"):
             self.play(Create(boundary), run_time=1.5)

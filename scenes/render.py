@@ -17,6 +17,7 @@ import numpy as np
 
 from gdcore import Comparison, Landscape, Lesson
 
+from . import locales
 from .classpage import write_page
 from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .slides import as_slides, write_deck
@@ -49,10 +50,10 @@ def versions(voice: bool = False) -> dict:
 def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
                encoder: dict | None = None, found: dict | None = None) -> str:
     """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
-    the quality's) and the versions, so the same lecture made the same way has the same name (and is found
+    the quality's), the versions and the language file (an edited sentence is a new video), so the same lecture made the same way has the same name (and is found
     in the cache), anything else a new one. `found`: versions(voice), when the caller has them already."""
     key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
-           "versions": versions(voice) if found is None else found}
+           "versions": versions(voice) if found is None else found, "words": locales.load(lang).digest}
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 

@@ -56,15 +56,16 @@ class EnergyBars(VGroup):
         self.motion = VGroup(*(Rectangle(width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.3,
                                          stroke_color=style.RUNS[i], stroke_width=2) for i in range(n)))
         y = self.base + (barrier - floor) * self.unit
-        line = DashedLine([ENERGY_AT[0] - ENERGY_SIZE[0] / 2, y, 0], [ENERGY_AT[0] + ENERGY_SIZE[0] / 2, y, 0],
-                          color=style.TEXT, stroke_width=3)
-        ground = DashedLine([ENERGY_AT[0] - ENERGY_SIZE[0] / 2, self.base, 0],
-                            [ENERGY_AT[0] + ENERGY_SIZE[0] / 2, self.base, 0], color=style.MUTED, stroke_width=2)
+        name = label(barrier_name, style.SMALL_SIZE, style.TEXT)
+        # the lines end where the barrier's name still fits inside the safe margin (a longer word, a shorter line)
+        left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
+        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1), self.xs[-1] + self.WIDTH)
+        line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
+        ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
         tags = VGroup(*(label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
                         for i, (x, name) in enumerate(zip(self.xs, names))))
         tags.add(label(symbol, style.SMALL_SIZE, style.MUTED).next_to(tags, LEFT, buff=0.25))
-        self.still = VGroup(ground, line, label(barrier_name, style.SMALL_SIZE, style.TEXT).next_to(line, RIGHT, buff=0.1),
-                            tags)
+        self.still = VGroup(ground, line, name.next_to(line, RIGHT, buff=0.1), tags)
         self.moving = VGroup(self.potential, self.motion)
         super().__init__(self.still, self.moving)
 

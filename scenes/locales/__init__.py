@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gettext
+import hashlib
 import io
 import os
 import re
@@ -51,6 +52,7 @@ class Language:
     locale: str
     categories: tuple[str, ...]
     messages: dict
+    digest: str  # SHA-1 of the file: a video made from other words is another video
 
     def message(self, key: str, count: float | None = None) -> str:
         """The text of message `key`; for a plural message the form CLDR's rules give `count`."""
@@ -99,7 +101,7 @@ def _load(path: Path, stamp: int) -> Language:
     messages = _messages(path, catalog, len(categories))
     english = messages if path.stem == SOURCE else load(SOURCE).messages
     _compare(path, messages, english)
-    return Language(path.stem, path, locale, categories, messages)
+    return Language(path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest())
 
 
 def _read(path: Path):
