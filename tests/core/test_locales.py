@@ -114,10 +114,11 @@ def new_language(tmp_path) -> Path:
 def test_a_new_file_is_a_new_language_with_no_code_change(tmp_path, monkeypatch):
     new_language(tmp_path)
     env = {**os.environ, "MOMENTUM_LOCALES": str(tmp_path)}
-    shown = subprocess.run([sys.executable, "render.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    shown = subprocess.run([sys.executable, "render.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True)
     assert "en|es|fr|xx" in shown.stdout and "xx" in " ".join(shown.stdout.split()).split("--lang", 1)[1][:200]
     exported = subprocess.run([sys.executable, "render.py", "--lang", "xx", "--export-data", str(tmp_path / "x")],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+                              cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert exported.returncode == 0, exported.stderr
     monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
     assert text("xx", "beat_intro") == "XX pregunta" and locales.load("xx").name == "Xx"
