@@ -26,6 +26,12 @@ def caption_bar(line: str) -> VGroup:
     return VGroup(band, words)
 
 
+def inside(mobject: Mobject) -> Mobject:
+    """`mobject` moved left, if need be, until its right edge is inside the safe margin (an axis title in a
+    language with longer words)."""
+    return mobject.shift(LEFT * max(0.0, mobject.get_right()[0] - style.SAFE_RIGHT))
+
+
 def math(tex: str, size: float = style.BODY_SIZE, color: str = style.TEXT) -> MathTex:
     return MathTex(tex, font_size=size, color=color)
 

@@ -10,7 +10,7 @@ from gdcore import Landscape, Lesson, Outcome
 
 from . import style
 from .captions import Phrase, fmt, fmt_param, wrap
-from .components import LossInset, label, math
+from .components import LossInset, inside, label, math
 from .lecture import Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -157,7 +157,7 @@ class LandscapeLecture(Lecture):
         floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
         inset = LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
                           self.words("excess_loss" if floor else "loss_axis"), self.words("step"), *INSET_SIZE)
-        self.inset = VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0])
+        self.inset = inside(VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0]))
         self.inset.curve = inset
         inset.set_step(0)
         self.play(*([FadeOut(old)] if old else []), FadeIn(self.inset), run_time=0.6)

@@ -168,7 +168,8 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
         made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
                                          encoding="utf-8")
         title = lecture.words(lecture.TITLE, **lecture.title_values())
-        made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8")
+        # with a byte-order mark: any browser opening it from the class page (file://) reads it as UTF-8
+        made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8-sig")
         verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
         poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
         if slides:

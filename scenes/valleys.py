@@ -10,7 +10,7 @@ from gdcore import Outcome, Problem
 
 from . import style
 from .captions import fmt, fmt_param, times
-from .components import LossInset, label, math
+from .components import LossInset, inside, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
 
@@ -59,7 +59,7 @@ class EnergyBars(VGroup):
         name = label(barrier_name, style.SMALL_SIZE, style.TEXT)
         # the lines end where the barrier's name still fits inside the safe margin (a longer word, a shorter line)
         left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
-        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1), self.xs[-1] + self.WIDTH)
+        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1), self.xs[-1] + self.WIDTH / 2 + 0.05)
         line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
         ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
         tags = VGroup(*(label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
@@ -127,7 +127,8 @@ class ValleysLecture(Comparing, Lecture):
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
         inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
-                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
+                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH)
+        inside(inset.move_to([*INSET_AT, 0]))
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         self.drive([energy, inset, *balls], cues)

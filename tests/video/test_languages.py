@@ -29,7 +29,9 @@ def paragraphs(transcript: str) -> list[str]:
 
 def test_the_transcript_has_the_title_the_chapters_and_every_caption_in_order(parabola_fr):
     video, meta, _ = parabola_fr
-    transcript = video.with_suffix(".txt").read_text(encoding="utf-8")
+    raw = video.with_suffix(".txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, so that a browser shows the accents
+    transcript = raw.decode("utf-8-sig")
     assert meta["transcript"] == video.stem + ".txt"
     expected = ["La descente de gradient avec momentum"]
     for chapter in meta["chapters"]:
@@ -77,3 +79,20 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     meta = json.loads(video.with_suffix(".json").read_text())
     assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
     assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
+
+
+def test_the_transcript_reads_with_its_accents_in_a_browser(parabola_fr):
+    """Opened from the class page's link (file://), as a student would: Chromium decodes it as UTF-8."""
+    from playwright.sync_api import sync_playwright
+
+    video, meta, _ = parabola_fr
+    found = next(filter(None, map(shutil.which, ("chromium-headless-shell", "chromium"))), None)
+    if not found:
+        pytest.skip("no headless Chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(video.with_suffix(".txt").as_uri())
+        shown = page.evaluate("document.body.innerText")
+        browser.close()
+    assert shown.startswith("La descente de gradient avec momentum") and meta["captions"][0]["text"] in shown
