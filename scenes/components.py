@@ -27,9 +27,10 @@ def caption_bar(line: str) -> VGroup:
 
 
 def inside(mobject: Mobject) -> Mobject:
-    """`mobject` moved left, if need be, until its right edge is inside the safe margin (an axis title in a
-    language with longer words)."""
-    return mobject.shift(LEFT * max(0.0, mobject.get_right()[0] - style.SAFE_RIGHT))
+    """`mobject` moved sideways, if need be, until it is inside the left and right safe margins (a label or
+    an axis title in a language with longer words)."""
+    mobject.shift(LEFT * max(0.0, mobject.get_right()[0] - style.SAFE_RIGHT))
+    return mobject.shift(RIGHT * max(0.0, -style.SAFE_RIGHT - mobject.get_left()[0]))
 
 
 def math(tex: str, size: float = style.BODY_SIZE, color: str = style.TEXT) -> MathTex:

@@ -96,8 +96,8 @@ class ValleysLecture(Comparing, Lecture):
         marks = VGroup()
         for x, fx, kind in p.minima():
             marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07),
-                      label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
-                                                                                              buff=0.45))
+                      inside(label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT)
+                             .next_to(axes.c2p(x, fx), DOWN, buff=0.45)))
         bx, bf = p.barrier()
         marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
                   label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UP,
@@ -143,7 +143,7 @@ class ValleysLecture(Comparing, Lecture):
         columns = [("val_basin", basin), ("settled_at", self.settled_cell),
                    ("val_final", lambda one: fmt(one.run.losses[-1]))]
         table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.4, columns=columns)
-        table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0])
+        inside(table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0]))
         self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
         for i, one in enumerate(self.subject.lessons):
             key, values = self.ending(one)

@@ -146,3 +146,12 @@ def test_a_voice_espeak_does_not_have_is_refused_with_the_file_and_message(tmp_p
     monkeypatch.setattr(render, "voice_known", lambda name: name != "zz-nope")
     result = CliRunner().invoke(render.main, ["--lang", "fr", "--voice", "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "fr.po: message 'voice'" in result.output and "zz-nope" in result.output
+
+
+def test_the_class_page_takes_its_words_and_language_names_from_the_files():
+    from scenes.classpage import language_name, page_words
+
+    english, french = page_words("en"), page_words("fr")
+    assert set(english) == set(french) and english["transcript"] == "Transcript" and french["transcript"] == "Transcription"
+    assert french["beat"].format(k=2, n=6, title="La règle") == "Étape 2 sur 6\u202f: La règle"
+    assert [language_name(code) for code in ("en", "es", "fr", "de")] == ["English", "Español", "Français", "de"]
