@@ -1,6 +1,7 @@
 """The problems of the lectures. A problem is one object: its loss, gradient and Hessian, its minimizer, the
 names of its parameters, its formulas (LaTeX, caption text, and the structure the language files read
-aloud: gdcore holds no words of any language) and the defaults of the lecture that teaches it. A new lecture's problem is one more class here, registered in LECTURES.
+aloud: gdcore holds no words of any language) and the defaults of the lecture that teaches it. A new
+lecture's problem is one more class here, registered in LECTURES.
 """
 from __future__ import annotations
 

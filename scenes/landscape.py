@@ -95,7 +95,8 @@ class LandscapeLecture(Lecture):
         if land.optimum:
             entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
         legend = VGroup(*(VGroup(mark, label(wrap(self.words(key), style.KEY_CHARS), style.SMALL_SIZE))
-                          .arrange(RIGHT, buff=0.2) for mark, key in entries)).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+                          .arrange(RIGHT, buff=0.2) for mark, key in entries))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         legend.move_to([*LEGEND_AT, 0])  # then inside the safe margins, however long the language's words
         self.legend = legend.shift(LEFT * max(0, legend.get_right()[0] - style.SAFE_RIGHT)
                                    + DOWN * max(0, legend.get_top()[1] - style.SAFE_TOP))

@@ -65,8 +65,8 @@ class Lecture(Scene):
 
     @contextmanager
     def caption(self, key: str, at_least: float = 0.0, **values) -> Iterator[None]:
-        """Show message `key` of the language file (the problem's formulas and `values` filled in) while the body plays,
-        then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
+        """Show message `key` of the language file (the problem's formulas and `values` filled in) while the
+        body plays, then hold it until it has been read (and spoken), and at least `at_least` seconds more."""
         self._show(key, {**self.subject.problem.formulas, **values})
         yield
         self.hold(at_least)

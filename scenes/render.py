@@ -50,8 +50,9 @@ def versions(voice: bool = False) -> dict:
 def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
                encoder: dict | None = None, found: dict | None = None) -> str:
     """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
-    the quality's), the versions and the language file (an edited sentence is a new video), so the same lecture made the same way has the same name (and is found
-    in the cache), anything else a new one. `found`: versions(voice), when the caller has them already."""
+    the quality's), the versions and the language file (an edited sentence is a new video), so the same
+    lecture made the same way has the same name (and is found in the cache), anything else a new one.
+    `found`: versions(voice), when the caller has them already."""
     key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
            "versions": versions(voice) if found is None else found, "words": locales.load(lang).digest}
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]

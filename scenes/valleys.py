@@ -59,7 +59,8 @@ class EnergyBars(VGroup):
         name = label(barrier_name, style.SMALL_SIZE, style.TEXT)
         # the lines end where the barrier's name still fits inside the safe margin (a longer word, a shorter line)
         left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
-        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1), self.xs[-1] + self.WIDTH / 2 + 0.05)
+        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1),
+                    self.xs[-1] + self.WIDTH / 2 + 0.05)
         line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
         ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
         tags = VGroup(*(label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)

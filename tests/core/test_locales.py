@@ -79,7 +79,8 @@ CASES = {  # what is broken → (how, what the one line must name)
     "missing": (lambda t: re.sub(r'msgctxt "beat_tour"\n.*\n.*\n', "", t), "'beat_tour' is missing"),
     "placeholder": (lambda t: t.replace("au pas {k} (x = {x})", "au pas {n} (x = {x})", 1), "placeholders"),
     "brace": (lambda t: t.replace("Divergence au pas {k}\"", "Divergence au pas {k\"", 1), "broken placeholder"),
-    "fuzzy": (lambda t: t.replace('msgctxt "reg_title"', '#, fuzzy\nmsgctxt "reg_title"'), "'reg_title' is marked fuzzy"),
+    "fuzzy": (lambda t: t.replace('msgctxt "reg_title"', '#, fuzzy\nmsgctxt "reg_title"'),
+              "'reg_title' is marked fuzzy"),
     "empty": (lambda t: t.replace('msgstr "Le verdict"', 'msgstr ""'), "'beat_verdict' has no translation"),
     "plurals": (lambda t: t.replace("nplurals=3; plural=(n == 0 || n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);",
                                     "nplurals=2; plural=(n > 1);"), "Plural-Forms"),
@@ -152,6 +153,7 @@ def test_the_class_page_takes_its_words_and_language_names_from_the_files():
     from scenes.classpage import language_name, page_words
 
     english, french = page_words("en"), page_words("fr")
-    assert set(english) == set(french) and english["transcript"] == "Transcript" and french["transcript"] == "Transcription"
+    assert set(english) == set(french)
+    assert english["transcript"] == "Transcript" and french["transcript"] == "Transcription"
     assert french["beat"].format(k=2, n=6, title="La règle") == "Étape 2 sur 6\u202f: La règle"
     assert [language_name(code) for code in ("en", "es", "fr", "de")] == ["English", "Español", "Français", "de"]

@@ -40,7 +40,8 @@ def test_the_transcript_has_the_title_the_chapters_and_every_caption_in_order(pa
     assert paragraphs(transcript) == expected
     assert len(meta["captions"]) == len(expected) - 1 - len(meta["chapters"])  # none left out
     # headings are underlined, so a reader (and a screen reader) can tell them from captions
-    assert re.search(r"^Le verdict\n-{10}$", transcript, re.MULTILINE) and transcript.splitlines()[1] == "=" * len(expected[0])
+    assert re.search(r"^Le verdict\n-{10}$", transcript, re.MULTILINE)
+    assert transcript.splitlines()[1] == "=" * len(expected[0])
 
 
 def test_the_lecture_is_in_french_with_its_typography(parabola_fr):
@@ -73,7 +74,8 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     (folder / "xx.po").write_text(po.replace('msgstr "La question"', 'msgstr "Xx question"'), encoding="utf-8")
     env = {**os.environ, "MOMENTUM_LOCALES": str(folder)}
     proc = subprocess.run([sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(tmp_path),
-                           *TINY, "--lang", "xx"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
+                           *TINY, "--lang", "xx"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+                          check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     video = Path(proc.stdout.strip().splitlines()[-1])
     meta = json.loads(video.with_suffix(".json").read_text())
