@@ -73,6 +73,7 @@ class LandscapeLecture(Lecture):
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(
             bar.get_corner(UP + RIGHT) + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1)
             for k in range(0, int(-SLOWEST) + 1)))
+        self.inset_left = ticks.get_right()[0] + 0.3  # the inset stays clear of the colour bar's values
         red = Rectangle(width=BAR_SIZE[0], height=0.3, fill_color="#%02X%02X%02X" % tuple(DIVERGENT), fill_opacity=1,
                         stroke_width=0).next_to(bar, DOWN, buff=0.3)
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)
@@ -156,9 +157,18 @@ class LandscapeLecture(Lecture):
                      style.LABEL_SIZE, style.BALL)
         p = self.subject.problem
         floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
-        inset = LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
-                          self.words("excess_loss" if floor else "loss_axis"), self.words("step"), *INSET_SIZE)
+
+        def made(width: float) -> LossInset:
+            return LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
+                             self.words("excess_loss" if floor else "loss_axis"), self.words("step"), width,
+                             INSET_SIZE[1])
+
+        room = style.SAFE_RIGHT - self.inset_left
+        inset = made(INSET_SIZE[0])
+        if inset.width > room:  # a longer axis title in this language: a narrower plot, never a smaller text
+            inset = made(INSET_SIZE[0] - (inset.width - room))
         self.inset = inside(VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0]))
+        self.inset.shift(RIGHT * max(0.0, self.inset_left - self.inset.get_left()[0]))
         self.inset.curve = inset
         inset.set_step(0)
         self.play(*([FadeOut(old)] if old else []), FadeIn(self.inset), run_time=0.6)
