@@ -182,6 +182,18 @@ class LossInset(VGroup):
         self.traces.reveal(k + s)
 
 
+def inset_at(at: tuple[float, float], runs, last_step: int, y_title: str, x_title: str, width: float = 4.4,
+             height: float = 1.5) -> LossInset:
+    """A LossInset centred at `at`. When its step axis title (longer in some languages) would cross the right
+    safe margin, its plot is made narrower by as much, its left edge kept: the words never get smaller."""
+    inset = LossInset(runs, last_step, y_title, x_title, width, height).move_to([*at, 0])
+    over = inset.get_right()[0] - style.SAFE_RIGHT
+    if over <= 0:
+        return inset
+    narrow = LossInset(runs, last_step, y_title, x_title, width - over, height)
+    return narrow.shift(RIGHT * (inset.get_left()[0] - narrow.get_left()[0]) + UP * (at[1] - narrow.get_y()))
+
+
 class BallOnCurve(VGroup):
     """A ball rolling along y = f(x) on `axes` through `xs` (x at each step; it stays at the last one once they
     end). Optional: `arrows`, per-step vectors in x units drawn to scale above the ball, each (values, TeX

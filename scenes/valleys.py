@@ -10,7 +10,7 @@ from gdcore import Outcome, Problem
 
 from . import style
 from .captions import fmt, fmt_param, times
-from .components import LossInset, inside, label, math
+from .components import inset_at, inside, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
 
@@ -127,9 +127,8 @@ class ValleysLecture(Comparing, Lecture):
         balls = self.balls(self.axes, f)
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
-        inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
-                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH)
-        inside(inset.move_to([*INSET_AT, 0]))
+        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+                         self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         self.drive([energy, inset, *balls], cues)
