@@ -90,7 +90,7 @@ def load(code: str) -> Language:
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        raise LanguageError(f"{path}: no such language file (present: {', '.join(available()) or 'none'})")
+        raise LanguageError(f"{path}: no such language file (present: {', '.join(available()) or 'none'})") from None
     return _load(path, stamp)
 
 
@@ -111,17 +111,18 @@ def _read(path: Path):
 
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-        name = None
-        for number, line in enumerate(lines, 1):
-            name = line.split('"')[1] if line.startswith('msgctxt "') and line.count('"') > 1 else name
-            if line.strip() and not line.startswith("#") and not PO_LINE.match(line):
-                where = f"message {name!r}" if name else "the header"
-                raise LanguageError(f"{path}: {where}: line {number} is not gettext PO: {line.strip()[:50]!r}")
+    except (OSError, UnicodeError) as err:
+        raise LanguageError(f"{path}: not a readable UTF-8 file: {err}") from None
+    name = None
+    for number, line in enumerate(lines, 1):
+        name = line.split('"')[1] if line.startswith('msgctxt "') and line.count('"') > 1 else name
+        if line.strip() and not line.startswith("#") and not PO_LINE.match(line):
+            where = f"message {name!r}" if name else "the header"
+            raise LanguageError(f"{path}: {where}: line {number} is not gettext PO: {line.strip()[:50]!r}")
+    try:
         with path.open("rb") as handle, contextlib.redirect_stdout(io.StringIO()):  # Babel prints its warnings
             return read_po(handle)
     except (PoFileError, UnicodeError, ValueError, LookupError) as err:
-        if isinstance(err, LanguageError):
-            raise
         raise LanguageError(f"{path}: not a readable .po file: {' '.join(str(err).split())}") from None
 
 
