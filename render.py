@@ -17,9 +17,9 @@ import click
 from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, compare, export_lecture,
                     landscape, lesson, planned)
 from scenes.batch import run_batch
-from scenes.captions import CATALOGUE
-from scenes.narration import ENGINE, INSTALL, engine_available
-from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim is imported only when a video is made
+from scenes.locales import LanguageError, available, load
+from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
+from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim: only for a video
 from scenes.slides import reveal_package
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
@@ -131,12 +131,17 @@ def _checked(function, *args, **kwargs):
         raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name))
 
 
-def ready_to_render(output: Path, voice: bool, slides: bool = False) -> None:
-    """Stop with a usage error before anything renders: no speech engine for --voice, or no writable --output.
+def ready_to_render(output: Path, voice: bool, slides: bool = False, langs: tuple = ()) -> None:
+    """Stop with a usage error before anything renders: no speech engine for --voice (or none of the voices
+    the language files of `langs` name), or no writable --output.
     Say it when the slide decks will be silent (manim-slides drops audio) or need the internet for reveal.js."""
     if voice and not engine_available():
         raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
                                  param_hint="--voice")
+    for language in map(load, langs if voice else ()):
+        if not voice_known(language.voice):
+            raise click.BadParameter(f"{language.path}: message 'voice': {ENGINE} has no voice {language.voice!r} "
+                                     f"({ENGINE} --voices lists them)", param_hint="--voice")
     ensure_writable(output, "--output")
     if slides and voice:
         click.echo("note: the slide decks have no sound (manim-slides drops audio); the voiced mp4 has it", err=True)
@@ -181,6 +186,19 @@ class Names(click.ParamType):
         return names
 
 
+class Languages(Names):
+    """Languages whose file is present, each read and checked before anything renders."""
+
+    def convert(self, value, param, ctx):
+        codes = super().convert(value, param, ctx)
+        for code in codes:
+            try:
+                load(code)
+            except LanguageError as err:
+                self.fail(str(err), param, ctx)
+        return codes
+
+
 def _stop(signum, frame):
     # SIGTERM ends the render like Ctrl-C: cleanup code runs and leaves no temporary folder behind
     raise KeyboardInterrupt
@@ -191,8 +209,10 @@ def _stop(signum, frame):
               help="which lecture; landscape: the (α, β) map of --problem; all: every lecture at its defaults")
 @click.option("--quality", type=Names(QUALITY), default="high", show_default=True, metavar="|".join(QUALITY) + "[,…]",
               help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()) + "; a comma list renders each")
-@click.option("--lang", type=Names(CATALOGUE), default="en", show_default=True, metavar="|".join(CATALOGUE) + "[,…]",
-              help="language of captions; a comma list renders each")
+@click.option("--lang", type=Languages(available()), default="en", show_default=True,
+              metavar="|".join(available()) + "[,…]",
+              help=f"language of the lecture: a file in scenes/locales ({', '.join(available())}); a comma list "
+              "renders each")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
               show_default=True, help="folder where videos land")
 @hyperparameter_options
@@ -219,7 +239,7 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
         batch(scene, quality, lang, output, voice, force, slides, jobs, given)
         return
     lecture = resolve(scene, given)
-    ready_to_render(output, voice, slides)
+    ready_to_render(output, voice, slides, lang)
     try:
         video = render_lecture(lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force,
                                slides=slides)
@@ -272,7 +292,7 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
     scenes = SCENES if scene == "all" else [scene]
     for one in scenes:
         resolve(one, dict(given))  # bad options stop the whole batch before anything renders
-    ready_to_render(output, voice, slides)
+    ready_to_render(output, voice, slides, langs)
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
     extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else []),
              *(["--slides"] if slides else [])]

@@ -1,6 +1,7 @@
 """The problems of the lectures. A problem is one object: its loss, gradient and Hessian, its minimizer, the
-names of its parameters, its formulas (LaTeX, caption text, spoken words per language) and the defaults of
-the lecture that teaches it. A new lecture's problem is one more class here, registered in LECTURES.
+names of its parameters, its formulas (LaTeX, caption text, and the structure the language files read
+aloud: gdcore holds no words of any language) and the defaults of the lecture that teaches it. A new
+lecture's problem is one more class here, registered in LECTURES.
 """
 from __future__ import annotations
 
@@ -23,30 +24,32 @@ def _frozen(a) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Formula:
-    """One formula three ways: LaTeX for the screen, Unicode for captions, words per language for the voice."""
+    """One formula three ways: LaTeX for the screen, Unicode for captions, and for the voice its structure:
+    `say` names the message of the language files that reads it aloud, `parts` fill that message's
+    placeholders (numbers as text, or Formulas, read aloud in turn)."""
 
     tex: str
     text: str
-    spoken: dict[str, str]
+    say: str
+    parts: dict = field(default_factory=dict)
 
 
 def scaled(c: float, term: Formula) -> Formula:
     """c·term, written as term/n when c = 1/n for a whole n (x²/6, not 0.1667·x²).
 
-    >>> scaled(1 / 6, Formula("x^2", "x²", {"en": "x squared", "es": "x al cuadrado"})).text
+    >>> scaled(1 / 6, Formula("x^2", "x²", "say_x_squared")).text
     'x²/6'
-    >>> scaled(0.3, Formula("x", "x", {"en": "x", "es": "x"})).spoken["es"]
-    '0.3 por x'
+    >>> f = scaled(0.3, Formula("x", "x", "say_x"))
+    >>> f.say, f.parts["c"], f.parts["term"].say
+    ('say_times', '0.3', 'say_x')
     """
     n = 1.0 / c
     if math.isclose(n, round(n), rel_tol=1e-9) and round(n) >= 1:
         n = round(n)
         if n == 1:
             return term
-        return Formula(rf"\frac{{{term.tex}}}{{{n}}}", f"{term.text}/{n}",
-                       {"en": f"{term.spoken['en']} over {n}", "es": f"{term.spoken['es']} entre {n}"})
-    return Formula(rf"{c:g}\, {term.tex}", f"{c:g}·{term.text}",
-                   {"en": f"{c:g} times {term.spoken['en']}", "es": f"{c:g} por {term.spoken['es']}"})
+        return Formula(rf"\frac{{{term.tex}}}{{{n}}}", f"{term.text}/{n}", "say_over", {"term": term, "n": n})
+    return Formula(rf"{c:g}\, {term.tex}", f"{c:g}·{term.text}", "say_times", {"c": f"{c:g}", "term": term})
 
 
 class Problem:
@@ -149,11 +152,11 @@ class Quadratic(Problem):
 
     @property
     def formula(self) -> Formula:
-        return scaled(self.a, Formula("x^2", "x²", {"en": "x squared", "es": "x al cuadrado"}))
+        return scaled(self.a, Formula("x^2", "x²", "say_x_squared"))
 
     @property
     def derivative(self) -> Formula:
-        return scaled(2 * self.a, Formula("x", "x", {"en": "x", "es": "x"}))
+        return scaled(2 * self.a, Formula("x", "x", "say_x"))
 
     def loss(self, x: np.ndarray) -> float:
         return float(self.a * x[0] ** 2)
@@ -189,15 +192,11 @@ class Regression(Problem):
     grad_tex: ClassVar[str] = r"\nabla L"
     DEFAULTS: ClassVar[dict] = {"lr": 0.5, "beta": 0.5, "steps": 60, "variant": "classic", "samples": 60,
                                 "noise": 0.5, "seed": 7, "true_w1": 2.0, "true_w2": -1.0, "true_b": 1.0}
-    model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b",
-                                       {"en": "y hat equals w 1 x 1 plus w 2 x 2 plus b",
-                                        "es": "y gorro igual a w 1 x 1 más w 2 x 2 más b"})
+    model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
     formula: ClassVar[Formula] = Formula(r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²",
-                                         {"en": "the mean of the squared gaps between y hat and y",
-                                          "es": "la media de los cuadrados de las diferencias entre y gorro e y"})
+                                         "say_mse")
     derivative: ClassVar[Formula] = Formula(r"\frac{2}{n} X^\top (X\theta - y)", "(2/n)·Xᵀ(Xθ − y)",
-                                            {"en": "two over n times X transposed times the residuals",
-                                             "es": "dos entre n por X traspuesta por los residuos"})
+                                            "say_mse_gradient")
 
     @property
     def formulas(self) -> dict[str, Formula]:
@@ -308,16 +307,14 @@ class DoubleWell(Problem):
     @property
     def formula(self) -> Formula:
         a, s, c = (f"{v:g}" for v in (self.a, self.s, self.c))
-        return Formula(rf"\frac{{(x^2 - {a})^2}}{{{s}}} + {c}\, x", f"(x² − {a})²/{s} + {c}·x",
-                       {"en": f"x squared minus {a}, squared, over {s}, plus {c} times x",
-                        "es": f"x al cuadrado menos {a}, al cuadrado, entre {s}, más {c} por x"})
+        return Formula(rf"\frac{{(x^2 - {a})^2}}{{{s}}} + {c}\, x", f"(x² − {a})²/{s} + {c}·x", "say_double_well",
+                       {"a": a, "s": s, "c": c})
 
     @property
     def derivative(self) -> Formula:
         a, q, c = f"{self.a:g}", f"{self.s / 4:g}", f"{self.c:g}"
-        return Formula(rf"\frac{{x\,(x^2 - {a})}}{{{q}}} + {c}", f"x(x² − {a})/{q} + {c}",
-                       {"en": f"x times x squared minus {a}, over {q}, plus {c}",
-                        "es": f"x por x al cuadrado menos {a}, entre {q}, más {c}"})
+        return Formula(rf"\frac{{x\,(x^2 - {a})}}{{{q}}} + {c}", f"x(x² − {a})/{q} + {c}", "say_double_well_slope",
+                       {"a": a, "q": q, "c": c})
 
     def loss(self, x: np.ndarray) -> float:
         return float((x[0] ** 2 - self.a) ** 2 / self.s + self.c * x[0])

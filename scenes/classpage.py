@@ -11,10 +11,23 @@ from pathlib import Path
 
 from gdcore import HYPERPARAMETERS
 
+from . import locales
 from .patches import cache_lock, private_prefix
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
-LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def language_name(code: str) -> str:
+    """A language's own name from its file (Français), or its code when its file is gone or broken."""
+    try:
+        return locales.load(code).name
+    except locales.LanguageError:
+        return code
+
+
+def page_words(code: str) -> dict[str, str]:
+    """The class page's words in language `code`, from its file, by name (present, transcript, …)."""
+    return locales.load(code).page_words()
 
 
 def data_uri(path: Path) -> str:
@@ -65,18 +78,19 @@ def card(output: Path, sidecar: Path, meta: dict, same_run: list) -> dict:
     """What the page shows of one video, from its sidecar and those of the same run in other languages."""
     rel = sidecar.parent.relative_to(output).as_posix()
     name = sidecar.stem
-    tracks = [{"lang": m["lang"], "label": LANGUAGES.get(m["lang"], m["lang"]),
+    tracks = [{"lang": m["lang"], "label": language_name(m["lang"]),
                "src": data_uri(s.with_name(m["subtitles"]["vtt"]))}
               for s, m in same_run if isinstance(m.get("subtitles"), dict)]
     return {
         "id": name, "src": f"{rel}/{name}.mp4", "poster": f"{rel}/{meta['poster']}",
-        "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
+        "scene": meta["scene"], "lang": meta["lang"], "language": language_name(meta["lang"]),
         "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
         "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
         "question": meta["question"],
         "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
         "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
         "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
+        "transcript": f"{rel}/{meta['transcript']}" if meta.get("transcript") else None,
     }
 
 
@@ -90,7 +104,8 @@ def write_page(output: Path) -> Path:
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     with cache_lock():
         listed = videos(output)
-        html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}))
+        html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}),
+                               words=page_words(locales.SOURCE))  # the page is in English for now
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page

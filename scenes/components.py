@@ -26,6 +26,13 @@ def caption_bar(line: str) -> VGroup:
     return VGroup(band, words)
 
 
+def inside(mobject: Mobject) -> Mobject:
+    """`mobject` moved sideways, if need be, until it is inside the left and right safe margins (a label or
+    an axis title in a language with longer words)."""
+    mobject.shift(LEFT * max(0.0, mobject.get_right()[0] - style.SAFE_RIGHT))
+    return mobject.shift(RIGHT * max(0.0, -style.SAFE_RIGHT - mobject.get_left()[0]))
+
+
 def math(tex: str, size: float = style.BODY_SIZE, color: str = style.TEXT) -> MathTex:
     return MathTex(tex, font_size=size, color=color)
 
@@ -173,6 +180,18 @@ class LossInset(VGroup):
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.traces.reveal(k + s)
+
+
+def inset_at(at: tuple[float, float], runs, last_step: int, y_title: str, x_title: str, width: float = 4.4,
+             height: float = 1.5) -> LossInset:
+    """A LossInset centred at `at`. When its step axis title (longer in some languages) would cross the right
+    safe margin, its plot is made narrower by as much, its left edge kept: the words never get smaller."""
+    inset = LossInset(runs, last_step, y_title, x_title, width, height).move_to([*at, 0])
+    over = inset.get_right()[0] - style.SAFE_RIGHT
+    if over <= 0:
+        return inset
+    narrow = LossInset(runs, last_step, y_title, x_title, width - over, height)
+    return narrow.shift(RIGHT * (inset.get_left()[0] - narrow.get_left()[0]) + UP * (at[1] - narrow.get_y()))
 
 
 class BallOnCurve(VGroup):

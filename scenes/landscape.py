@@ -9,8 +9,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, 
 from gdcore import Landscape, Lesson, Outcome, claims
 
 from . import style
-from .captions import fmt, fmt_param
-from .components import LossInset, label, math
+from .captions import Phrase, fmt, fmt_param, wrap
+from .components import LossInset, inside, label, math
 from .lecture import Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -73,12 +73,13 @@ class LandscapeLecture(Lecture):
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(
             bar.get_corner(UP + RIGHT) + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1)
             for k in range(0, int(-SLOWEST) + 1)))
+        self.inset_left = ticks.get_right()[0] + 0.3  # the inset stays clear of the colour bar's values
         red = Rectangle(width=BAR_SIZE[0], height=0.3, fill_color="#%02X%02X%02X" % tuple(DIVERGENT), fill_opacity=1,
                         stroke_width=0).next_to(bar, DOWN, buff=0.3)
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(FadeIn(image), FadeIn(bar), FadeIn(ticks), FadeIn(red), FadeIn(red_name), run_time=1.5)
-        problem = self.words(f"ls_problem_{land.problem_name}", formula=land.problem.formula.text)
+        problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
         with self.caption("ls_map", variant=self.words(land.variant), problem=problem):
             pass
 
@@ -94,9 +95,12 @@ class LandscapeLecture(Lecture):
                    (Circle(radius=0.12, color=style.BALL, stroke_width=5), "ls_key_run")]
         if land.optimum:
             entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
-        legend = VGroup(*(VGroup(mark, label(self.words(key), style.SMALL_SIZE)).arrange(RIGHT, buff=0.2)
-                          for mark, key in entries)).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        self.legend = legend.move_to([*LEGEND_AT, 0])
+        legend = VGroup(*(VGroup(mark, label(wrap(self.words(key), style.KEY_CHARS), style.SMALL_SIZE))
+                          .arrange(RIGHT, buff=0.2) for mark, key in entries))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        legend.move_to([*LEGEND_AT, 0])  # then inside the safe margins, however long the language's words
+        self.legend = legend.shift(LEFT * max(0, legend.get_right()[0] - style.SAFE_RIGHT)
+                                   + DOWN * max(0, legend.get_top()[1] - style.SAFE_TOP))
         self.play(FadeIn(legend), run_time=0.8)
         with self.caption("ls_boundary"):
             self.play(Create(boundary), run_time=1.5)
@@ -146,9 +150,9 @@ class LandscapeLecture(Lecture):
         key = {Outcome.DIVERGED: "ls_diverged", Outcome.CONVERGED: "ls_converged",
                Outcome.NOT_SETTLED: "ls_not_settled"}[v.outcome]
         rises = one.run.rises
-        shape = self.words("ls_falls") if not rises else self.words("ls_rises", m=rises, n=one.run.last_step)
+        shape = Phrase("ls_falls") if not rises else Phrase("ls_rises", {"m": rises, "count": one.run.last_step})
         return dict(lr=fmt_param(one.params["lr"], 3), beta=fmt_param(one.params["beta"], 3), rho=fmt(v.rho),
-                    outcome=self.words(key, k=v.step, n=v.step), shape=shape)
+                    outcome=Phrase(key, {"k": v.step, "count": v.step}), shape=shape)
 
     def show_inset(self, one: Lesson) -> None:
         """Replace the inset by the loss curve of `one` (revealed by reveal_inset)."""
@@ -157,9 +161,18 @@ class LandscapeLecture(Lecture):
                      style.LABEL_SIZE, style.BALL)
         p = self.subject.problem
         floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
-        inset = LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
-                          self.words("excess_loss" if floor else "loss_axis"), self.words("step"), *INSET_SIZE)
-        self.inset = VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0])
+
+        def made(width: float) -> LossInset:
+            return LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
+                             self.words("excess_loss" if floor else "loss_axis"), self.words("step"), width,
+                             INSET_SIZE[1])
+
+        room = style.SAFE_RIGHT - self.inset_left
+        inset = made(INSET_SIZE[0])
+        if inset.width > room:  # a longer axis title in this language: a narrower plot, never a smaller text
+            inset = made(INSET_SIZE[0] - (inset.width - room))
+        self.inset = inside(VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0]))
+        self.inset.shift(RIGHT * max(0.0, self.inset_left - self.inset.get_left()[0]))
         self.inset.curve = inset
         inset.set_step(0)
         self.play(*([FadeOut(old)] if old else []), FadeIn(self.inset), run_time=0.6)

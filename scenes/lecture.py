@@ -1,4 +1,4 @@
-"""The base of every lecture: captions from the catalogue, each beat held long enough to be read."""
+"""The base of every lecture: captions from the language file, each beat held long enough to be read."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -22,13 +22,13 @@ LONGEST = 12.0  # seconds: no caption is up for longer
 
 
 class Lecture(Scene):
-    """A scene that teaches a Lesson, a Comparison or a Landscape (the subject): captions from the catalogue
+    """A scene that teaches a Lesson, a Comparison or a Landscape (the subject): captions from the language file
     with a record of cues (start, end, text) in video time. It draws the subject's numbers; it computes none.
     `lesson` is the subject's (first) single run."""
 
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
     VERDICT = "verdict"  # the beat whose first caption says what happened (the class page's one-line verdict)
-    TITLE, QUESTION = "title", "question"  # catalogue keys of the opening beat
+    TITLE, QUESTION = "title", "question"  # message names of the opening beat
 
     def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -50,7 +50,7 @@ class Lecture(Scene):
             getattr(self, name)()
 
     def chapters(self) -> list[dict]:
-        """The beats as chapters: title (from the catalogue), start and end in video time."""
+        """The beats as chapters: title (from the language file), start and end in video time."""
         ends = [self.beats[name] for name in self.BEATS[1:]] + [self.now]
         return [{"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
                 for name, end in zip(self.BEATS, ends)]
@@ -68,9 +68,9 @@ class Lecture(Scene):
 
     @contextmanager
     def caption(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), **values) -> Iterator[None]:
-        """Show catalogue entry `key` (the problem's formulas and `values` filled in) while the body plays,
-        then hold it until it has been read (and spoken), and at least `at_least` seconds more. `claims`:
-        what the sentence rests on (gdcore.claims), recorded beside it in the sidecar."""
+        """Show message `key` of the language file (the problem's formulas and `values` filled in) while the
+        body plays, then hold it until it has been read (and spoken), and at least `at_least` seconds more.
+        `claims`: what the sentence rests on (gdcore.claims), recorded beside it in the sidecar."""
         self._show(key, {**self.subject.problem.formulas, **values})
         self.claims.append(list(claims))
         yield
@@ -244,7 +244,7 @@ class Lecture(Scene):
         key, colour = {Outcome.DIVERGED: ("diverged_short", style.BAD),
                        Outcome.CONVERGED: ("converged_short", style.GOOD),
                        Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY)}[v.outcome]
-        return label(self.words(key, k=v.step, n=v.step), style.PANEL_SIZE, colour)
+        return label(self.words(key, k=v.step, count=v.step), style.PANEL_SIZE, colour)
 
     def plain_line(self) -> str:
         """Plain gradient descent's line in a verdict panel: when it settled, or diverged, or neither."""
@@ -252,7 +252,7 @@ class Lecture(Scene):
         if plain.diverged:
             return self.words("gd_line_diverged", k=plain.diverged_at)
         if plain.converged_at is not None:
-            return self.words("gd_line", k=plain.converged_at)
+            return self.words("gd_line", count=plain.converged_at)
         return self.words("gd_line_not_settled")
 
     def state_text(self) -> str:
@@ -298,17 +298,17 @@ class Comparing:
     TITLE = "cmp_title"
 
     def title_values(self) -> dict:
-        return {"n": len(self.subject.values)}
+        return {"count": len(self.subject.values)}
 
     def question(self) -> tuple[str, dict]:
         c = self.subject
         key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
-        return key, dict(n=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
+        return key, dict(count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
 
     def rule_caption(self) -> tuple[str, dict]:
         c, params = self.subject, self.subject.params
         if c.varied == "variant":
-            return "cmp_rule_variants", dict(n=len(c.values), lr=fmt_param(params["lr"]),
+            return "cmp_rule_variants", dict(count=len(c.values), lr=fmt_param(params["lr"]),
                                              beta=fmt_param(params["beta"]))
         return "cmp_rule", dict(variant=self.words(params["variant"]), symbol=HYPERPARAMETERS[c.varied].symbol,
                                 values=self.value_list())

@@ -9,7 +9,7 @@ from gdcore import DISPLACEMENT_TEX, Outcome, Problem
 
 from . import story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, LossInset, Readout, label, math
+from .components import BallOnCurve, Readout, inset_at, label, math
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -74,8 +74,7 @@ class ParabolaLecture(Lecture):
             series.append(ghost)
             losses.append((lesson.baseline.losses, style.GHOST))
         readout = Readout(rows, series).move_to([*READOUT_AT, 0])
-        inset = LossInset(losses, n, self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
-        inset.move_to([*INSET_AT, 0])
+        inset = inset_at(INSET_AT, losses, n, self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
         arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
                   (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
         f = curve(p)
@@ -122,8 +121,8 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
-        inset = LossInset([(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n, self.words("loss_axis"),
-                          self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
+        inset = inset_at(INSET_AT, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n,
+                         self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
         balls = self.balls(self.axes, f)
         self.drive([readout, inset, *balls], [("cmp_legend", {})])
         self.readout = readout

@@ -9,7 +9,7 @@ from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 
 from . import story, style
 from .captions import fmt, linear
-from .components import LossInset, Readout, StepArrow, Traces, label, math
+from .components import Readout, StepArrow, Traces, inset_at, label, math
 from .lecture import Comparing, Lecture
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
@@ -57,7 +57,7 @@ def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
 
 def verdict_table(lesson: Lesson, words) -> VGroup:
     """Columns fitted (in the run's colour), true, least squares; rows w1, w2, b. `words(key)`: the
-    catalogue's text for a column's title."""
+    language file's text for a column's title."""
     rows = verdict_rows(lesson)
     cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
                              for key, _ in rows)]
@@ -242,8 +242,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
         losses = [(run.losses - floor, style.BALL)] + ([(lesson.baseline.losses - floor, style.GHOST)]
                                                        if ghost is not None else [])
-        inset = LossInset(losses, n, self.words("excess_loss"), self.words("step"), *INSET_SIZE)
-        inset.move_to([*INSET_AT, 0])
+        inset = inset_at(INSET_AT, losses, n, self.words("excess_loss"), self.words("step"), *INSET_SIZE)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(p, paths, run.losses[0] - floor,
                                arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]]))
@@ -287,8 +286,8 @@ class RegressionComparison(Comparing, RegressionLecture):
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
-        inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
-                          self.words("excess_loss"), self.words("step"), *INSET_SIZE).move_to([*INSET_AT, 0])
+        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+                         self.words("excess_loss"), self.words("step"), *INSET_SIZE)
         panel = ParameterPanel(p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
                                runs[0].losses[0] - floor)
         plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)

@@ -18,9 +18,9 @@ import numpy as np
 
 from gdcore import Comparison, Landscape, Lesson
 
-from . import patches
+from . import locales, patches
 from .classpage import write_page
-from .narration import ENGINE, Voice, engine_version, webvtt
+from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .patches import cache_dir, private_prefix, sweep
 from .slides import as_slides, write_deck
 
@@ -32,7 +32,7 @@ QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p3
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
 ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
-SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".jpg", ".json")  # what a finished render is
+SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".txt", ".jpg", ".json")  # what a finished render is
 DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
 # (scene, what it teaches) → the module and class that draw it
 SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
@@ -52,10 +52,11 @@ def versions(voice: bool = False) -> dict:
 def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
                encoder: dict | None = None, found: dict | None = None) -> str:
     """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
-    the quality's) and the versions, so the same lecture made the same way has the same name (and is found
-    in the cache), anything else a new one. `found`: versions(voice), when the caller has them already."""
+    the quality's), the versions and the language file (an edited sentence is a new video), so the same
+    lecture made the same way has the same name (and is found in the cache), anything else a new one.
+    `found`: versions(voice), when the caller has them already."""
     key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
-           "versions": versions(voice) if found is None else found}
+           "versions": versions(voice) if found is None else found, "words": locales.load(lang).digest}
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
@@ -154,12 +155,13 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
                    output: Path = Path("media"), voice: bool = False, force: bool = False,
                    encoder: dict | None = None, slides: bool = False) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, the runs of a comparison or a landscape's tour, captions, chapters, versions, each file's
-    SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt and a poster
-    <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its assets in the folder <name>). The
-    class page <output>/index.html is written again. A finished, undamaged render of the same lecture with
-    the same software is returned as it is, unless `force`. `encoder`: x264 options (default: ENCODER's).
-    Raises RenderError (one line) when a folder refuses the files, Interrupted on SIGINT/SIGTERM."""
+    summary, the runs of a comparison or a landscape's tour, captions with their claims, chapters, versions,
+    each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
+    transcript <name>.txt and a poster <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its
+    assets in the folder <name>). The class page <output>/index.html is written again. A finished, undamaged
+    render of the same lecture with the same software is returned as it is, unless `force`. `encoder`: x264
+    options (default: ENCODER's). Raises RenderError (one line) when a folder refuses the files, Interrupted
+    on SIGINT/SIGTERM."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
@@ -273,10 +275,13 @@ def _write_files(subject, lecture, movie: Path, work: Path, name: str, quality: 
     chapters = lecture.chapters()
     made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
                                      encoding="utf-8")
+    title = lecture.words(lecture.TITLE, **lecture.title_values())
+    # with a byte-order mark: any browser opening it from the class page (file://) reads it as UTF-8
+    made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8-sig")
     verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
     poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
     if slides:
-        made.update(write_deck(lecture, work / "slides", name, lecture.words(lecture.TITLE, **lecture.title_values())))
+        made.update(write_deck(lecture, work / "slides", name, title))
     sidecar = _sidecar(subject, lecture, name, quality, lang, slides, found, chapters)
     sidecar["files"] = {suffix: digest(path) for suffix, path in made.items() if path.is_file()
                         and suffix != ".json"}
@@ -296,6 +301,7 @@ def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> 
         "headline": lecture.opening(lecture.VERDICT),
         "question": lecture.opening("predict"),
         "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
+        "transcript": f"{name}.txt",
         "poster": f"{name}.jpg",
         **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
         "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,

@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 
 from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson
 
-from .captions import fmt, fmt_param
+from .captions import fmt, fmt_param, times
 
 
 class Line(NamedTuple):
@@ -53,9 +53,13 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "cmp_tie": lambda c: len(c["fastest"]["winners"]) > 1,
     "cmp_none": lambda c: not c["fastest"]["winners"],
     "cmp_diverged": _outcome("diverged"),
-    "val_stayed": lambda c: _outcome("settled")(c) and not c["events"]["crossings"],
-    "val_crossed": lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"]),
-    "val_not_settled": _outcome("not_settled"), "val_diverged": _outcome("diverged"),
+    **{f"val_stayed_{basin}": (lambda b: lambda c: _outcome("settled")(c) and not c["events"]["crossings"]
+                                and c["events"]["basin"] == b)(basin) for basin in ("local", "global")},
+    **{f"val_crossed_{basin}": (lambda b: lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"])
+                                 and c["events"]["basin"] == b)(basin) for basin in ("local", "global")},
+    "val_not_settled": lambda c: _outcome("not_settled")(c) and not c["events"]["crossings"],
+    "val_not_settled_crossed": lambda c: _outcome("not_settled")(c) and bool(c["events"]["crossings"]),
+    "val_diverged": _outcome("diverged"),
     **{f"ev_settled_{who}": _outcome("settled", "plain_outcome" if who == "plain" else "outcome")
        for who in ("momentum", "plain", "run")},
     **{f"ev_diverged_{who}": _outcome("diverged", "plain_outcome" if who == "plain" else "outcome")
@@ -94,7 +98,9 @@ def predict(subject) -> Line:
         return Line(key, dict(symbol=symbol, values=values, x0=fmt_param(subject.params.get("x0", 0.0))), [])
     values = dict(lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]),
                   n=subject.run.last_step)
-    return Line("predict_race" if subject.baseline is not None else "predict_plain", values, [])
+    if subject.baseline is None:
+        return Line("predict_plain", {**values, "count": values.pop("n")}, [])
+    return Line("predict_race", values, [])
 
 
 def verdict(lesson: Lesson) -> list[Line]:
@@ -127,7 +133,7 @@ def _outcome_line(lesson: Lesson, f: dict) -> Line:
         return line("diverged", [o, f["stable_limit"]], k=o["step"], lr=fmt_param(params["lr"]),
                     limit=fmt_param(v.lr_limit), beta=fmt_param(params["beta"]))
     key = "converged" if o["outcome"] == "settled" else "not_settled"
-    return line(key, [o, f["rate"]], k=o["step"], n=o["after"], rho=fmt(v.rho))
+    return line(key, [o, f["rate"]], count=o["step"] if key == "converged" else o["after"], rho=fmt(v.rho))
 
 
 def _race(lesson: Lesson, f: dict) -> Line:
@@ -137,8 +143,9 @@ def _race(lesson: Lesson, f: dict) -> Line:
         race["winner"]]
     if race["winner"] in ("momentum", "plain") and None in race["steps"]:
         key += "_alone"
+    count = race["by"] if key in ("race_momentum", "race_plain") else lesson.params["steps"]
     return line(key, [f["outcome"], f["plain_outcome"], race], m=km, k=kp if kp is not None else km,
-                by=race["by"], n=lesson.params["steps"], beta=fmt_param(lesson.params["beta"]))
+                count=count, beta=fmt_param(lesson.params["beta"]))
 
 
 def _damping(lesson: Lesson, f: dict) -> Line:
@@ -157,7 +164,7 @@ def compare_verdict(c: Comparison) -> list[Line]:
     claims = [first, *([same] if same else [])]
     said = []
     if not first["winners"]:
-        said.append(line("cmp_none", claims, n=max(one.run.last_step for one in c.lessons)))
+        said.append(line("cmp_none", claims, count=max(one.run.last_step for one in c.lessons)))
     elif len(first["winners"]) > 1:
         said.append(line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"]))
     else:
@@ -170,7 +177,7 @@ def compare_verdict(c: Comparison) -> list[Line]:
         else:
             key = "cmp_fastest_rho" if one.verdict.rho == min(o.verdict.rho for o in c.lessons
                                                                  if not o.run.diverged) and not same else "cmp_fastest"
-            said.append(line(key, claims, label=winner, k=first["step"], rho=fmt(one.verdict.rho)))
+            said.append(line(key, claims, label=winner, count=first["step"], rho=fmt(one.verdict.rho)))
     for label, f in facts["runs"].items():
         if f["outcome"]["outcome"] == "diverged":
             said.append(line("cmp_diverged", [f["outcome"], f["stable_limit"]], label=label, k=f["outcome"]["step"],
@@ -185,18 +192,23 @@ def _sqrt_beta(c: Comparison, labels: list[str]) -> bool:
 
 
 def valleys_verdict(c: Comparison) -> list[Line]:
-    """Where each ball ended and whether it crossed the barrier; the moral fits where they started."""
+    """Where each ball ended and how often it crossed the barrier; the moral fits where they started."""
     facts, said = c.facts(), []
     start = c.problem.basin(c.lessons[0].run.positions[0])
     for i, one in enumerate(c.lessons):
         f = facts["runs"][c.label(i)]
         o, e = f["outcome"], f["events"]
-        key = {"diverged": "val_diverged", "not_settled": "val_not_settled"}.get(o["outcome"]) or \
-            ("val_crossed" if e["crossings"] else "val_stayed")
-        said.append(line(key, [o, e], label=c.label(i), k=o["step"], n=o["after"], c=len(e["crossings"]),
-                         where=e["basin"] or start, x=fmt_param(float(one.run.positions[-1, 0]), 3)))
-    crossed = any(f["events"]["crossings"] for f in facts["runs"].values())
-    key = "val_moral" if start == "local" and crossed else "val_moral_stuck" if start == "local" else "val_moral_deep"
+        crossed = {"times": times(len(e["crossings"]))} if e["crossings"] else {}
+        if o["outcome"] == "diverged":
+            key, values = "val_diverged", {"k": o["step"]}
+        elif o["outcome"] == "not_settled":
+            key, values = "val_not_settled_crossed" if crossed else "val_not_settled", {"count": o["after"]}
+        else:
+            key = f"val_crossed_{e['basin']}" if crossed else f"val_stayed_{e['basin']}"
+            values = {"k": o["step"], "x": fmt_param(float(one.run.positions[-1, 0]), 3)}
+        said.append(line(key, [o, e], label=c.label(i), **values, **crossed))
+    escaped = any(f["events"]["crossings"] for f in facts["runs"].values())
+    key = "val_moral" if start == "local" and escaped else "val_moral_stuck" if start == "local" else "val_moral_deep"
     said.append(Line(key, {}, [f["events"] for f in facts["runs"].values()]))
     return said
 
@@ -210,7 +222,9 @@ def run_events(subject) -> list[tuple[int, Line]]:
     balls are "momentum" and "plain"; a comparison's runs go by their labels."""
     if isinstance(subject, Comparison):
         runs = [(subject.label(i), one.facts(subject.label(i))) for i, one in enumerate(subject.lessons)]
-        found = [event for label, f in runs for event in _events(f, "run", label)]
+        # a comparison's overshoots come all at once, early: its runs' endings and crossings say more
+        found = [event for label, f in runs for event in _events(f, "run", label)
+                 if not event[1].key.startswith("ev_overshoot")]
     else:
         f = subject.facts()
         found = _events(f, "momentum" if subject.baseline is not None else "run", "")

@@ -30,3 +30,6 @@ CAPTION_Y = -3.45  # centre of the caption bar; the plots stay above -2.85
 CAPTION_CHARS = 72  # wrap captions at this many characters per line
 RIGHT_COLUMN_X = 4.1  # centre of the right-hand column of panels
 FRAME_RIGHT = 7.1  # the frame's right edge (the frame is 14.2 wide)
+SAFE_RIGHT = FRAME_RIGHT - 0.03 * 14.2  # inside the 3 % safe margin
+SAFE_TOP = 4.0 - 0.03 * 8.0
+KEY_CHARS = 18  # a legend entry longer than this goes on two lines (a long word in another language)

@@ -1,29 +1,47 @@
-"""The caption catalogue: every line fits, can be spoken, and takes its formulas from the problem."""
+"""Captions: every line fits, can be spoken, and takes its formulas from the problem."""
 import pytest
 
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
-from scenes.captions import CATALOGUE, SUPERSCRIPT, fmt, fmt_param, speech, spoken, text, wrap
+from gdcore.problems import DoubleWell
+from scenes import locales
+from scenes.captions import SUPERSCRIPT, Phrase, fmt, fmt_param, say, speech, spoken, text, times, wrap
 from scenes.style import CAPTION_CHARS
 
-
-def test_every_catalogue_line_can_be_spoken():
-    for lang, lines in CATALOGUE.items():
-        for line in lines.values():
-            said = spoken(lang, line)
-            assert not set(said) & set("αβρκ∇ŷ₀₁₂·−²≥*"), said
+LANGS = locales.available()
+NOT_SHOWN = ("symbol ", "say_", "page_", "voice", "language_name")  # messages that are not captions
 
 
-def test_every_language_has_every_line():
-    assert all(set(lines) == set(CATALOGUE["en"]) for lines in CATALOGUE.values())
+def captions(lang):
+    """(name, text) of every form of every message shown in a video."""
+    for name, message in locales.load(lang).messages.items():
+        if not name.startswith(NOT_SHOWN):
+            yield from ((name, form) for form in locales.forms(message))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_caption_can_be_spoken(lang):
+    for _, line in captions(lang):
+        said = spoken(lang, line)
+        assert not set(said) & set("αβρκ∇ŷ₀₁₂·−²≥*\u202f"), said
 
 
 @pytest.mark.parametrize("a", [1 / 6, 0.25, 0.3])
 def test_the_parabola_caption_names_the_problem_that_is_run(a):
     p = Quadratic(a)
-    for lang in CATALOGUE:
+    for lang in LANGS:
         shown, said = text(lang, "parabola", **p.formulas), speech(lang, "parabola", **p.formulas)
         assert p.formula.text in shown and p.derivative.text in shown
-        assert p.formula.spoken[lang] in said and not set(said) & set("²·−")
+        assert say(lang, p.formula) in said and not set(said) & set("²·−")
+    english = {1 / 6: "x squared over 6", 0.25: "x squared over 4", 0.3: "0.3 times x squared"}[a]
+    assert say("en", p.formula) == english
+
+
+def test_formulas_are_read_in_each_language_from_its_file():
+    well = DoubleWell()
+    assert say("en", well.formula) == "x squared minus 4, squared, over 16, plus 0.3 times x"
+    assert say("es", Quadratic().formula) == "x al cuadrado entre 6"
+    assert say("fr", Quadratic().formula) == "x au carré sur 6"
+    assert say("fr", Quadratic(0.3).derivative) == "0.6 fois x"
 
 
 def test_the_legend_names_the_momentum_step_of_the_rule():
@@ -31,24 +49,53 @@ def test_the_legend_names_the_momentum_step_of_the_rule():
     assert "−α·m" not in text("en", "legend", state=DISPLACEMENT_TEXT["classic"])
 
 
+def test_counts_follow_each_languages_plural_rules():
+    assert [text("en", "val_crossed_local", label="β = 0.8", times=times(c), k=9, x="1")
+            .split("barrier ")[1].split(" and")[0] for c in (1, 2, 3)] == ["once", "twice", "3 times"]
+    assert [text("es", "gd_line", count=c) for c in (1, 2)] == ["GD simple: 1 paso", "GD simple: 2 pasos"]
+    assert [text("fr", "gd_line", count=c) for c in (1, 2)] == ["GD simple\u202f: 1 pas", "GD simple\u202f: 2 pas"]
+    # French takes the singular for 0 as well, English and Spanish the plural
+    assert text("fr", "cmp_title", count=0).endswith("0 essai")
+    assert text("fr", "cmp_title", count=2).endswith("2 essais")
+    assert text("en", "cmp_title", count=0).endswith("0 runs")
+    assert text("es", "cmp_title", count=1).endswith("1 ejecución")
+    assert text("fr", "val_crossed_global", label="β", times=times(2), k=9, x="1").count("deux fois") == 1
+
+
+def test_a_phrase_is_written_and_spoken_in_its_sentence():
+    outcome, shape = Phrase("ls_converged", {"count": 1}), Phrase("ls_rises", {"m": 2, "count": 60})
+    line = text("en", "ls_run", lr="0.1", beta="0.5", rho="0.3", outcome=outcome, shape=shape)
+    assert line.endswith("ρ = 0.3: settled in 1 step; the loss rose at 2 of 60 steps.")
+    said = speech("fr", "ls_map", variant=Phrase("classic"),
+                  problem=Phrase("ls_problem_parabola", {"formula": Quadratic().formula}))
+    assert "x au carré sur 6" in said and "rhô" in said and "²" not in said
+
+
 def test_every_caption_fits_two_lines_with_long_numbers():
-    values = dict(beta="0.95", lr="0.123456", state="−α·m", k=10000, n=10000, rho="0.9999", crit="0.4675",
+    values = dict(beta="0.95", lr="0.123456", state="−α·m", k=10000, rho="0.9999", crit="0.4675",
                   limit="9.6", truth="−12.5·x₁ − 3.25·x₂ + 1.75", gap="2.779e-09", m=10000,
-                  label="β = 0.123456", symbol="β", values="0.123456, 0.25, 0.5, 0.75, 0.95", c=12, x="-2.136",
-                  x0="-999.5", where="hoyo poco hondo", by=9999, plain_limit="11.94", plain_rho="0.9833",
-                  labels="α = 0.1235, α = 0.25", **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global")
-                                                       for q in ("x", "f")},
+                  label="β = 0.123456", symbol="β", values="0.123456, 0.25, 0.5, 0.75, 0.95", x="-2.136",
+                  x0="-999.5", plain_limit="11.94", plain_rho="0.9833", labels="α = 0.1235, α = 0.25", n=10000,
+                  **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
                   **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas})
-    for lang, lines in CATALOGUE.items():
-        longest_variant = max((lines[v] for v in ("classic", "ema", "nesterov")), key=len)
-        run = dict(problem=max(text(lang, "ls_problem_parabola", formula="0.3·x²"),
-                               text(lang, "ls_problem_regression"), key=len),
-                   shape=text(lang, "ls_rises", m=9999, n=10000), outcome=text(lang, "ls_not_settled", n=10000),
-                   kappa="1234", variant=longest_variant,
-                   question=max((lines[k] for k in lines if "question" in k), key=len))
-        for key in lines:
-            line = text(lang, key, **run, **values)
-            assert len(wrap(line, CAPTION_CHARS).splitlines()) <= 2, (lang, key)
+    for lang in LANGS:
+        language = locales.load(lang)
+
+        def longest(*phrases, lang=lang):
+            return max(phrases, key=lambda p: len(text(lang, p.key, **p.values)))
+
+        run = dict(problem=longest(Phrase("ls_problem_parabola", {"formula": Quadratic(0.3).formula}),
+                                   Phrase("ls_problem_regression")),
+                   shape=longest(Phrase("ls_rises", {"m": 9999, "count": 10000}), Phrase("ls_falls")),
+                   outcome=longest(*(Phrase(k, {"k": 10000, "count": 10000})
+                                     for k in ("ls_not_settled", "ls_converged", "ls_diverged"))),
+                   kappa="1234", variant=longest(*map(Phrase, ("classic", "ema", "nesterov"))),
+                   times=longest(times(12), times(2), times(1)),
+                   question=max((language.message(k) for k in language.messages if k.endswith("question")), key=len))
+        for key, _ in captions(lang):
+            for count in (1, 2, 10000):
+                line = text(lang, key, **run, **values, count=count)
+                assert len(wrap(line, CAPTION_CHARS).splitlines()) <= 2, (lang, key, line)
 
 
 @pytest.mark.parametrize("value", [0.0, 1.5, -0.00123456, 123.456789, 99999.4, 1e5, -2.5e-7, 3.14159e12])

@@ -119,7 +119,7 @@ def test_export_of_a_divergent_run_succeeds_and_stops_at_divergence(tmp_path):
 BAD = [
     ["--lr", "0"], ["--lr", "-0.5"], ["--lr", "nan"], ["--lr", "inf"], ["--beta", "1"], ["--momentum", "1.5"],
     ["--beta", "-0.1"], ["--beta", "nan"], ["--steps", "0"], ["--steps", "10001"], ["--x0", "nan"],
-    ["--x0", "1e9"], ["--scene", "nope"], ["--variant", "adam"], ["--quality", "8k"], ["--lang", "fr"],
+    ["--x0", "1e9"], ["--scene", "nope"], ["--variant", "adam"], ["--quality", "8k"], ["--lang", "de"],
     ["--scene", "regression", "--samples", "2"], ["--scene", "regression", "--noise", "-1"],
     ["--scene", "regression", "--true-b", "inf"], ["--scene", "regression", "--x0", "1"],
     ["--scene", "parabola", "--samples", "10"], ["--lr", "abc"], ["--lr", "1_0"], ["--steps", "1_0"],

@@ -135,7 +135,7 @@ def numbers(cells) -> list:
 
 
 def test_every_number_in_readouts_insets_and_tables_is_readable():
-    from scenes import captions
+    from scenes import captions, locales
     from scenes.components import LossInset
     from scenes.lecture import Comparing
     from scenes.regression import VERDICT_WIDTH, verdict_table
@@ -149,7 +149,7 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
     inset = LossInset([(taught.run.losses, "#FFFFFF")], 60, "f", "step", 1.8, 1.2)
     for tick in [*inset.axes.y_axis.labels, *inset.axes.x_axis.numbers]:
         assert tallest_glyph(tick) >= CAP * 0.99
-    for lang in captions.CATALOGUE:
+    for lang in locales.available():
         words = lambda key, **v: captions.text(lang, key, **v)  # noqa: E731
         table = verdict_table(taught, words)
         scale = min(1.0, VERDICT_WIDTH / table.width)

@@ -104,3 +104,20 @@ def test_divergent_run_renders_and_says_so(tmp_path):
     last = frame_at(video, info["duration"] - 0.2)
     assert (np.abs(last.astype(int) - hex_rgb(style.BAD)).max(axis=2) < 40).sum() > 50  # the red verdict
     assert json.loads(video.with_suffix(".json").read_text())["params"]["lr"] == 13.0
+
+
+def test_name_follows_the_language_file(tmp_path, monkeypatch):
+    """An edited sentence is another video: the cache never returns the one made from the old words."""
+    import shutil
+
+    from scenes import locales
+
+    base = dict(lesson("parabola").params)
+    before = video_name("parabola", "fr", base, "low")
+    for path in locales.folder().glob("*.po"):
+        shutil.copy(path, tmp_path / path.name)
+    po = tmp_path / "fr.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Le verdict"', 'msgstr "Verdict"'), encoding="utf-8")
+    monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
+    assert video_name("parabola", "fr", base, "low") != before
+    assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")

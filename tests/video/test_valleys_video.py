@@ -43,6 +43,9 @@ def test_captions_say_where_each_run_ended(valleys_es):
             assert f"paso {v.step}" in mine[0]
         else:
             assert "no se había asentado" in mine[0] or "divergió" in mine[0]
+        if "divergió" not in mine[0]:  # how often it crossed, in words: never, once, twice, 3 times
+            crossed = {0: "nunca cruzó", 1: "una vez", 2: "dos veces"}.get(v.crossings, f"{v.crossings} veces")
+            assert crossed in mine[0] and "×" not in mine[0]
 
 
 def test_balls_are_where_the_runs_are(valleys_es):

@@ -1,0 +1,100 @@
+"""A language per file, seen in the rendered lecture: the transcript beside every video, linked from the class
+page and part of the cache; French on screen; a language added as one file renders with no code change."""
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from videos import ROOT, render
+
+from scenes import locales
+
+TINY = ["--steps", "3", "--x0", "3"]
+
+
+@pytest.fixture(scope="module")
+def parabola_fr(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("fr"), *TINY, "--lang", "fr")
+
+
+def paragraphs(transcript: str) -> list[str]:
+    """The transcript's blocks, a heading's underline dropped: title, chapter titles and captions in order."""
+    return [block.splitlines()[0] for block in transcript.strip().split("\n\n")]
+
+
+def test_the_transcript_has_the_title_the_chapters_and_every_caption_in_order(parabola_fr):
+    video, meta, _ = parabola_fr
+    raw = video.with_suffix(".txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, so that a browser shows the accents
+    transcript = raw.decode("utf-8-sig")
+    assert meta["transcript"] == video.stem + ".txt"
+    expected = ["La descente de gradient avec momentum"]
+    for chapter in meta["chapters"]:
+        expected.append(chapter["title"])
+        expected += [c["text"] for c in meta["captions"] if chapter["start"] <= c["start"] < chapter["end"]]
+    assert paragraphs(transcript) == expected
+    assert len(meta["captions"]) == len(expected) - 1 - len(meta["chapters"])  # none left out
+    # headings are underlined, so a reader (and a screen reader) can tell them from captions
+    assert re.search(r"^Le verdict\n-{10}$", transcript, re.MULTILINE)
+    assert transcript.splitlines()[1] == "=" * len(expected[0])
+
+
+def test_the_lecture_is_in_french_with_its_typography(parabola_fr):
+    _, meta, _ = parabola_fr
+    texts = [c["text"] for c in meta["captions"]]
+    assert texts[0].startswith("Pourquoi une bille") and texts[0].endswith("\u202f?")
+    assert meta["chapters"][0]["title"] == "La question"
+    assert all(" :" not in t and " ?" not in t for t in texts)  # the narrow no-break space, never a space
+
+
+def test_the_class_page_links_the_transcript(parabola_fr):
+    video, _, _ = parabola_fr
+    page = (video.parents[2] / "index.html").read_text(encoding="utf-8")
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]+\.txt)"', page)]
+    assert links == [f"parabola/low/{video.stem}.txt"] and (video.parents[2] / links[0]).is_file()
+    assert ">Transcript</a>" in page and "Français" in page  # the page's word, the language's own name
+
+
+def test_a_missing_transcript_is_a_broken_cache_entry(tmp_path):
+    video, _, _ = render(tmp_path, *TINY)
+    video.with_suffix(".txt").unlink()
+    again, _, second = render(tmp_path, *TINY)
+    assert again == video and "Animation" in second.stderr and video.with_suffix(".txt").is_file()
+
+
+def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
+    folder = tmp_path / "locales"
+    shutil.copytree(locales.folder(), folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    po = (folder / "fr.po").read_text(encoding="utf-8")
+    (folder / "xx.po").write_text(po.replace('msgstr "La question"', 'msgstr "Xx question"'), encoding="utf-8")
+    env = {**os.environ, "MOMENTUM_LOCALES": str(folder)}
+    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(tmp_path),
+                           *TINY, "--lang", "xx"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    video = Path(proc.stdout.strip().splitlines()[-1])
+    meta = json.loads(video.with_suffix(".json").read_text())
+    assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
+    assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
+
+
+def test_the_transcript_reads_with_its_accents_in_a_browser(parabola_fr):
+    """Opened from the class page's link (file://), as a student would: Chromium decodes it as UTF-8."""
+    from playwright.sync_api import sync_playwright
+
+    video, meta, _ = parabola_fr
+    found = next(filter(None, map(shutil.which, ("chromium-headless-shell", "chromium"))), None)
+    if not found:
+        pytest.skip("no headless Chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(video.with_suffix(".txt").as_uri())
+        shown = page.evaluate("document.body.innerText")
+        browser.close()
+    assert shown.startswith("La descente de gradient avec momentum") and meta["captions"][0]["text"] in shown
