@@ -172,7 +172,7 @@ def compare_verdict(c: Comparison) -> list[Line]:
         one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
         if same and winner in same["runs"]:
             key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
-            said.append(line(key, claims, label=winner, k=first["step"], rho=fmt(same["rho"]),
+            said.append(line(key, claims, label=winner, count=first["step"], rho=fmt(same["rho"]),
                              labels=", ".join(same["runs"])))
         else:
             key = "cmp_fastest_rho" if one.verdict.rho == min(o.verdict.rho for o in c.lessons
