@@ -164,8 +164,9 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
         chapters = lecture.chapters()
         made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
                                          encoding="utf-8")
-        verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
-        poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
+        beats = [c["beat"] for c in chapters]  # the poster shows the first frame of the run, or an earlier one:
+        poster(movie, min(chapters[beats.index("predict") + 1]["start"],  # nothing of the verdict
+                          chapters[beats.index(lecture.VERDICT)]["start"]), made[".jpg"])
         if slides:
             made.update(write_deck(lecture, decks, name, lecture.words(lecture.TITLE, **lecture.title_values())))
         sidecar = {
