@@ -3,6 +3,7 @@ classpage.html) that lists and plays every video under <output>, built from thei
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import tempfile
@@ -11,7 +12,50 @@ from pathlib import Path
 from gdcore import HYPERPARAMETERS
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
-LANGUAGES = {"en": "English", "es": "Español"}
+LANGUAGES = {"en": "English", "es": "Español"}  # each language by its own name, in every interface
+# The page's words (until they move into scenes/locales/<lang>.po, read by page_words alone)
+WORDS = {
+    "en": {"title": "Momentum lectures — class page", "heading": "Momentum lectures",
+           "keys": "Space plays on or pauses, → plays the next beat, ← replays the beat, F goes full screen; on "
+                   "the compare panel, Space, → and ← act on both videos. Present mode pauses at the end of "
+                   "every beat.",
+           "empty": "No videos yet: render one with", "player": "Player", "video": "Lecture video",
+           "play": "Play", "pause": "Pause", "present": "Present mode", "replay": "← Replay beat",
+           "next": "Next beat →", "previous": "← Previous beat", "full": "Full screen", "mute": "Mute",
+           "position": "Position in the video", "subtitles": "Subtitles",
+           "subs_off": "Off", "language": "Page language", "chapters": "Chapters",
+           "predict_hint": "Ask the class, then press Play or Space.", "compare": "Compare two runs",
+           "left": "Left", "right": "Right", "side_by_side": "Side by side", "play_both": "Play both",
+           "pause_both": "Pause both", "left_video": "Left video", "right_video": "Right video",
+           "beat_of": "Beat {k} of {n}", "videos": "Videos", "show_scene": "Show scene", "all": "All",
+           "open": "Play {language} · {quality}", "slides": "Slides ({kind})", "voice": "voice",
+           "quality_low": "480p", "quality_medium": "720p", "quality_high": "1080p",
+           "quality_production": "1440p", "quality_4k": "4K", "scene_parabola": "Parabola",
+           "scene_regression": "Regression", "scene_landscape": "The (α, β) map", "scene_valleys": "Two valleys"},
+    "es": {"title": "Lecciones sobre el momento — página de la clase", "heading": "Lecciones sobre el momento",
+           "keys": "Espacio sigue o pausa, → reproduce el tramo siguiente, ← repite el tramo, F pone pantalla "
+                   "completa; en la comparación, Espacio, → y ← actúan sobre los dos vídeos. El modo "
+                   "presentación se detiene al final de cada tramo.",
+           "empty": "Aún no hay vídeos: crea uno con", "player": "Reproductor", "video": "Vídeo de la lección",
+           "play": "Reproducir", "pause": "Pausa", "present": "Modo presentación", "replay": "← Repetir tramo",
+           "next": "Tramo siguiente →", "previous": "← Tramo anterior", "full": "Pantalla completa",
+           "mute": "Silenciar", "position": "Posición en el vídeo",
+           "subtitles": "Subtítulos", "subs_off": "No",
+           "language": "Idioma de la página", "chapters": "Capítulos",
+           "predict_hint": "Pregunta a la clase y pulsa Reproducir o Espacio.", "compare": "Comparar dos ejecuciones",
+           "left": "Izquierda", "right": "Derecha", "side_by_side": "Lado a lado", "play_both": "Reproducir ambos",
+           "pause_both": "Pausar ambos", "left_video": "Vídeo izquierdo", "right_video": "Vídeo derecho",
+           "beat_of": "Tramo {k} de {n}", "videos": "Vídeos", "show_scene": "Mostrar escena", "all": "Todas",
+           "open": "Reproducir {language} · {quality}", "slides": "Diapositivas ({kind})", "voice": "voz",
+           "quality_low": "480p", "quality_medium": "720p", "quality_high": "1080p",
+           "quality_production": "1440p", "quality_4k": "4K", "scene_parabola": "Parábola",
+           "scene_regression": "Regresión", "scene_landscape": "El mapa (α, β)", "scene_valleys": "Dos valles"},
+}
+
+
+def page_words(lang: str) -> dict[str, str]:
+    """Every word of the class page's interface in `lang` (English for a language it does not have)."""
+    return WORDS.get(lang, WORDS["en"])
 
 
 def data_uri(path: Path) -> str:
@@ -27,9 +71,14 @@ def shown(params: dict) -> str:
                       for k, v in params.items() if k in HYPERPARAMETERS)
 
 
-def videos(output: Path) -> list[dict]:
-    """Every finished video under `output` (a sidecar with chapters beside an mp4), newest first, each with
-    the subtitle tracks of every language rendered of the same run."""
+def lecture_id(meta: dict) -> str:
+    """<scene>-<digest of the run>: the same for every language and quality of one lecture."""
+    run = json.dumps([meta["params"], bool(meta["voice"])], sort_keys=True)
+    return f"{meta['scene']}-{hashlib.sha1(run.encode()).hexdigest()[:8]}"
+
+
+def finished(output: Path) -> list[tuple[Path, dict]]:
+    """Every finished video's sidecar under `output` (one with chapters beside an mp4), newest first."""
     found = []
     for sidecar in output.rglob("*.json"):
         try:
@@ -37,34 +86,61 @@ def videos(output: Path) -> list[dict]:
         except (OSError, ValueError):
             continue
         movie = sidecar.with_suffix(".mp4")
-        if not (isinstance(meta, dict) and "chapters" in meta and movie.is_file()):
-            continue
-        found.append((movie.stat().st_mtime, sidecar, meta))
+        if isinstance(meta, dict) and "chapters" in meta and movie.is_file():
+            found.append((movie.stat().st_mtime, sidecar, meta))
     found.sort(key=lambda item: item[0], reverse=True)
+    return [(sidecar, meta) for _, sidecar, meta in found]
 
-    def run(meta: dict) -> tuple:
-        return meta["scene"], meta["quality"], json.dumps(meta["params"], sort_keys=True), bool(meta["voice"])
 
-    runs: dict[tuple, list] = {}
-    for _, sidecar, meta in found:
-        runs.setdefault(run(meta), []).append((sidecar, meta))
-    page = []
-    for _, sidecar, meta in found:
-        rel = sidecar.parent.relative_to(output).as_posix()
-        name = sidecar.stem
-        tracks = [{"lang": m["lang"], "label": LANGUAGES.get(m["lang"], m["lang"]),
-                   "src": data_uri(s.with_name(m["subtitles"]["vtt"]))} for s, m in runs[run(meta)]]
-        page.append({
-            "id": name, "src": f"{rel}/{name}.mp4", "poster": f"{rel}/{meta['poster']}",
-            "scene": meta["scene"], "lang": meta["lang"], "language": LANGUAGES.get(meta["lang"], meta["lang"]),
-            "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
-            "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
-            "question": meta["question"],
-            "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
-            "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
-            "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
-        })
-    return page
+def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict]]) -> dict:
+    """One file of a lecture as the page plays it; `others`: the lecture's videos in other languages, whose
+    subtitles it offers (the same quality's, else any)."""
+    from .render import QUALITY
+
+    rel, name = sidecar.parent.relative_to(output).as_posix(), sidecar.stem
+    langs = {}
+    for s, m in sorted(others, key=lambda o: o[1]["quality"] != meta["quality"]):
+        langs.setdefault(m["lang"], s.with_name(m["subtitles"]["vtt"]))
+    return {
+        "id": f"{name}-{meta['quality']}", "lecture": lecture_id(meta), "src": f"{rel}/{name}.mp4",
+        "poster": f"{rel}/{meta['poster']}", "scene": meta["scene"], "lang": meta["lang"],
+        "language": LANGUAGES.get(meta["lang"], meta["lang"]), "quality": meta["quality"],
+        "fps": int(QUALITY[meta["quality"]][1].split("p")[1]), "voice": bool(meta["voice"]),
+        "params": shown(meta["params"]), "opening": meta["captions"][0]["text"], "question": meta["question"],
+        "chapters": meta["chapters"], "duration": meta["duration"],
+        "tracks": [{"lang": lang, "label": LANGUAGES.get(lang, lang), "src": data_uri(vtt)}
+                   for lang, vtt in sorted(langs.items())],
+        "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
+        "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
+    }
+
+
+def videos(output: Path) -> list[dict]:
+    """Every finished video under `output`, newest first, each with the subtitles of its lecture's other
+    languages."""
+    found = finished(output)
+    return [video(output, sidecar, meta, [(s, m) for s, m in found if lecture_id(m) == lecture_id(meta)
+                                          and m["lang"] != meta["lang"]]) for sidecar, meta in found]
+
+
+def lectures(listed: list[dict]) -> list[dict]:
+    """One entry per lecture (newest first): its scene, parameters, and its videos (language, quality)."""
+    from .render import QUALITY
+
+    found: dict[str, dict] = {}
+    for v in listed:
+        entry = found.setdefault(v["lecture"], {"id": v["lecture"], "scene": v["scene"], "params": v["params"],
+                                                "voice": v["voice"], "videos": []})
+        entry["videos"].append(v)
+    for entry in found.values():
+        entry["videos"].sort(key=lambda v: (v["lang"], list(QUALITY).index(v["quality"])))
+    return list(found.values())
+
+
+def default_language(listed: list[dict]) -> str:
+    """The language most of the videos speak (the newest one's on a tie), if the page has its words."""
+    langs = [v["lang"] for v in listed if v["lang"] in WORDS]
+    return max(dict.fromkeys(langs), key=langs.count) if langs else "en"
 
 
 def write_page(output: Path) -> Path:
@@ -79,7 +155,10 @@ def write_page(output: Path) -> Path:
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     with _cache_lock():
         listed = videos(output)
-        html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}))
+        lang = default_language(listed)
+        html = template.render(videos=listed, lectures=lectures(listed), scenes=sorted({v["scene"] for v in listed}),
+                               lang=lang, w=page_words(lang), words={k: page_words(k) for k in WORDS},
+                               languages=LANGUAGES)
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page
