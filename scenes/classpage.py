@@ -16,7 +16,7 @@ LANGUAGES = {"en": "English", "es": "Español"}  # each language by its own name
 # The page's words (until they move into scenes/locales/<lang>.po, read by page_words alone)
 WORDS = {
     "en": {"title": "Momentum lectures — class page", "heading": "Momentum lectures",
-           "keys": "Space plays on or pauses, → plays the next beat, ← replays the beat, F goes full screen; on "
+           "shortcuts": "Space plays on or pauses, → plays the next beat, ← replays the beat, F goes full screen; on "
                    "the compare panel, Space, → and ← act on both videos. Present mode pauses at the end of "
                    "every beat.",
            "empty": "No videos yet: render one with", "player": "Player", "video": "Lecture video",
@@ -28,12 +28,12 @@ WORDS = {
            "left": "Left", "right": "Right", "side_by_side": "Side by side", "play_both": "Play both",
            "pause_both": "Pause both", "left_video": "Left video", "right_video": "Right video",
            "beat_of": "Beat {k} of {n}", "videos": "Videos", "show_scene": "Show scene", "all": "All",
-           "open": "Play {language} · {quality}", "slides": "Slides ({kind})", "voice": "voice",
+           "open": "Play {language} · {quality}", "slides": "Slides", "voice": "voice",
            "quality_low": "480p", "quality_medium": "720p", "quality_high": "1080p",
            "quality_production": "1440p", "quality_4k": "4K", "scene_parabola": "Parabola",
            "scene_regression": "Regression", "scene_landscape": "The (α, β) map", "scene_valleys": "Two valleys"},
     "es": {"title": "Lecciones sobre el momento — página de la clase", "heading": "Lecciones sobre el momento",
-           "keys": "Espacio sigue o pausa, → reproduce el tramo siguiente, ← repite el tramo, F pone pantalla "
+           "shortcuts": "Espacio sigue o pausa, → reproduce el tramo siguiente, ← repite el tramo, F pone pantalla "
                    "completa; en la comparación, Espacio, → y ← actúan sobre los dos vídeos. El modo "
                    "presentación se detiene al final de cada tramo.",
            "empty": "Aún no hay vídeos: crea uno con", "player": "Reproductor", "video": "Vídeo de la lección",
@@ -46,7 +46,7 @@ WORDS = {
            "left": "Izquierda", "right": "Derecha", "side_by_side": "Lado a lado", "play_both": "Reproducir ambos",
            "pause_both": "Pausar ambos", "left_video": "Vídeo izquierdo", "right_video": "Vídeo derecho",
            "beat_of": "Tramo {k} de {n}", "videos": "Vídeos", "show_scene": "Mostrar escena", "all": "Todas",
-           "open": "Reproducir {language} · {quality}", "slides": "Diapositivas ({kind})", "voice": "voz",
+           "open": "Reproducir {language} · {quality}", "slides": "Diapositivas", "voice": "voz",
            "quality_low": "480p", "quality_medium": "720p", "quality_high": "1080p",
            "quality_production": "1440p", "quality_4k": "4K", "scene_parabola": "Parábola",
            "scene_regression": "Regresión", "scene_landscape": "El mapa (α, β)", "scene_valleys": "Dos valles"},
