@@ -233,6 +233,13 @@ def toggles(page, key: str = "Space") -> None:
     page.wait_for_function(f"{VIDEO}.paused === {str(not was).lower()}")
 
 
+def paused(page) -> None:
+    """Pause the main video with its Play button, from the keyboard, if it plays."""
+    if not page.evaluate(f"{VIDEO}.paused"):
+        focus(page, "#play")
+        toggles(page)
+
+
 def state(page) -> dict:
     return page.evaluate(f"""({{paused: {VIDEO}.paused, t: {VIDEO}.currentTime, muted: {VIDEO}.muted,
         src: classPage.current.id, full: document.fullscreenElement && document.fullscreenElement.id,
@@ -280,6 +287,21 @@ def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_v
     assert state(page)["muted"] is False and page.get_attribute("#mute", "aria-pressed") == "false"
     page.keyboard.press("Enter")
     assert state(page)["muted"] is True
+    paused(page)
+    focus(page, '#chapters button[data-k="3"]')
+    page.keyboard.press("Enter")  # a chapter: its beat's first frame
+    seeked(page)
+    assert chapters[3]["start"] <= state(page)["t"] < chapters[3]["start"] + 1 / 15
+    focus(page, "#seek")  # the position slider keeps its arrows: a small step, not the next beat
+    before = state(page)["t"]
+    page.keyboard.press("ArrowRight")
+    seeked(page)
+    assert before < state(page)["t"] < chapters[4]["start"]
+    focus(page, "#subs")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("f")
+    assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)") == ["es"]
+    assert state(page)["full"] is None
     focus(page, "#present")
     page.keyboard.press("Space")
     assert page.get_attribute("#present", "aria-pressed") == "true"  # Space pressed the button: nothing else
@@ -299,8 +321,7 @@ def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_v
     page.evaluate("document.activeElement.blur()")
     toggles(page)
     toggles(page)
-    if not page.evaluate(f"{VIDEO}.paused"):
-        toggles(page)
+    paused(page)
     # a filter, a card's button: Space and the arrows are theirs, the main video neither plays nor seeks
     before = state(page)
     focus(page, 'button.filter[data-scene="regression"]')
@@ -335,6 +356,11 @@ def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_v
     seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
     assert state(page)["k"] == 2
     page.keyboard.press("ArrowLeft")  # ← replays the beat on both
+    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
+    s = state(page)
+    assert s["k"] == 2 and all(a[2] <= t < a[2] + 0.5 for t, a in zip(s["cmp"], starts))
+    focus(page, "#cmp-replay")
+    page.keyboard.press("Enter")
     seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
     s = state(page)
     assert s["k"] == 2 and all(a[2] <= t < a[2] + 0.5 for t, a in zip(s["cmp"], starts))
