@@ -247,65 +247,67 @@ def state(page) -> dict:
         cmp: [classPage.cmp.va.currentTime, classPage.cmp.vb.currentTime]}})""")
 
 
-def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_videos, media, parabola_en,
-                                                                 parabola_compare):
-    (video, meta, _), (_, meta_b, _) = parabola_en, parabola_compare
-    own = f"{video.stem}-low"
+def by_keyboard(browser, page_videos, media, own: str):
+    """The page with the video `own` opened and playing from its card's button, pressed with Enter."""
     page = opened(browser, page_videos, media)
-    chapters = meta["chapters"]
-    # a card's Play opens its file and plays it; Space (on the Play button it focuses) then pauses it
     focus(page, f'button.open[data-id="{own}"]')
     page.keyboard.press("Enter")
     page.wait_for_function(f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.2")
     page.evaluate(f"{VIDEO}.muted = true")
     assert state(page)["src"] == own
-    page.keyboard.press("Space")
-    page.wait_for_function(f"{VIDEO}.paused")
-    page.keyboard.press("Space")
-    page.wait_for_function(f"!{VIDEO}.paused")
-    page.keyboard.press("Space")
-    page.wait_for_function(f"{VIDEO}.paused")
-    # the player's buttons: Enter and Space press them, the arrows and F act as shortcuts on them too
-    focus(page, "#next")
-    page.keyboard.press("Enter")
+    return page
+
+
+def at_beat(page, chapters: list[dict], k: int, within: float = 0.5) -> None:
+    """The main video is at beat k's first frame (or `within` seconds after it, when it plays)."""
     seeked(page)
-    s = state(page)
-    assert not s["paused"] and chapters[1]["start"] <= s["t"] < chapters[1]["start"] + 0.5
+    assert chapters[k]["start"] <= state(page)["t"] < chapters[k]["start"] + within
+
+
+def test_after_a_card_s_play_space_pauses_and_plays(browser, page_videos, media, parabola_en):
+    video = parabola_en[0]
+    page = by_keyboard(browser, page_videos, media, f"{video.stem}-low")
+    toggles(page)  # Space on the Play button the card's Play focused: it pauses, plays, pauses
+    toggles(page)
+    toggles(page)
+    focus(page, "#play")
+    toggles(page, "Enter")
+    page.evaluate("document.activeElement.blur()")  # no control focused: Space plays on and pauses
+    toggles(page)
+    paused(page)
+    assert page.problems == []
+
+
+def test_the_player_s_buttons_and_shortcuts_from_the_keyboard_alone(browser, page_videos, media, parabola_en):
+    video, meta, _ = parabola_en
+    page, chapters = by_keyboard(browser, page_videos, media, f"{video.stem}-low"), meta["chapters"]
+    paused(page)
+    focus(page, "#next")  # Enter and Space press a focused button; the arrows and F are shortcuts on it
+    page.keyboard.press("Enter")
+    at_beat(page, chapters, 1)
+    assert not state(page)["paused"]  # Next beat plays it, as on the compare panel
     focus(page, "#replay")
     page.keyboard.press("Space")
-    seeked(page)
-    assert chapters[1]["start"] <= state(page)["t"] < chapters[1]["start"] + 0.5
-    page.keyboard.press("ArrowRight")  # → on a player button: the next beat
-    seeked(page)
-    assert chapters[2]["start"] <= state(page)["t"] < chapters[2]["start"] + 0.5
+    at_beat(page, chapters, 1)
+    page.keyboard.press("ArrowRight")  # → the next beat
+    at_beat(page, chapters, 2)
     page.wait_for_timeout(600)
     page.keyboard.press("ArrowLeft")  # ← replays the beat
-    seeked(page)
-    assert chapters[2]["start"] <= state(page)["t"] < chapters[2]["start"] + 0.5
+    at_beat(page, chapters, 2)
+    paused(page)
+    focus(page, '#chapters button[data-k="3"]')
+    page.keyboard.press("Enter")  # a chapter: its beat's first frame
+    at_beat(page, chapters, 3, 1 / 15)
     focus(page, "#mute")
     page.keyboard.press("Space")
     assert state(page)["muted"] is False and page.get_attribute("#mute", "aria-pressed") == "false"
     page.keyboard.press("Enter")
     assert state(page)["muted"] is True
-    paused(page)
-    focus(page, '#chapters button[data-k="3"]')
-    page.keyboard.press("Enter")  # a chapter: its beat's first frame
-    seeked(page)
-    assert chapters[3]["start"] <= state(page)["t"] < chapters[3]["start"] + 1 / 15
-    focus(page, "#seek")  # the position slider keeps its arrows: a small step, not the next beat
-    before = state(page)["t"]
-    page.keyboard.press("ArrowRight")
-    seeked(page)
-    assert before < state(page)["t"] < chapters[4]["start"]
-    focus(page, "#subs")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("f")
-    assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)") == ["es"]
-    assert state(page)["full"] is None
     focus(page, "#present")
     page.keyboard.press("Space")
     assert page.get_attribute("#present", "aria-pressed") == "true"  # Space pressed the button: nothing else
-    page.keyboard.press("f")
+    assert state(page)["paused"]
+    page.keyboard.press("f")  # F: full screen, and back
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'stage'")
     page.keyboard.press("f")
     page.wait_for_function("!document.fullscreenElement")
@@ -314,60 +316,77 @@ def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_v
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'stage'")
     page.keyboard.press("Enter")
     page.wait_for_function("!document.fullscreenElement")
-    focus(page, "#play")
-    toggles(page)
-    toggles(page, "Enter")
-    # no control focused: Space plays on and pauses
-    page.evaluate("document.activeElement.blur()")
-    toggles(page)
-    toggles(page)
+    assert page.problems == []
+
+
+def test_menus_sliders_cards_and_filters_keep_their_keys(browser, page_videos, media, parabola_en):
+    video, meta, _ = parabola_en
+    page, chapters = by_keyboard(browser, page_videos, media, f"{video.stem}-low"), meta["chapters"]
     paused(page)
-    # a filter, a card's button: Space and the arrows are theirs, the main video neither plays nor seeks
+    focus(page, "#seek")  # the position slider keeps its arrows: a small step, not the next beat
+    before = state(page)["t"]
+    page.keyboard.press("ArrowRight")
+    seeked(page)
+    assert before < state(page)["t"] < chapters[1]["start"]
+    focus(page, "#subs")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("f")
+    assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)") == ["es"]
     before = state(page)
-    focus(page, 'button.filter[data-scene="regression"]')
+    assert before["full"] is None
+    focus(page, 'button.filter[data-scene="regression"]')  # a filter, a card: the main video never moves
     page.keyboard.press("Space")
     assert page.get_attribute('button.filter[data-scene="regression"]', "aria-pressed") == "true"
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("f")
-    page.wait_for_timeout(300)
-    assert state(page) == before
+    for key in ("ArrowRight", "ArrowLeft", "f"):
+        page.keyboard.press(key)
     focus(page, 'button.filter[data-scene=""]')
     page.keyboard.press("Enter")
-    # compare, from its menus
+    focus(page, "button.open")
+    for key in ("ArrowRight", "ArrowLeft", "f"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert state(page) == before
+    focus(page, "#page-lang")  # the page's language, from its menu
+    page.keyboard.press("End")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.problems == []
+
+
+def compare_at(page, starts: tuple, k: int, playing: bool = True) -> None:
+    """Both compare videos at beat k's first frame (or just after it, playing)."""
+    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
+    s = state(page)
+    assert s["k"] == k and s["both"] == [not playing] * 2 and s["paused"]  # the main video stays paused
+    assert all(a[k] <= t < a[k] + 0.5 for t, a in zip(s["cmp"], starts))
+
+
+def test_compare_from_the_keyboard_alone(browser, page_videos, media, parabola_en, parabola_compare):
+    (video, meta, _), (_, meta_b, _) = parabola_en, parabola_compare
+    page = by_keyboard(browser, page_videos, media, f"{video.stem}-low")
+    paused(page)
     focus(page, "#cmp-a")
-    page.keyboard.press("Home")  # the first lecture listed: the newest
-    lectures = page.evaluate("classPage.lectures.map(l => l.id)")
-    wanted = page.evaluate("id => classPage.lectures.find(l => l.videos.some(v => v.id === id)).id", own)
-    for _ in range(lectures.index(wanted)):
+    page.keyboard.press("Home")  # the first lecture listed, then ↓ down to this one
+    below = page.evaluate("classPage.lectures.findIndex(l => l.videos.includes(classPage.current))")
+    for _ in range(below):
         page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.getElementById('cmp-a').value") == wanted
     focus(page, "#cmp-show")
     page.keyboard.press("Enter")
     page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
+    assert page.evaluate("classPage.cmp.a.id") == f"{video.stem}-low"
     starts = [c["start"] for c in meta["chapters"]], [c["start"] for c in meta_b["chapters"]]
     focus(page, "#cmp-next")
     page.keyboard.press("Enter")  # Next beat: both at the next beat's first frame, playing, as on the player
-    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
-    s = state(page)
-    assert s["k"] == 1 and s["both"] == [False, False]
-    assert all(a[1] <= t < a[1] + 0.5 for t, a in zip(s["cmp"], starts))
-    assert state(page)["paused"]  # the main video stays as it was
+    compare_at(page, starts, 1)
     page.keyboard.press("ArrowRight")  # → on the compare panel: its next beat
-    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
-    assert state(page)["k"] == 2
+    compare_at(page, starts, 2)
     page.keyboard.press("ArrowLeft")  # ← replays the beat on both
-    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
-    s = state(page)
-    assert s["k"] == 2 and all(a[2] <= t < a[2] + 0.5 for t, a in zip(s["cmp"], starts))
+    compare_at(page, starts, 2)
     focus(page, "#cmp-replay")
     page.keyboard.press("Enter")
-    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
-    s = state(page)
-    assert s["k"] == 2 and all(a[2] <= t < a[2] + 0.5 for t, a in zip(s["cmp"], starts))
+    compare_at(page, starts, 2)
     focus(page, "#cmp-prev")
     page.keyboard.press("Space")
-    seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
-    assert state(page)["k"] == 1
+    compare_at(page, starts, 1)
     focus(page, "#cmp-play")
     page.keyboard.press("Space")
     page.wait_for_function("classPage.cmp.va.paused && classPage.cmp.vb.paused")
@@ -382,10 +401,6 @@ def test_every_shortcut_and_button_works_from_the_keyboard_alone(browser, page_v
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'compare-panel'")
     page.keyboard.press("f")
     page.wait_for_function("!document.fullscreenElement")
-    # the page's language, from its menu
-    focus(page, "#page-lang")
-    page.keyboard.press("End")
-    assert page.evaluate("document.documentElement.lang") == "es"
     assert page.problems == []
 
 
