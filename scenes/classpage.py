@@ -124,14 +124,16 @@ def videos(output: Path) -> list[dict]:
 
 
 def lectures(listed: list[dict]) -> list[dict]:
-    """One entry per lecture (newest first): its scene, parameters, and its videos (language, quality)."""
+    """One entry per lecture (newest first): its scene, parameters, and its videos, one per language and
+    quality (the newest, when older software made another)."""
     from .render import QUALITY
 
     found: dict[str, dict] = {}
     for v in listed:
         entry = found.setdefault(v["lecture"], {"id": v["lecture"], "scene": v["scene"], "params": v["params"],
                                                 "voice": v["voice"], "videos": []})
-        entry["videos"].append(v)
+        if not any((o["lang"], o["quality"]) == (v["lang"], v["quality"]) for o in entry["videos"]):
+            entry["videos"].append(v)
     for entry in found.values():
         entry["videos"].sort(key=lambda v: (v["lang"], list(QUALITY).index(v["quality"])))
     return list(found.values())
