@@ -226,6 +226,12 @@ def focus(page, selector: str) -> None:
     raise AssertionError(f"Tab never reaches {selector}")
 
 
+def press(page, selector: str, key: str = "Enter") -> None:
+    """Tab to `selector`, then press `key`."""
+    focus(page, selector)
+    page.keyboard.press(key)
+
+
 def toggles(page, key: str = "Space") -> None:
     """`key` pauses the main video if it plays, plays it if paused."""
     was = page.evaluate(f"{VIDEO}.paused")
@@ -250,8 +256,7 @@ def state(page) -> dict:
 def by_keyboard(browser, page_videos, media, own: str):
     """The page with the video `own` opened and playing from its card's button, pressed with Enter."""
     page = opened(browser, page_videos, media)
-    focus(page, f'button.open[data-id="{own}"]')
-    page.keyboard.press("Enter")
+    press(page, f'button.open[data-id="{own}"]')
     page.wait_for_function(f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.2")
     page.evaluate(f"{VIDEO}.muted = true")
     assert state(page)["src"] == own
@@ -282,12 +287,10 @@ def test_the_player_s_buttons_and_shortcuts_from_the_keyboard_alone(browser, pag
     video, meta, _ = parabola_en
     page, chapters = by_keyboard(browser, page_videos, media, f"{video.stem}-low"), meta["chapters"]
     paused(page)
-    focus(page, "#next")  # Enter and Space press a focused button; the arrows and F are shortcuts on it
-    page.keyboard.press("Enter")
+    press(page, "#next")  # Enter and Space press a focused button; the arrows and F are shortcuts on it
     at_beat(page, chapters, 1)
     assert not state(page)["paused"]  # Next beat plays it, as on the compare panel
-    focus(page, "#replay")
-    page.keyboard.press("Space")
+    press(page, "#replay", "Space")
     at_beat(page, chapters, 1)
     page.keyboard.press("ArrowRight")  # → the next beat
     at_beat(page, chapters, 2)
@@ -295,24 +298,20 @@ def test_the_player_s_buttons_and_shortcuts_from_the_keyboard_alone(browser, pag
     page.keyboard.press("ArrowLeft")  # ← replays the beat
     at_beat(page, chapters, 2)
     paused(page)
-    focus(page, '#chapters button[data-k="3"]')
-    page.keyboard.press("Enter")  # a chapter: its beat's first frame
+    press(page, '#chapters button[data-k="3"]')  # a chapter: its beat's first frame
     at_beat(page, chapters, 3, 1 / 15)
-    focus(page, "#mute")
-    page.keyboard.press("Space")
+    press(page, "#mute", "Space")
     assert state(page)["muted"] is False and page.get_attribute("#mute", "aria-pressed") == "false"
     page.keyboard.press("Enter")
     assert state(page)["muted"] is True
-    focus(page, "#present")
-    page.keyboard.press("Space")
+    press(page, "#present", "Space")
     assert page.get_attribute("#present", "aria-pressed") == "true"  # Space pressed the button: nothing else
     assert state(page)["paused"]
     page.keyboard.press("f")  # F: full screen, and back
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'stage'")
     page.keyboard.press("f")
     page.wait_for_function("!document.fullscreenElement")
-    focus(page, "#full")
-    page.keyboard.press("Enter")
+    press(page, "#full")
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'stage'")
     page.keyboard.press("Enter")
     page.wait_for_function("!document.fullscreenElement")
@@ -328,26 +327,22 @@ def test_menus_sliders_cards_and_filters_keep_their_keys(browser, page_videos, m
     page.keyboard.press("ArrowRight")
     seeked(page)
     assert before < state(page)["t"] < chapters[1]["start"]
-    focus(page, "#subs")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
-    page.keyboard.press("ArrowDown")
+    press(page, "#subs", "ArrowDown")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
     page.keyboard.press("f")
     assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)") == ["es"]
     before = state(page)
     assert before["full"] is None
-    focus(page, 'button.filter[data-scene="regression"]')  # a filter, a card: the main video never moves
-    page.keyboard.press("Space")
+    press(page, 'button.filter[data-scene="regression"]', "Space")  # a filter, a card: the main video never moves
     assert page.get_attribute('button.filter[data-scene="regression"]', "aria-pressed") == "true"
     for key in ("ArrowRight", "ArrowLeft", "f"):
         page.keyboard.press(key)
-    focus(page, 'button.filter[data-scene=""]')
-    page.keyboard.press("Enter")
+    press(page, 'button.filter[data-scene=""]')
     focus(page, "button.open")
     for key in ("ArrowRight", "ArrowLeft", "f"):
         page.keyboard.press(key)
     page.wait_for_timeout(300)
     assert state(page) == before
-    focus(page, "#page-lang")  # the page's language, from its menu
-    page.keyboard.press("End")
+    press(page, "#page-lang", "End")  # the page's language, from its menu
     assert page.evaluate("document.documentElement.lang") == "es"
     assert page.problems == []
 
@@ -364,31 +359,25 @@ def test_compare_from_the_keyboard_alone(browser, page_videos, media, parabola_e
     (video, meta, _), (_, meta_b, _) = parabola_en, parabola_compare
     page = by_keyboard(browser, page_videos, media, f"{video.stem}-low")
     paused(page)
-    focus(page, "#cmp-a")
-    page.keyboard.press("Home")  # the first lecture listed, then ↓ down to this one
+    press(page, "#cmp-a", "Home")  # the first lecture listed, then ↓ down to this one
     below = page.evaluate("classPage.lectures.findIndex(l => l.videos.includes(classPage.current))")
     for _ in range(below):
         page.keyboard.press("ArrowDown")
-    focus(page, "#cmp-show")
-    page.keyboard.press("Enter")
+    press(page, "#cmp-show")
     page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
     assert page.evaluate("classPage.cmp.a.id") == f"{video.stem}-low"
     starts = [c["start"] for c in meta["chapters"]], [c["start"] for c in meta_b["chapters"]]
-    focus(page, "#cmp-next")
-    page.keyboard.press("Enter")  # Next beat: both at the next beat's first frame, playing, as on the player
+    press(page, "#cmp-next")  # Next beat: both at the next beat's first frame, playing, as on the player
     compare_at(page, starts, 1)
     page.keyboard.press("ArrowRight")  # → on the compare panel: its next beat
     compare_at(page, starts, 2)
     page.keyboard.press("ArrowLeft")  # ← replays the beat on both
     compare_at(page, starts, 2)
-    focus(page, "#cmp-replay")
-    page.keyboard.press("Enter")
+    press(page, "#cmp-replay")
     compare_at(page, starts, 2)
-    focus(page, "#cmp-prev")
-    page.keyboard.press("Space")
+    press(page, "#cmp-prev", "Space")
     compare_at(page, starts, 1)
-    focus(page, "#cmp-play")
-    page.keyboard.press("Space")
+    press(page, "#cmp-play", "Space")
     page.wait_for_function("classPage.cmp.va.paused && classPage.cmp.vb.paused")
     page.keyboard.press("Enter")
     page.wait_for_function("!classPage.cmp.va.paused && !classPage.cmp.vb.paused")
@@ -396,8 +385,7 @@ def test_compare_from_the_keyboard_alone(browser, page_videos, media, parabola_e
     page.keyboard.press("Space")
     page.wait_for_function("classPage.cmp.va.paused && classPage.cmp.vb.paused")
     assert state(page)["paused"]
-    focus(page, "#cmp-full")
-    page.keyboard.press("Enter")
+    press(page, "#cmp-full")
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'compare-panel'")
     page.keyboard.press("f")
     page.wait_for_function("!document.fullscreenElement")
