@@ -3,6 +3,7 @@ classpage.html) that lists and plays every video under <output>, built from thei
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -26,7 +27,7 @@ def language_name(code: str) -> str:
 
 
 def page_words(code: str) -> dict[str, str]:
-    """The class page's words in language `code`, from its file, by name (present, transcript, …)."""
+    """Every word of the class page's interface in language `code`, from its file (page_… messages)."""
     return locales.load(code).page_words()
 
 
@@ -43,9 +44,14 @@ def shown(params: dict) -> str:
                       for k, v in params.items() if k in HYPERPARAMETERS)
 
 
-def videos(output: Path) -> list[dict]:
-    """Every finished video under `output` (a sidecar with chapters beside an mp4), newest first, each with
-    the subtitle tracks of every language rendered of the same run."""
+def lecture_id(meta: dict) -> str:
+    """<scene>-<digest of the run>: the same for every language and quality of one lecture."""
+    run = json.dumps([meta["params"], bool(meta["voice"])], sort_keys=True)
+    return f"{meta['scene']}-{hashlib.sha1(run.encode()).hexdigest()[:8]}"
+
+
+def finished(output: Path) -> list[tuple[Path, dict]]:
+    """Every finished video's sidecar under `output` (one with chapters beside an mp4), newest first."""
     found = []
     for sidecar in output.rglob("*.json"):
         try:
@@ -53,45 +59,70 @@ def videos(output: Path) -> list[dict]:
         except (OSError, ValueError):
             continue
         movie = sidecar.with_suffix(".mp4")
-        if not (isinstance(meta, dict) and "chapters" in meta and movie.is_file()):
-            continue
-        found.append((movie.stat().st_mtime, sidecar, meta))
+        if isinstance(meta, dict) and "chapters" in meta and movie.is_file():
+            found.append((movie.stat().st_mtime, sidecar, meta))
     found.sort(key=lambda item: item[0], reverse=True)
-
-    def run(meta: dict) -> tuple:
-        return tuple(json.dumps(meta.get(key), sort_keys=True) for key in ("scene", "quality", "params", "voice"))
-
-    runs: dict[tuple, list] = {}
-    for _, sidecar, meta in found:
-        runs.setdefault(run(meta), []).append((sidecar, meta))
-    page = []
-    for _, sidecar, meta in found:
-        try:
-            page.append(card(output, sidecar, meta, runs[run(meta)]))
-        except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:
-            print(f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
-                  file=sys.stderr)
-    return page
+    return [(sidecar, meta) for _, sidecar, meta in found]
 
 
-def card(output: Path, sidecar: Path, meta: dict, same_run: list) -> dict:
-    """What the page shows of one video, from its sidecar and those of the same run in other languages."""
-    rel = sidecar.parent.relative_to(output).as_posix()
-    name = sidecar.stem
-    tracks = [{"lang": m["lang"], "label": language_name(m["lang"]),
-               "src": data_uri(s.with_name(m["subtitles"]["vtt"]))}
-              for s, m in same_run if isinstance(m.get("subtitles"), dict)]
+def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict]]) -> dict:
+    """One file of a lecture as the page plays it; `others`: the lecture's videos in other languages, whose
+    subtitles it offers (the same quality's, else any)."""
+    from .render import QUALITY
+
+    rel, name = sidecar.parent.relative_to(output).as_posix(), sidecar.stem
+    langs = {}
+    for s, m in sorted(others, key=lambda o: o[1]["quality"] != meta["quality"]):
+        langs.setdefault(m["lang"], s.with_name(m["subtitles"]["vtt"]))
     return {
-        "id": name, "src": f"{rel}/{name}.mp4", "poster": f"{rel}/{meta['poster']}",
-        "scene": meta["scene"], "lang": meta["lang"], "language": language_name(meta["lang"]),
-        "quality": meta["quality"], "voice": bool(meta["voice"]), "params": shown(meta["params"]),
-        "headline": meta["headline"], "chapters": meta["chapters"], "duration": meta["duration"],
-        "question": meta["question"],
-        "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
+        "id": f"{name}-{meta['quality']}", "lecture": lecture_id(meta), "src": f"{rel}/{name}.mp4",
+        "poster": f"{rel}/{meta['poster']}", "scene": meta["scene"], "lang": meta["lang"],
+        "language": language_name(meta["lang"]), "quality": meta["quality"],
+        "fps": int(QUALITY[meta["quality"]][1].split("p")[1]), "voice": bool(meta["voice"]),
+        "params": shown(meta["params"]), "opening": meta["captions"][0]["text"], "question": meta["question"],
+        "chapters": meta["chapters"], "duration": meta["duration"],
+        "tracks": [{"lang": lang, "label": language_name(lang), "src": data_uri(vtt)}
+                   for lang, vtt in sorted(langs.items())],
         "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
         "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
         "transcript": f"{rel}/{meta['transcript']}" if meta.get("transcript") else None,
     }
+
+
+def videos(output: Path) -> list[dict]:
+    """Every finished video under `output`, newest first, each with the subtitles of its lecture's other
+    languages."""
+    found, listed = finished(output), []
+    for sidecar, meta in found:
+        try:
+            listed.append(video(output, sidecar, meta, [(s, m) for s, m in found if lecture_id(m) == lecture_id(meta)
+                                                        and m["lang"] != meta["lang"]]))
+        except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:  # never fails a render
+            print(f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
+                  file=sys.stderr)
+    return listed
+
+
+def lectures(listed: list[dict]) -> list[dict]:
+    """One entry per lecture (newest first): its scene, parameters, and its videos, one per language and
+    quality (the newest, when older software made another)."""
+    from .render import QUALITY
+
+    found: dict[str, dict] = {}
+    for v in listed:
+        entry = found.setdefault(v["lecture"], {"id": v["lecture"], "scene": v["scene"], "params": v["params"],
+                                                "voice": v["voice"], "videos": []})
+        if not any((o["lang"], o["quality"]) == (v["lang"], v["quality"]) for o in entry["videos"]):
+            entry["videos"].append(v)
+    for entry in found.values():
+        entry["videos"].sort(key=lambda v: (v["lang"], list(QUALITY).index(v["quality"])))
+    return list(found.values())
+
+
+def default_language(listed: list[dict]) -> str:
+    """The language most of the videos speak (the newest one's on a tie), if the page has its words."""
+    langs = [v["lang"] for v in listed if v["lang"] in locales.available()]
+    return max(dict.fromkeys(langs), key=langs.count) if langs else "en"
 
 
 def write_page(output: Path) -> Path:
@@ -104,8 +135,11 @@ def write_page(output: Path) -> Path:
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     with cache_lock():
         listed = videos(output)
-        html = template.render(videos=listed, scenes=sorted({v["scene"] for v in listed}),
-                               words=page_words(locales.SOURCE))  # the page is in English for now
+        lang = default_language(listed)
+        languages = {code: language_name(code) for code in locales.available()}
+        html = template.render(videos=listed, lectures=lectures(listed), scenes=sorted({v["scene"] for v in listed}),
+                               lang=lang, w=page_words(lang), words={k: page_words(k) for k in languages},
+                               languages=languages)
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page

@@ -278,8 +278,9 @@ def _write_files(subject, lecture, movie: Path, work: Path, name: str, quality: 
     title = lecture.words(lecture.TITLE, **lecture.title_values())
     # with a byte-order mark: any browser opening it from the class page (file://) reads it as UTF-8
     made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8-sig")
-    verdict = next(c for c in chapters if c["beat"] == lecture.VERDICT)
-    poster(movie, min(verdict["end"], verdict["start"] + 6.0) - 0.2, made[".jpg"])
+    beats = [c["beat"] for c in chapters]  # the poster shows the first frame of the run, or an earlier one:
+    poster(movie, min(chapters[beats.index("predict") + 1]["start"],  # nothing of the verdict
+                      chapters[beats.index(lecture.VERDICT)]["start"]), made[".jpg"])
     if slides:
         made.update(write_deck(lecture, work / "slides", name, title))
     sidecar = _sidecar(subject, lecture, name, quality, lang, slides, found, chapters)

@@ -34,6 +34,7 @@ def rendered(*args: str):
 
 parabola_en = rendered(*PARABOLA)
 parabola_es = rendered(*PARABOLA, "--lang", "es", "--slides")
+parabola_en_medium = rendered(*PARABOLA, "--quality", "medium")  # the same lecture at a second quality
 regression_en = rendered(*REGRESSION)
 regression_es = rendered(*REGRESSION, "--lang", "es", "--slides")
 parabola_compare = rendered("--lr", "0.5,2,13", "--steps", "30")

@@ -40,8 +40,8 @@ def test_a_batch_renders_every_combination_in_parallel(tmp_path):
     paths = [Path(line) for line in proc.stdout.strip().splitlines()]
     assert sorted(p.name.split("-")[1] for p in paths) == ["en", "es"] and all(p.exists() for p in paths)
     assert "[2/2]" in proc.stderr
-    page = (tmp_path / "index.html").read_text()  # the class page lists every video of the batch
-    assert all(f'data-id="{p.stem}"' in page for p in paths) and page.count('class="card"') == 2
+    page = (tmp_path / "index.html").read_text()  # the class page: one lecture, a button for each language
+    assert all(f'data-id="{p.stem}-low"' in page for p in paths) and page.count('class="card"') == 1
 
 
 def test_one_failed_job_does_not_stop_the_others(tmp_path):

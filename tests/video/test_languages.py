@@ -47,7 +47,7 @@ def test_the_transcript_has_the_title_the_chapters_and_every_caption_in_order(pa
 def test_the_lecture_is_in_french_with_its_typography(parabola_fr):
     _, meta, _ = parabola_fr
     texts = [c["text"] for c in meta["captions"]]
-    assert texts[0].startswith("Pourquoi une bille") and texts[0].endswith("\u202f?")
+    assert texts[0].startswith("Avec le momentum") and texts[0].endswith("\u202f?")
     assert meta["chapters"][0]["title"] == "La question"
     assert all(" :" not in t and " ?" not in t for t in texts)  # the narrow no-break space, never a space
 
@@ -57,7 +57,8 @@ def test_the_class_page_links_the_transcript(parabola_fr):
     page = (video.parents[2] / "index.html").read_text(encoding="utf-8")
     links = [html.unescape(h) for h in re.findall(r'href="([^"]+\.txt)"', page)]
     assert links == [f"parabola/low/{video.stem}.txt"] and (video.parents[2] / links[0]).is_file()
-    assert ">Transcript</a>" in page and "Français" in page  # the page's word, the language's own name
+    assert 'data-w="transcript">Transcription</span>' in page and "Français" in page  # the page's word, the
+    # language's own name, in the language of the page (that of its videos)
 
 
 def test_a_missing_transcript_is_a_broken_cache_entry(tmp_path):
