@@ -50,8 +50,14 @@ def lecture_id(meta: dict) -> str:
     return f"{meta['scene']}-{hashlib.sha1(run.encode()).hexdigest()[:8]}"
 
 
+# What the page reads of a sidecar: one that lacks any of it is left out (and said), never a failed render
+READ = ("scene", "lang", "quality", "params", "voice", "poster", "subtitles", "captions", "question", "chapters",
+        "duration")
+
+
 def finished(output: Path) -> list[tuple[Path, dict]]:
-    """Every finished video's sidecar under `output` (one with chapters beside an mp4), newest first."""
+    """Every finished video's sidecar under `output` (one with chapters beside an mp4), newest first; a
+    sidecar the page cannot read is named on stderr in one line and left out."""
     found = []
     for sidecar in output.rglob("*.json"):
         try:
@@ -59,7 +65,15 @@ def finished(output: Path) -> list[tuple[Path, dict]]:
         except (OSError, ValueError):
             continue
         movie = sidecar.with_suffix(".mp4")
-        if isinstance(meta, dict) and "chapters" in meta and movie.is_file():
+        if not (isinstance(meta, dict) and "chapters" in meta and movie.is_file()):
+            continue
+        missing = [key for key in READ if key not in meta] or \
+            [f"subtitles.{key}" for key in ("vtt", "chapters")
+             if not isinstance(meta["subtitles"], dict) or key not in meta["subtitles"]]
+        if missing or not meta["captions"]:
+            print(f"warning: the class page leaves out {sidecar}: it has no {', '.join(missing) or 'captions'}",
+                  file=sys.stderr)
+        else:
             found.append((movie.stat().st_mtime, sidecar, meta))
     found.sort(key=lambda item: item[0], reverse=True)
     return [(sidecar, meta) for _, sidecar, meta in found]

@@ -20,6 +20,22 @@ def manim_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's chromium-headless-shell) for every browser test of the session."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    found = next(filter(None, map(shutil.which, ("chromium-headless-shell", "chromium"))), None)
+    assert found, "no headless Chromium: `bash setup.sh python -m pytest` installs chromium-headless-shell"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=found,
+                                    args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 

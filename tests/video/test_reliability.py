@@ -90,13 +90,13 @@ def test_a_broken_sidecar_is_left_out_of_the_page_in_one_line(tmp_path):
     broken = tmp_path / "parabola" / "low" / "parabola-en-0123456789.json"
     broken.parent.mkdir(parents=True)
     broken.with_suffix(".mp4").write_bytes(b"")
-    broken.write_text(json.dumps({"scene": "parabola", "lang": "en", "chapters": [], "params": {}}))
+    broken.write_text(json.dumps({"scene": "parabola", "lang": "en", "chapters": [], "params": {}}))  # no poster…
     proc = start(tmp_path, "--x0", "2.5")
     video = finished(proc)
     page = (tmp_path / "index.html").read_text()
     assert video.stem in page and broken.stem not in page
     warnings = [line for line in proc.said.splitlines() if str(broken) in line]
-    assert len(warnings) == 1 and warnings[0].startswith("warning:") and "KeyError" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("warning:") and "poster" in warnings[0]
 
 
 def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
