@@ -202,3 +202,14 @@ def test_the_poster_is_the_frame_of_the_verdict(parabola_en):
     assert np.abs(np.asarray(poster.convert("RGB"), dtype=float) - expected).mean() < 4  # JPEG's loss only
     caption = next(c for c in meta["captions"] if c["start"] >= verdict["start"])["text"]
     assert meta["headline"] == caption
+
+
+def test_the_transcript_link_opens_the_text_with_its_accents(browser, page_videos, media, parabola_es):
+    """From the card, as a student would: the page links the transcript and Chromium reads it as UTF-8."""
+    video, meta, _ = parabola_es
+    page = opened(browser, page_videos, media)
+    href = page.get_attribute(f'.card[data-id="{video.stem}"] a[href$=".txt"]', "href")
+    assert href == f"parabola/low/{video.stem}.txt"
+    page.goto((media / href).as_uri())
+    shown = page.evaluate("document.body.innerText")
+    assert shown.startswith("Descenso de gradiente con momento") and meta["captions"][0]["text"] in shown
