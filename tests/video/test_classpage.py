@@ -525,3 +525,14 @@ def test_the_slide_decks_have_one_slide_per_beat(browser, request, fixture):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("Reveal.getIndices().h === 1")
     assert page.problems == []
+
+
+def test_the_transcript_link_opens_the_text_with_its_accents(browser, page_videos, media, parabola_es):
+    """From the card, as a student would: the page links the transcript and Chromium reads it as UTF-8."""
+    video, meta, _ = parabola_es
+    page = opened(browser, page_videos, media)
+    href = page.get_attribute(f'a[href$="{video.stem}.txt"]', "href")
+    assert href == f"parabola/low/{video.stem}.txt"
+    page.goto((media / href).as_uri())
+    shown = page.evaluate("document.body.innerText")
+    assert shown.startswith("Descenso de gradiente con momento") and meta["captions"][0]["text"] in shown

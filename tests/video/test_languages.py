@@ -83,12 +83,3 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
     assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
 
-
-def test_the_transcript_reads_with_its_accents_in_a_browser(browser, parabola_fr):
-    """Opened from the class page's link (file://), as a student would: Chromium decodes it as UTF-8."""
-    video, meta, _ = parabola_fr
-    page = browser.new_page()
-    page.goto(video.with_suffix(".txt").as_uri())
-    shown = page.evaluate("document.body.innerText")
-    page.close()
-    assert shown.startswith("La descente de gradient avec momentum") and meta["captions"][0]["text"] in shown

@@ -29,7 +29,7 @@ def test_video_lands_where_promised_with_only_its_sidecar_subtitles_and_poster(t
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert files == ["index.html", "parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}" for s in
                                                                   (".chapters.vtt", ".jpg", ".json", ".mp4", ".srt",
-                                                                   ".vtt"))]
+                                                                   ".txt", ".vtt"))]
 
 
 def test_duration_size_and_rate(english):
