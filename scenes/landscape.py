@@ -6,9 +6,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Axes, Circle, Create, DashedVMobject, FadeIn, FadeOut, ImageMobject,
                    Line, Rectangle, Star, UpdateFromAlphaFunc, VGroup, VMobject)
 
-from gdcore import Landscape, Lesson, Outcome, claims
+from gdcore import Landscape, Lesson, Outcome
 
-from . import style
+from . import story, style
 from .captions import Phrase, fmt, fmt_param, wrap
 from .components import LossInset, inside, label, math
 from .lecture import Lecture
@@ -106,11 +106,8 @@ class LandscapeLecture(Lecture):
             self.play(Create(boundary), run_time=1.5)
         with self.caption("ls_critical"):
             self.play(Create(critical), run_time=1.5)
-        one = land.lesson  # what β does to the stable α, at the run's β (or at 0.9 for a run without one)
-        beta = one.params["beta"] or 0.9
-        limit = claims.stable_limit(land.variant, one.params["lr"], beta, float(land.problem.curvatures[-1]))
-        key = "ls_gd_narrowed" if limit["change"] == "narrowed" else "ls_gd"
-        with self.caption(key, claims=[limit], limit=fmt_param(limit["momentum"]), beta=fmt_param(beta)):
+        said = story.map_limit(land)
+        with self.caption(said.key, claims=said.claims, **said.values):
             self.play(Create(plain), run_time=1.0)
         if land.optimum:
             lr, beta = land.optimum

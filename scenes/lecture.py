@@ -12,7 +12,7 @@ from . import captions, story, style
 from .captions import fmt, fmt_param
 from .components import BallOnCurve, caption_bar, label, math
 from .narration import Voice, webvtt
-from .pacing import Schedule
+from .pacing import Schedule, nice_ceiling
 
 READING_RATE = 2.6  # words per second a class reads comfortably
 MIN_CAPTION = 2.5  # seconds
@@ -191,6 +191,13 @@ class Lecture(Scene):
         if not hasattr(self.subject, "lessons"):  # the violet ball of plain gradient descent
             ends.append(self.lesson.verdict.gd_steps or n)
         return Schedule.for_steps(max(n, 1), max(ends))
+
+    def inset_steps(self) -> int:
+        """How many steps the loss inset shows: all of them, or, when the run ends in a time-lapse, up to a
+        round number a little past the step where every ball had settled or left (not a tail of balls at rest)."""
+        schedule = self.schedule()
+        n = len(schedule.durations)
+        return n if schedule.fast_from is None else min(n, nice_ceiling(1.25 * max(schedule.fast_from, 1)))
 
     def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]]) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last

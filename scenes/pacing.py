@@ -56,3 +56,13 @@ class Schedule:
             return 0.0
         start = self.ends[k - 1] + MOVE_FRACTION * self.durations[k - 1]
         return float(0.5 * (start + self.ends[k]))
+
+
+def nice_ceiling(x: float) -> int:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at least x (x ≥ 1): a round end for an axis of steps.
+
+    >>> nice_ceiling(1702), nice_ceiling(60), nice_ceiling(7)
+    (2000, 100, 10)
+    """
+    power = 10 ** int(np.floor(np.log10(x)))
+    return int(np.ceil(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= x)))

@@ -74,7 +74,8 @@ class ParabolaLecture(Lecture):
             series.append(ghost)
             losses.append((lesson.baseline.losses, style.GHOST))
         readout = Readout(rows, series).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, losses, n, self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
+        inset = inset_at(INSET_AT, losses, self.inset_steps(), self.words("loss_axis"), self.words("step"),
+                         width=INSET_WIDTH)
         arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
                   (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
         f = curve(p)
@@ -121,7 +122,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], n,
+        inset = inset_at(INSET_AT, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
                          self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
         balls = self.balls(self.axes, f)
         self.drive([readout, inset, *balls], [("cmp_legend", {})])

@@ -242,7 +242,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
         losses = [(run.losses - floor, style.BALL)] + ([(lesson.baseline.losses - floor, style.GHOST)]
                                                        if ghost is not None else [])
-        inset = inset_at(INSET_AT, losses, n, self.words("excess_loss"), self.words("step"), *INSET_SIZE)
+        inset = inset_at(INSET_AT, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"),
+                         *INSET_SIZE)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(p, paths, run.losses[0] - floor,
                                arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]]))
@@ -286,7 +287,7 @@ class RegressionComparison(Comparing, RegressionLecture):
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
                          self.words("excess_loss"), self.words("step"), *INSET_SIZE)
         panel = ParameterPanel(p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
                                runs[0].losses[0] - floor)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson
+from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, claims
 
 from .captions import fmt, fmt_param, times
 
@@ -250,3 +250,12 @@ def _ends(o: dict, who: str, label: str) -> list[tuple[int, Line]]:
         return []
     kind = "settled" if o["outcome"] == "settled" else "diverged"
     return [(o["step"], line(f"ev_{kind}_{who}", [o], k=o["step"], label=label))]
+
+
+def map_limit(land: Landscape) -> Line:
+    """What β does to the stable α on the map, at the run's β (or at 0.9 for a run without momentum)."""
+    one = land.lesson
+    beta = one.params["beta"] or 0.9
+    limit = claims.stable_limit(land.variant, one.params["lr"], beta, float(land.problem.curvatures[-1]))
+    key = "ls_gd_narrowed" if limit["change"] == "narrowed" else "ls_gd"
+    return line(key, [limit], limit=fmt_param(limit["momentum"]), beta=fmt_param(beta))

@@ -127,7 +127,7 @@ class ValleysLecture(Comparing, Lecture):
         balls = self.balls(self.axes, f)
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
-        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
+        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]

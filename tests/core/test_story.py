@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdcore import compare, lesson, run
+from gdcore import compare, landscape, lesson, run
 from gdcore.trajectory import SETTLE_TOL
 from scenes import story
 from scenes import locales
-from scenes.captions import text
+from scenes.captions import fmt_param, text
 
 VARIANTS = st.sampled_from(["classic", "ema", "nesterov"])
 LR = st.floats(1e-3, 14.0)  # the parabola's stable limits lie between 2 and 12 for these β
@@ -157,3 +157,15 @@ def test_plain_gd_diverging_is_said_with_the_widened_limit():
     said = {line.key: line for line in story.verdict(lesson("parabola", lr=9.8))}
     line = said["plain_diverged_widened"]
     assert line.values["plain_limit"] == "6" and line.values["limit"] == "9.6"
+
+
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+@pytest.mark.parametrize("problem", ["parabola", "regression"])
+def test_the_map_says_whether_beta_widens_or_narrows_the_stable_alpha(variant, problem):
+    land = landscape(problem, variant=variant)
+    said = story.map_limit(land)
+    lam = float(np.linalg.eigvalsh(land.problem.hessian())[-1])
+    beta = land.lesson.params["beta"] or 0.9
+    wider = limit(variant, beta, lam) > 2 / lam  # closed forms: with momentum against without
+    assert said.key == ("ls_gd" if wider else "ls_gd_narrowed")
+    assert said.values["limit"] == fmt_param(limit(variant, beta, lam))
