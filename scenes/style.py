@@ -4,17 +4,20 @@ BACKGROUND = "#101418"
 TEXT = "#E8EAED"
 MUTED = "#9AA0A6"
 CURVE = "#8AB4F8"
-BALL = "#FF8C42"  # the momentum run: ball, its loss curve, its path
-GHOST = "#B388FF"  # plain gradient descent, for comparison (apart from the grey of axes and contours)
-VELOCITY = "#FFD166"
+# A colour means one thing in every lecture. The runs' colours and plain gradient descent's are Okabe–Ito's
+# (Okabe & Ito 2008), some lightened for the dark background, so that they stay apart under deuteranopia and
+# protanopia (tests/core/test_style.py simulates both and asks for ΔE ≥ 20).
+RUNS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#F1CA73")  # the runs of a comparison, in order
+BALL = RUNS[0]  # the momentum run: ball, its loss curve, its path (the first run of a comparison)
+GHOST = "#E3B5CF"  # plain gradient descent, in every lecture; no run takes it (reddish purple, lightened)
+VELOCITY = "#F0E442"
 GRADIENT = "#4CC9F0"
 PLANE = "#4CC9F0"
 PLANE_DARK = "#2B7A9B"  # the plane's second checkerboard colour
 POINTS = "#F28B82"
-RESIDUAL = "#FF5A5F"
+RESIDUAL = "#FF9E80"
 GOOD = "#81C995"
-RUNS = ("#FF8C42", "#B388FF", "#4DD0A1", "#FF6F91", "#FFE082")  # the runs of a comparison, in order
-BAD = "#F28B82"
+BAD = "#FF5A5F"  # diverged: a verdict's head, the marker of a ball that left the view
 
 FONT = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
