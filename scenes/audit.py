@@ -49,7 +49,7 @@ def band_top() -> float:
     from . import style
     from .components import caption_bar
 
-    return float(caption_bar("H " * style.CAPTION_CHARS)[0].get_top()[1])
+    return float(caption_bar(("(Áy) " * style.CAPTION_CHARS)[: style.CAPTION_CHARS * 3 // 2])[0].get_top()[1])
 
 
 def text_kinds():
@@ -106,15 +106,15 @@ def text_item(camera, mob, kind: str) -> Item | None:
 
 class Layout:
     """Everything the camera shows at one moment: texts, the strokes of lines, curves and arrows (as
-    segments), the boxes of all other shapes, and the balls (centre, radius, covers)."""
+    segments), the boxes of all other shapes, and the balls."""
 
     def __init__(self, scene):
         self.camera, self.texts, self.shapes, self.balls = scene.renderer.camera, [], [], []
-        self.segments: list[np.ndarray] = []
+        self.strokes: list[tuple[str, np.ndarray, np.ndarray, int]] = []  # (name, box, segments (k, 2, 2), order)
+        self.backings: list[tuple[np.ndarray, int]] = []  # opaque patches (box, order): they hide what is below
         caption = set(scene.bar.get_family()) if getattr(scene, "bar", None) is not None else set()
         for mob in scene.mobjects:
             self.walk(mob, mob in caption, False, type(mob).__name__)
-        self.segments = np.vstack(self.segments) if self.segments else np.zeros((0, 2, 2))
 
     def walk(self, mob, caption: bool, tick: bool, owner: str) -> None:
         from manim import BackgroundRectangle, Circle, ImageMobject, NumberLine, Surface
@@ -134,14 +134,22 @@ class Layout:
             for row in mob.values:
                 item = text_item(self.camera, row, "readout")
                 self.texts += [item] if item else []
-        if isinstance(mob, (ImageMobject, Surface)):
-            self.shapes.append(Item(owner, "image", box_of(self.camera.transform_points_pre_display(mob, mob.points))))
+        if isinstance(mob, (ImageMobject, Surface)):  # a picture or a plane: a box, no lines
+            drawn = [p for p in ([mob.points] if isinstance(mob, ImageMobject) else
+                                 [shown_points(self.camera, face) for face in mob.get_family()]) if len(p)]
+            if drawn:
+                points = self.camera.transform_points_pre_display(mob, np.vstack(drawn)) \
+                    if isinstance(mob, ImageMobject) else np.vstack(drawn)
+                self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
             return
-        points = shown_points(self.camera, mob) if not isinstance(mob, ImageMobject) else np.zeros((0, 3))
-        if len(points) and not isinstance(mob, BackgroundRectangle):
+        points = shown_points(self.camera, mob)
+        if len(points) and isinstance(mob, BackgroundRectangle) and mob.get_fill_opacity() >= 0.8:
+            self.backings.append((box_of(points), len(self.shapes)))
+        elif len(points):
             self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "shape", box_of(points)))
             if not isinstance(mob, Circle) and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0:
-                self.segments.append(polyline(points))
+                self.strokes.append((f"{owner}/{type(mob).__name__}", box_of(points), polyline(points),
+                                     len(self.shapes)))
         parts = {id(getattr(mob, "numbers", None)), id(getattr(mob, "labels", None))} if isinstance(
             mob, NumberLine) else set()
         readout = set(map(id, mob.values)) if isinstance(mob, Readout) else set()
@@ -166,6 +174,11 @@ def problem(kind: str, beat: str, step: int | None, texts: list[str], detail: st
 def touching(a: np.ndarray, b: np.ndarray, gap: float = TOUCH) -> bool:
     """Whether two boxes overlap or come closer than `gap` on both axes."""
     return bool(min(a[2], b[2]) - max(a[0], b[0]) > -gap and min(a[3], b[3]) - max(a[1], b[1]) > -gap)
+
+
+def inside(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether box a lies inside box b."""
+    return bool(np.all(a[:2] >= b[:2]) and np.all(a[2:] <= b[2:]))
 
 
 def crossing(segments: np.ndarray, box: np.ndarray) -> bool:
@@ -193,8 +206,12 @@ def text_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
             if touching(a.box, b.box) and not (a.kind == b.kind == "caption"):
                 found.append(problem("overlap", beat, step, [a.name, b.name], "their boxes touch"))
         inner = a.box + np.array([INSET, INSET, -INSET, -INSET])
-        if a.kind != "caption" and np.all(inner[2:] > inner[:2]) and crossing(layout.segments, inner):
-            found.append(problem("crossed", beat, step, [a.name], "a line, curve or arrow runs through it"))
+        if a.kind != "caption" and np.all(inner[2:] > inner[:2]):
+            below = max([order for box, order in layout.backings if inside(inner, box)], default=-1)
+            across = [name for name, box, segments, order in layout.strokes
+                      if order > below and touching(box, inner, 0.0) and crossing(segments, inner)]
+            if across:
+                found.append(problem("crossed", beat, step, [a.name], f"{across[0]} runs through its box {np.round(a.box, 2).tolist()}"))
         least = (MIN_TICK_CAP if a.kind == "tick" else MIN_CAP) * height
         if a.cap < least - 1e-6:
             found.append(problem("too_small", beat, step, [a.name],
@@ -365,6 +382,7 @@ def command():
     import click
 
     import render
+
     from .captions import CATALOGUE
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

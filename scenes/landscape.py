@@ -41,7 +41,7 @@ def map_axes(land: Landscape) -> Axes:
     step = 10.0 ** np.floor(np.log10(top / 2))
     step *= 2 if top / step > 8 else 1
     axes = Axes(x_range=[0, top, step], y_range=[0, 1, 0.2], x_length=MAP_SIZE[0], y_length=MAP_SIZE[1],
-                tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE, "include_numbers": True},
+                tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE, "include_numbers": True},
                 x_axis_config={"numbers_to_include": np.arange(step, top * 0.999, step)},
                 y_axis_config={"numbers_to_include": np.arange(0.2, 1.01, 0.2)})
     return axes.move_to([*MAP_AT, 0])

@@ -62,7 +62,7 @@ def verdict_table(lesson: Lesson, words) -> VGroup:
     cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
                              for key, _ in rows)]
     for j, name in enumerate(("w_1", "w_2", "b")):
-        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 4,
+        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 2,
                                                         style.BALL if key == "fitted" else style.TEXT)
                                                   for key, values in rows)]
     return VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")

@@ -23,13 +23,19 @@ FONT = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
 TITLE_SIZE = 48
 CAPTION_SIZE = 26
-BODY_SIZE = 30  # formulas
+# Sizes are those of DejaVu Sans; components.math scales TeX to read as large (a TeX capital is 0.70 of a
+# DejaVu Sans capital at the same font size). The audit asks for a capital height of 3 % of the frame.
+BODY_SIZE = 28  # formulas
 PANEL_SIZE = 26  # rule, readout and verdict panels
 LABEL_SIZE = 24  # axis and arrow labels
-SMALL_SIZE = 24  # the smallest text on screen: a cap height of 2 % of the frame
+SMALL_SIZE = 24  # the smallest text on screen: a capital height of 3 % of the frame
+TICK_SIZE = 26  # axis tick numbers (Manim's TeX numbers, not scaled): a capital height of 2.25 % of the frame
+TEX_SCALE = 1.43  # TeX font size per DejaVu Sans font size for the same capital height
 
 CAPTION_WIDTH = 13.0  # scene units; the frame is 14.2 wide
-CAPTION_Y = -3.45  # centre of the caption bar; the plots stay above -2.85
+CAPTION_Y = -3.32  # centre of the caption bar: two lines end inside the safe margin
+BAND_TOP = -2.76  # the top of the caption band (two lines): everything else stays above it
 CAPTION_CHARS = 72  # wrap captions at this many characters per line
 RIGHT_COLUMN_X = 4.1  # centre of the right-hand column of panels
 FRAME_RIGHT = 7.1  # the frame's right edge (the frame is 14.2 wide)
+SAFE_TOP, SAFE_RIGHT = 3.76, 6.68  # the safe area's top and right edge: 3 % of the frame inside it

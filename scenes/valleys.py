@@ -3,14 +3,27 @@ that differ in β from the same start. Beats: question, landscape, rule, runs wi
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
-                   Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Rectangle,
+    VGroup,
+    Write,
+)
 
 from gdcore import Outcome, Problem
 
 from . import style
 from .captions import fmt, fmt_param
-from .components import LossInset, label, math
+from .components import LossInset, axis_names, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
 
@@ -29,7 +42,7 @@ def plot_axes(problem: Problem) -> Axes:
     low = np.floor(problem.lowest_loss - 0.3)
     top = np.ceil(max(f(X_VIEW[0]), f(X_VIEW[1])))
     axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
-                tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE},
+                tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
                 x_axis_config={"numbers_to_include": range(-3, 4)},
                 y_axis_config={"numbers_to_include": range(int(low) + 1, int(top) + 1)})
     return axes.move_to([*PLOT_AT, 0])
@@ -89,8 +102,7 @@ class ValleysLecture(Comparing, Lecture):
         p = self.subject.problem
         self.axes = axes = plot_axes(p)
         plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
-        names = VGroup(axes.get_x_axis_label(math(p.param_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
-                       axes.get_y_axis_label(math(p.loss_tex, style.LABEL_SIZE), edge=UP, direction=RIGHT))
+        names = axis_names(axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
         for x, fx, kind in p.minima():
