@@ -5,7 +5,8 @@ at STEPS_CHECKED steps of the run, and report what the layout rules of docs/DESI
 
 prints one JSON object {"problems": [...], "checked": {"beats": n, "frames": m, "texts": t}} and exits 0 when
 there are no problems, 1 when there are, 2 on bad usage. Each problem has its kind (overlap, crossed,
-outside, too_small, hidden, slow_caption, fast_caption), beat, step (null at the end of a beat) and texts.
+outside, too_small, hidden, slow_caption, fast_caption), beat, step (null at the end of a beat), texts, a
+detail and `caption`: whether it is about a caption (its timing, its length, or an arrow it names).
 Sizes are in scene units: the frame is config.frame_width × config.frame_height (14.2 × 8)."""
 from __future__ import annotations
 
@@ -167,8 +168,9 @@ def polyline(points: np.ndarray, samples: int = 8) -> np.ndarray:
     return np.stack([along[:, :-1], along[:, 1:]], axis=2).reshape(-1, 2, 2)
 
 
-def problem(kind: str, beat: str, step: int | None, texts: list[str], detail: str) -> dict:
-    return {"kind": kind, "beat": beat, "step": step, "texts": texts, "detail": detail}
+def problem(kind: str, beat: str, step: int | None, texts: list[str], detail: str, caption: bool = False) -> dict:
+    """One problem; `caption`: it is about a caption (its timing, its length, or what it names)."""
+    return {"kind": kind, "beat": beat, "step": step, "texts": texts, "detail": detail, "caption": caption}
 
 
 def touching(a: np.ndarray, b: np.ndarray, gap: float = TOUCH) -> bool:
@@ -204,7 +206,8 @@ def text_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
             if touching(a.box, b.box) and not (a.kind == b.kind == "caption"):
-                found.append(problem("overlap", beat, step, [a.name, b.name], "their boxes touch"))
+                found.append(problem("overlap", beat, step, [a.name, b.name], "their boxes touch",
+                                     "caption" in (a.kind, b.kind)))
         inner = a.box + np.array([INSET, INSET, -INSET, -INSET])
         if a.kind != "caption" and np.all(inner[2:] > inner[:2]):
             below = max([order for box, order in layout.backings if inside(inner, box)], default=-1)
@@ -231,7 +234,8 @@ def outside_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
         if b[0] < safe[0] - 1e-6 or b[2] > safe[2] + 1e-6 or b[3] > safe[3] + 1e-6 or b[1] < floor - 1e-6:
             where = "in the caption band" if b[1] < floor and b[1] >= safe[1] and item.kind != "caption" \
                 else "outside the 3 % safe margin"
-            found.append(problem("outside", beat, step, [item.name], f"{where}: box {np.round(b, 2).tolist()}"))
+            found.append(problem("outside", beat, step, [item.name], f"{where}: box {np.round(b, 2).tolist()}",
+                                 item.kind == "caption"))
     return found
 
 
@@ -315,7 +319,7 @@ class Audited:
                 if length < least:
                     self.problems.append(problem("too_small", beat, steps[-1], [arrow.text.get_tex_string()],
                                                  f"the caption names this arrow; it is {length / frame()[0]:.1%} "
-                                                 f"of the frame wide at most (< {MIN_ARROW:.0%}): {line}"))
+                                                 f"of the frame wide at most (< {MIN_ARROW:.0%}): {line}", True))
 
 
 def caption_problems(cues: list[list], beats: dict[str, float]) -> list[dict]:
@@ -326,10 +330,11 @@ def caption_problems(cues: list[list], beats: dict[str, float]) -> list[dict]:
         beat = [name for t, name in starts if t <= start + 1e-9][-1]
         held, need = end - start, len(line) / READING_CHARS
         if held > MAX_CAPTION + 1e-6:
-            found.append(problem("slow_caption", beat, None, [line], f"held {held:.1f} s > {MAX_CAPTION:g} s"))
+            found.append(problem("slow_caption", beat, None, [line], f"held {held:.1f} s > {MAX_CAPTION:g} s", True))
         elif held < need - 1e-6:
             found.append(problem("fast_caption", beat, None, [line],
-                                 f"held {held:.1f} s < {need:.1f} s ({len(line)} characters at {READING_CHARS:g}/s)"))
+                                 f"held {held:.1f} s < {need:.1f} s ({len(line)} characters at {READING_CHARS:g}/s)",
+                                 True))
     return found
 
 

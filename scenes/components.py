@@ -8,21 +8,8 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    Axes,
-    BackgroundRectangle,
-    Circle,
-    MathTex,
-    Mobject,
-    Text,
-    VGroup,
-    VMobject,
-)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, BackgroundRectangle, Circle, MathTex, Mobject, Text,
+                   VGroup, VMobject)
 
 from . import style
 from .captions import fmt, wrap
@@ -56,6 +43,12 @@ def axis_names(axes: Axes, x_tex: str, y_tex: str) -> VGroup:
     of the axis line and its top tick)."""
     return VGroup(axes.get_x_axis_label(math(x_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
                   math(y_tex, style.LABEL_SIZE).next_to(axes.y_axis.get_end(), RIGHT, buff=0.25))
+
+
+def keep_inside(mob: Mobject) -> Mobject:
+    """`mob` shifted sideways, if need be, into the frame's safe area (3 % inside its edges)."""
+    left, right = mob.get_left()[0], mob.get_right()[0]
+    return mob.shift(RIGHT * (max(-style.SAFE_RIGHT - left, 0) - max(right - style.SAFE_RIGHT, 0)))
 
 
 def label(words: str, size: float = style.SMALL_SIZE, color: str = style.TEXT) -> Text:

@@ -289,12 +289,13 @@ class Comparing:
         """One row per run: its name in its colour, then one cell per column (header key, cell text of a
         Lesson); by default the step it settled at (or —, or where it diverged) and ρ. At most `width` wide."""
         columns = columns or [("settled_at", self.settled_cell), ("rate", lambda one: fmt(one.verdict.rho))]
-        cells = [math(r"\;"), *(label(self.words(key), style.SMALL_SIZE, style.MUTED) for key, _ in columns)]
+        cells = [math(r"\;"), *(label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
+                                 for key, _ in columns)]  # headings on two lines: the table stays narrow
         for i, one in enumerate(self.subject.lessons):
             cells += [label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
                       *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns)]
         table = VGroup(*cells).arrange_in_grid(rows=len(self.subject.lessons) + 1, cols=len(columns) + 1,
-                                               buff=(0.35, 0.18), col_alignments="l" + "r" * len(columns))
+                                               buff=(0.3, 0.18), col_alignments="l" + "r" * len(columns))
         return table.scale_to_fit_width(min(table.width, width))
 
     def settled_cell(self, one) -> str:

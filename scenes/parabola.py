@@ -16,7 +16,7 @@ from .lecture import Comparing, Lecture
 X_VIEW = 6.5  # the plot shows x in [−6.5, 6.5]; a ball beyond it has left the view
 PLOT_AT, PLOT_WIDTH = (-2.75, 0.45), 7.6
 FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.2
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
 READOUT_AT = (1.6, 0.32)  # its left edge and centre height: long numbers grow rightwards
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 TRAIL = 8  # past positions kept in the fading trail

@@ -3,37 +3,24 @@ that differ in β from the same start. Beats: question, landscape, rule, runs wi
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Axes,
-    Create,
-    DashedLine,
-    Dot,
-    FadeIn,
-    FadeOut,
-    Rectangle,
-    VGroup,
-    Write,
-)
+from manim import (DOWN, LEFT, RIGHT, UP, UR, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
+                   Write)
 
 from gdcore import Outcome, Problem
 
 from . import style
-from .captions import fmt, fmt_param
-from .components import LossInset, axis_names, label, math
+from .captions import fmt_param
+from .components import LossInset, axis_names, keep_inside, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = (-3.1, 3.3)  # the plot's x range
-PLOT_AT, PLOT_SIZE = (-3.2, 0.4), (7.4, 5.2)
-FORMULA_AT = (style.RIGHT_COLUMN_X, 3.4)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.6
-ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.2, 1.35), (3.4, 2.9)  # the barrier's name right of it
-INSET_AT, INSET_WIDTH = (style.RIGHT_COLUMN_X - 0.1, -1.85), 4.0
+PLOT_AT, PLOT_SIZE = (-2.85, 0.5), (7.2, 5.0)
+FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
+ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.4, 1.35), (3.2, 2.9)  # the barrier's name right of it
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 
 
 def plot_axes(problem: Problem) -> Axes:
@@ -106,13 +93,12 @@ class ValleysLecture(Comparing, Lecture):
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
         for x, fx, kind in p.minima():
-            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07),
-                      label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
-                                                                                              buff=0.45))
+            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07), keep_inside(
+                label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN, buff=0.45)))
         bx, bf = p.barrier()
         marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
-                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UP,
-                                                                                          buff=0.2))
+                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UR,
+                                                                                          buff=0.15))
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
         (lx, lf), (gx, gf) = [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0], \
@@ -138,7 +124,8 @@ class ValleysLecture(Comparing, Lecture):
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
         inset = LossInset([(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], n,
-                          self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH).move_to([*INSET_AT, 0])
+                          self.words("val_loss_axis"), self.words("step"), INSET_WIDTH, INSET_HEIGHT)
+        inset.move_to([INSET_X, 0, 0]).align_to([0, style.BAND_TOP + 0.05, 0], DOWN)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         self.drive([energy, inset, *balls], cues)
@@ -148,13 +135,15 @@ class ValleysLecture(Comparing, Lecture):
     def verdict(self) -> None:
 
         def basin(one) -> str:
-            return self.words(f"val_{one.verdict.basin}") if one.verdict.basin else "—"
+            # on two lines: the table stays narrow enough to be read at its full size
+            return self.words(f"val_{one.verdict.basin}").replace(" ", "\n", 1) if one.verdict.basin else "—"
 
-        columns = [("val_basin", basin), ("settled_at", self.settled_cell),
-                   ("val_final", lambda one: fmt(one.run.losses[-1]))]
-        table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.4, columns=columns)
-        table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0])
-        self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
+        # where each ball ended and when; its final loss is on the inset (a fourth column would not fit at a
+        # readable size)
+        columns = [("val_basin", basin), ("settled_at", self.settled_cell)]
+        table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X), columns=columns)
+        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)  # the formula's place
+        self.play(FadeOut(self.formulas), FadeOut(self.energy), FadeIn(table), run_time=0.8)
         for i, one in enumerate(self.subject.lessons):
             v = one.verdict
             where = self.words(f"val_where_{v.basin}") if v.basin else ""
