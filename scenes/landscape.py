@@ -10,14 +10,14 @@ from gdcore import Landscape, Lesson, Outcome
 
 from . import style
 from .captions import fmt, fmt_param
-from .components import LossInset, label, math
+from .components import LossInset, axis_names, keep_inside, label, math
 from .lecture import Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
-MAP_AT, MAP_SIZE = (-3.3, 0.55), (6.2, 5.2)  # the map's axes: α across, β up
-BAR_AT, BAR_SIZE = (0.55, 0.55), (0.25, 4.0)  # the colour bar, right of the map
-LEGEND_AT = (4.6, 2.7)
-INSET_AT, INSET_SIZE = (4.9, -1.3), (2.8, 1.5)  # the run at the marker
+MAP_AT, MAP_SIZE = (-3.2, 0.5), (6.0, 4.8)  # the map's axes: α across, β up
+BAR_AT, BAR_SIZE = (0.75, 0.5), (0.25, 3.8)  # the colour bar, right of the map
+LEGEND_AT = (4.4, 2.7)  # kept inside the frame
+INSET_X, INSET_SIZE = 4.9, (2.0, 1.3)  # the run at the marker, its bottom on the caption band
 SLOWEST = -4.0  # log10(1 − ρ) at the dark end of the colours: ρ = 0.9999
 
 # Colours of the map: slow (dark) to fast (bright); divergence in its own colour (red, as elsewhere).
@@ -66,8 +66,7 @@ class LandscapeLecture(Lecture):
         image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
         image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
         image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
-        names = VGroup(math(r"\alpha", style.LABEL_SIZE).next_to(axes.x_axis, DOWN, buff=0.45),
-                       math(r"\beta", style.LABEL_SIZE).next_to(axes.y_axis, UP, buff=0.1))
+        names = axis_names(axes, r"\alpha", r"\beta")
         bar = ImageMobject(colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1)))  # fast on top
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(
@@ -96,7 +95,7 @@ class LandscapeLecture(Lecture):
             entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
         legend = VGroup(*(VGroup(mark, label(self.words(key), style.SMALL_SIZE)).arrange(RIGHT, buff=0.2)
                           for mark, key in entries)).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        self.legend = legend.move_to([*LEGEND_AT, 0])
+        self.legend = keep_inside(legend.move_to([*LEGEND_AT, 0]))
         self.play(FadeIn(legend), run_time=0.8)
         with self.caption("ls_boundary"):
             self.play(Create(boundary), run_time=1.5)
@@ -155,7 +154,8 @@ class LandscapeLecture(Lecture):
         floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
         inset = LossInset([(one.run.losses - floor, style.BALL)], one.run.last_step,
                           self.words("excess_loss" if floor else "loss_axis"), self.words("step"), *INSET_SIZE)
-        self.inset = VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0])
+        self.inset = VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([INSET_X, 0, 0])
+        keep_inside(self.inset.align_to([0, style.BAND_TOP + 0.05, 0], DOWN))
         self.inset.curve = inset
         inset.set_step(0)
         self.play(*([FadeOut(old)] if old else []), FadeIn(self.inset), run_time=0.6)

@@ -4,12 +4,12 @@ BACKGROUND = "#101418"
 TEXT = "#E8EAED"
 MUTED = "#9AA0A6"
 CURVE = "#8AB4F8"
-# A colour means one thing in every lecture. The runs' colours and plain gradient descent's are Okabe–Ito's
-# (Okabe & Ito 2008), some lightened for the dark background, so that they stay apart under deuteranopia and
-# protanopia (tests/core/test_style.py simulates both and asks for ΔE ≥ 20).
+# A colour means one thing in every lecture. The runs' colours are Okabe–Ito's (Okabe & Ito 2008), the last
+# lightened for the dark background; plain gradient descent keeps a violet apart from all of them. They stay
+# apart under deuteranopia and protanopia too (tests/core/test_style.py simulates both and asks for ΔE ≥ 20).
 RUNS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#F1CA73")  # the runs of a comparison, in order
 BALL = RUNS[0]  # the momentum run: ball, its loss curve, its path (the first run of a comparison)
-GHOST = "#E3B5CF"  # plain gradient descent, in every lecture; no run takes it (reddish purple, lightened)
+GHOST = "#A259FF"  # plain gradient descent, in every lecture (the captions call it violet); no run takes it
 VELOCITY = "#F0E442"
 GRADIENT = "#4CC9F0"
 PLANE = "#4CC9F0"
