@@ -296,6 +296,15 @@ class Audited:
         self.check_arrows(pieces, schedule, beat)
         self.set_step(pieces, last, 0.0)
 
+    def reveal_inset(self, one) -> None:
+        """The landscape's run at the marker, revealed on its inset: checked at STEPS_CHECKED of its steps."""
+        super().reveal_inset(one)
+        curve, n, beat = self.inset.curve, one.run.last_step, self.current_beat()
+        for k in sorted(set(np.linspace(0, n, STEPS_CHECKED).round().astype(int).tolist())):
+            curve.set_step(k)
+            self.check(beat, k)
+        curve.set_step(n)
+
     def check_arrows(self, pieces, schedule, beat: str) -> None:
         """Each caption of the run that names arrows: every arrow reaches MIN_ARROW of the frame's width at
         some step while it is up (an arrow is as long as it is drawn; a hidden one has no length)."""
