@@ -111,6 +111,8 @@ class Layout:
 
     def __init__(self, scene):
         self.camera, self.texts, self.shapes, self.balls = scene.renderer.camera, [], [], []
+        if hasattr(self.camera, "reset_rotation_matrix"):  # a 3-D camera turns its matrix when it draws
+            self.camera.reset_rotation_matrix()
         self.strokes: list[tuple[str, np.ndarray, np.ndarray, int]] = []  # (name, box, segments (k, 2, 2), order)
         self.backings: list[tuple[np.ndarray, int]] = []  # opaque patches (box, order): they hide what is below
         caption = set(scene.bar.get_family()) if getattr(scene, "bar", None) is not None else set()

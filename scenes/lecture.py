@@ -150,8 +150,11 @@ class Lecture(Scene):
             shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
             return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
 
-        values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size,
-                      style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY)
+        colour = style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY
+        values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
+        if values.width > width:  # a list of values: α and β on lines of their own, the rule stays readable
+            values = VGroup(math(rf"\alpha{value('lr')}", size, colour), math(rf"\beta{value('beta')}", size, colour))
+            values.arrange(DOWN, buff=0.14)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
         if len(variants) > 1:
