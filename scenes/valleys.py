@@ -18,7 +18,7 @@ from .parabola import curve
 X_VIEW = (-3.1, 3.3)  # the plot's x range
 PLOT_AT, PLOT_SIZE = (-2.85, 0.5), (7.2, 5.0)
 FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.85), 5.0
 ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.4, 1.35), (3.2, 2.9)  # the barrier's name right of it
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 
