@@ -11,7 +11,7 @@ from .trajectory import Trajectory, run
 from .validation import HYPERPARAMETERS, MAX_RUNS, VARIANTS, Hyperparameter, ParameterError, check, check_all
 
 __all__ = [
-    "Comparison", "Landscape", "MAX_RUNS", "compare", "export_lecture", "landscape", "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
+    "Comparison", "Landscape", "claims", "MAX_RUNS", "compare", "export_lecture", "landscape", "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
     "Hyperparameter", "LECTURES", "Lesson", "Outcome", "ParameterError", "Problem", "Quadratic", "RULES",
     "Regression", "Trajectory", "VARIANTS", "Verdict", "check", "check_all", "displacement", "equations",
     "export", "lesson", "planned", "make_regression", "run", "trajectory_rows",

@@ -26,15 +26,29 @@ def caption_bar(line: str) -> VGroup:
     return VGroup(band, words)
 
 
-def inside(mobject: Mobject) -> Mobject:
-    """`mobject` moved sideways, if need be, until it is inside the left and right safe margins (a label or
-    an axis title in a language with longer words)."""
-    mobject.shift(LEFT * max(0.0, mobject.get_right()[0] - style.SAFE_RIGHT))
-    return mobject.shift(RIGHT * max(0.0, -style.SAFE_RIGHT - mobject.get_left()[0]))
-
-
 def math(tex: str, size: float = style.BODY_SIZE, color: str = style.TEXT) -> MathTex:
-    return MathTex(tex, font_size=size, color=color)
+    """TeX that reads as large as label() text of the same `size`."""
+    return MathTex(tex, font_size=size * style.TEX_SCALE, color=color)
+
+
+def tick_value(tex: str, color: str = style.MUTED) -> MathTex:
+    """An axis tick's value in TeX, as large as Manim's own tick numbers at style.TICK_SIZE."""
+    mark = MathTex(tex, font_size=style.TICK_SIZE, color=color)
+    mark.tick = True  # the audit holds tick values to the smaller size of axis numbers
+    return mark
+
+
+def axis_names(axes: Axes, x_tex: str, y_tex: str) -> VGroup:
+    """The names of a plot's axes: x below the right end of its axis, y right of the top of its axis (clear
+    of the axis line and its top tick)."""
+    return VGroup(axes.get_x_axis_label(math(x_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
+                  math(y_tex, style.LABEL_SIZE).next_to(axes.y_axis.get_end(), RIGHT, buff=0.25))
+
+
+def keep_inside(mob: Mobject) -> Mobject:
+    """`mob` shifted sideways, if need be, into the frame's safe area (3 % inside its edges)."""
+    left, right = mob.get_left()[0], mob.get_right()[0]
+    return mob.shift(RIGHT * (max(-style.SAFE_RIGHT - left, 0) - max(right - style.SAFE_RIGHT, 0)))
 
 
 def label(words: str, size: float = style.SMALL_SIZE, color: str = style.TEXT) -> Text:
@@ -53,7 +67,9 @@ class StepArrow(VGroup):
     def __init__(self, tex: str, color: str, min_length: float = 0.06, width: float = 5):
         self.arrow = Arrow(LEFT, RIGHT, buff=0, color=color, stroke_width=width)
         self.text = math(tex, style.LABEL_SIZE, color)
-        super().__init__(self.arrow, self.text)
+        # a dark patch under the label: an axis or curve behind it never runs through it
+        self.back = BackgroundRectangle(self.text, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04)
+        super().__init__(self.arrow, self.back, self.text)
         self.color_, self.width_, self.min_length, self.vector = color, width, min_length, None
 
     def show(self, origin: np.ndarray, vector: np.ndarray) -> None:
@@ -71,6 +87,7 @@ class StepArrow(VGroup):
         else:
             self.arrow.shift(origin - self.arrow.get_start())
         self.text.next_to(self.arrow.get_end(), self.direction, buff=0.08)
+        self.back.move_to(self.text)
 
 
 class Glyphs:
@@ -96,9 +113,9 @@ class Readout(VGroup):
 
     def __init__(self, labels: Sequence[tuple[str, str]], series: Sequence[np.ndarray] = ()):
         self.series = series
-        self.names = VGroup(*(math(tex, style.PANEL_SIZE, color) for tex, color in labels))
-        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        self.glyphs = Glyphs(style.PANEL_SIZE - 4)
+        self.names = VGroup(*(math(tex, style.LABEL_SIZE, color) for tex, color in labels))
+        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.glyphs = Glyphs(style.PANEL_SIZE - 2)
         self.values = VGroup(*(VGroup(*(VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
                                         for _ in range(self.SLOTS))) for _, color in labels))
         self.shown: list[str | None] = [None] * len(labels)
@@ -166,9 +183,9 @@ class LossInset(VGroup):
         tick = max(1, int(np.ceil(span / 3)))
         self.axes = Axes(x_range=[0, max(last_step, 1), max(1, int(np.ceil(last_step / 4)))],
                          y_range=[0, span, tick], x_length=width, y_length=height, tips=False,
-                         axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.SMALL_SIZE},
+                         axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.TICK_SIZE},
                          x_axis_config={"include_numbers": True})
-        self.axes.y_axis.add_labels({k: math(f"10^{{{int(k + low)}}}", style.SMALL_SIZE, style.MUTED)
+        self.axes.y_axis.add_labels({k: tick_value(f"10^{{{int(k + low)}}}")
                                      for k in range(0, int(span) + 1, tick)})
         titles = VGroup(label(y_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, UP, buff=0.08)
                         .align_to(self.axes, LEFT),
@@ -182,16 +199,18 @@ class LossInset(VGroup):
         self.traces.reveal(k + s)
 
 
-def inset_at(at: tuple[float, float], runs, last_step: int, y_title: str, x_title: str, width: float = 4.4,
+def inset_at(x: float, runs, last_step: int, y_title: str, x_title: str, width: float = 4.4,
              height: float = 1.5) -> LossInset:
-    """A LossInset centred at `at`. When its step axis title (longer in some languages) would cross the right
-    safe margin, its plot is made narrower by as much, its left edge kept: the words never get smaller."""
-    inset = LossInset(runs, last_step, y_title, x_title, width, height).move_to([*at, 0])
+    """A LossInset centred on x, its bottom just above the caption band. When its step axis title (longer in
+    some languages) would cross the right safe margin, its plot is made narrower by as much, its left edge
+    kept: the words never get smaller."""
+    inset = LossInset(runs, last_step, y_title, x_title, width, height)
+    inset.move_to([x, 0, 0]).align_to([0, style.BAND_TOP + 0.05, 0], DOWN)
     over = inset.get_right()[0] - style.SAFE_RIGHT
     if over <= 0:
         return inset
     narrow = LossInset(runs, last_step, y_title, x_title, width - over, height)
-    return narrow.shift(RIGHT * (inset.get_left()[0] - narrow.get_left()[0]) + UP * (at[1] - narrow.get_y()))
+    return narrow.align_to(inset, LEFT).align_to(inset, DOWN)
 
 
 class BallOnCurve(VGroup):
@@ -212,17 +231,21 @@ class BallOnCurve(VGroup):
         self.ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
         self.view = axes.x_range[:2]
         self.unit = axes.get_x_unit_size()  # scene units per unit of x
-        self.escape_y = (0.92 - 0.1 * escape_row) * axes.y_range[1]  # markers of several balls stack downwards
+        # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
+        # edges; several stack upwards
+        self.escape_y = axes.y_range[0] + (0.27 + 0.32 * escape_row) / axes.get_y_unit_size()
         self.ball = ball(color, radius, opacity)
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
         self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
         self.escape = label("", style.LABEL_SIZE, escape) if escape else None
+        # a dark patch under the marker: the curve behind it never runs through it
+        self.escape_back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)
         self.escape_color = escape
         self.escaped_text = None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
         super().__init__(self.trail, *(arrow for _, arrow in self.arrows), *([self.ring] if self.ring else []),
-                         self.ball, *([self.escape] if escape else []))
+                         self.ball, *([self.escape_back, self.escape] if escape else []))
         self.still, self.moving = VGroup(), self
 
     def inside(self, x: float) -> bool:
@@ -256,14 +279,21 @@ class BallOnCurve(VGroup):
             a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]
             where = float(a + s * (b - a))
             self.ring.move_to(self.point(where)).set_stroke(opacity=1.0 if self.inside(where) else 0.0)
-        xk = self.xs[min(k, len(self.xs) - 1)]
-        if self.escape is not None and self.inside(xk) and self.escaped_text:  # back in view: no marker
+        if self.escape is not None:
+            self.mark_escape(self.xs[min(k, len(self.xs) - 1)])
+
+    def mark_escape(self, xk: float) -> None:
+        """The marker of where the ball went (x at the last step reached), or none while it is in view."""
+        if self.inside(xk) and self.escaped_text:  # back in view: no marker
             self.escape.set_opacity(0)
+            self.escape_back.set_fill(opacity=0)
             self.escaped_text = None
-        if self.escape is not None and not self.inside(xk):
+        if not self.inside(xk):
             side = 1 if xk > self.view[1] else -1
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
             if self.escaped_text != words:
                 self.escape.become(label(words, style.LABEL_SIZE, self.escape_color)).next_to(
                     self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1)
+                self.escape_back.become(BackgroundRectangle(self.escape, color=style.BACKGROUND,
+                                                            fill_opacity=0.85, buff=0.05))
                 self.escaped_text = words

@@ -10,14 +10,14 @@ from gdcore import Landscape, Lesson, Outcome
 
 from . import story, style
 from .captions import Phrase, fmt, fmt_param, wrap
-from .components import LossInset, inside, label, math
+from .components import LossInset, axis_names, keep_inside, label, math
 from .lecture import Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
-MAP_AT, MAP_SIZE = (-3.3, 0.55), (6.2, 5.2)  # the map's axes: α across, β up
-BAR_AT, BAR_SIZE = (0.55, 0.55), (0.25, 4.0)  # the colour bar, right of the map
-LEGEND_AT = (4.6, 2.7)
-INSET_AT, INSET_SIZE = (4.9, -1.3), (2.8, 1.5)  # the run at the marker
+MAP_AT, MAP_SIZE = (-3.2, 0.5), (6.0, 4.8)  # the map's axes: α across, β up
+BAR_AT, BAR_SIZE = (0.75, 0.5), (0.25, 3.8)  # the colour bar, right of the map
+LEGEND_AT = (4.4, 2.7)  # kept inside the frame
+INSET_X, INSET_SIZE = 4.9, (2.0, 1.3)  # the run at the marker, its bottom on the caption band
 SLOWEST = -4.0  # log10(1 − ρ) at the dark end of the colours: ρ = 0.9999
 
 # Colours of the map: slow (dark) to fast (bright); divergence in its own colour (red, as elsewhere).
@@ -41,8 +41,9 @@ def map_axes(land: Landscape) -> Axes:
     step = 10.0 ** np.floor(np.log10(top / 2))
     step *= 2 if top / step > 8 else 1
     axes = Axes(x_range=[0, top, step], y_range=[0, 1, 0.2], x_length=MAP_SIZE[0], y_length=MAP_SIZE[1],
-                tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE, "include_numbers": True},
-                x_axis_config={"numbers_to_include": np.arange(step, top * 0.999, step)},
+                tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE, "include_numbers": True},
+                # no tick number within half a step of the end, where the axis is named
+                x_axis_config={"numbers_to_include": np.arange(step, top - step / 2, step)},
                 y_axis_config={"numbers_to_include": np.arange(0.2, 1.01, 0.2)})
     return axes.move_to([*MAP_AT, 0])
 
@@ -66,14 +67,12 @@ class LandscapeLecture(Lecture):
         image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
         image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
         image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
-        names = VGroup(math(r"\alpha", style.LABEL_SIZE).next_to(axes.x_axis, DOWN, buff=0.45),
-                       math(r"\beta", style.LABEL_SIZE).next_to(axes.y_axis, UP, buff=0.1))
+        names = axis_names(axes, r"\alpha", r"\beta")
         bar = ImageMobject(colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1)))  # fast on top
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(
             bar.get_corner(UP + RIGHT) + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1)
             for k in range(0, int(-SLOWEST) + 1)))
-        self.inset_left = ticks.get_right()[0] + 0.3  # the inset stays clear of the colour bar's values
         red = Rectangle(width=BAR_SIZE[0], height=0.3, fill_color="#%02X%02X%02X" % tuple(DIVERGENT), fill_opacity=1,
                         stroke_width=0).next_to(bar, DOWN, buff=0.3)
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)
@@ -96,11 +95,9 @@ class LandscapeLecture(Lecture):
         if land.optimum:
             entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
         legend = VGroup(*(VGroup(mark, label(wrap(self.words(key), style.KEY_CHARS), style.SMALL_SIZE))
-                          .arrange(RIGHT, buff=0.2) for mark, key in entries))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        legend.move_to([*LEGEND_AT, 0])  # then inside the safe margins, however long the language's words
-        self.legend = legend.shift(LEFT * max(0, legend.get_right()[0] - style.SAFE_RIGHT)
-                                   + DOWN * max(0, legend.get_top()[1] - style.SAFE_TOP))
+                          .arrange(RIGHT, buff=0.2) for mark, key in entries))  # a long word: two lines
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([*LEGEND_AT, 0])
+        self.legend = keep_inside(legend.shift(DOWN * max(0.0, legend.get_top()[1] - style.SAFE_TOP)))
         self.play(FadeIn(legend), run_time=0.8)
         with self.caption("ls_boundary"):
             self.play(Create(boundary), run_time=1.5)
@@ -164,14 +161,14 @@ class LandscapeLecture(Lecture):
                              self.words("excess_loss" if floor else "loss_axis"), self.words("step"), width,
                              INSET_SIZE[1])
 
-        room = style.SAFE_RIGHT - self.inset_left
-        inset = made(INSET_SIZE[0])
-        if inset.width > room:  # a longer axis title in this language: a narrower plot, never a smaller text
-            inset = made(INSET_SIZE[0] - (inset.width - room))
-        self.inset = inside(VGroup(title, inset).arrange(DOWN, buff=0.15).move_to([*INSET_AT, 0]))
-        self.inset.shift(RIGHT * max(0.0, self.inset_left - self.inset.get_left()[0]))
-        self.inset.curve = inset
-        inset.set_step(0)
+        self.inset = VGroup(title, made(INSET_SIZE[0])).arrange(DOWN, buff=0.15).move_to([INSET_X, 0, 0])
+        over = self.inset.get_right()[0] - style.SAFE_RIGHT
+        if over > 0:  # a longer axis title in this language: a narrower plot, never a smaller text
+            self.inset = VGroup(title, made(INSET_SIZE[0] - over)).arrange(DOWN, buff=0.15)
+            self.inset.move_to([INSET_X - over / 2, 0, 0])
+        keep_inside(self.inset.align_to([0, style.BAND_TOP + 0.05, 0], DOWN))
+        self.inset.curve = self.inset[1]
+        self.inset.curve.set_step(0)
         self.play(*([FadeOut(old)] if old else []), FadeIn(self.inset), run_time=0.6)
 
     def reveal_inset(self, one: Lesson) -> None:

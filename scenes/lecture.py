@@ -89,7 +89,9 @@ class Lecture(Scene):
         if self.cues:
             self.cues[-1][1] = self.now
         self.cues.append([self.now, None, line])
-        need = max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS)
+        # long enough to be read, at either rate, but never so long that the picture seems stuck
+        # (a frame's slack over the reading time; at most 9 s, leaving room for the animations before the next)
+        need = min(max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS) + 0.2, LONGEST - 3)
         if self.voice:
             said = captions.speech(self.lang, key, **values)
             wav, seconds = self.voice.speak(said)
@@ -162,8 +164,11 @@ class Lecture(Scene):
             shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
             return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
 
-        values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size,
-                      style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY)
+        colour = style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY
+        values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
+        if values.width > width:  # a list of values: α and β on lines of their own, the rule stays readable
+            values = VGroup(math(rf"\alpha{value('lr')}", size, colour), math(rf"\beta{value('beta')}", size, colour))
+            values.arrange(DOWN, buff=0.14)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
         if len(variants) > 1:
@@ -324,12 +329,13 @@ class Comparing:
         """One row per run: its name in its colour, then one cell per column (header key, cell text of a
         Lesson); by default the step it settled at (or —, or where it diverged) and ρ. At most `width` wide."""
         columns = columns or [("settled_at", self.settled_cell), ("rate", lambda one: fmt(one.verdict.rho))]
-        cells = [math(r"\;"), *(label(self.words(key), style.SMALL_SIZE, style.MUTED) for key, _ in columns)]
+        cells = [math(r"\;"), *(label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
+                                 for key, _ in columns)]  # headings on two lines: the table stays narrow
         for i, one in enumerate(self.subject.lessons):
             cells += [label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
                       *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns)]
         table = VGroup(*cells).arrange_in_grid(rows=len(self.subject.lessons) + 1, cols=len(columns) + 1,
-                                               buff=(0.35, 0.18), col_alignments="l" + "r" * len(columns))
+                                               buff=(0.3, 0.18), col_alignments="l" + "r" * len(columns))
         return table.scale_to_fit_width(min(table.width, width))
 
     def settled_cell(self, one) -> str:

@@ -3,23 +3,24 @@ run, verdict."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
+from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
 
 from gdcore import DISPLACEMENT_TEX, Outcome, Problem
 
 from . import story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, Readout, inset_at, label, math
+from .components import BallOnCurve, Readout, axis_names, inset_at, label, math
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = 6.5  # the plot shows x in [−6.5, 6.5]; a ball beyond it has left the view
-PLOT_AT = (-2.95, 0.3)
-FORMULA_AT = (style.RIGHT_COLUMN_X, 3.4)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.2), 5.6
-READOUT_AT = (style.RIGHT_COLUMN_X - 0.4, 0.45)
-INSET_AT, INSET_WIDTH = (style.RIGHT_COLUMN_X - 0.1, -1.85), 4.0
+PLOT_AT, PLOT_WIDTH = (-2.75, 0.45), 7.6
+FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
+READOUT_AT = (1.6, 0.32)  # its left edge and centre height: long numbers grow rightwards
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 TRAIL = 8  # past positions kept in the fading trail
+GHOST_RADIUS = 0.26  # plain GD's ball; the momentum ball's is 0.16
 
 
 def curve(problem: Problem):
@@ -30,10 +31,10 @@ def curve(problem: Problem):
 def plot_axes(problem: Problem) -> Axes:
     """Axes for x in [−X_VIEW, X_VIEW], tall enough for the loss at the view's edges (rounded up to 0.2)."""
     top = np.ceil(max(curve(problem)(-X_VIEW), curve(problem)(X_VIEW)) * 5) / 5
-    axes = Axes(x_range=[-X_VIEW, X_VIEW, 1], y_range=[0, top, 1], x_length=7.8, y_length=5.0, tips=False,
-                axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE},
+    axes = Axes(x_range=[-X_VIEW, X_VIEW, 1], y_range=[0, top, 1], x_length=PLOT_WIDTH, y_length=5.0, tips=False,
+                axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
                 x_axis_config={"numbers_to_include": range(-6, 7, 2)},
-                y_axis_config={"numbers_to_include": range(2, int(top) + 1, 2)})
+                y_axis_config={"numbers_to_include": []})  # f is in the readout: no numbers for labels to meet
     return axes.move_to([*PLOT_AT, 0])
 
 
@@ -45,8 +46,7 @@ class ParabolaLecture(Lecture):
         p = self.lesson.problem
         self.axes = plot_axes(p)
         plot = self.axes.plot(curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4)
-        names = VGroup(self.axes.get_x_axis_label(math(p.param_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
-                       self.axes.get_y_axis_label(math(p.loss_tex, style.LABEL_SIZE), edge=UP, direction=RIGHT))
+        names = axis_names(self.axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}")
         self.formulas.move_to([*FORMULA_AT, 0])
         self.play(Create(self.axes), FadeIn(names), run_time=1.2)
@@ -73,17 +73,19 @@ class ParabolaLecture(Lecture):
             rows.append((p.param_tex + r"_{\mathrm{GD}}", style.GHOST))
             series.append(ghost)
             losses.append((lesson.baseline.losses, style.GHOST))
-        readout = Readout(rows, series).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, losses, self.inset_steps(), self.words("loss_axis"), self.words("step"),
-                         width=INSET_WIDTH)
+        readout = Readout(rows, series).move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
+        inset = inset_at(INSET_X, losses, self.inset_steps(), self.words("loss_axis"), self.words("step"),
+                         INSET_WIDTH, INSET_HEIGHT)
         arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
                   (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
         ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD,
                            ahead=ahead)
-        # plain GD's ball says where it went too, on a marker row of its own
-        balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55, escape=style.GHOST, escape_row=1)] \
+        # plain GD's ball is larger and drawn first: where the balls meet, it rings the momentum ball; it says
+        # where it went too, on a marker row of its own
+        balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55, radius=GHOST_RADIUS, escape=style.GHOST,
+                             escape_row=1)] \
             if ghost is not None else []
 
         cues = [("legend", {"state": self.state_text()})]
@@ -105,8 +107,9 @@ class ParabolaLecture(Lecture):
                      rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}"]
         gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
-        panel.arrange(DOWN, buff=0.1).move_to(self.rule)  # between the formula and the readout
-        self.play(FadeOut(self.rule), FadeIn(panel), run_time=0.8)
+        # in the place of the formula and the rule, above the readout
+        panel.arrange(DOWN, buff=0.12).move_to([RULE_AT[0], (style.SAFE_TOP + self.readout.get_top()[1]) / 2, 0])
+        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(panel), run_time=0.8)
         self.say(story.verdict(self.lesson), at_least=1.0)
 
 
@@ -118,18 +121,19 @@ class ParabolaComparison(Comparing, ParabolaLecture):
     def run_balls(self) -> None:
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
-        n, f = max(run.last_step for run in runs), curve(p)
+        f = curve(p)
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
-        readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
-                         self.words("loss_axis"), self.words("step"), width=INSET_WIDTH)
+        readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([0, READOUT_AT[1], 0]).align_to(
+            [READOUT_AT[0], 0, 0], LEFT)
+        inset = inset_at(INSET_X, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
+                         self.words("loss_axis"), self.words("step"), INSET_WIDTH, INSET_HEIGHT)
         balls = self.balls(self.axes, f)
         self.drive([readout, inset, *balls], [("cmp_legend", {})])
         self.readout = readout
 
     def verdict(self) -> None:
-        table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.3)
-        table.move_to([RULE_AT[0], RULE_AT[1] - 0.2, 0])
-        self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
+        table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
+        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
+        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
         self.say_verdict()

@@ -109,24 +109,44 @@ def _replace_text(path: Path, text: str) -> None:
         raise
 
 
+# Pango wraps a Text's lines at the frame's pixel width, and Manim's cache name leaves the width out: at 480p a
+# caption came out in three overlapping lines, at 1080p in two, whichever quality made the cache entry first.
+# Texts are made on a canvas wider than any line, the same at every quality (upstream: Text._text2svg passes
+# config.pixel_width to manimpango.text2svg; no upstream issue found).
+TEXT_CANVAS = (16384, 4096)  # pixels
+
+
 def _cached_text(make):
     """Text._text2svg (and MarkupText's) through the cache: a whole SVG is used, else it is made in private
-    and renamed into place, under the lock."""
+    (never wrapped: on TEXT_CANVAS) and renamed into place, under the lock."""
     @functools.wraps(make)
     def text2svg(self, color):
         with cache_lock():
             from manim import config
 
-            target = Path(config.get_dir("text_dir")) / f"{self._text2hash(color)}.svg"
+            target = Path(config.get_dir("text_dir")) / f"{self._text2hash(color)}-unwrapped.svg"
             if whole_svg(target):
                 return str(target)
-            with staged("text_dir"):
+            with staged("text_dir"), canvas(*TEXT_CANVAS):
                 made = Path(make(self, color))
                 _check_made(made, target.parent)
                 remove_last_m(made)  # now, so Manim's own call on the shared file changes nothing
                 os.replace(made, target)
         return str(target)
     return text2svg
+
+
+@contextlib.contextmanager
+def canvas(width: int, height: int):
+    """Manim's pixel size set to width × height for the duration (the frame's size in units unchanged)."""
+    from manim import config
+
+    kept = config.pixel_width, config.pixel_height, config.frame_width, config.frame_height
+    config.pixel_width, config.pixel_height = width, height
+    try:
+        yield
+    finally:
+        config.pixel_width, config.pixel_height, config.frame_width, config.frame_height = kept
 
 
 def _cached_tex(make):

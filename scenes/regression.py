@@ -21,12 +21,12 @@ TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, t
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
-FORMULAS_AT = (2.3, 3.2)
-RULE_AT, RULE_WIDTH = (2.3, 1.75), 3.4
-READOUT_AT = (1.5, -0.3)
-PANEL_AT, PANEL_SIZE = (5.0, 1.6), (2.4, 2.0)  # the (w1, w2) panel; its w2 values on its right
-INSET_AT, INSET_SIZE = (5.3, -1.95), (1.8, 1.2)
-VERDICT_AT, VERDICT_WIDTH = (1.4, 0.3), 4.4  # between the cloud and the (w1, w2) panel
+FORMULAS_AT = (1.9, 2.95)
+RULE_AT, RULE_WIDTH = (1.85, 1.3), 3.55
+READOUT_AT = (1.5, -0.4)
+PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
+INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band
+VERDICT_AT, VERDICT_WIDTH = (3.0, 0.6), 6.6  # right of the cloud, in the place of the run's panels
 
 
 def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, float]:
@@ -62,7 +62,7 @@ def verdict_table(lesson: Lesson, words) -> VGroup:
     cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
                              for key, _ in rows)]
     for j, name in enumerate(("w_1", "w_2", "b")):
-        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 4,
+        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 2,
                                                         style.BALL if key == "fitted" else style.TEXT)
                                                   for key, values in rows)]
     return VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
@@ -202,7 +202,7 @@ class RegressionLecture(Lecture, ThreeDScene):
                           axis_config={"color": style.MUTED, "stroke_width": 2})
         names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach + 0.5, 0, 0)),
                        math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach + 0.5, 0)),
-                       math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1] + 0.4)))
+                       math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT))
         # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
         dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))
         self.axes, self.cloud = axes, VGroup(axes, dots, names)
@@ -228,7 +228,7 @@ class RegressionLecture(Lecture, ThreeDScene):
 
     # 3 — the rule that is run
     def show_rule(self) -> None:
-        self.write_rule(at=RULE_AT, width=RULE_WIDTH, size=style.PANEL_SIZE - 2)
+        self.write_rule(at=RULE_AT, width=RULE_WIDTH, size=style.PANEL_SIZE)
 
     # 4 — the run: plane, residuals, (w1, w2) panel with velocity, readout, loss inset
     def run_fit(self) -> None:
@@ -242,7 +242,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
         losses = [(run.losses - floor, style.BALL)] + ([(lesson.baseline.losses - floor, style.GHOST)]
                                                        if ghost is not None else [])
-        inset = inset_at(INSET_AT, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"),
+        inset = inset_at(INSET_X, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"),
                          *INSET_SIZE)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(p, paths, run.losses[0] - floor,
@@ -253,7 +253,7 @@ class RegressionLecture(Lecture, ThreeDScene):
 
         cues = [("reg_legend", {}), ("reg_panel" if ghost is not None else "reg_panel_plain", {})]
         self.drive([readout, inset, panel, plane], cues)
-        self.readout = readout
+        self.readout, self.panels = readout, VGroup(inset, panel)
 
     def set_step(self, pieces, k: int, s: float) -> None:
         super().set_step(pieces, k, s)
@@ -269,7 +269,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
-        self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8)
+        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeOut(self.panels),
+                  FadeIn(panel), run_time=0.8)
         self.say(story.verdict(self.lesson))
         if v.outcome is not Outcome.DIVERGED:
             with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
@@ -283,22 +284,23 @@ class RegressionComparison(Comparing, RegressionLecture):
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
-        n, floor = max(run.last_step for run in runs), p.lowest_loss
+        floor = p.lowest_loss
         rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
                 *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
-                         self.words("excess_loss"), self.words("step"), *INSET_SIZE)
+        inset = inset_at(INSET_X, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
+                         self.inset_steps(), self.words("excess_loss"), self.words("step"), *INSET_SIZE)
         panel = ParameterPanel(p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
                                runs[0].losses[0] - floor)
         plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
         self.pin(readout.still, inset.still, panel.still)
         self.drive([readout, inset, panel, plane], [("cmp_reg_legend", {})])
-        self.readout = readout
+        self.readout, self.panels = readout, VGroup(inset, panel)
 
     def verdict(self) -> None:
         table = self.verdict_table(width=VERDICT_WIDTH).move_to([*VERDICT_AT, 0])
         self.pin(table)
-        self.play(FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
+        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeOut(self.panels),
+                  FadeIn(table), run_time=0.8)
         self.say_verdict()

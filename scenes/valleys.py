@@ -3,24 +3,24 @@ that differ in β from the same start. Beats: question, landscape, rule, runs wi
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
+from manim import (DOWN, LEFT, RIGHT, UP, UR, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
                    Write)
 
-from gdcore import Outcome, Problem
+from gdcore import Problem
 
 from . import story, style
-from .captions import fmt, fmt_param
-from .components import inset_at, inside, label, math
+from .captions import fmt_param
+from .components import axis_names, inset_at, keep_inside, label, math
 from .lecture import Comparing, Lecture
 from .parabola import curve
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = (-3.1, 3.3)  # the plot's x range
-PLOT_AT, PLOT_SIZE = (-3.2, 0.4), (7.4, 5.2)
-FORMULA_AT = (style.RIGHT_COLUMN_X, 3.4)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.6
-ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.2, 1.35), (3.4, 2.9)  # the barrier's name right of it
-INSET_AT, INSET_WIDTH = (style.RIGHT_COLUMN_X - 0.1, -1.85), 4.0
+PLOT_AT, PLOT_SIZE = (-2.85, 0.5), (7.2, 5.0)
+FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.85), 5.0
+ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.4, 1.35), (3.2, 2.9)  # the barrier's name right of it
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 
 
 def plot_axes(problem: Problem) -> Axes:
@@ -29,7 +29,7 @@ def plot_axes(problem: Problem) -> Axes:
     low = np.floor(problem.lowest_loss - 0.3)
     top = np.ceil(max(f(X_VIEW[0]), f(X_VIEW[1])))
     axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
-                tips=False, axis_config={"color": style.MUTED, "font_size": style.SMALL_SIZE},
+                tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
                 x_axis_config={"numbers_to_include": range(-3, 4)},
                 y_axis_config={"numbers_to_include": range(int(low) + 1, int(top) + 1)})
     return axes.move_to([*PLOT_AT, 0])
@@ -91,18 +91,16 @@ class ValleysLecture(Comparing, Lecture):
         p = self.subject.problem
         self.axes = axes = plot_axes(p)
         plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
-        names = VGroup(axes.get_x_axis_label(math(p.param_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
-                       axes.get_y_axis_label(math(p.loss_tex, style.LABEL_SIZE), edge=UP, direction=RIGHT))
+        names = axis_names(axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
         for x, fx, kind in p.minima():
-            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07),
-                      inside(label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT)
-                             .next_to(axes.c2p(x, fx), DOWN, buff=0.45)))
+            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07), keep_inside(
+                label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN, buff=0.45)))
         bx, bf = p.barrier()
         marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
-                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UP,
-                                                                                          buff=0.2))
+                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UR,
+                                                                                          buff=0.15))
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
         (lx, lf), (gx, gf) = [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0], \
@@ -122,13 +120,12 @@ class ValleysLecture(Comparing, Lecture):
     def run_balls(self) -> None:
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
-        n, f = max(run.last_step for run in runs), curve(p)
-        floor = p.lowest_loss
+        f, floor = curve(p), p.lowest_loss
         balls = self.balls(self.axes, f)
         energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
                             [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
-        inset = inset_at(INSET_AT, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
-                         self.words("val_loss_axis"), self.words("step"), width=INSET_WIDTH)
+        inset = inset_at(INSET_X, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
+                         self.inset_steps(), self.words("val_loss_axis"), self.words("step"), INSET_WIDTH, INSET_HEIGHT)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         self.drive([energy, inset, *balls], cues)
@@ -138,11 +135,13 @@ class ValleysLecture(Comparing, Lecture):
     def verdict(self) -> None:
 
         def basin(one) -> str:
-            return self.words(f"val_{one.verdict.basin}") if one.verdict.basin else "—"
+            # on two lines: the table stays narrow enough to be read at its full size
+            return self.words(f"val_{one.verdict.basin}").replace(" ", "\n", 1) if one.verdict.basin else "—"
 
-        columns = [("val_basin", basin), ("settled_at", self.settled_cell),
-                   ("val_final", lambda one: fmt(one.run.losses[-1]))]
-        table = self.verdict_table(width=2 * (style.FRAME_RIGHT - style.RIGHT_COLUMN_X) - 0.4, columns=columns)
-        inside(table.move_to([style.RIGHT_COLUMN_X, ENERGY_AT[1], 0]))
-        self.play(FadeOut(self.energy), FadeIn(table), run_time=0.8)
+        # where each ball ended and when; its final loss is on the inset (a fourth column would not fit at a
+        # readable size)
+        columns = [("val_basin", basin), ("settled_at", self.settled_cell)]
+        table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X), columns=columns)
+        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)  # the formula's place
+        self.play(FadeOut(self.formulas), FadeOut(self.energy), FadeIn(table), run_time=0.8)
         self.say(story.valleys_verdict(self.subject), at_least=1.0)

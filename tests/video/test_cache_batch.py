@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import render as cli
 from scenes.batch import run_batch
 from scenes.render import cache_dir
-from videos import ROOT, probe, render
+from videos import ROOT, render
 
 TINY = ["--steps", "2", "--x0", "3"]
 

@@ -1,0 +1,63 @@
+"""The colours: plain gradient descent has one colour no run takes, and the runs' colours stay apart for
+colour-blind viewers. Deuteranopia and protanopia are simulated with Machado, Oliveira & Fernandes (2009),
+severity 1.0, on linear sRGB; differences are CIE76 ΔE in CIELAB (D65). No Manim needed."""
+import itertools
+
+import numpy as np
+import pytest
+
+from scenes import style
+
+# Machado et al. 2009, Table 1 at severity 1.0 (applied to linear RGB)
+DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]])
+PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                       [-0.003882, -0.048116, 1.051998]])
+VISIONS = {"normal": np.eye(3), "deuteranopia": DEUTERANOPIA, "protanopia": PROTANOPIA}
+SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
+                        [0.0193339, 0.1191920, 0.9503041]])
+D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+def linear_rgb(colour: str) -> np.ndarray:
+    c = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    t = SRGB_TO_XYZ @ np.clip(rgb, 0, 1) / D65
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(a: str, b: str, vision: np.ndarray) -> float:
+    return float(np.linalg.norm(lab(vision @ linear_rgb(a)) - lab(vision @ linear_rgb(b))))
+
+
+def test_the_simulation_matches_known_values():
+    np.testing.assert_allclose(lab(linear_rgb("#FFFFFF")), [100, 0, 0], atol=0.01)
+    np.testing.assert_allclose(lab(linear_rgb("#FF0000")), [53.24, 80.09, 67.20], atol=0.05)
+    # the issue's measurement of the old runs 3 and 4 (green and pink) under deuteranopia
+    assert delta_e("#4DD0A1", "#FF6F91", DEUTERANOPIA) == pytest.approx(7.5, abs=0.05)
+    assert delta_e("#4DD0A1", "#FF6F91", np.eye(3)) > 100  # plain to anyone else
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_runs_and_plain_gd_stay_apart(vision):
+    colours = {**{f"run {i + 1}": c for i, c in enumerate(style.RUNS)}, "plain GD": style.GHOST}
+    for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
+        assert delta_e(ca, cb, VISIONS[vision]) >= 20, (vision, a, b)
+
+
+def test_no_run_takes_plain_gds_colour_and_no_colour_means_two_things():
+    assert style.GHOST not in style.RUNS and style.BALL == style.RUNS[0]
+    meanings = {"plain GD": style.GHOST, "velocity": style.VELOCITY, "gradient": style.GRADIENT,
+                "bad": style.BAD, "good": style.GOOD, "points": style.POINTS, "residual": style.RESIDUAL,
+                "curve": style.CURVE, "text": style.TEXT, "muted": style.MUTED}
+    assert len(set(meanings.values())) == len(meanings)
+    assert not set(meanings.values()) & set(style.RUNS)
+
+
+def test_every_run_colour_shows_on_the_background():
+    for colour in (*style.RUNS, style.GHOST):
+        assert delta_e(colour, style.BACKGROUND, np.eye(3)) >= 40
