@@ -5,6 +5,7 @@ Manim as it is and says so once, so a render still works (unsafely in parallel, 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
 import os
@@ -170,7 +171,7 @@ def _cached_tex(make):
 def _check_made(made: Path, folder: Path) -> None:
     """A freshly made SVG that is not whole means the cache's disk refused it."""
     if not whole_svg(made):
-        raise OSError(28, "could not write a cache entry (is the disk full?)", str(folder))
+        raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} (a cache entry came out empty)", str(folder))
 
 
 def _locked(function):
