@@ -200,8 +200,8 @@ class RegressionLecture(Lecture, ThreeDScene):
                           z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
                           x_length=5.0, y_length=5.0, z_length=4.0, tips=False, num_axis_pieces=1,
                           axis_config={"color": style.MUTED, "stroke_width": 2})
-        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach + 0.5, 0, 0)),
-                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach + 0.5, 0)),
+        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
+                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
                        math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT))
         # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
         dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))
