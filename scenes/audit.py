@@ -22,7 +22,7 @@ MIN_ARROW = 0.02  # of the frame's width: an arrow a caption names is at least t
 MAX_CAPTION, READING_CHARS = 12.0, 17.0  # seconds a caption may stay up; characters per second it needs
 STEPS_CHECKED = 12  # steps of each run at which every piece is placed and checked
 TOUCH = 0.01  # scene units two boxes must share to touch (what the eye cannot see apart)
-INSET = 0.03  # scene units: a line must enter a text's box this far to cross it
+INSET = 0.03  # scene units: a line must enter a text's box this far to run through it (not graze its edge)
 ARROW_WORDS = ("arrow", "flecha")  # a caption with one of these names the arrows on screen
 
 

@@ -234,7 +234,7 @@ class BallOnCurve(VGroup):
         # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
         # edges; several stack upwards
         self.escape_y = axes.y_range[0] + (0.27 + 0.32 * escape_row) / axes.get_y_unit_size()
-        self.ball = ball(color, radius, opacity)
+        self.ball = ball(color, radius, opacity).set_z_index(1)  # above every marker and its dark patch
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
         self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
         self.escape = label("", style.LABEL_SIZE, escape) if escape else None

@@ -67,7 +67,8 @@ class LandscapeLecture(Lecture):
         image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
         image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
         image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
-        names = axis_names(axes, r"\alpha", r"\beta")
+        names = VGroup(axis_names(axes, r"\alpha", r"\beta")[0],  # β above its axis: right of it is the map
+                       math(r"\beta", style.LABEL_SIZE).next_to(axes.y_axis, UP, buff=0.12))
         bar = ImageMobject(colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1)))  # fast on top
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(*(label(f"ρ = {fmt_param(1 - 10.0 ** -k)}", style.SMALL_SIZE, style.MUTED).next_to(

@@ -23,7 +23,7 @@ TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, t
 CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
 FORMULAS_AT = (1.9, 2.95)
 RULE_AT, RULE_WIDTH = (1.85, 1.3), 3.55
-READOUT_AT = (1.5, -0.4)
+READOUT_AT = (1.5, -0.6)
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
 INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band
 VERDICT_AT, VERDICT_WIDTH = (3.0, 0.6), 6.6  # right of the cloud, in the place of the run's panels
@@ -200,8 +200,8 @@ class RegressionLecture(Lecture, ThreeDScene):
                           z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
                           x_length=5.0, y_length=5.0, z_length=4.0, tips=False, num_axis_pieces=1,
                           axis_config={"color": style.MUTED, "stroke_width": 2})
-        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach + 0.5, 0, 0)),
-                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach + 0.5, 0)),
+        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
+                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
                        math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT))
         # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
         dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))

@@ -31,7 +31,9 @@ def plot_axes(problem: Problem) -> Axes:
     axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
                 tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
                 x_axis_config={"numbers_to_include": range(-3, 4)},
-                y_axis_config={"numbers_to_include": range(int(low) + 1, int(top) + 1)})
+                # no number where the curve crosses the y axis: the curve would run through it
+                y_axis_config={"numbers_to_include": [n for n in range(int(low) + 1, int(top) + 1)
+                                                      if abs(n - f(0.0)) > 0.4]})
     return axes.move_to([*PLOT_AT, 0])
 
 
@@ -95,8 +97,12 @@ class ValleysLecture(Comparing, Lecture):
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
         for x, fx, kind in p.minima():
-            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07), keep_inside(
-                label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN, buff=0.45)))
+            name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
+                                                                                       buff=0.45)
+            axis_y = axes.x_axis.get_y()
+            if name.get_bottom()[1] < axis_y + 0.15 and name.get_top()[1] > axis_y - 0.45:  # on the axis: below it
+                name.next_to([name.get_x(), axis_y - 0.45, 0], DOWN, buff=0)
+            marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07), keep_inside(name))
         bx, bf = p.barrier()
         marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
                   label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UR,
