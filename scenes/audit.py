@@ -16,6 +16,8 @@ from functools import cache
 
 import numpy as np
 
+from . import style
+
 MARGIN = 0.03  # of the frame on each side: the safe area
 MIN_CAP, MIN_TICK_CAP = 0.03, 0.022  # capital height, as a fraction of the frame's height
 MIN_ARROW = 0.02  # of the frame's width: an arrow a caption names is at least this long
@@ -23,7 +25,9 @@ MAX_CAPTION, READING_CHARS = 12.0, 17.0  # seconds a caption may stay up; charac
 STEPS_CHECKED = 12  # steps of each run at which every piece is placed and checked
 TOUCH = 0.01  # scene units two boxes must share to touch (what the eye cannot see apart)
 INSET = 0.03  # scene units: a line must enter a text's box this far to run through it (not graze its edge)
-ARROW_WORDS = ("arrow", "flecha")  # a caption with one of these names the arrows on screen
+# A caption names an arrow by its colour: these are the colours' words in the shipped languages (an arrow of
+# another colour, or a caption in another language, is not checked)
+ARROW_WORDS = {style.VELOCITY: ("yellow", "amarilla", "jaune"), style.GRADIENT: ("blue", "azul", "bleue")}
 
 
 def frame() -> tuple[float, float]:
@@ -316,13 +320,14 @@ class Audited:
         clock, least = self.beats["clock"], MIN_ARROW * frame()[0]
         for start, end, line in self.cues:
             end = self.now if end is None else end
-            if end <= clock or not any(word in line.lower() for word in ARROW_WORDS):
+            named = [a for a in arrows if any(w in line.lower() for w in ARROW_WORDS.get(a.color_, ()))]
+            if end <= clock or not named:
                 continue
             steps = sorted({schedule.at(t - clock)[0] for t in np.linspace(max(start, clock), end, 40)})
-            longest = dict.fromkeys(arrows, 0.0)
+            longest = dict.fromkeys(named, 0.0)
             for k in steps:
                 self.set_step(pieces, min(k, len(schedule.durations)), 0.0)
-                for arrow in arrows:
+                for arrow in named:
                     drawn = arrow.arrow.get_stroke_opacity() > 0
                     length = np.linalg.norm(arrow.arrow.get_end() - arrow.arrow.get_start()) if drawn else 0.0
                     longest[arrow] = max(longest[arrow], length)

@@ -239,8 +239,8 @@ class Lecture(Scene):
     def wait_captioned(self, seconds: float, schedule: Schedule, clock: list, last: int) -> None:
         """Wait `seconds` of the run; no caption stays up longer than LONGEST: the step reached is said."""
         end = self.now + seconds
-        while end - self.cues[-1][0] > LONGEST:
-            self.wait(max(self.cues[-1][0] + LONGEST - 2.0 - self.now, 1 / config.frame_rate))
+        while end - self.cues[-1][0] > LONGEST - 2.0:  # 2 s for the next beat's first animation
+            self.wait(max(self.cues[-1][0] + LONGEST - 4.0 - self.now, 1 / config.frame_rate))
             self.say([story.Line("ev_progress", dict(k=min(schedule.at(clock[0])[0], last), n=last), [])])
         if end > self.now:
             self.wait(end - self.now)

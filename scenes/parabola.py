@@ -38,6 +38,22 @@ def plot_axes(problem: Problem) -> Axes:
     return axes.move_to([*PLOT_AT, 0])
 
 
+LEGEND_STEPS = 6  # the legend is up while about the first six steps play
+SEEN = 0.02 * 14.222  # scene units: an arrow shorter than 2 % of the frame's width cannot be seen
+
+
+def legend(ball: BallOnCurve) -> str:
+    """The legend that names only the arrows the class can see while it is up: the velocity and the push
+    (legend), one of them, or neither (the ball leaves the view at once, or the steps are tiny)."""
+    def seen(values, k: int) -> bool:
+        k = min(k, len(values) - 1, len(ball.xs) - 1)
+        return abs(values[k]) * ball.unit >= SEEN and ball.inside(ball.xs[k])
+
+    shown = [any(seen(values, k) for k in range(LEGEND_STEPS)) for values, _ in ball.arrows]
+    return {(True, True): "legend", (True, False): "legend_velocity", (False, True): "legend_push",
+            (False, False): "legend_ball"}[tuple(shown)]
+
+
 class ParabolaLecture(Lecture):
     BEATS = ("intro", "show_parabola", "show_rule", "predict", "run_balls", "verdict")
 
@@ -88,7 +104,7 @@ class ParabolaLecture(Lecture):
                              escape_row=1)] \
             if ghost is not None else []
 
-        cues = [("legend", {"state": self.state_text()})]
+        cues = [(legend(ball), {"state": self.state_text()})]
         if ahead is not None:
             cues.append(("lookahead", {}))
         if ghost is not None:
