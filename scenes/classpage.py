@@ -65,6 +65,7 @@ def card(output: Path, sidecar: Path, meta: dict, same_run: list) -> dict:
     """What the page shows of one video, from its sidecar and those of the same run in other languages."""
     rel = sidecar.parent.relative_to(output).as_posix()
     name = sidecar.stem
+    explorer = f"explore/{meta['scene']}-{meta['lang']}.html"  # scenes/explore.py writes it
     tracks = [{"lang": m["lang"], "label": LANGUAGES.get(m["lang"], m["lang"]),
                "src": data_uri(s.with_name(m["subtitles"]["vtt"]))}
               for s, m in same_run if isinstance(m.get("subtitles"), dict)]
@@ -77,6 +78,7 @@ def card(output: Path, sidecar: Path, meta: dict, same_run: list) -> dict:
         "captions": len(meta["captions"]), "tracks": sorted(tracks, key=lambda t: t["lang"]),
         "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
         "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
+        "explore": explorer if (output / explorer).is_file() else None,
     }
 
 

@@ -15,6 +15,15 @@ async function inflate(b64) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+function unzigzag(bytes) {  // four byte planes of zigzag-coded int32 → Int32Array
+  const n = bytes.length / 4, out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = bytes[i] | (bytes[n + i] << 8) | (bytes[2 * n + i] << 16) | (bytes[3 * n + i] << 24);
+    out[i] = (z >>> 1) ^ -(z & 1);
+  }
+  return out;
+}
+
 const index = (v, i, j) => (v * NA + i) * NB + j;
 
 function run(r) {  // {length, columns: [Float64Array per channel], loss: Float64Array}
@@ -101,7 +110,7 @@ function setupCurve() {  // parabola and valleys: the curve f(x), balls on it
   arrowHead(svg);
   el(svg, "line", {x1: 40, x2: 580, y1: 330, y2: 330, stroke: "#5f6368"});
   for (const x of ticks(f.xr)) {
-    el(svg, "text", {x: f.x(x), y: 356, fill: C.muted, "font-size": 18, "text-anchor": "middle"}).textContent = fixed(x);
+    el(svg, "text", {x: f.x(x), y: 362, fill: C.muted, "font-size": 24, "text-anchor": "middle"}).textContent = fixed(x);
   }
   el(svg, "polyline", {points: P.xs.map((x, i) => `${f.x(x)},${f.y(P.ys[i])}`).join(" "), fill: "none",
                        stroke: C.curve, "stroke-width": 3});
@@ -114,7 +123,7 @@ function setupCurve() {  // parabola and valleys: the curve f(x), balls on it
     pic.velocity = el(svg, "line", {stroke: C.velocity, "stroke-width": 4, "marker-end": "url(#head-v)"});
     pic.push = el(svg, "line", {stroke: C.push, "stroke-width": 4, "marker-end": "url(#head-p)"});
   }
-  pic.note = el(svg, "text", {x: 300, y: 40, fill: C.text, "font-size": 20, "text-anchor": "middle"});
+  pic.note = el(svg, "text", {x: 300, y: 40, fill: C.text, "font-size": 24, "text-anchor": "middle"});
 }
 
 function ticks([a, b]) {
@@ -134,12 +143,12 @@ function setupPlane() {  // regression: the (w1, w2) path over the loss's level 
   for (const level of P.levels)
     el(svg, "polygon", {points: level.map(p => `${f.x(p[0])},${f.y(p[1])}`).join(" "), fill: "none", stroke: "#5f6368"});
   el(svg, "circle", {cx: f.x(P.best[0]), cy: f.y(P.best[1]), r: 5, fill: C.text});
-  el(svg, "text", {x: 10, y: 345, fill: C.muted, "font-size": 18}).textContent = `w₁ →   w₂ ↑`;
+  el(svg, "text", {x: 10, y: 345, fill: C.muted, "font-size": 24}).textContent = `w₁ →   w₂ ↑`;
   pic.plainPath = el(svg, "polyline", {fill: "none", stroke: C.plain, "stroke-width": 2.5});
   pic.path = el(svg, "polyline", {fill: "none", stroke: C.ball, "stroke-width": 3});
   pic.plain = el(svg, "circle", {r: 8, fill: C.plain});
   pic.ball = el(svg, "circle", {r: 10, fill: C.ball, stroke: "#101418", "stroke-width": 2});
-  pic.note = el(svg, "text", {x: 590, y: 372, fill: C.text, "font-size": 20, "text-anchor": "end"});
+  pic.note = el(svg, "text", {x: 590, y: 372, fill: C.text, "font-size": 24, "text-anchor": "end"});
 }
 
 function place(dot, f, x, y) {  // a dot inside the view; one outside sits on its edge
@@ -187,22 +196,22 @@ function drawPicture() {
 function setupLoss() {
   const svg = $("loss");
   plot.f = null;
-  el(svg, "text", {x: 8, y: 18, fill: C.muted, "font-size": 16}).textContent = W.loss_axis;
+  el(svg, "text", {x: 8, y: 22, fill: C.muted, "font-size": 22}).textContent = W.loss_axis;
   plot.axis = el(svg, "g");
   plot.plain = el(svg, "polyline", {fill: "none", stroke: C.plain, "stroke-width": 2.5});
   plot.main = el(svg, "polyline", {fill: "none", stroke: C.ball, "stroke-width": 3});
-  plot.now = el(svg, "line", {y1: 24, y2: 200, stroke: C.text, "stroke-dasharray": "4 4"});
-  el(svg, "text", {x: 300, y: 224, fill: C.muted, "font-size": 16, "text-anchor": "middle"}).textContent = W.step;
+  plot.now = el(svg, "line", {y1: 34, y2: 200, stroke: C.text, "stroke-dasharray": "4 4"});
+  el(svg, "text", {x: 320, y: 226, fill: C.muted, "font-size": 22, "text-anchor": "middle"}).textContent = W.step;
 }
 
 function drawLoss() {
   const {main, plain} = shown(), both = now.beta === 0 ? [main] : [main, plain];
   const logs = both.flatMap(one => Array.from(one.loss)).map(v => Math.max(v, -16));
   const top = Math.max(...logs, 0) + 0.5, low = Math.min(...logs) - 0.5;
-  const f = frame($("loss"), [0, D.steps], [low, top], [50, 24, 540, 176]);
+  const f = frame($("loss"), [0, D.steps], [low, top], [56, 34, 534, 166]);
   plot.axis.replaceChildren();
   for (const y of [Math.ceil(low), Math.round((low + top) / 2), Math.floor(top)])
-    el(plot.axis, "text", {x: 44, y: f.y(y) + 5, fill: C.muted, "font-size": 15, "text-anchor": "end"}).textContent = y;
+    el(plot.axis, "text", {x: 50, y: f.y(y) + 7, fill: C.muted, "font-size": 21, "text-anchor": "end"}).textContent = y;
   const line = one => Array.from(one.loss, (v, t) => `${f.x(t)},${f.y(Math.max(v, -16))}`).join(" ");
   plot.main.setAttribute("points", line(main));
   plot.plain.setAttribute("points", now.beta === 0 ? "" : line(plain));
@@ -218,7 +227,7 @@ function colour(rho, outcome) {
 }
 
 function drawMap() {
-  const canvas = $("map"), g = canvas.getContext("2d"), L = 56, T = 8, S = canvas.width - L - T;
+  const canvas = $("map"), g = canvas.getContext("2d"), L = 62, T = 10, S = canvas.width - L - T;
   const cw = S / NA, ch = S / NB;
   g.fillStyle = "#1b2127";
   g.fillRect(0, 0, canvas.width, canvas.height);
@@ -234,13 +243,14 @@ function drawMap() {
   g.arc(L + (now.lr + 0.5) * cw, T + (NB - 0.5 - now.beta) * ch, 9, 0, 2 * Math.PI);
   g.stroke();
   g.fillStyle = C.muted;
-  g.font = "17px DejaVu Sans, sans-serif";
+  g.font = "21px DejaVu Sans, sans-serif";
   g.textAlign = "center";
-  for (const i of [0, 10, 20, 30, NA - 1]) g.fillText(fixed(D.lrs[i]), L + (i + 0.5) * cw, T + S + 20);
-  g.fillText("α", L + S / 2, T + S + 42);
+  for (const i of [0, 10, 20, 30, NA - 1]) g.fillText(fixed(D.lrs[i]), L + (i + 0.5) * cw, T + S + 22);
+  g.fillText("α", L + S / 2, T + S + 46);
   g.textAlign = "right";
   for (const j of [0, 20, NB - 1]) g.fillText(fixed(D.betas[j]), L - 6, T + (NB - 0.5 - j) * ch + 6);
-  g.fillText("β", L - 20, T + S / 2);
+  g.textAlign = "left";
+  g.fillText("β", 4, T + S / 2 + 30);
   const r = index(now.variant, now.lr, now.beta);
   canvas.setAttribute("aria-valuetext", `α = ${fixed(D.lrs[now.lr])}, β = ${fixed(D.betas[now.beta])}, ρ = ${fixed(D.rho[r])}`);
   mapGeometry = {L, T, cw, ch};
@@ -288,13 +298,13 @@ function draw() {
   if (lastMap !== `${r}`) drawMap();
   lastRun = r;
   lastMap = `${r}`;
-  $("command").value = commandLine();
+  $("command").textContent = commandLine();
   const hash = `#lr=${D.lrs[now.lr]}&beta=${D.betas[now.beta]}&variant=${D.variants[now.variant]}&step=${now.step}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
 }
 
 function drawLossMarker() {
-  const x = 50 + now.step / D.steps * 540;
+  const x = 56 + now.step / D.steps * 534;
   plot.now.setAttribute("x1", x);
   plot.now.setAttribute("x2", x);
 }
@@ -327,10 +337,12 @@ function wire() {
   $("variant").addEventListener("change", e => set({variant: e.target.value}));
   $("play").addEventListener("click", play);
   $("copy").addEventListener("click", async () => {
-    $("command").select();
-    try { await navigator.clipboard.writeText($("command").value); } catch (e) { document.execCommand("copy"); }
+    try { await navigator.clipboard.writeText(commandLine()); } catch (e) {
+      getSelection().selectAllChildren($("command"));
+      document.execCommand("copy");
+    }
     $("copy").textContent = W.copied;
-    setTimeout(() => { $("copy").textContent = W.copy; }, 1500);
+    setTimeout(() => { $("copy").textContent = W.copy_button; }, 1500);
   });
   const map = $("map");
   map.addEventListener("click", e => {
@@ -350,7 +362,7 @@ function wire() {
 }
 
 async function start() {
-  runs = new Int32Array((await inflate(D.runs)).buffer);
+  runs = unzigzag(await inflate(D.runs));
   table = JSON.parse(new TextDecoder().decode(await inflate(D.text)));
   offsets = new Array(D.lengths.length);
   let o = 0;

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gdcore import LECTURES, VARIANTS, Comparison, Lesson, compare
+from gdcore import LECTURES, VARIANTS, Comparison, Lesson, check, compare
 from gdcore.lesson import checked, teach
 
 from . import story, style
@@ -35,7 +35,7 @@ SIDE = 41  # grid values of α and of β
 BETAS = tuple(k / 40 for k in range(40)) + (0.99,)  # β = 0 first: plain gradient descent is the grid's column 0
 LR_LOW = 0.1  # α from this share of the lecture's default α ...
 LR_TOP = 1.15 * 4.0  # ... to a little past the widest stable α of the heavy ball, 4/λ_max (the (α, β) map's)
-QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-5, 1e-4, -30.0
+QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-4, 1e-3, -30.0
 TEMPLATE, SCRIPT = Path(__file__).with_name("explore.html"), Path(__file__).with_name("explore.js")
 COLORS = {"ball": style.BALL, "plain": style.GHOST, "velocity": style.VELOCITY, "push": style.GRADIENT,
           "curve": style.CURVE, "bad": style.BAD, "text": style.TEXT, "muted": style.MUTED}
@@ -48,11 +48,12 @@ WORDS = {
         "variant": "Rule", "classic": "heavy ball (classic)", "ema": "averaged gradient (ema)",
         "nesterov": "Nesterov", "step": "Step", "play": "Play", "pause": "Pause", "picture": "The run",
         "loss": "Loss per step", "map": "The (α, β) map: ρ per step", "verdict": "Verdict", "claims": "claims",
-        "command": "Make this video", "copy": "Copy", "copied": "Copied", "momentum": "momentum",
+        "command": "Make this video", "copy_button": "Copy", "copied": "Copied", "momentum": "momentum",
         "plain": "plain GD (β = 0)", "velocity": "velocity", "push": "push −α·∇f", "diverged": "diverged",
         "map_help": "Click or use the arrow keys: ← → change α, ↑ ↓ change β.", "of": "of",
         "snapped": "grid values only: a slider snaps to the nearest", "ball": "ball",
         "loss_axis": "log₁₀(loss − minimum)", "plane": "the plane",
+        "map_key": "Dark: the error shrinks fast (small ρ); bright: slowly (ρ near 1); red: the run diverges.",
     },
     "es": {
         "title": "Explora: {scene}", "parabola": "la parábola", "regression": "ajustar un plano",
@@ -60,11 +61,12 @@ WORDS = {
         "variant": "Regla", "classic": "bola pesada (clásica)", "ema": "media de gradientes (ema)",
         "nesterov": "Nesterov", "step": "Paso", "play": "Reproducir", "pause": "Pausa", "picture": "La ejecución",
         "loss": "Pérdida por paso", "map": "El mapa (α, β): ρ por paso", "verdict": "Veredicto",
-        "claims": "afirmaciones", "command": "Hacer este vídeo", "copy": "Copiar", "copied": "Copiado",
+        "claims": "afirmaciones", "command": "Hacer este vídeo", "copy_button": "Copiar", "copied": "Copiado",
         "momentum": "momento", "plain": "GD simple (β = 0)", "velocity": "velocidad", "push": "empujón −α·∇f",
         "diverged": "divergió", "map_help": "Haz clic o usa las flechas: ← → cambian α, ↑ ↓ cambian β.",
         "of": "de", "snapped": "solo valores de la rejilla: cada control salta al más cercano", "ball": "bola",
         "loss_axis": "log₁₀(pérdida − mínimo)", "plane": "el plano",
+        "map_key": "Oscuro: el error se reduce rápido (ρ pequeño); claro: despacio (ρ cerca de 1); rojo: diverge.",
     },
 }
 
@@ -86,6 +88,7 @@ class Grid:
 # What each grid point stores per step, besides the loss: the positions, and for the parabola its arrows.
 CHANNELS = {"parabola": ("x", "move", "push"), "regression": ("w1", "w2", "b"), "valleys": ("x",)}
 OUTCOMES = ("converged", "not settled", "diverged")
+GRID_FORMAT = 1  # raise it when `point` stores something else: cached grids are then computed again
 
 
 def nice(values: np.ndarray) -> list[float]:
@@ -122,7 +125,7 @@ def setting(scene: str, given: dict) -> tuple[dict, dict]:
     given = dict(given)
     beta = given.get("beta")
     if isinstance(beta, (tuple, list)):
-        given["beta"] = next((b for b in beta if b), 0.0)
+        given["beta"] = next((b for b in (check("beta", b) for b in beta) if b), 0.0)
     elif beta is None and isinstance(LECTURES[scene].DEFAULTS["beta"], tuple):
         given["beta"] = next(b for b in LECTURES[scene].DEFAULTS["beta"] if b)
     params = checked(scene, given)
@@ -176,11 +179,12 @@ def grid(scene: str, params: dict, lrs: tuple, betas: tuple) -> Grid:
 
 
 def _key(scene: str, fixed: dict, lrs: tuple, betas: tuple) -> str:
-    """The cache key: the grid and the source of the code that computes and words it."""
+    """The cache key: the grid, what a point holds (GRID_FORMAT) and the source of the code that computes
+    its runs and picks its verdict's lines."""
     here = Path(__file__).parent
-    sources = sorted((here.parent / "gdcore").glob("*.py")) + [here / "story.py", here / "explore.py"]
+    sources = sorted((here.parent / "gdcore").glob("*.py")) + [here / "story.py"]
     code = b"".join(p.read_bytes() for p in sources)
-    what = json.dumps([scene, fixed, lrs, betas, np.__version__], sort_keys=True).encode()
+    what = json.dumps([GRID_FORMAT, scene, fixed, lrs, betas, np.__version__], sort_keys=True).encode()
     return hashlib.sha1(what + code).hexdigest()[:16]
 
 
@@ -200,25 +204,27 @@ def _store(path: Path, data: bytes) -> None:
 
 def packed(data: bytes) -> str:
     """Deflated (zlib) and base64: the page inflates it with the browser's DecompressionStream."""
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
 
 
 def numbers(g: Grid) -> tuple[list[int], str]:
     """Each run's length and all runs' steps as one packed int32 array: per run (L, C+1) rows, each column
-    quantized (positions and arrows to QUANTUM × scale, the loss as log₁₀ of its excess to LOG_QUANTUM)
-    and delta-coded along the steps (a settled run's tail is zeros)."""
-    lengths, parts = [], []
-    limit = np.iinfo(np.int32).max
-    for rows in g.runs:
-        for row in rows:
-            for values, *_ in row:
-                excess = np.maximum(values[:, -1] - g.lowest, 1e-300)
-                q = np.column_stack([values[:, :-1] / (QUANTUM * g.scale),
-                                     np.maximum(np.log10(excess), LOG_FLOOR) / LOG_QUANTUM])
-                q = np.clip(np.rint(q), -limit, limit).astype(np.int64)
-                parts.append(np.diff(q, axis=0, prepend=0).astype("<i4").ravel())
-                lengths.append(len(values))
-    return lengths, packed(np.concatenate(parts).tobytes())
+    quantized (positions and arrows to QUANTUM × scale, the loss as log₁₀ of its excess to LOG_QUANTUM),
+    delta-coded along the steps (a settled run's tail is zeros), zigzag-coded (small steps of either sign
+    are small numbers) and split into its four byte planes (which deflate far better than whole words)."""
+    rows = [values for by_lr in g.runs for by_beta in by_lr for values, *_ in by_beta]
+    lengths = [len(values) for values in rows]
+    every = np.concatenate(rows)
+    excess = np.maximum(every[:, -1] - g.lowest, 1e-300)
+    q = np.column_stack([every[:, :-1] / (QUANTUM * g.scale), np.maximum(np.log10(excess), LOG_FLOOR) / LOG_QUANTUM])
+    limit = 2**30 - 1  # deltas of values within ±2³⁰ fit the int32 the page decodes
+    q = np.clip(np.rint(q), -limit, limit).astype(np.int64)
+    steps = np.diff(q, axis=0, prepend=0)
+    firsts = np.cumsum([0, *lengths[:-1]])
+    steps[firsts] = q[firsts]  # each run starts from its own first row
+    steps = steps.ravel()
+    zigzag = ((steps << 1) ^ (steps >> 63)).astype("<u4")
+    return lengths, packed(zigzag.view(np.uint8).reshape(-1, 4).T.tobytes())
 
 
 def sentence(lang: str, line: story.Line) -> str:
