@@ -35,7 +35,7 @@ function run(r) {  // {length, columns: [Float64Array per channel], loss: Float6
       sum[c] += runs[offsets[r] + k * NC + c];
       cols[c][k] = sum[c];
     }
-  const out = {length: n, columns: cols.slice(0, -1).map(a => a.map(q => q * D.quantum)),
+  const out = {length: n, columns: cols.slice(0, -1).map(a => a.map(q => +(q * D.quantum).toPrecision(12))),
                loss: cols[NC - 1].map(q => q * D.logQuantum)};  // log10 of the loss's excess
   decoded.set(r, out);
   return out;
@@ -143,12 +143,13 @@ function setupPlane() {  // regression: the (w1, w2) path over the loss's level 
   for (const level of P.levels)
     el(svg, "polygon", {points: level.map(p => `${f.x(p[0])},${f.y(p[1])}`).join(" "), fill: "none", stroke: "#5f6368"});
   el(svg, "circle", {cx: f.x(P.best[0]), cy: f.y(P.best[1]), r: 5, fill: C.text});
-  el(svg, "text", {x: 10, y: 345, fill: C.muted, "font-size": 24}).textContent = `w₁ →   w₂ ↑`;
+  el(svg, "text", {x: 575, y: 345, fill: C.muted, "font-size": 24, "text-anchor": "end"}).textContent = "w₁ →";
+  el(svg, "text", {x: 10, y: 34, fill: C.muted, "font-size": 24}).textContent = "↑ w₂";
   pic.plainPath = el(svg, "polyline", {fill: "none", stroke: C.plain, "stroke-width": 2.5});
   pic.path = el(svg, "polyline", {fill: "none", stroke: C.ball, "stroke-width": 3});
   pic.plain = el(svg, "circle", {r: 8, fill: C.plain});
   pic.ball = el(svg, "circle", {r: 10, fill: C.ball, stroke: "#101418", "stroke-width": 2});
-  pic.note = el(svg, "text", {x: 590, y: 372, fill: C.text, "font-size": 24, "text-anchor": "end"});
+  pic.note = el(svg, "text", {x: 300, y: 372, fill: C.text, "font-size": 24, "text-anchor": "middle"});
 }
 
 function place(dot, f, x, y) {  // a dot inside the view; one outside sits on its edge
@@ -171,8 +172,9 @@ function drawPicture() {
     const out = place(pic.ball, f, main.columns[0][km], main.columns[1][km]);
     place(pic.plain, f, plain.columns[0][kp], plain.columns[1][kp]);
     const [w1, w2, b] = s.position;
-    text = `${W.plane}: ŷ = ${fixed(w1)}·x₁ + ${fixed(w2)}·x₂ + ${fixed(b)}`;
-    pic.note.textContent = (out ? "⇱ " : "") + `w₁ = ${fixed(w1)}, w₂ = ${fixed(w2)}, b = ${fixed(b)}`;
+    const term = (c, name) => `${c < 0 ? " − " : " + "}${fixed(Math.abs(c))}${name}`;
+    text = `${W.plane}: ŷ = ${fixed(w1)}·x₁${term(w2, "·x₂")}${term(b, "")}`;
+    pic.note.textContent = out ? `w₁ = ${fixed(w1)}, w₂ = ${fixed(w2)} (${W.diverged})` : "";
   } else {
     const x = main.columns[0][km], out = place(pic.ball, f, x, lossAt(main, km));
     place(pic.plain, f, plain.columns[0][kp], lossAt(plain, kp));
