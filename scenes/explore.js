@@ -187,7 +187,9 @@ function drawPicture() {
         line.style.display = Math.abs(x2 - cx) < 2 ? "none" : "";
       }
     }
-    const xs = D.scene === "valleys" ? s.position.map(fixed).join(", ") : fixed(x);
+    const xs = D.scene !== "valleys" ? fixed(x) :
+      s.position.map((p, i) => `${fixed(p)} (β = ${i ? fixed(D.betas[now.beta]) : 0})`).join(", ");
+    if (D.scene === "valleys") $("ball-name").textContent = `β = ${fixed(D.betas[now.beta])}`;
     text = `x = ${xs}`;
     pic.note.textContent = (out ? `x = ${fixed(x)} (${W.diverged})` : "");
   }
