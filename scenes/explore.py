@@ -326,7 +326,7 @@ def write_explorer_safely(subject, lang: str, output: Path) -> None:
         return
     try:
         write_explorer(subject.scene, lang, Path(output), subject_options(subject))
-    except Exception as err:  # the video matters more than its explorer
+    except Exception as err:  # noqa: BLE001 -- the video matters more than its explorer
         print(f"warning: could not write the explorer {Path(output) / 'explore'}: {type(err).__name__}: {err}",
               file=sys.stderr)
 

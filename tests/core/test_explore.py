@@ -18,7 +18,7 @@ def invoke(*args):
 
 def data(path):
     """The page's data block."""
-    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', path.read_text(encoding="utf-8"), re.S)
+    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', path.read_text(encoding="utf-8"), re.DOTALL)
     return json.loads(found.group(1))
 
 

@@ -3,6 +3,7 @@ page's tests launch it), pages opened from file://. Truth is gdcore's own Lesson
 setting, computed here, and the caption catalogue's sentences for its verdict."""
 import math
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,7 @@ def opened(browser, path: Path, hash: str = "", size=(1366, 768)):
 def truth(scene: str, lang: str, given: dict, lr: float, beta: float, variant: str, step: int) -> dict:
     """What gdcore says for this setting: position and loss at `step` (a run that diverged stays at its last
     step) and the verdict's sentences, filled as the lecture fills them."""
-    at = lambda run: min(step, run.last_step)  # noqa: E731
+    at = lambda run: min(step, run.last_step)
     if scene == "valleys":
         c = gdcore.compare(scene, "beta", (0.0, beta) if beta else (0.0,), lr=lr, variant=variant, **given)
         runs, lines = [one.run for one in c.lessons], story.valleys_verdict(c)
@@ -100,7 +101,7 @@ def test_the_page_shows_gdcores_runs_and_verdicts(browser, pages, scene):
         # the sliders snap to the grid, and say the value they snapped to
         assert shown["lr"] in lrs and shown["beta"] in betas and shown["variant"] == variant
         if lr and lrs[0] <= lr <= lrs[-1]:
-            assert abs(math.log(shown["lr"] / lr)) <= max(abs(math.log(b / a)) for a, b in zip(lrs, lrs[1:])) / 2
+            assert abs(math.log(shown["lr"] / lr)) <= max(abs(math.log(b / a)) for a, b in pairwise(lrs)) / 2
         elif lr:
             assert shown["lr"] == (lrs[0] if lr < lrs[0] else lrs[-1])
         assert float(page.text_content("#lr-out")) == shown["lr"] and float(page.text_content("#beta-out")) == shown["beta"]
@@ -169,7 +170,7 @@ def test_a_click_on_the_map_chooses_alpha_and_beta(browser, pages):
     page = opened(browser, pages["parabola"])
     box = page.locator("#map").bounding_box()
     # the map's cells: 62 px of axis at the left, 10 at the top, 388 px of 41 cells, on a 460 px canvas
-    cell = lambda i, j: (box["x"] + (62 + (i + 0.5) * 388 / 41) * box["width"] / 460,  # noqa: E731
+    cell = lambda i, j: (box["x"] + (62 + (i + 0.5) * 388 / 41) * box["width"] / 460,
                          box["y"] + (10 + (40 - j + 0.5) * 388 / 41) * box["height"] / 460)
     page.mouse.click(*cell(5, 36))
     lrs, betas = axes("parabola", *setting("parabola", PAGES["parabola"][1]))
