@@ -16,8 +16,8 @@ from scenes.captions import text
 from scenes.explore import QUANTUM, axes, setting, timed
 
 # One page per lecture, with few steps so that its grid is quick to compute.
-PAGES = {"parabola": ("en", {"steps": 20, "x0": 4.0}), "regression": ("es", {"steps": 15, "samples": 25, "seed": 3}),
-         "valleys": ("en", {"steps": 40})}
+PAGES = {"parabola": ("en", {"steps": 12, "x0": 4.0}), "regression": ("es", {"steps": 8, "samples": 25, "seed": 3}),
+         "valleys": ("en", {"steps": 24})}
 # (α asked for, β, rule, step): the default run, a diverging one, ema's long memory, Nesterov, plain GD
 POINTS = [(None, None, "classic", 7), (30.0, 0.9, "classic", 12), (0.05, 0.95, "ema", 40), (0.2, 0.3, "nesterov", 3),
           (1.0, 0.0, "classic", 2)]
@@ -120,12 +120,12 @@ def test_the_url_holds_the_setting_and_the_command_makes_its_video(browser, page
     page.evaluate("explorer.set({beta: 0.9, step: 3})")
     assert page.evaluate("location.hash") == "#lr=0.3&beta=0.9&variant=ema&step=3"
     assert page.text_content("#command") == \
-        "python render.py --scene parabola --lr 0.3 --beta 0.9 --variant ema --steps 20 --x0 4"
+        "python render.py --scene parabola --lr 0.3 --beta 0.9 --variant ema --steps 12 --x0 4"
     page.evaluate("location.hash = '#lr=2&beta=0&variant=nesterov&step=5'")
     page.wait_for_function("explorer.state().variant === 'nesterov'")
     assert page.evaluate("[explorer.state().lr, explorer.state().beta, explorer.state().step]")[1:] == [0, 5]
     valleys = opened(browser, pages["valleys"])
-    assert "--beta 0,0.8 --variant classic --steps 40" in valleys.text_content("#command")
+    assert "--beta 0,0.8 --variant classic --steps 24" in valleys.text_content("#command")
     assert len(valleys.evaluate("explorer.state().position")) == 2  # a ball per β: plain GD and β = 0.8
     assert page.problems == [] and valleys.problems == []
 
@@ -160,7 +160,7 @@ def test_every_control_is_reached_with_tab_moved_with_arrows_and_labelled(browse
     page.keyboard.press("ArrowDown")
     assert page.evaluate("explorer.state().variant") == "ema"
     page.click("#play")
-    page.wait_for_function("explorer.state().step > 3")
+    page.wait_for_function("explorer.state().step > 2")
     page.click("#play")
     assert page.get_attribute("#play", "aria-pressed") == "false"
     assert page.problems == []
@@ -187,3 +187,13 @@ def test_the_page_fits_a_phone_and_a_projector(browser, pages, scene, size, tmp_
     page.screenshot(path=str(shot), full_page=True)
     print(shot)
     assert page.problems == []
+
+
+def test_a_render_writes_its_explorer_and_the_class_page_links_it(browser, media, parabola_en):
+    video, meta, _ = parabola_en
+    page = media / "explore" / f"parabola-{meta['lang']}.html"
+    assert page.is_file()
+    index = browser.new_page()
+    index.goto((media / "index.html").as_uri())
+    links = index.eval_on_selector_all(f".card[data-id='{video.stem}'] a", "a => a.map(e => e.getAttribute('href'))")
+    assert f"explore/{page.name}" in links
