@@ -136,9 +136,8 @@ function ticks([a, b]) {
 function setupPlane() {  // regression: the (w1, w2) path over the loss's level curves
   const svg = $("picture"), P = D.picture, pts = P.levels.flat().concat([P.start.slice(0, 2)]);
   const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]);
-  let xr = [Math.min(...xs), Math.max(...xs)], yr = [Math.min(...ys), Math.max(...ys)];
-  const span = Math.max(xr[1] - xr[0], (yr[1] - yr[0]) * 540 / 300) * 1.05, cx = (xr[0] + xr[1]) / 2, cy = (yr[0] + yr[1]) / 2;
-  const f = frame(svg, [cx - span / 2, cx + span / 2], [cy - span * 150 / 540, cy + span * 150 / 540], [40, 10, 540, 300]);
+  const pad = (a, b) => [a - 0.06 * (b - a), b + 0.06 * (b - a)];  // the levels fill the view (w₁, w₂ scaled apart)
+  const f = frame(svg, pad(Math.min(...xs), Math.max(...xs)), pad(Math.min(...ys), Math.max(...ys)), [40, 10, 540, 310]);
   pic.f = f;
   for (const level of P.levels)
     el(svg, "polygon", {points: level.map(p => `${f.x(p[0])},${f.y(p[1])}`).join(" "), fill: "none", stroke: "#5f6368"});
