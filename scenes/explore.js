@@ -303,7 +303,7 @@ function draw() {
   lastMap = `${r}`;
   $("command").textContent = commandLine();
   const hash = `#lr=${D.lrs[now.lr]}&beta=${D.betas[now.beta]}&variant=${D.variants[now.variant]}&step=${now.step}`;
-  if (location.hash !== hash) history.replaceState(null, "", hash);
+  try { if (location.hash !== hash) history.replaceState(null, "", hash); } catch (e) { /* about:srcdoc (a notebook) */ }
 }
 
 function drawLossMarker() {
