@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gdcore import LECTURES, VARIANTS, Comparison, Lesson, check, compare
+from gdcore import LECTURES, VARIANTS, Comparison, Lesson, ParameterError, check, compare
 from gdcore.lesson import checked, teach
 
 from . import story, style
@@ -36,6 +36,8 @@ BETAS = tuple(k / 40 for k in range(40)) + (0.99,)  # β = 0 first: plain gradie
 LR_LOW = 0.1  # α from this share of the lecture's default α ...
 LR_TOP = 1.15 * 4.0  # ... to a little past the widest stable α of the heavy ball, 4/λ_max (the (α, β) map's)
 QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-4, 1e-3, -30.0
+MAX_STEPS = 400  # the page holds every step of 3 × 41 × 41 runs: more would outgrow MAX_BYTES and take minutes
+MAX_BYTES = 3_000_000  # a page that a USB stick, a phone and a notebook cell take
 TEMPLATE, SCRIPT = Path(__file__).with_name("explore.html"), Path(__file__).with_name("explore.js")
 COLORS = {"ball": style.BALL, "plain": style.GHOST, "velocity": style.VELOCITY, "push": style.GRADIENT,
           "curve": style.CURVE, "bad": style.BAD, "text": style.TEXT, "muted": style.MUTED}
@@ -129,6 +131,8 @@ def setting(scene: str, given: dict) -> tuple[dict, dict]:
     elif beta is None and isinstance(LECTURES[scene].DEFAULTS["beta"], tuple):
         given["beta"] = next(b for b in LECTURES[scene].DEFAULTS["beta"] if b)
     params = checked(scene, given)
+    if params["steps"] > MAX_STEPS:
+        raise ParameterError("steps", params["steps"], f"an integer in [1, {MAX_STEPS}] for the explorer")
     return params, {"lr": params["lr"], "beta": params["beta"], "variant": params["variant"]}
 
 
@@ -296,7 +300,8 @@ def page_data(g: Grid, lang: str, params: dict, start: dict) -> dict:
 
 def write_explorer(scene: str, lang: str, output: Path, given: dict) -> Path:
     """Write <output>/explore/<scene>-<lang>.html for the lecture with the options `given` (its setting is
-    the page's first), atomically; return its path. Raises ParameterError for a bad value."""
+    the page's first), atomically; return its path. Raises ParameterError for a bad value, or for steps that
+    would make a page over MAX_BYTES."""
     from jinja2 import Environment, select_autoescape
 
     params, start = setting(scene, given)
@@ -306,8 +311,11 @@ def write_explorer(scene: str, lang: str, output: Path, given: dict) -> Path:
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
         data=data, words=WORDS[lang], lang=lang, scene=scene, script=SCRIPT.read_text(encoding="utf-8"))
-    path = Path(output) / "explore" / f"{scene}-{lang}.html"
-    _store(path, html.encode("utf-8"))
+    path, page = Path(output) / "explore" / f"{scene}-{lang}.html", html.encode("utf-8")
+    if len(page) > MAX_BYTES:
+        raise ParameterError("steps", params["steps"], f"fewer steps: the explorer would be {len(page) / 1e6:.1f} MB, "
+                             f"over {MAX_BYTES / 1e6:g} MB")
+    _store(path, page)
     return path
 
 
