@@ -263,7 +263,8 @@ def picture(scene: str, params: dict) -> dict:
     if scene == "regression":
         start = problem.start(params)
         gap0 = problem.loss(start) - problem.lowest_loss
-        levels = [problem.level_curve(gap0 * s, 72).round(4).tolist() for s in (1.05, 0.5, 0.25, 0.1, 0.03, 0.01, 0.003)]
+        levels = [problem.level_curve(gap0 * share, 72).round(4).tolist()
+                  for share in (1.05, 0.5, 0.25, 0.1, 0.03, 0.01, 0.003)]
         return {"levels": levels, "best": problem.minimizer().tolist(), "truth": problem.true_params.tolist(),
                 "start": start.tolist()}
     reach = max(abs(params["x0"]) * 1.25, 1.0) if scene == "parabola" else 3.4

@@ -18,7 +18,8 @@ def invoke(*args):
 
 def data(path):
     """The page's data block."""
-    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', path.read_text(encoding="utf-8"), re.DOTALL)
+    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', path.read_text(encoding="utf-8"),
+                      re.DOTALL)
     return json.loads(found.group(1))
 
 
@@ -46,7 +47,8 @@ def test_valleys_opens_on_its_first_beta_above_zero(tmp_path):
 
 
 BAD = [["--scene", "landscape"], ["--scene", "all"], ["--slides"], ["--voice"], ["--export-data", "data"],
-       ["--lr", "0.1,0.2"], ["--samples", "10"], ["--beta", "1.5"], ["--scene", "valleys", "--beta", "0,1.5"], ["--steps", "401"]]
+       ["--lr", "0.1,0.2"], ["--samples", "10"], ["--beta", "1.5"], ["--scene", "valleys", "--beta", "0,1.5"],
+       ["--steps", "401"]]
 
 
 @pytest.mark.parametrize("args", BAD, ids=[" ".join(a) for a in BAD])

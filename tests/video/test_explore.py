@@ -104,7 +104,8 @@ def test_the_page_shows_gdcores_runs_and_verdicts(browser, pages, scene):
             assert abs(math.log(shown["lr"] / lr)) <= max(abs(math.log(b / a)) for a, b in pairwise(lrs)) / 2
         elif lr:
             assert shown["lr"] == (lrs[0] if lr < lrs[0] else lrs[-1])
-        assert float(page.text_content("#lr-out")) == shown["lr"] and float(page.text_content("#beta-out")) == shown["beta"]
+        assert float(page.text_content("#lr-out")) == shown["lr"]
+        assert float(page.text_content("#beta-out")) == shown["beta"]
         want = truth(scene, lang, given, shown["lr"], shown["beta"], variant, min(step, params["steps"]))
         assert np.allclose(shown["position"], want["position"], rtol=0, atol=QUANTUM * scale)
         assert np.allclose(shown["loss"], want["loss"], rtol=3e-3, atol=1e-12)
@@ -140,8 +141,8 @@ def test_every_control_is_reached_with_tab_moved_with_arrows_and_labelled(browse
     assert {"lr", "beta", "variant", "step", "play", "copy", "map"} <= set(reached)
     labelled = page.evaluate("""["lr", "beta", "variant", "step", "map"].map(id => {
         const e = document.getElementById(id);
-        return (e.labels && e.labels.length ? e.labels[0].textContent : "") +
-               (e.getAttribute("aria-labelledby") ? document.getElementById(e.getAttribute("aria-labelledby")).textContent : "");
+        const by = e.getAttribute("aria-labelledby");
+        return (e.labels && e.labels.length ? e.labels[0].textContent : "") + (by ? document.getElementById(by).textContent : "");
     })""")
     assert all(label.strip() for label in labelled)
     before = page.evaluate("explorer.state()")
