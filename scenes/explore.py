@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import sys
@@ -169,7 +170,8 @@ def grid(scene: str, params: dict, lrs: tuple, betas: tuple) -> Grid:
     tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas) for v in VARIANTS for lr in lrs]
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        # spawned, not forked: the caller may hold threads (a browser driver, a notebook) that a fork would copy
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             rows = list(pool.map(_row, tasks, chunksize=4))
     else:
         rows = [_row(task) for task in tasks]
