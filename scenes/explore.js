@@ -255,6 +255,9 @@ function drawMap() {
   g.textAlign = "left";
   g.fillText("β", 4, T + S / 2 + 30);
   const r = index(now.variant, now.lr, now.beta);
+  canvas.setAttribute("aria-valuemin", 0);
+  canvas.setAttribute("aria-valuemax", NA - 1);
+  canvas.setAttribute("aria-valuenow", now.lr);
   canvas.setAttribute("aria-valuetext", `α = ${fixed(D.lrs[now.lr])}, β = ${fixed(D.betas[now.beta])}, ρ = ${fixed(D.rho[r])}`);
   mapGeometry = {L, T, cw, ch};
 }
