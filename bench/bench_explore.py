@@ -25,6 +25,11 @@ CASES = [("parabola", "defaults", {}), ("regression", "defaults", {}), ("valleys
          ("regression", "tests", {"steps": 8, "samples": 25, "seed": 3}), ("valleys", "tests", {"steps": 24})]
 
 
+def _row(task: tuple) -> list:
+    scene, params, betas = task
+    return [explore.point(scene, {**params, "beta": b}) for b in betas]
+
+
 def per_point(scene: str, given: dict) -> float:
     """Seconds for the grid computed one Lesson per point (scenes.explore.point) in up to 4 processes."""
     params, start = explore.setting(scene, given)
@@ -33,7 +38,7 @@ def per_point(scene: str, given: dict) -> float:
     tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas) for v in VARIANTS for lr in lrs]
     began = time.perf_counter()
     with ProcessPoolExecutor(min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(explore._row, tasks, chunksize=4))
+        list(pool.map(_row, tasks, chunksize=4))
     return time.perf_counter() - began
 
 

@@ -55,6 +55,18 @@ def convergence_factor(variant: str, lr: float, beta: float, curvature) -> float
     return float(max(abs(np.linalg.eigvals(iteration_matrix(variant, lr, beta, curvature)))))
 
 
+def convergence_factor_many(variant: str, lrs, betas, curvature) -> np.ndarray:
+    """convergence_factor for each (lrs[k], betas[k]), the same numbers: the iteration matrices stacked and
+    their eigenvalues found in one LAPACK call (not the closed form of convergence_factors, whose rounding
+    differs in the last digits).
+
+    >>> convergence_factor_many("classic", [0.3, 0.3], [0.0, 0.6], 1 / 3).round(6)
+    array([0.9     , 0.774597])
+    """
+    stack = np.array([iteration_matrix(variant, lr, beta, curvature) for lr, beta in zip(lrs, betas)])
+    return np.abs(np.linalg.eigvals(stack)).max(axis=-1)
+
+
 def stable_lr_limit(variant: str, beta: float, curvature: float) -> float:
     """The largest α that does not diverge for this β on a quadratic with curvature λ (Jury's criterion).
 

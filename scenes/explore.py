@@ -11,21 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import sys
 import tempfile
 import time
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from gdcore import LECTURES, VARIANTS, Comparison, Lesson, ParameterError, check, compare
-from gdcore.lesson import checked, teach
+from gdcore.compare import gather
+from gdcore.lesson import checked, teach, teach_grid
 
 from . import story, style
 from .captions import text
@@ -138,14 +137,18 @@ def setting(scene: str, given: dict) -> tuple[dict, dict]:
 
 
 def point(scene: str, params: dict) -> tuple:
-    """One grid point: (numbers (L, C+1): CHANNELS then loss, verdict Lines, ρ, outcome) from gdcore."""
+    """One grid point: (numbers (L, C+1): CHANNELS then loss, verdict Lines, ρ, outcome) from gdcore's Lesson
+    taught alone (valleys: its Comparison of β = 0 with β). `grid` teaches them together: the same numbers."""
     if scene == "valleys":
         shared = {k: v for k, v in params.items() if k != "beta"}
         c: Comparison = compare(scene, "beta", (0.0, params["beta"]) if params["beta"] else (0.0,), **shared)
-        one, lines = c.lessons[-1], story.valleys_verdict(c)
-    else:
-        one: Lesson = teach(scene, params)
-        lines = story.verdict(one)
+        return stored(scene, c.lessons[-1], story.valleys_verdict(c))
+    one: Lesson = teach(scene, params)
+    return stored(scene, one, story.verdict(one))
+
+
+def stored(scene: str, one: Lesson, lines: list) -> tuple:
+    """What a grid point keeps of its Lesson and verdict lines (see `point`)."""
     run = one.run
     columns = [run.positions] + ([one.moves[: len(run.losses)], one.pushes[: len(run.losses)]]
                                  if scene == "parabola" else [])
@@ -153,33 +156,35 @@ def point(scene: str, params: dict) -> tuple:
     return numbers, lines, float(one.verdict.rho), OUTCOMES.index(one.verdict.outcome.value)
 
 
-def _row(task: tuple) -> list:
-    scene, params, betas = task
-    return [point(scene, {**params, "beta": b}) for b in betas]
+def points(scene: str, params: dict, lrs: tuple, betas: tuple) -> list[list[tuple]]:
+    """[i][j]: point(scene, {**params, "lr": lrs[i], "beta": betas[j]}), from gdcore's Lessons of the whole
+    (α, β) grid of one rule taught at once (gdcore.lesson.teach_grid)."""
+    columns = betas if 0.0 in betas or scene != "valleys" else (0.0, *betas)
+    rows = []
+    for lessons in teach_grid(scene, params, lrs, columns):
+        by_beta = dict(zip(columns, lessons))
+        if scene == "valleys":  # each β beside plain gradient descent, as the lecture compares them
+            pairs = [(by_beta[0.0], by_beta[b]) if b else (by_beta[0.0],) for b in betas]
+            rows.append([stored(scene, pair[-1], story.valleys_verdict(gather("beta", pair))) for pair in pairs])
+        else:
+            rows.append([stored(scene, by_beta[b], story.verdict(by_beta[b])) for b in betas])
+    return rows
 
 
 def grid(scene: str, params: dict, lrs: tuple, betas: tuple) -> Grid:
     """gdcore's runs at every (rule, α, β) of the grid, the other parameters `params`; from the cache when
-    the same grid was computed by the same code before, else in up to os.cpu_count() processes."""
+    the same grid was computed by the same code before."""
     fixed = {k: v for k, v in params.items() if k not in ("lr", "beta", "variant")}
     path = cache_dir() / "explore" / f"{_key(scene, fixed, lrs, betas)}.pickle"
     try:
         return pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
-    tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas) for v in VARIANTS for lr in lrs]
-    workers = min(os.cpu_count() or 1, 4)
-    if workers > 1:
-        # spawned, not forked: the caller may hold threads (a browser driver, a notebook) that a fork would copy
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            rows = list(pool.map(_row, tasks, chunksize=4))
-    else:
-        rows = [_row(task) for task in tasks]
+    runs = tuple(tuple(map(tuple, points(scene, {**fixed, "variant": v}, lrs, betas))) for v in VARIANTS)
     problem = LECTURES[scene].from_params(params)
     start = problem.start(params) - problem.minimizer()
-    made = Grid(scene, fixed, lrs, betas, tuple(tuple(rows[v * len(lrs): (v + 1) * len(lrs)])
-                                               for v in range(len(VARIANTS))),
-                float(problem.lowest_loss), float(max(np.max(np.abs(start)), np.max(np.abs(problem.minimizer())), 1.0)))
+    made = Grid(scene, fixed, lrs, betas, runs, float(problem.lowest_loss),
+                float(max(np.max(np.abs(start)), np.max(np.abs(problem.minimizer())), 1.0)))
     _store(path, pickle.dumps(made))
     return made
 
