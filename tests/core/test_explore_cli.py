@@ -4,12 +4,13 @@ import json
 import os
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import render
 from gdcore import landscape, lesson
-from scenes.explore import BETAS, SIDE, write_explorer_safely
+from scenes.explore import BETAS, SIDE, axes, point, points, setting, write_explorer_safely
 
 
 def invoke(*args):
@@ -66,3 +67,22 @@ def test_a_page_that_cannot_be_written_is_one_warning_and_no_failure(tmp_path, c
     assert len(said) == 1 and said[0].startswith("warning: could not write the explorer")
     write_explorer_safely(landscape("parabola", steps=3), "en", tmp_path)  # the map has no explorer: no warning
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("scene, given", [("parabola", {"steps": 12}), ("regression", {"steps": 40, "samples": 25}),
+                                          ("valleys", {"steps": 30, "beta": (0.0, 0.9)})])
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+def test_the_grid_taught_at_once_is_each_point_taught_alone(scene, given, variant):
+    """points() teaches a rule's whole (α, β) grid together; point() teaches one Lesson (the valleys: one
+    Comparison) with gdcore's public calls: the same numbers, verdict lines and claims at every point tried."""
+    params, start = setting(scene, given)
+    lrs, betas = axes(scene, params, start)
+    fixed = {k: v for k, v in params.items() if k not in ("lr", "beta")}
+    rows = points(scene, {**fixed, "variant": variant}, lrs, betas)
+    assert len(rows) == len(lrs) and all(len(row) == len(betas) for row in rows)
+    for i in range(0, len(lrs), 6):
+        for j in (0, 1, 13, 24, 36, 39, 40):
+            want = point(scene, {**fixed, "variant": variant, "lr": lrs[i], "beta": betas[j]})
+            got = rows[i][j]
+            assert np.array_equal(got[0], want[0]) and got[1:] == want[1:]
+    assert {p[3] for row in rows for p in row} == {0, 1, 2}  # settled, not settled and diverged points
