@@ -415,9 +415,14 @@ class DoubleWell(Problem):
         return next(kind for m, _, kind in self.minima() if (m < top) == (x[0] < top))
 
     def basins(self, positions: np.ndarray) -> list[str]:
-        top = self.barrier()[0]
-        left, right = (self.basin(np.array([x])) for x in (top - 1.0, top + 1.0))
+        top, left, right = self._sides
         return np.where(np.asarray(positions)[:, 0] < top, left, right).tolist()
+
+    @cached_property
+    def _sides(self) -> tuple[float, str, str]:
+        """The barrier's x, and the kinds of the minima left and right of it."""
+        top = self.barrier()[0]
+        return top, self.basin(np.array([top - 1.0])), self.basin(np.array([top + 1.0]))
 
     def describe(self) -> dict:
         return {**super().describe(), "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],

@@ -251,14 +251,20 @@ def verdicts(g: Grid, lang: str) -> str:
     [sentence, claim, ...] indices."""
     sentences: dict[str, int] = {}
     claims: dict[str, int] = {}
+    known: dict[int, int] = {}  # a claim by id: the grid's points share them (plain GD's beside every β)
+
+    def claim(c: dict) -> int:
+        if id(c) not in known:
+            text = json.dumps(c, sort_keys=True, ensure_ascii=False, default=float)
+            known[id(c)] = claims.setdefault(text, len(claims))
+        return known[id(c)]
+
     per_run = []
     for rows in g.runs:
         for row in rows:
             for _, lines, *_ in row:
                 per_run.append([[sentences.setdefault(sentence(lang, one), len(sentences)),
-                                 *(claims.setdefault(json.dumps(c, sort_keys=True, ensure_ascii=False,
-                                                                default=float), len(claims)) for c in one.claims)]
-                                for one in lines])
+                                 *map(claim, one.claims)] for one in lines])
     table = {"sentences": list(sentences), "claims": list(claims), "runs": per_run}
     return packed(json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode())
 
