@@ -2,7 +2,8 @@
 student moves α, β, the rule and the step and sees gdcore's run, loss, (α, β) map and verdict for them.
 
 Every number on the page is gdcore's: a grid of Lessons over (rule, α, β), computed here when the page is
-written and stored compactly; the page's JavaScript only looks them up (it runs no update rule). A grid point's
+written (a rule's whole grid taught at once, gdcore.lesson.teach_grid: the same Lessons as one by one) and
+stored compactly; the page's JavaScript only looks them up (it runs no update rule). A grid point's
 arrays are quantized to int32 (positions and arrows to QUANTUM × the run's scale, the loss's excess over its
 minimum as log₁₀ to LOG_QUANTUM decades), delta-coded along the steps and deflated; the verdict's sentences
 and claims are tables of unique strings with indices. The grid is cached: a second language costs no run."""
