@@ -91,8 +91,8 @@ class Problem:
 
     def losses(self, xs: np.ndarray) -> np.ndarray:
         """(B,) the loss at each row of xs (B, d): loss(row), the same numbers (the lectures' problems compute
-        them elementwise at once, and `loss` of one row with the same code: x**2 of a NumPy scalar is not
-        rounded as x**2 of an array; this default asks `loss` row by row)."""
+        them at once with the operations `loss` rounds the same way: x**2 of a NumPy scalar is C's pow, as
+        np.float_power, while x**2 of an array is x·x; this default asks `loss` row by row)."""
         return np.array([self.loss(x) for x in xs], dtype=float)
 
     def grads(self, xs: np.ndarray) -> np.ndarray:
@@ -170,13 +170,13 @@ class Quadratic(Problem):
         return scaled(2 * self.a, Formula("x", "x", {"en": "x", "es": "x"}))
 
     def loss(self, x: np.ndarray) -> float:
-        return float(self.losses(np.asarray(x, dtype=float)[None])[0])
+        return float(self.a * x[0] ** 2)
 
     def grad(self, x: np.ndarray) -> np.ndarray:
-        return self.grads(np.asarray(x, dtype=float)[None])[0]
+        return np.array([2.0 * self.a * x[0]])
 
     def losses(self, xs: np.ndarray) -> np.ndarray:
-        return self.a * xs[:, 0] ** 2
+        return self.a * np.float_power(xs[:, 0], 2.0)
 
     def grads(self, xs: np.ndarray) -> np.ndarray:
         return 2.0 * self.a * xs[:, :1]
@@ -237,20 +237,21 @@ class Regression(Problem):
     def loss(self, theta: np.ndarray) -> float:
         """The mean squared error, as L* + dᵀ·(H/2)·d with d = θ − θ*: exact for least squares, and a step
         costs no pass over the data (100 000 samples × 10 000 steps in well under a second)."""
-        return float(self.losses(np.asarray(theta, dtype=float)[None])[0])
+        d = np.asarray(theta, dtype=float) - self._solution
+        return float(self._residual_loss + d @ self._hessian @ d / 2)
 
     def grad(self, theta: np.ndarray) -> np.ndarray:
         """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y) = H·(θ − θ*), as Xᵀ(Xθ* − y) = 0."""
-        return self.grads(np.asarray(theta, dtype=float)[None])[0]
+        return self._hessian @ (np.asarray(theta, dtype=float) - self._solution)
 
+    # A batch as a stack of single products (B small matrix products, not one large one): each row is then
+    # rounded as `loss` and `grad` round it.
     def losses(self, thetas: np.ndarray) -> np.ndarray:
-        d = thetas - self._solution
-        return self._residual_loss + _dots(d, self.grads(thetas)) / 2
+        d = (thetas - self._solution)[:, None, :]
+        return self._residual_loss + ((d @ self._hessian) @ d.transpose(0, 2, 1))[:, 0, 0] / 2
 
     def grads(self, thetas: np.ndarray) -> np.ndarray:
-        # a sum over columns, not a matrix product: its rounding is the same for one θ as for a batch
-        d = thetas - self._solution
-        return _columns(d, self._hessian.T)
+        return (self._hessian @ (thetas - self._solution)[:, :, None])[:, :, 0]
 
     @cached_property
     def _residual_loss(self) -> float:
@@ -280,22 +281,6 @@ class Regression(Problem):
         angles = np.linspace(0, 2 * np.pi, points)
         circle = np.stack([np.cos(angles), np.sin(angles)])
         return (self.minimizer()[:2, None] + vecs @ (np.sqrt(gap / vals)[:, None] * circle)).T
-
-
-def _columns(d: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """(B, k): Σ_j d[:, j]·m[j] for d (B, n) and m (n, k), the terms added in the order j = 0, 1, ..."""
-    total = d[:, :1] * m[0]
-    for j in range(1, d.shape[1]):
-        total = total + d[:, j:j + 1] * m[j]
-    return total
-
-
-def _dots(d: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """(B,): each row's d·g, the terms added in the order j = 0, 1, ..."""
-    total = d[:, 0] * g[:, 0]
-    for j in range(1, d.shape[1]):
-        total = total + d[:, j] * g[:, j]
-    return total
 
 
 def make_regression(samples: int, noise: float, seed: int, true_w1: float, true_w2: float,
@@ -364,18 +349,18 @@ class DoubleWell(Problem):
                         "es": f"x por x al cuadrado menos {a}, entre {q}, más {c}"})
 
     def loss(self, x: np.ndarray) -> float:
-        return float(self.losses(np.asarray(x, dtype=float)[None])[0])
+        return float((x[0] ** 2 - self.a) ** 2 / self.s + self.c * x[0])
 
     def grad(self, x: np.ndarray) -> np.ndarray:
-        return self.grads(np.asarray(x, dtype=float)[None])[0]
+        return np.array([4.0 * x[0] * (x[0] ** 2 - self.a) / self.s + self.c])
 
     def losses(self, xs: np.ndarray) -> np.ndarray:
         x = xs[:, 0]
-        return (x**2 - self.a) ** 2 / self.s + self.c * x
+        return np.float_power(np.float_power(x, 2.0) - self.a, 2.0) / self.s + self.c * x
 
     def grads(self, xs: np.ndarray) -> np.ndarray:
         x = xs[:, :1]
-        return 4.0 * x * (x**2 - self.a) / self.s + self.c
+        return 4.0 * x * (np.float_power(x, 2.0) - self.a) / self.s + self.c
 
     def second(self, x: float) -> float:
         """f''(x)."""
