@@ -172,7 +172,7 @@ def teach(scene: str, params: dict) -> Lesson:
 def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...], ...]:
     """[i][j]: teach(scene, {**params, "lr": lrs[i], "beta": betas[j]}), the same Lessons number for number
     (values already checked), computed together: every run of the grid at once (iterate_many), plain gradient
-    descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one LAPACK call."""
+    descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call."""
     problem = LECTURES[scene].from_params(params)
     variant, steps = params["variant"], params["steps"]
     moving = [b for b in betas if b]
