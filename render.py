@@ -17,6 +17,7 @@ import click
 from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, compare, export_lecture,
                     landscape, lesson, planned)
 from scenes.batch import run_batch
+from scenes.explore import SCENES as EXPLORED, timed
 from scenes.locales import LanguageError, available, load
 from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
 from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim: only for a video
@@ -226,12 +227,17 @@ def _stop(signum, frame):
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option("--export-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="write trajectory.csv (and data.csv) into this folder instead of rendering")
-def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, **given):
+@click.option("--explore", is_flag=True, help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
+              "(sliders over gdcore's runs; every render writes it too) instead of rendering")
+def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, explore, **given):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
         return
     signal.signal(signal.SIGTERM, _stop)
+    if explore:
+        explorer(scene, lang, output, given)
+        return
     if export_data is not None:
         export(scene, quality, lang, voice, slides, force, export_data, given)
         return
@@ -279,6 +285,31 @@ def export(scene, quality, lang, voice, slides, force, folder: Path, given: dict
     except KeyboardInterrupt:
         fail(f"interrupted: no file in {folder} is half-written")
     for path in paths:
+        click.echo(path)
+
+
+def explorer(scene, langs, output: Path, given: dict) -> None:
+    """--explore: write the explorer page of `scene` in each language, with the options given as its first
+    setting; print its size and the time it took (stderr) and its path. A video's options are usage errors."""
+    ctx = click.get_current_context()
+    for name in ("export_data", "slides", "voice"):
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError(f"--explore writes a page, not a video or data: {_flag(name)} does not apply")
+    if scene not in EXPLORED:
+        raise click.UsageError(f"--scene {scene} has no explorer (--explore is for {', '.join(EXPLORED)})")
+    defaults = LECTURES[scene].DEFAULTS
+    given = {name: values for name, values in given.items() if values is not None}
+    for name, values in given.items():
+        if name not in defaults:
+            raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
+        if len(values) > 1 and not isinstance(defaults[name], tuple):
+            raise click.UsageError(f"--explore takes one value per option (got a list on {_flag(name)}): the page "
+                                   "varies α, β and the rule itself")
+    single = {name: values if isinstance(defaults[name], tuple) else values[0] for name, values in given.items()}
+    ensure_writable(output, "--output")
+    for one in langs:
+        path, size, seconds = _checked(timed, scene, one, output, single)
+        click.echo(f"explorer: {size / 1e6:.2f} MB, written in {seconds:.1f} s", err=True)
         click.echo(path)
 
 

@@ -75,8 +75,9 @@ def events(traj: Trajectory, target: np.ndarray, basins: list[str], run: str) ->
     errors = traj.positions - target
     size = float(np.max(np.abs(errors[0])))  # not the norm: its squares underflow for a tiny start
     side = np.sign(errors @ (errors[0] / size)) if size > 0 else np.zeros(len(errors))
-    passed = [k for k in range(1, len(side)) if side[k] * side[k - 1] < 0]
-    crossings = [k for k in range(1, len(basins)) if basins[k] != basins[k - 1]]
+    passed = (np.flatnonzero(side[1:] * side[:-1] < 0) + 1).tolist()
+    kinds = np.asarray(basins)
+    crossings = (np.flatnonzero(kinds[1:] != kinds[:-1]) + 1).tolist()
     return {"claim": "events", "run": run, "first_overshoot": passed[0] if passed else None,
             "swings": len(passed), "crossings": crossings, "basin": basins[-1] if traj.converged_at is not None
             and not traj.diverged else None}

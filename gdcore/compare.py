@@ -79,8 +79,13 @@ def compare(scene: str, varied: str, values, **given) -> Comparison:
     if varied not in shared:
         raise TypeError(f"the {scene} lecture has no parameter {varied}")
     values = tuple(check(varied, v) for v in values)
-    lessons = tuple(teach(scene, {**shared, varied: v}) for v in values)
+    return gather(varied, tuple(teach(scene, {**shared, varied: v}) for v in values))
 
+
+def gather(varied: str, lessons: tuple[Lesson, ...]) -> Comparison:
+    """The Comparison of Lessons already taught that differ only in `varied` (what `compare` returns for
+    their values; an explorer teaches its grid at once, then gathers each point's runs)."""
+    scene, values = lessons[0].scene, tuple(one.params[varied] for one in lessons)
     settled = [i for i, one in enumerate(lessons) if one.verdict.outcome is Outcome.CONVERGED]
     fastest = min(settled, key=lambda i: (lessons[i].verdict.step, lessons[i].verdict.rho)) if settled else None
     gaps = {i: abs(one.params["beta"] - one.verdict.critical_beta) for i, one in enumerate(lessons)
@@ -88,5 +93,5 @@ def compare(scene: str, varied: str, values, **given) -> Comparison:
     at_critical = fastest is not None and fastest in gaps and gaps[fastest] == min(gaps.values())
     stable = [one.verdict.rho for one in lessons if one.verdict.outcome is not Outcome.DIVERGED]
     lowest_rho = fastest is not None and lessons[fastest].verdict.rho == min(stable)
-    return Comparison(scene, varied, values, lessons, MappingProxyType({**shared, varied: list(values)}),
+    return Comparison(scene, varied, values, lessons, MappingProxyType({**lessons[0].params, varied: list(values)}),
                       fastest, at_critical, lowest_rho)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
@@ -16,7 +17,7 @@ import numpy as np
 from . import claims, theory
 from .optimizers import displacement
 from .problems import LECTURES, Problem, _frozen
-from .trajectory import Trajectory, iterate
+from .trajectory import Trajectory, iterate, iterate_many
 from .validation import check_all
 
 
@@ -36,7 +37,8 @@ class Verdict:
     stable α for this β (set by the largest curvature); gd_steps: the step at which plain gradient descent
     with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖ to
     the minimum nearest its end; basin: 'global' or 'local', the minimum
-    it settled in (None: it did not settle); crossings: how many times it passed from one basin to the other.
+    it settled in (None: it did not settle); crossings: how many times it passed from one basin to the other;
+    plain_rho: ρ of plain gradient descent (β = 0) with the same rule and α.
     For a problem that is not quadratic, ρ, critical β and the stable α are those of its quadratic model at
     the global minimum."""
 
@@ -50,6 +52,7 @@ class Verdict:
     distance: float
     basin: str | None
     crossings: int
+    plain_rho: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,17 +107,27 @@ class Lesson:
 
     def facts(self, run: str = "momentum") -> dict[str, dict]:
         """This run's claims (gdcore.claims) by kind: outcome, damping, rate, stable_limit, events, and when
-        plain gradient descent runs beside it, plain_outcome and faster. `run`: its label in the claims."""
+        plain gradient descent runs beside it, plain_outcome and faster. `run`: its label in the claims.
+        Worked out once per label (an explorer asks for plain gradient descent's beside each of 41 β)."""
+        if run not in self._facts:
+            self._facts[run] = self._facts_of(run)
+        return dict(self._facts[run])
+
+    @cached_property
+    def _facts(self) -> dict:
+        return {}
+
+    def _facts_of(self, run: str) -> dict[str, dict]:
         p, params, v = self.problem, self.params, self.verdict
         variant, lr, beta = params["variant"], params["lr"], params["beta"]
         target = p.settle_target(self.run.positions[-1])
-        basins = [p.basin(x) for x in self.run.positions]
+        basins = p.basins(self.run.positions)
         facts = {
             "outcome": claims.outcome(self.run, run),
             "damping": {"claim": "damping", "run": run, "beta": beta, "critical_beta": _number(v.critical_beta),
                         "regime": v.regime.value},
             "rate": {"claim": "rate", "run": run, "rho": v.rho,
-                     "plain_rho": theory.convergence_factor(variant, lr, 0.0, p.hessian())},
+                     "plain_rho": v.plain_rho},
             "stable_limit": claims.stable_limit(variant, lr, beta, float(p.curvatures[-1])),
             "events": claims.events(self.run, target, basins, run),
         }
@@ -152,10 +165,39 @@ def teach(scene: str, params: dict) -> Lesson:
     start = problem.start(params)
     main = iterate(problem, variant, lr, beta, steps, start)
     baseline = iterate(problem, variant, lr, 0.0, steps, start) if beta else None
+    rho, plain_rho = (theory.convergence_factor(variant, lr, b, problem.hessian()) for b in (beta, 0.0))
+    return _assembled(scene, params, main, baseline, rho, plain_rho)
 
+
+def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...], ...]:
+    """[i][j]: teach(scene, {**params, "lr": lrs[i], "beta": betas[j]}), the same Lessons number for number
+    (values already checked), computed together: every run of the grid at once (iterate_many), plain gradient
+    descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call."""
+    problem = LECTURES[scene].from_params(params)
+    variant, steps = params["variant"], params["steps"]
+    moving = [b for b in betas if b]
+    pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0
+    lr_of, beta_of = [a for a, _ in pairs], [b for _, b in pairs]
+    runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params))
+    rhos = theory.convergence_factor_many(variant, lr_of, beta_of, problem.hessian())
+    grid, width = [], 1 + len(moving)
+    for i, lr in enumerate(lrs):
+        plain, plain_rho, row = runs[i * width], float(rhos[i * width]), []
+        for b in betas:
+            k = i * width + (1 + moving.index(b) if b else 0)
+            row.append(_assembled(scene, {**params, "lr": lr, "beta": b}, runs[k], plain if b else None,
+                                  float(rhos[k]), plain_rho))
+        grid.append(tuple(row))
+    return tuple(grid)
+
+
+def _assembled(scene: str, params: dict, main: Trajectory, baseline: Trajectory | None, rho: float,
+               plain_rho: float) -> Lesson:
+    """The Lesson of these runs: ρ with and without momentum given (theory.convergence_factor)."""
+    problem, variant, lr, beta = main.problem, params["variant"], params["lr"], params["beta"]
     curvatures = problem.curvatures
     crit = theory.critical_beta(variant, lr, float(curvatures[0]))
-    basins = [problem.basin(x) for x in main.positions]
+    basins = np.asarray(problem.basins(main.positions))
     if main.diverged:
         outcome, step = Outcome.DIVERGED, main.diverged_at
     elif main.converged_at is not None:
@@ -163,14 +205,13 @@ def teach(scene: str, params: dict) -> Lesson:
     else:
         outcome, step = Outcome.NOT_SETTLED, main.last_step
     verdict = Verdict(
-        outcome=outcome, step=step,
-        rho=theory.convergence_factor(variant, lr, beta, problem.hessian()),
+        outcome=outcome, step=step, rho=rho,
         critical_beta=crit, regime=theory.damping(beta, crit),
         lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
         gd_steps=(baseline or main).converged_at,
         distance=float(np.linalg.norm(main.positions[-1] - problem.settle_target(main.positions[-1]))),
         basin=problem.basin(main.positions[-1]) if main.converged_at is not None else None,
-        crossings=sum(a != b for a, b in zip(basins, basins[1:])))
+        crossings=int(np.count_nonzero(basins[1:] != basins[:-1])), plain_rho=plain_rho)
     moves = displacement(variant, main.states, lr)
     return Lesson(scene, MappingProxyType(params), problem, main, baseline, _frozen(moves),
                   _frozen(-lr * main.gradients), _frozen((moves**2).sum(axis=1) / (2 * lr)), verdict)

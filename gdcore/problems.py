@@ -92,6 +92,16 @@ class Problem:
     def grad(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def losses(self, xs: np.ndarray) -> np.ndarray:
+        """(B,) the loss at each row of xs (B, d): loss(row), the same numbers (the lectures' problems compute
+        them at once with the operations `loss` rounds the same way: x**2 of a NumPy scalar is C's pow, as
+        np.float_power, while x**2 of an array is x·x; this default asks `loss` row by row)."""
+        return np.array([self.loss(x) for x in xs], dtype=float)
+
+    def grads(self, xs: np.ndarray) -> np.ndarray:
+        """(B, d) the gradient at each row of xs (B, d): grad(row), the same numbers."""
+        return np.array([self.grad(x) for x in xs], dtype=float).reshape(np.shape(xs))
+
     def hessian(self) -> np.ndarray:
         raise NotImplementedError
 
@@ -105,6 +115,10 @@ class Problem:
     def basin(self, x: np.ndarray) -> str:
         """Which minimum `x` belongs to: 'global' (or 'local' for a problem with a shallower one)."""
         return "global"
+
+    def basins(self, positions: np.ndarray) -> list[str]:
+        """basin(x) for each row of positions (N, d)."""
+        return ["global"] * len(positions)
 
     def describe(self) -> dict:
         """The problem for a sidecar: its name and formula (LaTeX)."""
@@ -164,6 +178,12 @@ class Quadratic(Problem):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return np.array([2.0 * self.a * x[0]])
 
+    def losses(self, xs: np.ndarray) -> np.ndarray:
+        return self.a * np.float_power(xs[:, 0], 2.0)
+
+    def grads(self, xs: np.ndarray) -> np.ndarray:
+        return 2.0 * self.a * xs[:, :1]
+
     def minimizer(self) -> np.ndarray:
         return _frozen([0.0])
 
@@ -222,6 +242,15 @@ class Regression(Problem):
     def grad(self, theta: np.ndarray) -> np.ndarray:
         """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y) = H·(θ − θ*), as Xᵀ(Xθ* − y) = 0."""
         return self._hessian @ (np.asarray(theta, dtype=float) - self._solution)
+
+    # A batch as a stack of single products (B small matrix products, not one large one): each row is then
+    # rounded as `loss` and `grad` round it.
+    def losses(self, thetas: np.ndarray) -> np.ndarray:
+        d = (thetas - self._solution)[:, None, :]
+        return self._residual_loss + ((d @ self._hessian) @ d.transpose(0, 2, 1))[:, 0, 0] / 2
+
+    def grads(self, thetas: np.ndarray) -> np.ndarray:
+        return (self._hessian @ (thetas - self._solution)[:, :, None])[:, :, 0]
 
     @cached_property
     def _residual_loss(self) -> float:
@@ -322,6 +351,14 @@ class DoubleWell(Problem):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return np.array([4.0 * x[0] * (x[0] ** 2 - self.a) / self.s + self.c])
 
+    def losses(self, xs: np.ndarray) -> np.ndarray:
+        x = xs[:, 0]
+        return np.float_power(np.float_power(x, 2.0) - self.a, 2.0) / self.s + self.c * x
+
+    def grads(self, xs: np.ndarray) -> np.ndarray:
+        x = xs[:, :1]
+        return 4.0 * x * (np.float_power(x, 2.0) - self.a) / self.s + self.c
+
     def second(self, x: float) -> float:
         """f''(x)."""
         return (12.0 * x * x - 4.0 * self.a) / self.s
@@ -358,6 +395,16 @@ class DoubleWell(Problem):
         """The kind of the minimum on x's side of the barrier."""
         top = self.barrier()[0]
         return next(kind for m, _, kind in self.minima() if (m < top) == (x[0] < top))
+
+    def basins(self, positions: np.ndarray) -> list[str]:
+        top, left, right = self._sides
+        return np.where(np.asarray(positions)[:, 0] < top, left, right).tolist()
+
+    @cached_property
+    def _sides(self) -> tuple[float, str, str]:
+        """The barrier's x, and the kinds of the minima left and right of it."""
+        top = self.barrier()[0]
+        return top, self.basin(np.array([top - 1.0])), self.basin(np.array([top + 1.0]))
 
     def describe(self) -> dict:
         return {**super().describe(), "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],

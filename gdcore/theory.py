@@ -55,6 +55,35 @@ def convergence_factor(variant: str, lr: float, beta: float, curvature) -> float
     return float(max(abs(np.linalg.eigvals(iteration_matrix(variant, lr, beta, curvature)))))
 
 
+def convergence_factor_many(variant: str, lrs, betas, curvature) -> np.ndarray:
+    """convergence_factor for each (lrs[k], betas[k]), the same numbers: the iteration matrices stacked and
+    their eigenvalues found in one LAPACK call (not the closed form of convergence_factors, whose rounding
+    differs in the last digits).
+
+    >>> convergence_factor_many("classic", [0.3, 0.3], [0.0, 0.6], 1 / 3).round(6)
+    array([0.9     , 0.774597])
+    """
+    return np.abs(np.linalg.eigvals(iteration_matrices(variant, lrs, betas, curvature))).max(axis=-1)
+
+
+def iteration_matrices(variant: str, lrs, betas, curvature) -> np.ndarray:
+    """(B, 2d, 2d): iteration_matrix(variant, lrs[k], betas[k], curvature) for each k, each entry computed with
+    the same operations in the same order (so the same numbers), for all k at once."""
+    h = np.atleast_2d(np.asarray(curvature, dtype=float))
+    lr, beta = (np.asarray(v, dtype=float)[:, None, None] for v in (lrs, betas))
+    eye = np.eye(len(h))
+    if variant == "classic":
+        blocks = [[eye - lr * h, beta * eye], [-lr * h, beta * eye]]
+    elif variant == "ema":
+        blocks = [[eye - lr * (1 - beta) * h, -lr * beta * eye], [(1 - beta) * h, beta * eye]]
+    else:  # nesterov
+        damped = eye - lr * h
+        blocks = [[damped, beta * damped], [-lr * h, beta * damped]]
+    shape = (len(lr), len(h), len(h))
+    return np.concatenate([np.concatenate([np.broadcast_to(b, shape) for b in row], axis=2) for row in blocks],
+                          axis=1)
+
+
 def stable_lr_limit(variant: str, beta: float, curvature: float) -> float:
     """The largest α that does not diverge for this β on a quadratic with curvature λ (Jury's criterion).
 

@@ -1,6 +1,7 @@
 """Running a rule on a problem: the Trajectory of steps 0..N, where it diverged and where it settled."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +74,8 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
         for t in range(1, 2 * steps + 1):
             x, state = rule(x, state, grad, lr, beta)
             row = (x, state, grad(x), problem.loss(x))
-            finite = all(np.all(np.isfinite(part)) for part in row)
+            # the loss is a float, and arrays' own method: np.all on each part cost most of a run's time
+            finite = math.isfinite(row[3]) and all(np.isfinite(part).all() for part in row[:3])
             if finite:
                 rows.append(row)
             if not finite or row[3] > limit:
@@ -96,3 +98,41 @@ def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
         return None
     outside = np.flatnonzero(~inside)
     return int(outside[-1] + 1) if len(outside) else 0
+
+
+def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.ndarray) -> list[Trajectory]:
+    """iterate() for many runs at once, all from `x`: run k has α = lrs[k], β = betas[k] (1-D, the same length
+    B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x), number for number.
+    The B runs step together (problem.grads on a (B, d) batch); a run that diverged keeps stepping, unseen."""
+    lr, beta = (np.asarray(v, dtype=float)[:, None] for v in (lrs, betas))
+    rule, grads = RULES[variant], problem.grads
+    xs = np.tile(np.asarray(x, dtype=float), (len(lr), 1))
+    rows = [(xs, np.zeros_like(xs), grads(xs), problem.losses(xs))]
+    limit = DIVERGENCE_GROWTH * np.maximum(rows[0][3], 1.0)
+    kept = np.full(len(lr), 2 * steps + 1)  # rows kept per run: all of them unless it diverged
+    diverged_at = np.zeros(len(lr), dtype=int)  # 0: it did not
+    with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
+        for t in range(1, 2 * steps + 1):
+            xs, state = rule(xs, rows[-1][1], grads, lr, beta)
+            row = (xs, state, grads(xs), problem.losses(xs))
+            rows.append(row)
+            finite = np.isfinite(row[3]) & np.all([np.isfinite(part).all(axis=1) for part in row[:3]], axis=0)
+            fired = (diverged_at == 0) & (~finite | (row[3] > limit))
+            diverged_at[fired], kept[fired] = t, t + finite[fired]
+            if diverged_at.all():
+                break
+    parts = [np.stack(part) for part in zip(*rows)]  # (T, B, d) and (T, B)
+    return [_one(problem, variant, float(lr[k, 0]), float(beta[k, 0]), steps, [p[: kept[k], k] for p in parts],
+                 int(diverged_at[k]) or None) for k in range(len(lr))]
+
+
+def _one(problem: Problem, variant: str, lr: float, beta: float, steps: int, parts: list, diverged_at) -> Trajectory:
+    """The Trajectory of one run of iterate_many from its kept rows (positions, states, gradients, losses)."""
+    every = parts[0]
+    converged_at = None if diverged_at is not None else _settled(every, problem.settle_target(every[-1]))
+    if converged_at is not None and converged_at > steps:
+        converged_at = None
+    if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
+        diverged_at = None
+    pos, st, gr, loss = (_frozen(part[: steps + 1]) for part in parts)
+    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)

@@ -88,6 +88,7 @@ def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict
     langs = {}
     for s, m in sorted(others, key=lambda o: o[1]["quality"] != meta["quality"]):
         langs.setdefault(m["lang"], s.with_name(m["subtitles"]["vtt"]))
+    explorer = f"explore/{meta['scene']}-{meta['lang']}.html"  # scenes/explore.py writes it
     return {
         "id": f"{name}-{meta['quality']}", "lecture": lecture_id(meta), "src": f"{rel}/{name}.mp4",
         "poster": f"{rel}/{meta['poster']}", "scene": meta["scene"], "lang": meta["lang"],
@@ -100,6 +101,7 @@ def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict
         "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
         "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
         "transcript": f"{rel}/{meta['transcript']}" if meta.get("transcript") else None,
+        "explore": explorer if (output / explorer).is_file() else None,
     }
 
 

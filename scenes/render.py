@@ -20,6 +20,7 @@ from gdcore import Comparison, Landscape, Lesson
 
 from . import locales, patches
 from .classpage import write_page
+from .explore import write_explorer_safely
 from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .patches import cache_dir, private_prefix, sweep
 from .slides import as_slides, write_deck
@@ -169,6 +170,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     video = folder / f"{name}.mp4"
     for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, Path(output)):
         sweep(stale)
+    write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
     if not force and cached(folder, name, dict(subject.params), slides):
         write_page_safely(Path(output))
         return video

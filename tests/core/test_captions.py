@@ -8,7 +8,7 @@ from scenes.captions import SUPERSCRIPT, Phrase, fmt, fmt_param, say, speech, sp
 from scenes.style import CAPTION_CHARS
 
 LANGS = locales.available()
-NOT_SHOWN = ("symbol ", "say_", "page_", "voice", "language_name")  # messages that are not captions
+NOT_SHOWN = ("symbol ", "say_", "page_", "explore_", "voice", "language_name")  # messages that are not captions
 
 
 def captions(lang):
