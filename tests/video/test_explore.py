@@ -2,13 +2,11 @@
 page's tests launch it), pages opened from file://. Truth is gdcore's own Lesson or Comparison for the same
 setting, computed here, and the caption catalogue's sentences for its verdict."""
 import math
-import shutil
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_classpage import BROWSERS
 
 import gdcore
 from scenes import story
@@ -21,18 +19,6 @@ PAGES = {"parabola": ("en", {"steps": 12, "x0": 4.0}), "regression": ("es", {"st
 # (α asked for, β, rule, step): the default run, a diverging one, ema's long memory, Nesterov, plain GD
 POINTS = [(None, None, "classic", 7), (30.0, 0.9, "classic", 12), (0.05, 0.95, "ema", 40), (0.2, 0.3, "nesterov", 3),
           (1.0, 0.0, "classic", 2)]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    found = next(filter(None, map(shutil.which, BROWSERS)), None)
-    assert found, "no headless Chromium: `bash setup.sh python -m pytest` installs chromium-headless-shell"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=found, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
