@@ -10,6 +10,7 @@ and claims are tables of unique strings with indices. The grid is cached: a seco
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -307,7 +308,8 @@ def write_explorer(scene: str, lang: str, output: Path, given: dict) -> Path:
     if len(page) > MAX_BYTES:
         raise ParameterError("steps", params["steps"], f"fewer steps: the explorer would be {len(page) / 1e6:.1f} MB, "
                              f"over {MAX_BYTES / 1e6:g} MB")
-    _store(path, page)
+    if not (path.is_file() and path.read_bytes() == page):  # a video from the cache rewrites nothing
+        _store(path, page)
     return path
 
 
@@ -327,6 +329,8 @@ def write_explorer_safely(subject, lang: str, output: Path) -> None:
     try:
         write_explorer(subject.scene, lang, Path(output), subject_options(subject))
     except Exception as err:  # noqa: BLE001 -- the video matters more than its explorer
+        with contextlib.suppress(OSError):
+            (Path(output) / "explore").rmdir()  # a folder made for it alone
         print(f"warning: could not write the explorer {Path(output) / 'explore'}: {type(err).__name__}: {err}",
               file=sys.stderr)
 

@@ -67,14 +67,16 @@ class Lecture(Scene):
         return float(self.renderer.time)
 
     @contextmanager
-    def caption(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), **values) -> Iterator[None]:
+    def caption(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), hold: bool = True,
+                **values) -> Iterator[None]:
         """Show message `key` of the language file (the problem's formulas and `values` filled in) while the
         body plays, then hold it until it has been read (and spoken), and at least `at_least` seconds more.
         `claims`: what the sentence rests on (gdcore.claims), recorded beside it in the sidecar."""
         self._show(key, {**self.subject.problem.formulas, **values})
         self.claims.append(list(claims))
         yield
-        self.hold(at_least)
+        if hold:  # else it stays up while the next beat draws, and the next caption waits until it is read
+            self.hold(at_least)
 
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
@@ -84,6 +86,8 @@ class Lecture(Scene):
                 pass
 
     def _show(self, key: str, values: dict) -> None:
+        if self.cues:
+            self.hold()  # the caption up is read before another takes its place
         line = self.words(key, **values)
         bar = caption_bar(line)
         if self.cues:
@@ -126,7 +130,7 @@ class Lecture(Scene):
         self.wait(1.8)
         self.play(FadeOut(title), run_time=0.5)
         key, values = self.question()
-        with self.caption(key, **values):
+        with self.caption(key, hold=False, **values):  # read while the next beat draws its picture
             pass
 
     # before the run: a question about this run, with its values, and a pause to predict (the class page

@@ -170,8 +170,8 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     video = folder / f"{name}.mp4"
     for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, Path(output)):
         sweep(stale)
-    write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
     if not force and cached(folder, name, dict(subject.params), slides):
+        write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
         write_page_safely(Path(output))
         return video
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
@@ -183,7 +183,7 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
         raise
     with signals_held() as got:
         try:
-            _land(made, folder, name, output)
+            _land(subject, lang, made, folder, name, output)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -191,8 +191,8 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     return video
 
 
-def _land(made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
-    """Install the files into `folder` (all or nothing), then write the class page."""
+def _land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
+    """Install the files into `folder` (all or nothing), then write the explorer and the class page."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _install(made, folder, name)
@@ -201,6 +201,7 @@ def _land(made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
             with contextlib.suppress(OSError):
                 empty.rmdir()
         raise RenderError(f"could not write the video into {output}: {err.strerror or err}") from err
+    write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
     write_page_safely(Path(output))
 
 

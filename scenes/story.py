@@ -42,7 +42,7 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "plain_diverged_narrowed": lambda c: _outcome("diverged", "plain_outcome")(c)
     and c["stable_limit"]["change"] != "widened",
     "limit_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
-    "why_rates": lambda c: "rate" in c,
+    "why_rates": lambda c: c["rate"]["rho"] < 1 and c["rate"]["plain_rho"] < 1,
     "under-damped": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] > 0,
     "under-damped_still": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] == 0,
     "critically damped": lambda c: c["damping"]["regime"] == "critically damped",
@@ -121,7 +121,7 @@ def verdict(lesson: Lesson) -> list[Line]:
                              variant=params["variant"], plain_limit=fmt_param(f["stable_limit"]["plain"]),
                              limit=fmt_param(f["stable_limit"]["momentum"])))
     if v.outcome.value != "diverged":
-        if "faster" in f:
+        if "faster" in f and max(f["rate"]["rho"], f["rate"]["plain_rho"]) < 1:  # a factor ≥ 1 shrinks nothing
             said.append(line("why_rates", [f["rate"]], rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])))
         said.append(_damping(lesson, f))
     return said

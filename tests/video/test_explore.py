@@ -182,5 +182,5 @@ def test_a_render_writes_its_explorer_and_the_class_page_links_it(browser, media
     assert page.is_file()
     index = browser.new_page()
     index.goto((media / "index.html").as_uri())
-    links = index.eval_on_selector_all(f".card[data-id='{video.stem}'] a", "a => a.map(e => e.getAttribute('href'))")
+    links = index.eval_on_selector_all(f".card a[href='explore/{page.name}']", "a => a.map(e => e.getAttribute('href'))")
     assert f"explore/{page.name}" in links

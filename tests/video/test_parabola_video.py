@@ -27,7 +27,8 @@ def test_video_lands_where_promised_with_only_its_sidecar_subtitles_and_poster(t
     assert video.name == video_name("parabola", "en", meta["params"], "low") + ".mp4"
     assert proc.stdout.strip().splitlines()[-1] == str(video)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
-    assert files == ["index.html", "parabola", "parabola/low", *(f"parabola/low/{video.stem}{s}" for s in
+    assert files == ["explore", "explore/parabola-en.html", "index.html", "parabola", "parabola/low",
+                     *(f"parabola/low/{video.stem}{s}" for s in
                                                                   (".chapters.vtt", ".jpg", ".json", ".mp4", ".srt",
                                                                    ".txt", ".vtt"))]
 
