@@ -56,7 +56,7 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 
 class LandscapeLecture(Lecture):
-    BEATS = ("intro", "show_map", "show_theory", "show_run", "predict", "tour", "closing")
+    BEATS = ("intro", "show_map", "show_theory", "predict", "show_run", "tour", "closing")  # predict, then see
     TITLE, QUESTION = "ls_title", "ls_question"
     VERDICT = "show_run"
 
