@@ -5,15 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from gdcore import HYPERPARAMETERS
 
 from . import locales
-from .patches import cache_lock, private_prefix
+from .patches import cache_lock, replace_file
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 
@@ -159,13 +157,5 @@ def write_page(output: Path) -> Path:
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page
-        handle, tmp = tempfile.mkstemp(dir=output, prefix=private_prefix())
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(html)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, page)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(page, html.encode("utf-8"))
     return page

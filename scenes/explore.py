@@ -13,10 +13,8 @@ import base64
 import contextlib
 import hashlib
 import json
-import os
 import pickle
 import sys
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from gdcore.lesson import checked, teach, teach_grid
 
 from . import locales, story, style
 from .captions import text
-from .patches import cache_dir, private_prefix
+from .patches import cache_dir, replace_file
 
 SCENES = ("parabola", "regression", "valleys")  # the lectures with an explorer
 SIDE = 41  # grid values of α and of β
@@ -179,17 +177,9 @@ def _key(scene: str, fixed: dict, lrs: tuple, betas: tuple) -> str:
 
 
 def _store(path: Path, data: bytes) -> None:
-    """Write `data` under a temporary name and rename it into place (a reader never sees half a file)."""
+    """Write `data` atomically, its folder made if need be."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=private_prefix())
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, data)
 
 
 def packed(data: bytes) -> str:

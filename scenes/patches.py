@@ -93,17 +93,20 @@ def remove_last_m(file_name) -> None:
     rename: Manim calls it on the shared cached SVG outside any lock, and the original truncates it in place
     (another render reading it then finds it empty)."""
     path = Path(file_name)
-    content = path.read_text()
+    content = path.read_text(encoding="utf-8")
     fixed = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
     if fixed != content:
-        _replace_text(path, fixed)
+        replace_file(path, fixed.encode("utf-8"))
 
 
-def _replace_text(path: Path, text: str) -> None:
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` under a temporary name beside it, then rename it into place: a reader never
+    sees half a file, and a failure leaves the old one whole."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=private_prefix())
     try:
-        with os.fdopen(handle, "w") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

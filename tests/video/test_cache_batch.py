@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import render as cli
 from scenes.batch import run_batch
 from scenes.render import cache_dir
-from videos import ROOT, render
+from videos import ROOT, render, small_disk
 
 TINY = ["--steps", "2", "--x0", "3"]
 
@@ -74,20 +74,13 @@ def test_an_interrupted_render_leaves_nothing_behind(tmp_path, sig):
 
 
 def test_a_full_disk_ends_with_one_line_and_nothing_partial(tmp_path):
-    small = tmp_path / "small"
-    small.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(small)],
-                      capture_output=True).returncode:
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
+    with small_disk(tmp_path / "small", "200k") as small:
         proc = subprocess.run([sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output",
                                str(small)], capture_output=True, text=True, cwd=ROOT, timeout=600)
         assert proc.returncode == 1
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("Error:") and str(small) in last and "space" in last.lower()
         assert "Traceback" not in proc.stderr and list(small.rglob("*")) == []
-    finally:
-        subprocess.run(["umount", str(small)])
 
 
 def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scenes.render import cached, digest
-from videos import ROOT, probe
+from videos import ROOT, probe, small_disk
 
 TINY = ["--steps", "2", "--quality", "low"]
 
@@ -148,12 +148,7 @@ def test_a_batch_stops_within_5_s_when_its_parent_alone_is_signalled(tmp_path):
 
 @pytest.mark.parametrize("small", ["TMPDIR", "XDG_CACHE_HOME", "--export-data"])
 def test_a_full_disk_anywhere_is_one_line_naming_that_folder(tmp_path, small):
-    disk = tmp_path / "small"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)],
-                      capture_output=True).returncode:
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
+    with small_disk(tmp_path / "small", "300k") as disk:
         args = ["--x0", "3.3", "--output", str(tmp_path / "out")]
         env = {small: str(disk)} if small != "--export-data" else {}
         if small == "--export-data":
@@ -166,5 +161,3 @@ def test_a_full_disk_anywhere_is_one_line_naming_that_folder(tmp_path, small):
         assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
         if small == "--export-data":
             assert not list(disk.iterdir())
-    finally:
-        subprocess.run(["umount", str(disk)])

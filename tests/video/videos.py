@@ -1,6 +1,7 @@
 """Helpers for the video tests: render through the real command line, read the file with PyAV."""
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -65,3 +66,18 @@ def pixel(point, shape, frame_width: float = 14.222222222222221, frame_height: f
 
 def hex_rgb(color: str) -> np.ndarray:
     return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str):
+    """`folder` as a tmpfs of `size` (a full disk) for the duration; the test is skipped without root."""
+    import pytest
+
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                      capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)])
