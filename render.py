@@ -2,6 +2,7 @@
 
 Every hyperparameter option, its help, `--list` and its error message come from gdcore's one table
 (gdcore/validation.py HYPERPARAMETERS) and the problems' DEFAULTS: a new lecture adds nothing here."""
+
 from __future__ import annotations
 
 import errno
@@ -14,10 +15,21 @@ from pathlib import Path
 
 import click
 
-from gdcore import (HYPERPARAMETERS, LECTURES, MAX_RUNS, ParameterError, check, compare, export_lecture,
-                    landscape, lesson, planned)
+from gdcore import (
+    HYPERPARAMETERS,
+    LECTURES,
+    MAX_RUNS,
+    ParameterError,
+    check,
+    compare,
+    export_lecture,
+    landscape,
+    lesson,
+    planned,
+)
 from scenes.batch import run_batch
-from scenes.explore import SCENES as EXPLORED, timed
+from scenes.explore import SCENES as EXPLORED
+from scenes.explore import timed
 from scenes.locales import LanguageError, available, load
 from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
 from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim: only for a video
@@ -27,8 +39,11 @@ NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal n
 INTEGER = re.compile(r"[+-]?\d+")
 SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
-OPTIONS = [row for name, row in HYPERPARAMETERS.items()
-           if name == "problem" or any(name in cls.DEFAULTS for cls in LECTURES.values())]
+OPTIONS = [
+    row
+    for name, row in HYPERPARAMETERS.items()
+    if name == "problem" or any(name in cls.DEFAULTS for cls in LECTURES.values())
+]
 
 
 def _flag(name: str) -> str:
@@ -43,7 +58,9 @@ def _shown(default) -> str:
 def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
-    return ", ".join(f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS)
+    return ", ".join(
+        f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+    )
 
 
 class Values(click.ParamType):
@@ -59,11 +76,17 @@ class Values(click.ParamType):
         for item in (item.strip() for item in str(value).split(",")):
             pattern = NUMBER if self.row.kind is float else INTEGER if self.row.kind is int else None
             if pattern is not None and not pattern.fullmatch(item):  # Python alone reads 1_0 as 10
-                self.fail(f"{item!r} is not a valid {'integer' if self.row.kind is int else 'number'}", param, ctx)
+                self.fail(
+                    f"{item!r} is not a valid {'integer' if self.row.kind is int else 'number'}", param, ctx
+                )
             number = self.row.kind(item)
             if self.row.kind is float and 0 < abs(number) < sys.float_info.min:
-                self.fail(f"{item!r} is too close to 0 to be represented (the smallest is "
-                          f"{sys.float_info.min:.1e})", param, ctx)
+                self.fail(
+                    f"{item!r} is too close to 0 to be represented (the smallest is "
+                    f"{sys.float_info.min:.1e})",
+                    param,
+                    ctx,
+                )
             out.append(number)
         return tuple(out)
 
@@ -72,24 +95,33 @@ def hyperparameter_options(command):
     for row in reversed(OPTIONS):
         listed = f" (or 2 to {MAX_RUNS} values a,b,… to compare runs)" if row.comparable else ""
         shape = "|".join(row.valid.options) if row.kind is str else row.kind.__name__.upper()
-        command = click.option(_flag(row.name), *map(_flag, row.aliases), row.name, type=Values(row),
-                               default=None, metavar=shape + ("[,…]" if row.comparable else ""),
-                               help=f"{row.help}; {row.valid.text()}{listed}  [default: {_defaults(row.name)}]"
-                               )(command)
+        command = click.option(
+            _flag(row.name),
+            *map(_flag, row.aliases),
+            row.name,
+            type=Values(row),
+            default=None,
+            metavar=shape + ("[,…]" if row.comparable else ""),
+            help=f"{row.help}; {row.valid.text()}{listed}  [default: {_defaults(row.name)}]",
+        )(command)
     return command
 
 
 def ensure_writable(folder: Path, option: str) -> Path:
     """Create `folder` if needed and prove a file can be written there, or fail as a usage error."""
     if any(ord(c) < 32 or ord(c) == 127 for c in str(folder)):  # the last line printed must be one path
-        raise click.BadParameter(f"{str(folder)!r} has a control character (a line break?) in it", param_hint=option)
+        raise click.BadParameter(
+            f"{str(folder)!r} has a control character (a line break?) in it", param_hint=option
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as err:
-        why = "no file can be created there" if folder.is_dir() and err.errno == errno.ENOENT else err.strerror
-        raise click.BadParameter(f"{folder} is not a writable folder ({why})", param_hint=option)
+        why = (
+            "no file can be created there" if folder.is_dir() and err.errno == errno.ENOENT else err.strerror
+        )
+        raise click.BadParameter(f"{folder} is not a writable folder ({why})", param_hint=option) from None
     return folder
 
 
@@ -99,8 +131,11 @@ def resolve(scene: str, given: dict):
     given = {name: values for name, values in given.items() if values is not None}
     lists = [name for name, values in given.items() if len(values) > 1]
     if len(lists) > 1 or (lists and scene == "landscape"):
-        rule = "--scene landscape takes one value per option" if scene == "landscape" else \
-            "a list of values is for one option only"
+        rule = (
+            "--scene landscape takes one value per option"
+            if scene == "landscape"
+            else "a list of values is for one option only"
+        )
         raise click.UsageError(f"{rule} (got a list on {', '.join(map(_flag, lists))})")
     problem = given.pop("problem", ("parabola",))[0] if scene == "landscape" else scene
     if scene == "landscape":
@@ -112,7 +147,9 @@ def resolve(scene: str, given: dict):
     by_design = [name for name, default in LECTURES[problem].DEFAULTS.items() if isinstance(default, tuple)]
     if scene != "landscape" and by_design:
         if set(lists) - set(by_design):
-            raise click.UsageError(f"--scene {scene} compares {_flag(by_design[0])}: a list of values goes there")
+            raise click.UsageError(
+                f"--scene {scene} compares {_flag(by_design[0])}: a list of values goes there"
+            )
         lists = by_design
         given.setdefault(by_design[0], LECTURES[problem].DEFAULTS[by_design[0]])
     single = {name: values[0] for name, values in given.items() if name not in lists}
@@ -129,7 +166,7 @@ def _checked(function, *args, **kwargs):
         return function(*args, **kwargs)
     except ParameterError as err:
         shown = ",".join(map(str, err.value)) if isinstance(err.value, tuple) else repr(err.value)
-        raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name))
+        raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name)) from None
 
 
 def ready_to_render(output: Path, voice: bool, slides: bool = False, langs: tuple = ()) -> None:
@@ -137,18 +174,26 @@ def ready_to_render(output: Path, voice: bool, slides: bool = False, langs: tupl
     the language files of `langs` name), or no writable --output.
     Say it when the slide decks will be silent (manim-slides drops audio) or need the internet for reveal.js."""
     if voice and not engine_available():
-        raise click.BadParameter(f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}",
-                                 param_hint="--voice")
+        raise click.BadParameter(
+            f"needs the offline speech engine {ENGINE}; install it with: {INSTALL}", param_hint="--voice"
+        )
     for language in map(load, langs if voice else ()):
         if not voice_known(language.voice):
-            raise click.BadParameter(f"{language.path}: message 'voice': {ENGINE} has no voice {language.voice!r} "
-                                     f"({ENGINE} --voices lists them)", param_hint="--voice")
+            raise click.BadParameter(
+                f"{language.path}: message 'voice': {ENGINE} has no voice {language.voice!r} "
+                f"({ENGINE} --voices lists them)",
+                param_hint="--voice",
+            )
     ensure_writable(output, "--output")
     if slides and voice:
-        click.echo("note: the slide decks have no sound (manim-slides drops audio); the voiced mp4 has it", err=True)
+        click.echo(
+            "note: the slide decks have no sound (manim-slides drops audio); the voiced mp4 has it", err=True
+        )
     if slides and not (reveal_package() / "dist").is_dir():
-        click.echo("note: the HTML deck loads reveal.js from the internet (set-up found no npm to fetch it)",
-                   err=True)
+        click.echo(
+            "note: the HTML deck loads reveal.js from the internet (set-up found no npm to fetch it)",
+            err=True,
+        )
 
 
 def list_scenes() -> str:
@@ -156,12 +201,20 @@ def list_scenes() -> str:
     lines = []
     for scene, cls in LECTURES.items():
         lines.append(scene)
-        lines += [f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
-                  for n, v in cls.DEFAULTS.items()]
-        lines += [f"  (compares {_flag(n)}: 1 to {MAX_RUNS} values)" for n, v in cls.DEFAULTS.items()
-                  if isinstance(v, tuple)]
+        lines += [
+            f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            for n, v in cls.DEFAULTS.items()
+        ]
+        lines += [
+            f"  (compares {_flag(n)}: 1 to {MAX_RUNS} values)"
+            for n, v in cls.DEFAULTS.items()
+            if isinstance(v, tuple)
+        ]
     row = HYPERPARAMETERS["problem"]
-    lines += ["landscape", f"  {'--problem':<11} {'parabola':<10} {row.valid.text():<36} and that problem's options"]
+    lines += [
+        "landscape",
+        f"  {'--problem':<11} {'parabola':<10} {row.valid.text():<36} and that problem's options",
+    ]
     comparable = ", ".join(_flag(n) for n, row in HYPERPARAMETERS.items() if row.comparable)
     lines.append(f"A comma list of 2 to {MAX_RUNS} values on one of {comparable} renders a comparison.")
     return "\n".join(lines)
@@ -206,29 +259,70 @@ def _stop(signum, frame):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--scene", type=click.Choice([*SCENES, "all"]), default="parabola", show_default=True,
-              help="which lecture; landscape: the (α, β) map of --problem; all: every lecture at its defaults")
-@click.option("--quality", type=Names(QUALITY), default="high", show_default=True, metavar="|".join(QUALITY) + "[,…]",
-              help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()) + "; a comma list renders each")
-@click.option("--lang", type=Languages(available()), default="en", show_default=True,
-              metavar="|".join(available()) + "[,…]",
-              help=f"language of the lecture: a file in scenes/locales ({', '.join(available())}); a comma list "
-              "renders each")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
-              show_default=True, help="folder where videos land")
+@click.option(
+    "--scene",
+    type=click.Choice([*SCENES, "all"]),
+    default="parabola",
+    show_default=True,
+    help="which lecture; landscape: the (α, β) map of --problem; all: every lecture at its defaults",
+)
+@click.option(
+    "--quality",
+    type=Names(QUALITY),
+    default="high",
+    show_default=True,
+    metavar="|".join(QUALITY) + "[,…]",
+    help=", ".join(f"{q} {size}" for q, (_, size) in QUALITY.items()) + "; a comma list renders each",
+)
+@click.option(
+    "--lang",
+    type=Languages(available()),
+    default="en",
+    show_default=True,
+    metavar="|".join(available()) + "[,…]",
+    help=f"language of the lecture: a file in scenes/locales ({', '.join(available())}); a comma list "
+    "renders each",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("media"),
+    show_default=True,
+    help="folder where videos land",
+)
 @hyperparameter_options
-@click.option("--voice/--no-voice", default=False, show_default=True,
-              help="speak the captions with the offline voice (espeak-ng) and put the audio in the video")
+@click.option(
+    "--voice/--no-voice",
+    default=False,
+    show_default=True,
+    help="speak the captions with the offline voice (espeak-ng) and put the audio in the video",
+)
 @click.option("--force", is_flag=True, help="render again even if the same video is already in --output")
-@click.option("--slides", is_flag=True,
-              help="also make a slide deck, one slide per beat: <name>.pptx and <name>.html beside the video")
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="number of CPUs",
-              help="renders at once in a batch (--scene all, or lists on --lang/--quality)")
+@click.option(
+    "--slides",
+    is_flag=True,
+    help="also make a slide deck, one slide per beat: <name>.pptx and <name>.html beside the video",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="number of CPUs",
+    help="renders at once in a batch (--scene all, or lists on --lang/--quality)",
+)
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
-@click.option("--export-data", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="write trajectory.csv (and data.csv) into this folder instead of rendering")
-@click.option("--explore", is_flag=True, help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
-              "(sliders over gdcore's runs; every render writes it too) instead of rendering")
+@click.option(
+    "--export-data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="write trajectory.csv (and data.csv) into this folder instead of rendering",
+)
+@click.option(
+    "--explore",
+    is_flag=True,
+    help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
+    "(sliders over gdcore's runs; every render writes it too) instead of rendering",
+)
 def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, explore, **given):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
@@ -247,14 +341,18 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
     lecture = resolve(scene, given)
     ready_to_render(output, voice, slides, lang)
     try:
-        video = render_lecture(lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force,
-                               slides=slides)
+        video = render_lecture(
+            lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force, slides=slides
+        )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))
     except KeyboardInterrupt as err:
         landed = getattr(err, "landed", None)
-        fail(f"interrupted after the video landed: {landed} (the class page is written)" if landed else
-             f"interrupted: nothing was written into {output}")
+        fail(
+            f"interrupted after the video landed: {landed} (the class page is written)"
+            if landed
+            else f"interrupted: nothing was written into {output}"
+        )
     click.echo(video)
 
 
@@ -277,7 +375,9 @@ def export(scene, quality, lang, voice, slides, force, folder: Path, given: dict
     folder = ensure_writable(folder, "--export-data")
     there = [str(path) for path, _ in planned(lecture, folder) if path.exists()]
     if there and not force:
-        raise click.BadParameter(f"{there[0]} exists (add --force to write over it)", param_hint="--export-data")
+        raise click.BadParameter(
+            f"{there[0]} exists (add --force to write over it)", param_hint="--export-data"
+        )
     try:
         paths = export_lecture(lecture, folder)
     except OSError as err:
@@ -294,7 +394,9 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
     ctx = click.get_current_context()
     for name in ("export_data", "slides", "voice"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
-            raise click.UsageError(f"--explore writes a page, not a video or data: {_flag(name)} does not apply")
+            raise click.UsageError(
+                f"--explore writes a page, not a video or data: {_flag(name)} does not apply"
+            )
     if scene not in EXPLORED:
         raise click.UsageError(f"--scene {scene} has no explorer (--explore is for {', '.join(EXPLORED)})")
     defaults = LECTURES[scene].DEFAULTS
@@ -303,9 +405,13 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
         if name not in defaults:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
         if len(values) > 1 and not isinstance(defaults[name], tuple):
-            raise click.UsageError(f"--explore takes one value per option (got a list on {_flag(name)}): the page "
-                                   "varies α, β and the rule itself")
-    single = {name: values if isinstance(defaults[name], tuple) else values[0] for name, values in given.items()}
+            raise click.UsageError(
+                f"--explore takes one value per option (got a list on {_flag(name)}): the page "
+                "varies α, β and the rule itself"
+            )
+    single = {
+        name: values if isinstance(defaults[name], tuple) else values[0] for name, values in given.items()
+    }
     ensure_writable(output, "--output")
     for one in langs:
         path, size, seconds = _checked(timed, scene, one, output, single)
@@ -318,21 +424,35 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
     printed as it lands, progress goes to stderr, and the exit status says which failed."""
     given = {name: values for name, values in given.items() if values is not None}
     if scene == "all" and given:
-        raise click.UsageError("--scene all renders every lecture at its defaults: give hyperparameters "
-                               "with one --scene")
+        raise click.UsageError(
+            "--scene all renders every lecture at its defaults: give hyperparameters with one --scene"
+        )
     scenes = SCENES if scene == "all" else [scene]
     for one in scenes:
         resolve(one, dict(given))  # bad options stop the whole batch before anything renders
     ready_to_render(output, voice, slides, langs)
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
-    extra = ["--output", str(output), *(["--voice"] if voice else []), *(["--force"] if force else []),
-             *(["--slides"] if slides else [])]
-    jobs_args = [["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
-                 for one in scenes for lang in langs for quality in qualities]
+    extra = [
+        "--output",
+        str(output),
+        *(["--voice"] if voice else []),
+        *(["--force"] if force else []),
+        *(["--slides"] if slides else []),
+    ]
+    jobs_args = [
+        ["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
+        for one in scenes
+        for lang in langs
+        for quality in qualities
+    ]
     landed = []
     try:
-        failed = run_batch(jobs_args, jobs, lambda path: (landed.append(path), click.echo(path)),
-                           lambda line: click.echo(line, err=True))
+        failed = run_batch(
+            jobs_args,
+            jobs,
+            lambda path: (landed.append(path), click.echo(path)),
+            lambda line: click.echo(line, err=True),
+        )
     except KeyboardInterrupt:
         write_page_safely(output)
         fail(f"interrupted: the batch stopped with {len(landed)} of {len(jobs_args)} videos in {output}")

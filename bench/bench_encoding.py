@@ -4,6 +4,7 @@ default's (targets: PSNR >= 40 dB, size <= 1.5x).
 
     .venv/bin/python bench/bench_encoding.py --quality high
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,13 @@ from scenes.render import render_lecture
 print(render_lecture(lesson("parabola", steps={steps}), quality={quality!r}, output={out!r}, force=True,
                      encoder=json.loads({encoder!r})))
 """
-PRESETS = [{"crf": "23"}, {"crf": "23", "preset": "veryfast"}, {"crf": "23", "preset": "superfast"},
-           {"crf": "21", "preset": "superfast"}, {"crf": "23", "preset": "ultrafast"}]
+PRESETS = [
+    {"crf": "23"},
+    {"crf": "23", "preset": "veryfast"},
+    {"crf": "23", "preset": "superfast"},
+    {"crf": "21", "preset": "superfast"},
+    {"crf": "23", "preset": "ultrafast"},
+]
 
 
 def frames(video: Path, times: np.ndarray) -> list[np.ndarray]:
@@ -60,8 +66,13 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, encoder in enumerate(PRESETS):
-            code = RENDER.format(root=str(ROOT), steps=args.steps, quality=args.quality, out=f"{tmp}/{i}",
-                                 encoder=json.dumps(encoder))
+            code = RENDER.format(
+                root=str(ROOT),
+                steps=args.steps,
+                quality=args.quality,
+                out=f"{tmp}/{i}",
+                encoder=json.dumps(encoder),
+            )
             if i == 0:  # warm-up: fills the LaTeX cache
                 subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
             start = time.perf_counter()
@@ -76,8 +87,10 @@ def main() -> None:
         for encoder, seconds, video in results:
             worst = min(psnr(a, b) for a, b in zip(reference, frames(video, times)))
             size = video.stat().st_size
-            print(f"{json.dumps(encoder):<40} {seconds:6.1f} s ({seconds / base_time:.2f}x)  "
-                  f"{size / 1e6:6.2f} MB ({size / base_size:.2f}x)  worst PSNR {worst:.1f} dB")
+            print(
+                f"{json.dumps(encoder):<40} {seconds:6.1f} s ({seconds / base_time:.2f}x)  "
+                f"{size / 1e6:6.2f} MB ({size / base_size:.2f}x)  worst PSNR {worst:.1f} dB"
+            )
 
 
 if __name__ == "__main__":

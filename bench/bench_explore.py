@@ -4,6 +4,7 @@ steps, one language. `--before` also times the grid as it was first built, one g
 
     .venv/bin/python bench/bench_explore.py [--before] [--scenes parabola,valleys]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,14 @@ from gdcore import VARIANTS  # noqa: E402
 from scenes import explore  # noqa: E402
 
 # The lectures' defaults, and the small settings of tests/video/test_explore.py.
-CASES = [("parabola", "defaults", {}), ("regression", "defaults", {}), ("valleys", "defaults", {}),
-         ("parabola", "tests", {"steps": 12, "x0": 4.0}),
-         ("regression", "tests", {"steps": 8, "samples": 25, "seed": 3}), ("valleys", "tests", {"steps": 24})]
+CASES = [
+    ("parabola", "defaults", {}),
+    ("regression", "defaults", {}),
+    ("valleys", "defaults", {}),
+    ("parabola", "tests", {"steps": 12, "x0": 4.0}),
+    ("regression", "tests", {"steps": 8, "samples": 25, "seed": 3}),
+    ("valleys", "tests", {"steps": 24}),
+]
 
 
 def _row(task: tuple) -> list:
@@ -37,7 +43,9 @@ def per_point(scene: str, given: dict) -> float:
     fixed = {k: v for k, v in params.items() if k not in ("lr", "beta", "variant")}
     tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas) for v in VARIANTS for lr in lrs]
     began = time.perf_counter()
-    with ProcessPoolExecutor(min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         list(pool.map(_row, tasks, chunksize=4))
     return time.perf_counter() - began
 

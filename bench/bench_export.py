@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/bench_export.py
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -41,11 +42,16 @@ def main() -> None:
     for _ in range(3):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            subprocess.run([sys.executable, str(ROOT / "render.py"), *ARGS, "--export-data", tmp], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "render.py"), *ARGS, "--export-data", tmp],
+                check=True,
+                capture_output=True,
+            )
             best = min(best, time.perf_counter() - start)
-    print(f"--export-data {' '.join(ARGS)}: {best:.2f} s (best of 3, target 10 s); "
-          f"passes over the 100 000 samples: {passes_over_the_data()}")
+    print(
+        f"--export-data {' '.join(ARGS)}: {best:.2f} s (best of 3, target 10 s); "
+        f"passes over the 100 000 samples: {passes_over_the_data()}"
+    )
 
 
 if __name__ == "__main__":

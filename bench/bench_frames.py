@@ -3,6 +3,7 @@ and in ours (scenes.patches), measured in one run, best of 3.
 
     .venv/bin/python bench/bench_frames.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,7 +27,9 @@ def per_frame(write, folder: Path) -> float:
     from manim._config.video_encoder import VideoEncoderSpec
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 1920, 1080, Fraction(60), tuple(ENCODER["high"].items()))
+    spec = VideoEncoderSpec(
+        "mp4", "libx264", "yuv420p", 1920, 1080, Fraction(60), tuple(ENCODER["high"].items())
+    )
     picture = np.zeros((1080, 1920, 4), np.uint8)
     picture[..., 3] = 255
     picture[200:800, 300:1500, :3] = 120
@@ -47,8 +50,10 @@ def main() -> None:
     ours = VideoSegmentEncoder.write_frame
     with tempfile.TemporaryDirectory() as tmp:
         manim, fast = per_frame(ours.original, Path(tmp)), per_frame(ours, Path(tmp))
-    print(f"held 1080p frame, x264 {ENCODER['high']}: Manim's encoder {manim:.1f} ms, ours {fast:.1f} ms "
-          f"per frame ({fast / manim:.2f}x)")
+    print(
+        f"held 1080p frame, x264 {ENCODER['high']}: Manim's encoder {manim:.1f} ms, ours {fast:.1f} ms "
+        f"per frame ({fast / manim:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Time the (α, β) map: ρ on the landscape's grid, in closed form, for each problem and rule (best of 5).
 
-    .venv/bin/python bench/bench_landscape.py
+.venv/bin/python bench/bench_landscape.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,10 @@ def main() -> None:
                 start = time.perf_counter()
                 theory.convergence_factors(variant, lrs[None, :], betas[:, None], lams)
                 best = min(best, time.perf_counter() - start)
-            print(f"{problem:<10} {variant:<8} {GRID[0]}x{GRID[1]} cells, {len(lams)} curvature(s): "
-                  f"{best * 1000:.1f} ms (target < 1000 ms)")
+            print(
+                f"{problem:<10} {variant:<8} {GRID[0]}x{GRID[1]} cells, {len(lams)} curvature(s): "
+                f"{best * 1000:.1f} ms (target < 1000 ms)"
+            )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ their wall times and the peak memory of each.
 
     .venv/bin/python bench/bench_render.py --scene parabola --quality high
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,7 @@ import av
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from scenes.render import QUALITY  # noqa: E402  (--quality → Manim's quality name)
+
 EMPTY = """
 import sys
 from manim import Scene, tempconfig
@@ -47,14 +49,24 @@ def main() -> None:
     ap.add_argument("extra", nargs="*", help="more render.py options, after --")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        render = [sys.executable, "render.py", "--scene", args.scene, "--quality", args.quality,
-                  "--output", tmp, *args.extra]
+        render = [
+            sys.executable,
+            "render.py",
+            "--scene",
+            args.scene,
+            "--quality",
+            args.quality,
+            "--output",
+            tmp,
+            *args.extra,
+        ]
         timed(render)  # warm-up: fills the LaTeX cache, so the measured run is what a teacher re-renders
         lecture_s, lecture_mb = timed([*render, "--force"])  # rendered again, not taken from the cache
         with av.open(str(next(Path(tmp).rglob("*.mp4")))) as box:
             duration = float(box.duration) / 1e6
-        empty_s, empty_mb = timed([sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(duration),
-                                   str(Path(tmp) / "empty")])
+        empty_s, empty_mb = timed(
+            [sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(duration), str(Path(tmp) / "empty")]
+        )
     print(f"scene={args.scene} quality={args.quality} video={duration:.1f}s")
     print(f"lecture: {lecture_s:.1f} s wall, peak {lecture_mb:.0f} MiB")
     print(f"empty:   {empty_s:.1f} s wall, peak {empty_mb:.0f} MiB")

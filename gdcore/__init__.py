@@ -1,4 +1,5 @@
 """Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
+
 from . import claims
 from .compare import Comparison, compare
 from .export import export, export_lecture, planned, trajectory_rows
@@ -11,8 +12,39 @@ from .trajectory import Trajectory, run
 from .validation import HYPERPARAMETERS, MAX_RUNS, VARIANTS, Hyperparameter, ParameterError, check, check_all
 
 __all__ = [
-    "Comparison", "Landscape", "claims", "MAX_RUNS", "compare", "export_lecture", "landscape", "DISPLACEMENT_TEX", "DISPLACEMENT_TEXT", "Damping", "EQUATIONS", "Formula", "HYPERPARAMETERS",
-    "Hyperparameter", "LECTURES", "Lesson", "Outcome", "ParameterError", "Problem", "Quadratic", "RULES",
-    "Regression", "Trajectory", "VARIANTS", "Verdict", "check", "check_all", "displacement", "equations",
-    "export", "lesson", "planned", "make_regression", "run", "trajectory_rows",
+    "Comparison",
+    "Landscape",
+    "claims",
+    "MAX_RUNS",
+    "compare",
+    "export_lecture",
+    "landscape",
+    "DISPLACEMENT_TEX",
+    "DISPLACEMENT_TEXT",
+    "Damping",
+    "EQUATIONS",
+    "Formula",
+    "HYPERPARAMETERS",
+    "Hyperparameter",
+    "LECTURES",
+    "Lesson",
+    "Outcome",
+    "ParameterError",
+    "Problem",
+    "Quadratic",
+    "RULES",
+    "Regression",
+    "Trajectory",
+    "VARIANTS",
+    "Verdict",
+    "check",
+    "check_all",
+    "displacement",
+    "equations",
+    "export",
+    "lesson",
+    "planned",
+    "make_regression",
+    "run",
+    "trajectory_rows",
 ]

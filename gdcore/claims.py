@@ -19,6 +19,7 @@ numbers show. Every claim is a dict with a "claim" key naming its kind:
   (two or more winners: a tie; none: no run settled);
 - same_rate: {"runs": [labels], "rho"} — runs whose ρ is the same (under-damped heavy ball: ρ = √β for any α).
 """
+
 from __future__ import annotations
 
 import math
@@ -64,8 +65,13 @@ def stable_limit(variant: str, lr: float, beta: float, largest_curvature: float)
     """The largest stable α without momentum (2/λ) and with this rule and β; whether momentum widened it."""
     plain = theory.stable_lr_limit("classic", 0.0, largest_curvature)
     with_momentum = theory.stable_lr_limit(variant, beta, largest_curvature)
-    change = "same" if math.isclose(plain, with_momentum, rel_tol=1e-9) else \
-        "widened" if with_momentum > plain else "narrowed"
+    change = (
+        "same"
+        if math.isclose(plain, with_momentum, rel_tol=1e-9)
+        else "widened"
+        if with_momentum > plain
+        else "narrowed"
+    )
     return {"claim": "stable_limit", "lr": lr, "plain": plain, "momentum": with_momentum, "change": change}
 
 
@@ -78,9 +84,14 @@ def events(traj: Trajectory, target: np.ndarray, basins: list[str], run: str) ->
     passed = (np.flatnonzero(side[1:] * side[:-1] < 0) + 1).tolist()
     kinds = np.asarray(basins)
     crossings = (np.flatnonzero(kinds[1:] != kinds[:-1]) + 1).tolist()
-    return {"claim": "events", "run": run, "first_overshoot": passed[0] if passed else None,
-            "swings": len(passed), "crossings": crossings, "basin": basins[-1] if traj.converged_at is not None
-            and not traj.diverged else None}
+    return {
+        "claim": "events",
+        "run": run,
+        "first_overshoot": passed[0] if passed else None,
+        "swings": len(passed),
+        "crossings": crossings,
+        "basin": basins[-1] if traj.converged_at is not None and not traj.diverged else None,
+    }
 
 
 def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
@@ -88,8 +99,12 @@ def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
     steps = {label: settled_step(t) for label, t in zip(labels, trajs)}
     done = [k for k in steps.values() if k is not None]
     best = min(done) if done else None
-    return {"claim": "fastest", "winners": [label for label, k in steps.items() if best is not None and k == best],
-            "step": best, "runs": steps}
+    return {
+        "claim": "fastest",
+        "winners": [label for label, k in steps.items() if best is not None and k == best],
+        "step": best,
+        "runs": steps,
+    }
 
 
 def same_rate(labels: list[str], rhos: list[float], diverged: list[bool]) -> dict | None:

@@ -1,10 +1,11 @@
 """A Comparison: one lecture's Lessons for several values of one hyperparameter, all else shared."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from . import claims
 from .lesson import Lesson, Outcome, checked, teach
@@ -49,13 +50,20 @@ class Comparison:
         and the runs that share the smallest ρ ("same_rate", or None)."""
         labels = [self.label(i) for i in range(len(self.values))]
         runs = {label: one.facts(label) for label, one in zip(labels, self.lessons)}
-        return {"runs": runs, "fastest": claims.fastest(labels, [one.run for one in self.lessons]),
-                "same_rate": claims.same_rate(labels, [one.verdict.rho for one in self.lessons],
-                                              [one.run.diverged for one in self.lessons])}
+        return {
+            "runs": runs,
+            "fastest": claims.fastest(labels, [one.run for one in self.lessons]),
+            "same_rate": claims.same_rate(
+                labels, [one.verdict.rho for one in self.lessons], [one.run.diverged for one in self.lessons]
+            ),
+        }
 
     def summary(self) -> dict:
-        return {"varied": self.varied, "values": list(self.values),
-                "fastest": None if self.fastest is None else self.values[self.fastest]}
+        return {
+            "varied": self.varied,
+            "values": list(self.values),
+            "fastest": None if self.fastest is None else self.values[self.fastest],
+        }
 
     def runs(self) -> list[dict]:
         """One entry per value: its full params and its single-run summary."""
@@ -87,11 +95,24 @@ def gather(varied: str, lessons: tuple[Lesson, ...]) -> Comparison:
     their values; an explorer teaches its grid at once, then gathers each point's runs)."""
     scene, values = lessons[0].scene, tuple(one.params[varied] for one in lessons)
     settled = [i for i, one in enumerate(lessons) if one.verdict.outcome is Outcome.CONVERGED]
-    fastest = min(settled, key=lambda i: (lessons[i].verdict.step, lessons[i].verdict.rho)) if settled else None
-    gaps = {i: abs(one.params["beta"] - one.verdict.critical_beta) for i, one in enumerate(lessons)
-            if one.verdict.outcome is not Outcome.DIVERGED and not math.isnan(one.verdict.critical_beta)}
+    fastest = (
+        min(settled, key=lambda i: (lessons[i].verdict.step, lessons[i].verdict.rho)) if settled else None
+    )
+    gaps = {
+        i: abs(one.params["beta"] - one.verdict.critical_beta)
+        for i, one in enumerate(lessons)
+        if one.verdict.outcome is not Outcome.DIVERGED and not math.isnan(one.verdict.critical_beta)
+    }
     at_critical = fastest is not None and fastest in gaps and gaps[fastest] == min(gaps.values())
     stable = [one.verdict.rho for one in lessons if one.verdict.outcome is not Outcome.DIVERGED]
     lowest_rho = fastest is not None and lessons[fastest].verdict.rho == min(stable)
-    return Comparison(scene, varied, values, lessons, MappingProxyType({**lessons[0].params, varied: list(values)}),
-                      fastest, at_critical, lowest_rho)
+    return Comparison(
+        scene,
+        varied,
+        values,
+        lessons,
+        MappingProxyType({**lessons[0].params, varied: list(values)}),
+        fastest,
+        at_critical,
+        lowest_rho,
+    )

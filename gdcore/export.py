@@ -1,11 +1,12 @@
 """Writing a run's numbers as CSV (the export contract: headers below, one row per step, full precision)."""
+
 from __future__ import annotations
 
 import csv
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .compare import Comparison
 from .landscape import Landscape
@@ -48,8 +49,11 @@ def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[s
     if isinstance(subject, Landscape):
         return [(folder / "landscape.csv", lambda: (["lr", "beta", "rho"], subject.rows().tolist()))]
     if isinstance(subject, Comparison):
-        return [entry for value, one in zip(subject.values, subject.lessons)
-                for entry in planned(one, folder / f"{subject.varied}={value}")]
+        return [
+            entry
+            for value, one in zip(subject.values, subject.lessons)
+            for entry in planned(one, folder / f"{subject.varied}={value}")
+        ]
     return _run_files(subject.run, folder)
 
 
@@ -58,8 +62,15 @@ def _run_files(traj: Trajectory, folder: Path) -> list:
     files = [(folder / "trajectory.csv", lambda: trajectory_rows(traj))]
     if isinstance(traj.problem, Regression):
         data = traj.problem
-        files.append((folder / "data.csv", lambda: (["x1", "x2", "y"], [
-            [float(a), float(b), float(y)] for (a, b), y in zip(data.features, data.targets)])))
+        files.append(
+            (
+                folder / "data.csv",
+                lambda: (
+                    ["x1", "x2", "y"],
+                    [[float(a), float(b), float(y)] for (a, b), y in zip(data.features, data.targets)],
+                ),
+            )
+        )
     return files
 
 

@@ -3,12 +3,13 @@
 After G. Goh, "Why Momentum Really Works" (Distill, 2017), whose figures show the convergence rate over the
 whole (α, β) plane.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -20,7 +21,6 @@ from .validation import check
 GRID = (320, 320)  # cells along α and along β
 BETA_TOP = 0.995  # the map's β axis ends here (β = 1 is never stable)
 TOUR_A = 0.25  # the tour's stable stops sit at α = TOUR_A / λ_max
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,13 +62,19 @@ class Landscape:
         return np.column_stack([a.ravel(), b.ravel(), self.rho.ravel()])
 
     def summary(self) -> dict:
-        return {"run": self.lesson.summary(), "optimum": None if self.optimum is None else list(self.optimum),
-                "grid": list(GRID), "lr_max": float(self.lrs[-1] + self.lrs[0])}
+        return {
+            "run": self.lesson.summary(),
+            "optimum": None if self.optimum is None else list(self.optimum),
+            "grid": list(GRID),
+            "lr_max": float(self.lrs[-1] + self.lrs[0]),
+        }
 
     def runs(self) -> list[dict]:
         """The tour's stops: region, params and single-run summary."""
-        return [{"region": region, "params": dict(one.params), "summary": one.summary()}
-                for region, one in self.tour]
+        return [
+            {"region": region, "params": dict(one.params), "summary": one.summary()}
+            for region, one in self.tour
+        ]
 
 
 def landscape(problem: str = "parabola", **given) -> Landscape:
@@ -83,10 +89,14 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     a = TOUR_A / big
     crit = theory.critical_beta(variant, a, small)
     crit = 0.0 if math.isnan(crit) else crit
-    stops = {"over-damped": (a, 0.5 * crit), "under-damped": (a, crit + 0.6 * (1 - crit)),
-             "diverged": (1.15 * theory.stable_lr_limit(variant, 0.5, big), 0.5)}
-    tour = tuple((region, teach(problem, {**params, "lr": lr, "beta": beta}))
-                 for region, (lr, beta) in stops.items())
+    stops = {
+        "over-damped": (a, 0.5 * crit),
+        "under-damped": (a, crit + 0.6 * (1 - crit)),
+        "diverged": (1.15 * theory.stable_lr_limit(variant, 0.5, big), 0.5),
+    }
+    tour = tuple(
+        (region, teach(problem, {**params, "lr": lr, "beta": beta})) for region, (lr, beta) in stops.items()
+    )
 
     edge = np.linspace(0, BETA_TOP, 200)
     boundary = np.column_stack([[theory.stable_lr_limit(variant, b, big) for b in edge], edge])
@@ -100,10 +110,26 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     alphas = np.linspace(0, top, 400)[1:]
     critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, small)])
     critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
-    critical = critical[theory.convergence_factors(variant, critical[:, 0], critical[:, 1], lams) < 1]  # stable part
+    critical = critical[
+        theory.convergence_factors(variant, critical[:, 0], critical[:, 1], lams) < 1
+    ]  # stable part
     optimum = None
     if big / small > 1 + 1e-9 and variant != "nesterov":
         lr_opt, beta_opt, _ = theory.optimal_parameters(big / small, big)
-        optimum = (lr_opt / (1 - beta_opt) if variant == "ema" else lr_opt, beta_opt)  # ema(α/(1−β), β) = classic(α, β)
-    return Landscape(problem, variant, _frozen(lrs), _frozen(betas), _frozen(rho), _frozen(boundary),
-                     _frozen(critical), optimum, run, tour, MappingProxyType({"problem": problem, **params}))
+        optimum = (
+            lr_opt / (1 - beta_opt) if variant == "ema" else lr_opt,
+            beta_opt,
+        )  # ema(α/(1−β), β) = classic(α, β)
+    return Landscape(
+        problem,
+        variant,
+        _frozen(lrs),
+        _frozen(betas),
+        _frozen(rho),
+        _frozen(boundary),
+        _frozen(critical),
+        optimum,
+        run,
+        tour,
+        MappingProxyType({"problem": problem, **params}),
+    )

@@ -3,14 +3,15 @@
 The scene draws it, the sidecar prints its summary, --export-data writes its run: all three read the same
 frozen object, so a number on screen is the number in the files.
 """
+
 from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -96,7 +97,6 @@ class Lesson:
             "basin": v.basin,
         }
 
-
     @property
     def lookahead(self) -> np.ndarray | None:
         """(N+1, d) Nesterov's look-ahead points x + βv, where its gradient is measured; None for the
@@ -124,10 +124,14 @@ class Lesson:
         basins = p.basins(self.run.positions)
         facts = {
             "outcome": claims.outcome(self.run, run),
-            "damping": {"claim": "damping", "run": run, "beta": beta, "critical_beta": _number(v.critical_beta),
-                        "regime": v.regime.value},
-            "rate": {"claim": "rate", "run": run, "rho": v.rho,
-                     "plain_rho": v.plain_rho},
+            "damping": {
+                "claim": "damping",
+                "run": run,
+                "beta": beta,
+                "critical_beta": _number(v.critical_beta),
+                "regime": v.regime.value,
+            },
+            "rate": {"claim": "rate", "run": run, "rho": v.rho, "plain_rho": v.plain_rho},
             "stable_limit": claims.stable_limit(variant, lr, beta, float(p.curvatures[-1])),
             "events": claims.events(self.run, target, basins, run),
         }
@@ -185,14 +189,23 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
         plain, plain_rho, row = runs[i * width], float(rhos[i * width]), []
         for b in betas:
             k = i * width + (1 + moving.index(b) if b else 0)
-            row.append(_assembled(scene, {**params, "lr": lr, "beta": b}, runs[k], plain if b else None,
-                                  float(rhos[k]), plain_rho))
+            row.append(
+                _assembled(
+                    scene,
+                    {**params, "lr": lr, "beta": b},
+                    runs[k],
+                    plain if b else None,
+                    float(rhos[k]),
+                    plain_rho,
+                )
+            )
         grid.append(tuple(row))
     return tuple(grid)
 
 
-def _assembled(scene: str, params: dict, main: Trajectory, baseline: Trajectory | None, rho: float,
-               plain_rho: float) -> Lesson:
+def _assembled(
+    scene: str, params: dict, main: Trajectory, baseline: Trajectory | None, rho: float, plain_rho: float
+) -> Lesson:
     """The Lesson of these runs: ρ with and without momentum given (theory.convergence_factor)."""
     problem, variant, lr, beta = main.problem, params["variant"], params["lr"], params["beta"]
     curvatures = problem.curvatures
@@ -205,13 +218,27 @@ def _assembled(scene: str, params: dict, main: Trajectory, baseline: Trajectory 
     else:
         outcome, step = Outcome.NOT_SETTLED, main.last_step
     verdict = Verdict(
-        outcome=outcome, step=step, rho=rho,
-        critical_beta=crit, regime=theory.damping(beta, crit),
+        outcome=outcome,
+        step=step,
+        rho=rho,
+        critical_beta=crit,
+        regime=theory.damping(beta, crit),
         lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
         gd_steps=(baseline or main).converged_at,
         distance=float(np.linalg.norm(main.positions[-1] - problem.settle_target(main.positions[-1]))),
         basin=problem.basin(main.positions[-1]) if main.converged_at is not None else None,
-        crossings=int(np.count_nonzero(basins[1:] != basins[:-1])), plain_rho=plain_rho)
+        crossings=int(np.count_nonzero(basins[1:] != basins[:-1])),
+        plain_rho=plain_rho,
+    )
     moves = displacement(variant, main.states, lr)
-    return Lesson(scene, MappingProxyType(params), problem, main, baseline, _frozen(moves),
-                  _frozen(-lr * main.gradients), _frozen((moves**2).sum(axis=1) / (2 * lr)), verdict)
+    return Lesson(
+        scene,
+        MappingProxyType(params),
+        problem,
+        main,
+        baseline,
+        _frozen(moves),
+        _frozen(-lr * main.gradients),
+        _frozen((moves**2).sum(axis=1) / (2 * lr)),
+        verdict,
+    )

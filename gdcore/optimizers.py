@@ -4,9 +4,10 @@ Each rule is a pure function (x, state, grad_fn, lr, beta) → (new x, new state
 update rules. The state is the velocity v for `classic` and `nesterov` and the averaged gradient m for
 `ema`; it starts at zero. EQUATIONS holds the same rules as typeset on screen.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -3,6 +3,7 @@ names of its parameters, its formulas (LaTeX, caption text, and the structure th
 aloud: gdcore holds no words of any language) and the defaults of the lecture that teaches it. A new
 lecture's problem is one more class here, registered in LECTURES.
 """
+
 from __future__ import annotations
 
 import math
@@ -78,7 +79,7 @@ class Problem:
         return {"formula": self.formula, "derivative": self.derivative}
 
     @classmethod
-    def from_params(cls, params: dict) -> "Problem":
+    def from_params(cls, params: dict) -> Problem:
         """The problem a lecture's validated parameters describe."""
         raise NotImplementedError
 
@@ -158,7 +159,7 @@ class Quadratic(Problem):
         check_all(curvature=self.a)
 
     @classmethod
-    def from_params(cls, params: dict) -> "Quadratic":
+    def from_params(cls, params: dict) -> Quadratic:
         return cls()
 
     def start(self, params: dict) -> np.ndarray:
@@ -210,13 +211,25 @@ class Regression(Problem):
     loss_symbol: ClassVar[str] = "L"
     loss_tex: ClassVar[str] = "L"
     grad_tex: ClassVar[str] = r"\nabla L"
-    DEFAULTS: ClassVar[dict] = {"lr": 0.5, "beta": 0.5, "steps": 60, "variant": "classic", "samples": 60,
-                                "noise": 0.5, "seed": 7, "true_w1": 2.0, "true_w2": -1.0, "true_b": 1.0}
+    DEFAULTS: ClassVar[dict] = {
+        "lr": 0.5,
+        "beta": 0.5,
+        "steps": 60,
+        "variant": "classic",
+        "samples": 60,
+        "noise": 0.5,
+        "seed": 7,
+        "true_w1": 2.0,
+        "true_w2": -1.0,
+        "true_b": 1.0,
+    }
     model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
-    formula: ClassVar[Formula] = Formula(r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²",
-                                         "say_mse")
-    derivative: ClassVar[Formula] = Formula(r"\frac{2}{n} X^\top (X\theta - y)", "(2/n)·Xᵀ(Xθ − y)",
-                                            "say_mse_gradient")
+    formula: ClassVar[Formula] = Formula(
+        r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²", "say_mse"
+    )
+    derivative: ClassVar[Formula] = Formula(
+        r"\frac{2}{n} X^\top (X\theta - y)", "(2/n)·Xᵀ(Xθ − y)", "say_mse_gradient"
+    )
 
     @property
     def formulas(self) -> dict[str, Formula]:
@@ -227,7 +240,7 @@ class Regression(Problem):
         object.__setattr__(self, "design", _frozen(np.column_stack([self.features, np.ones(n)])))
 
     @classmethod
-    def from_params(cls, params: dict) -> "Regression":
+    def from_params(cls, params: dict) -> Regression:
         return _generate(params)
 
     def predict(self, theta: np.ndarray) -> np.ndarray:
@@ -282,11 +295,13 @@ class Regression(Problem):
         return (self.minimizer()[:2, None] + vecs @ (np.sqrt(gap / vals)[:, None] * circle)).T
 
 
-def make_regression(samples: int, noise: float, seed: int, true_w1: float, true_w2: float,
-                    true_b: float) -> Regression:
+def make_regression(
+    samples: int, noise: float, seed: int, true_w1: float, true_w2: float, true_b: float
+) -> Regression:
     """Synthetic data y = w1·x1 + w2·x2 + b + N(0, noise²), features standard normal with correlation 0.8."""
-    return _generate(check_all(samples=samples, noise=noise, seed=seed, true_w1=true_w1, true_w2=true_w2,
-                               true_b=true_b))
+    return _generate(
+        check_all(samples=samples, noise=noise, seed=seed, true_w1=true_w1, true_w2=true_w2, true_b=true_b)
+    )
 
 
 def _generate(p: dict) -> Regression:
@@ -323,11 +338,16 @@ class DoubleWell(Problem):
     loss_tex: ClassVar[str] = "f(x)"
     grad_tex: ClassVar[str] = "f'(x)"
     # β is compared by design: the three runs of the lecture (plain GD, momentum that escapes, too much of it)
-    DEFAULTS: ClassVar[dict] = {"lr": 0.2, "beta": (0.0, 0.8, 0.95), "steps": 300, "variant": "classic",
-                                "x0": 3.0}
+    DEFAULTS: ClassVar[dict] = {
+        "lr": 0.2,
+        "beta": (0.0, 0.8, 0.95),
+        "steps": 300,
+        "variant": "classic",
+        "x0": 3.0,
+    }
 
     @classmethod
-    def from_params(cls, params: dict) -> "DoubleWell":
+    def from_params(cls, params: dict) -> DoubleWell:
         return cls()
 
     def start(self, params: dict) -> np.ndarray:
@@ -336,14 +356,22 @@ class DoubleWell(Problem):
     @property
     def formula(self) -> Formula:
         a, s, c = (f"{v:g}" for v in (self.a, self.s, self.c))
-        return Formula(rf"\frac{{(x^2 - {a})^2}}{{{s}}} + {c}\, x", f"(x² − {a})²/{s} + {c}·x", "say_double_well",
-                       {"a": a, "s": s, "c": c})
+        return Formula(
+            rf"\frac{{(x^2 - {a})^2}}{{{s}}} + {c}\, x",
+            f"(x² − {a})²/{s} + {c}·x",
+            "say_double_well",
+            {"a": a, "s": s, "c": c},
+        )
 
     @property
     def derivative(self) -> Formula:
         a, q, c = f"{self.a:g}", f"{self.s / 4:g}", f"{self.c:g}"
-        return Formula(rf"\frac{{x\,(x^2 - {a})}}{{{q}}} + {c}", f"x(x² − {a})/{q} + {c}", "say_double_well_slope",
-                       {"a": a, "q": q, "c": c})
+        return Formula(
+            rf"\frac{{x\,(x^2 - {a})}}{{{q}}} + {c}",
+            f"x(x² − {a})/{q} + {c}",
+            "say_double_well_slope",
+            {"a": a, "q": q, "c": c},
+        )
 
     def loss(self, x: np.ndarray) -> float:
         return float((x[0] ** 2 - self.a) ** 2 / self.s + self.c * x[0])
@@ -370,8 +398,10 @@ class DoubleWell(Problem):
         minima = [x for x in xs if self.second(x) > 0]
         f = {x: self.loss(np.array([x])) for x in xs}
         low = min(minima, key=f.get)
-        return (tuple((float(x), f[x], "global" if x == low else "local") for x in minima),
-                tuple((float(x), f[x]) for x in xs if self.second(x) < 0))
+        return (
+            tuple((float(x), f[x], "global" if x == low else "local") for x in minima),
+            tuple((float(x), f[x]) for x in xs if self.second(x) < 0),
+        )
 
     def minima(self) -> tuple[tuple[float, float, str], ...]:
         """(x, f, 'local' | 'global') of each minimum, left to right."""
@@ -407,13 +437,19 @@ class DoubleWell(Problem):
         return top, self.basin(np.array([top - 1.0])), self.basin(np.array([top + 1.0]))
 
     def describe(self) -> dict:
-        return {**super().describe(), "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],
-                "barrier": dict(zip(("x", "f"), self.barrier()))}
+        return {
+            **super().describe(),
+            "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],
+            "barrier": dict(zip(("x", "f"), self.barrier())),
+        }
 
 
 # The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
 LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression, DoubleWell)}
 
 # The (α, β) map's --problem: a quadratic one of the lectures' problems (a row of the table, choices from here).
-HYPERPARAMETERS["problem"] = Hyperparameter("problem", Choices(tuple(n for n, c in LECTURES.items() if c.quadratic)),
-                                            "the problem whose (α, β) map is drawn (--scene landscape)")
+HYPERPARAMETERS["problem"] = Hyperparameter(
+    "problem",
+    Choices(tuple(n for n, c in LECTURES.items() if c.quadratic)),
+    "the problem whose (α, β) map is drawn (--scene landscape)",
+)

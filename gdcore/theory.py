@@ -7,6 +7,7 @@ two eigenvalues (G. Goh, "Why Momentum Really Works", Distill, 2017).
 
 These functions are the math only: callers pass values already checked (gdcore.lesson does, once).
 """
+
 from __future__ import annotations
 
 import enum
@@ -80,8 +81,9 @@ def iteration_matrices(variant: str, lrs, betas, curvature) -> np.ndarray:
         damped = eye - lr * h
         blocks = [[damped, beta * damped], [-lr * h, beta * damped]]
     shape = (len(lr), len(h), len(h))
-    return np.concatenate([np.concatenate([np.broadcast_to(b, shape) for b in row], axis=2) for row in blocks],
-                          axis=1)
+    return np.concatenate(
+        [np.concatenate([np.broadcast_to(b, shape) for b in row], axis=2) for row in blocks], axis=1
+    )
 
 
 def stable_lr_limit(variant: str, beta: float, curvature: float) -> float:

@@ -1,4 +1,5 @@
 """Running a rule on a problem: the Trajectory of steps 0..N, where it diverged and where it settled."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,6 @@ DIVERGENCE_GROWTH = 1e6
 # checked on a run twice as long as the one shown: a run that only enters the tolerance on its last shown
 # step has not shown that it stays there.
 SETTLE_TOL = 1e-3
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,11 +122,23 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
             if diverged_at.all():
                 break
     parts = [np.stack(part) for part in zip(*rows)]  # (T, B, d) and (T, B)
-    return [_one(problem, variant, float(lr[k, 0]), float(beta[k, 0]), steps, [p[: kept[k], k] for p in parts],
-                 int(diverged_at[k]) or None) for k in range(len(lr))]
+    return [
+        _one(
+            problem,
+            variant,
+            float(lr[k, 0]),
+            float(beta[k, 0]),
+            steps,
+            [p[: kept[k], k] for p in parts],
+            int(diverged_at[k]) or None,
+        )
+        for k in range(len(lr))
+    ]
 
 
-def _one(problem: Problem, variant: str, lr: float, beta: float, steps: int, parts: list, diverged_at) -> Trajectory:
+def _one(
+    problem: Problem, variant: str, lr: float, beta: float, steps: int, parts: list, diverged_at
+) -> Trajectory:
     """The Trajectory of one run of iterate_many from its kept rows (positions, states, gradients, losses)."""
     every = parts[0]
     converged_at = None if diverged_at is not None else _settled(every, problem.settle_target(every[-1]))

@@ -4,6 +4,7 @@ Each row names a parameter, its valid values and its help; the command line's op
 and every error message are generated from it. Which lectures take a parameter, and its default there, is
 said by each problem's DEFAULTS (gdcore/problems.py).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,9 @@ class Range:
 
     def text(self) -> str:
         kind = "an integer" if self.integer else "a finite number"
-        low, high = (f"{int(v)}" if self.integer and math.isfinite(v) else f"{v:g}" for v in (self.low, self.high))
+        low, high = (
+            f"{int(v)}" if self.integer and math.isfinite(v) else f"{v:g}" for v in (self.low, self.high)
+        )
         if math.isinf(self.high):
             return f"{kind} {'>' if self.low_open else '>='} {low}"
         left = "(" if self.low_open else "["
@@ -88,27 +91,68 @@ class Hyperparameter:
         return self.kind(value) + 0 if self.kind is not str else value  # + 0: -0.0 is 0.0, one lecture
 
 
-HYPERPARAMETERS: dict[str, Hyperparameter] = {row.name: row for row in (
-    Hyperparameter("lr", Range(0.0, math.inf, low_open=True), "learning rate α", symbol="α", tex=r"\alpha",
-                   comparable=True),
-    Hyperparameter("beta", Range(0.0, 1.0, high_open=True), "momentum β; 0 is plain gradient descent",
-                   aliases=("momentum",), symbol="β", tex=r"\beta", comparable=True),
-    Hyperparameter("steps", Range(1, 10_000, integer=True), "number of steps", symbol="N", tex="N"),
-    Hyperparameter("variant", Choices(VARIANTS),
-                   "update rule: classic (heavy ball), ema (averaged gradient), nesterov", comparable=True),
-    Hyperparameter("x0", Range(-1000.0, 1000.0), "where the ball starts", symbol="x₀", tex="x_0",
-                   comparable=True),
-    Hyperparameter("samples", Range(3, 100_000, integer=True), "number of data points", symbol="n", tex="n"),
-    Hyperparameter("noise", Range(0.0, 1000.0), "standard deviation of the Gaussian noise on y", symbol="σ",
-                   tex=r"\sigma"),
-    Hyperparameter("seed", Range(0, 2**32 - 1, integer=True), "seed of numpy.random.default_rng for the data",
-                   symbol="seed", tex=r"\text{seed}"),
-    Hyperparameter("true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data", symbol="w₁*", tex="w_1^*"),
-    Hyperparameter("true_w2", Range(-100.0, 100.0), "true coefficient w2 of the data", symbol="w₂*", tex="w_2^*"),
-    Hyperparameter("true_b", Range(-100.0, 100.0), "true intercept b of the data", symbol="b*", tex="b^*"),
-    # a problem's constant, not an option of any lecture
-    Hyperparameter("curvature", Range(0.0, 1000.0, low_open=True), "the parabola's coefficient a in a·x²"),
-)}
+HYPERPARAMETERS: dict[str, Hyperparameter] = {
+    row.name: row
+    for row in (
+        Hyperparameter(
+            "lr",
+            Range(0.0, math.inf, low_open=True),
+            "learning rate α",
+            symbol="α",
+            tex=r"\alpha",
+            comparable=True,
+        ),
+        Hyperparameter(
+            "beta",
+            Range(0.0, 1.0, high_open=True),
+            "momentum β; 0 is plain gradient descent",
+            aliases=("momentum",),
+            symbol="β",
+            tex=r"\beta",
+            comparable=True,
+        ),
+        Hyperparameter("steps", Range(1, 10_000, integer=True), "number of steps", symbol="N", tex="N"),
+        Hyperparameter(
+            "variant",
+            Choices(VARIANTS),
+            "update rule: classic (heavy ball), ema (averaged gradient), nesterov",
+            comparable=True,
+        ),
+        Hyperparameter(
+            "x0", Range(-1000.0, 1000.0), "where the ball starts", symbol="x₀", tex="x_0", comparable=True
+        ),
+        Hyperparameter(
+            "samples", Range(3, 100_000, integer=True), "number of data points", symbol="n", tex="n"
+        ),
+        Hyperparameter(
+            "noise",
+            Range(0.0, 1000.0),
+            "standard deviation of the Gaussian noise on y",
+            symbol="σ",
+            tex=r"\sigma",
+        ),
+        Hyperparameter(
+            "seed",
+            Range(0, 2**32 - 1, integer=True),
+            "seed of numpy.random.default_rng for the data",
+            symbol="seed",
+            tex=r"\text{seed}",
+        ),
+        Hyperparameter(
+            "true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data", symbol="w₁*", tex="w_1^*"
+        ),
+        Hyperparameter(
+            "true_w2", Range(-100.0, 100.0), "true coefficient w2 of the data", symbol="w₂*", tex="w_2^*"
+        ),
+        Hyperparameter(
+            "true_b", Range(-100.0, 100.0), "true intercept b of the data", symbol="b*", tex="b^*"
+        ),
+        # a problem's constant, not an option of any lecture
+        Hyperparameter(
+            "curvature", Range(0.0, 1000.0, low_open=True), "the parabola's coefficient a in a·x²"
+        ),
+    )
+}
 
 # A comparison takes 2 to MAX_RUNS values of one comparable hyperparameter.
 MAX_RUNS = 5

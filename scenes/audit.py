@@ -8,6 +8,7 @@ there are no problems, 1 when there are, 2 on bad usage. Each problem has its ki
 outside, too_small, hidden, slow_caption, fast_caption), beat, step (null at the end of a beat), texts, a
 detail and `caption`: whether it is about a caption (its timing, its length, or an arrow it names).
 Sizes are in scene units: the frame is config.frame_width × config.frame_height (14.2 × 8)."""
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,11 @@ def cap_per_point() -> dict[str, float]:
 
     from . import style
 
-    return {"text": Text("H", font=style.FONT, font_size=100).height / 100,
-            "tex": MathTex(r"\mathrm{H}", font_size=100).height / 100,
-            "number": DecimalNumber(8, num_decimal_places=0, font_size=100).height / 100}
+    return {
+        "text": Text("H", font=style.FONT, font_size=100).height / 100,
+        "tex": MathTex(r"\mathrm{H}", font_size=100).height / 100,
+        "number": DecimalNumber(8, num_decimal_places=0, font_size=100).height / 100,
+    }
 
 
 @cache
@@ -77,7 +80,9 @@ def shown_points(camera, mob) -> np.ndarray:
     if len(mob.points) == 0:
         return np.zeros((0, 3))
     fill = mob.get_fill_opacity() if hasattr(mob, "get_fill_opacity") else 1.0
-    stroke = mob.get_stroke_opacity() * (mob.get_stroke_width() > 0) if hasattr(mob, "get_stroke_opacity") else 0
+    stroke = (
+        mob.get_stroke_opacity() * (mob.get_stroke_width() > 0) if hasattr(mob, "get_stroke_opacity") else 0
+    )
     if fill <= 0 and stroke <= 0:
         return np.zeros((0, 3))
     return camera.transform_points_pre_display(mob, mob.points)
@@ -117,8 +122,12 @@ class Layout:
         self.camera, self.texts, self.shapes, self.balls = scene.renderer.camera, [], [], []
         if hasattr(self.camera, "reset_rotation_matrix"):  # a 3-D camera turns its matrix when it draws
             self.camera.reset_rotation_matrix()
-        self.strokes: list[tuple[str, np.ndarray, np.ndarray, int]] = []  # (name, box, segments (k, 2, 2), order)
-        self.backings: list[tuple[np.ndarray, int]] = []  # opaque patches (box, order): they hide what is below
+        self.strokes: list[
+            tuple[str, np.ndarray, np.ndarray, int]
+        ] = []  # (name, box, segments (k, 2, 2), order)
+        self.backings: list[
+            tuple[np.ndarray, int]
+        ] = []  # opaque patches (box, order): they hide what is below
         caption = set(scene.bar.get_family()) if getattr(scene, "bar", None) is not None else set()
         for mob in scene.mobjects:
             self.walk(mob, mob in caption, False, type(mob).__name__)
@@ -142,11 +151,21 @@ class Layout:
                 item = text_item(self.camera, row, "readout")
                 self.texts += [item] if item else []
         if isinstance(mob, (ImageMobject, Surface)):  # a picture or a plane: a box, no lines
-            drawn = [p for p in ([mob.points] if isinstance(mob, ImageMobject) else
-                                 [shown_points(self.camera, face) for face in mob.get_family()]) if len(p)]
+            drawn = [
+                p
+                for p in (
+                    [mob.points]
+                    if isinstance(mob, ImageMobject)
+                    else [shown_points(self.camera, face) for face in mob.get_family()]
+                )
+                if len(p)
+            ]
             if drawn:
-                points = self.camera.transform_points_pre_display(mob, np.vstack(drawn)) \
-                    if isinstance(mob, ImageMobject) else np.vstack(drawn)
+                points = (
+                    self.camera.transform_points_pre_display(mob, np.vstack(drawn))
+                    if isinstance(mob, ImageMobject)
+                    else np.vstack(drawn)
+                )
                 self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
             return
         points = shown_points(self.camera, mob)
@@ -155,10 +174,14 @@ class Layout:
         elif len(points):
             self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "shape", box_of(points)))
             if not isinstance(mob, Circle) and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0:
-                self.strokes.append((f"{owner}/{type(mob).__name__}", box_of(points), polyline(points),
-                                     len(self.shapes)))
-        parts = {id(getattr(mob, "numbers", None)), id(getattr(mob, "labels", None))} if isinstance(
-            mob, NumberLine) else set()
+                self.strokes.append(
+                    (f"{owner}/{type(mob).__name__}", box_of(points), polyline(points), len(self.shapes))
+                )
+        parts = (
+            {id(getattr(mob, "numbers", None)), id(getattr(mob, "labels", None))}
+            if isinstance(mob, NumberLine)
+            else set()
+        )
         readout = set(map(id, mob.values)) if isinstance(mob, Readout) else set()
         for sub in mob.submobjects:
             if id(sub) not in readout:
@@ -174,7 +197,9 @@ def polyline(points: np.ndarray, samples: int = 8) -> np.ndarray:
     return np.stack([along[:, :-1], along[:, 1:]], axis=2).reshape(-1, 2, 2)
 
 
-def problem(kind: str, beat: str, step: int | None, texts: list[str], detail: str, caption: bool = False) -> dict:
+def problem(
+    kind: str, beat: str, step: int | None, texts: list[str], detail: str, caption: bool = False
+) -> dict:
     """One problem; `caption`: it is about a caption (its timing, its length, or what it names)."""
     return {"kind": kind, "beat": beat, "step": step, "texts": texts, "detail": detail, "caption": caption}
 
@@ -210,38 +235,81 @@ def text_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
     found, height = [], frame()[1]
     texts = layout.texts
     for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
+        for b in texts[i + 1 :]:
             if touching(a.box, b.box) and not (a.kind == b.kind == "caption"):
-                found.append(problem("overlap", beat, step, [a.name, b.name], "their boxes touch",
-                                     "caption" in (a.kind, b.kind)))
+                found.append(
+                    problem(
+                        "overlap",
+                        beat,
+                        step,
+                        [a.name, b.name],
+                        "their boxes touch",
+                        "caption" in (a.kind, b.kind),
+                    )
+                )
         inner = a.box + np.array([INSET, INSET, -INSET, -INSET])
         if a.kind != "caption" and np.all(inner[2:] > inner[:2]):
             below = max([order for box, order in layout.backings if inside(inner, box)], default=-1)
-            across = [name for name, box, segments, order in layout.strokes
-                      if order > below and touching(box, inner, 0.0) and crossing(segments, inner)]
+            across = [
+                name
+                for name, box, segments, order in layout.strokes
+                if order > below and touching(box, inner, 0.0) and crossing(segments, inner)
+            ]
             if across:
-                found.append(problem("crossed", beat, step, [a.name], f"{across[0]} runs through its box {np.round(a.box, 2).tolist()}"))
+                found.append(
+                    problem(
+                        "crossed",
+                        beat,
+                        step,
+                        [a.name],
+                        f"{across[0]} runs through its box {np.round(a.box, 2).tolist()}",
+                    )
+                )
         least = (MIN_TICK_CAP if a.kind == "tick" else MIN_CAP) * height
         if a.cap < least - 1e-6:
-            found.append(problem("too_small", beat, step, [a.name],
-                                 f"capital height {a.cap / height:.1%} of the frame < {least / height:.1%}"))
+            found.append(
+                problem(
+                    "too_small",
+                    beat,
+                    step,
+                    [a.name],
+                    f"capital height {a.cap / height:.1%} of the frame < {least / height:.1%}",
+                )
+            )
     return found
 
 
 def outside_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
     """Anything outside the safe area, or (but the captions) in the caption band."""
     width, height = frame()
-    safe = np.array([-width / 2 + MARGIN * width, -height / 2 + MARGIN * height,
-                     width / 2 - MARGIN * width, height / 2 - MARGIN * height])
+    safe = np.array(
+        [
+            -width / 2 + MARGIN * width,
+            -height / 2 + MARGIN * height,
+            width / 2 - MARGIN * width,
+            height / 2 - MARGIN * height,
+        ]
+    )
     found = []
     for item in layout.texts + layout.shapes:
         floor = safe[1] if item.kind == "caption" else band_top()
         b = item.box
         if b[0] < safe[0] - 1e-6 or b[2] > safe[2] + 1e-6 or b[3] > safe[3] + 1e-6 or b[1] < floor - 1e-6:
-            where = "in the caption band" if b[1] < floor and b[1] >= safe[1] and item.kind != "caption" \
+            where = (
+                "in the caption band"
+                if b[1] < floor and b[1] >= safe[1] and item.kind != "caption"
                 else "outside the 3 % safe margin"
-            found.append(problem("outside", beat, step, [item.name], f"{where}: box {np.round(b, 2).tolist()}",
-                                 item.kind == "caption"))
+            )
+            found.append(
+                problem(
+                    "outside",
+                    beat,
+                    step,
+                    [item.name],
+                    f"{where}: box {np.round(b, 2).tolist()}",
+                    item.kind == "caption",
+                )
+            )
     return found
 
 
@@ -254,11 +322,17 @@ def hidden_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
             b = box_of(points)
             balls.append((ball, (b[:2] + b[2:]) / 2, (b[2] - b[0]) / 2))
     for i, (low, centre, radius) in enumerate(balls):
-        for high, top, big in balls[i + 1:]:
+        for high, top, big in balls[i + 1 :]:
             if high.get_fill_opacity() > 0 and np.linalg.norm(top - centre) + radius <= big + 1e-3:
-                found.append(problem("hidden", beat, step, [f"ball {low.get_fill_color().to_hex()}",
-                                                            f"ball {high.get_fill_color().to_hex()}"],
-                                     "the second ball covers the first entirely"))
+                found.append(
+                    problem(
+                        "hidden",
+                        beat,
+                        step,
+                        [f"ball {low.get_fill_color().to_hex()}", f"ball {high.get_fill_color().to_hex()}"],
+                        "the second ball covers the first entirely",
+                    )
+                )
     return found
 
 
@@ -280,6 +354,7 @@ class Audited:
         def checked() -> None:
             beat()
             self.check(name, None)
+
         setattr(self, name, checked)
 
     def check(self, beat: str, step: int | None) -> None:
@@ -333,9 +408,17 @@ class Audited:
                     longest[arrow] = max(longest[arrow], length)
             for arrow, length in longest.items():
                 if length < least:
-                    self.problems.append(problem("too_small", beat, steps[-1], [arrow.text.get_tex_string()],
-                                                 f"the caption names this arrow; it is {length / frame()[0]:.1%} "
-                                                 f"of the frame wide at most (< {MIN_ARROW:.0%}): {line}", True))
+                    self.problems.append(
+                        problem(
+                            "too_small",
+                            beat,
+                            steps[-1],
+                            [arrow.text.get_tex_string()],
+                            f"the caption names this arrow; it is {length / frame()[0]:.1%} "
+                            f"of the frame wide at most (< {MIN_ARROW:.0%}): {line}",
+                            True,
+                        )
+                    )
 
 
 def caption_problems(cues: list[list], beats: dict[str, float]) -> list[dict]:
@@ -346,11 +429,20 @@ def caption_problems(cues: list[list], beats: dict[str, float]) -> list[dict]:
         beat = [name for t, name in starts if t <= start + 1e-9][-1]
         held, need = end - start, len(line) / READING_CHARS
         if held > MAX_CAPTION + 1e-6:
-            found.append(problem("slow_caption", beat, None, [line], f"held {held:.1f} s > {MAX_CAPTION:g} s", True))
+            found.append(
+                problem("slow_caption", beat, None, [line], f"held {held:.1f} s > {MAX_CAPTION:g} s", True)
+            )
         elif held < need - 1e-6:
-            found.append(problem("fast_caption", beat, None, [line],
-                                 f"held {held:.1f} s < {need:.1f} s ({len(line)} characters at {READING_CHARS:g}/s)",
-                                 True))
+            found.append(
+                problem(
+                    "fast_caption",
+                    beat,
+                    None,
+                    [line],
+                    f"held {held:.1f} s < {need:.1f} s ({len(line)} characters at {READING_CHARS:g}/s)",
+                    True,
+                )
+            )
     return found
 
 
@@ -380,10 +472,20 @@ def audit(subject, lang: str = "en") -> dict:
     patches.messages_to_stderr()
     patches.apply()
     work = tempfile.mkdtemp(prefix=patches.private_prefix(hidden=False))
-    settings = {"quality": "low_quality", "pixel_height": 90, "pixel_width": 160, "media_dir": work,
-                "tex_dir": str(patches.cache_dir() / "tex"), "text_dir": str(patches.cache_dir() / "texts"),
-                "disable_caching": True, "verbosity": "WARNING", "write_to_movie": False,
-                "save_last_frame": False, "skip_animations": True, "progress_bar": "none"}
+    settings = {
+        "quality": "low_quality",
+        "pixel_height": 90,
+        "pixel_width": 160,
+        "media_dir": work,
+        "tex_dir": str(patches.cache_dir() / "tex"),
+        "text_dir": str(patches.cache_dir() / "texts"),
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "write_to_movie": False,
+        "save_last_frame": False,
+        "skip_animations": True,
+        "progress_bar": "none",
+    }
     try:
         with tempconfig(settings):
             base = scene_class(subject)
@@ -407,8 +509,13 @@ def command():
     from . import locales
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-    @click.option("--scene", type=click.Choice(render.SCENES), default="parabola", show_default=True,
-                  help="which lecture; landscape: the (α, β) map of --problem")
+    @click.option(
+        "--scene",
+        type=click.Choice(render.SCENES),
+        default="parabola",
+        show_default=True,
+        help="which lecture; landscape: the (α, β) map of --problem",
+    )
     @click.option("--lang", type=click.Choice(locales.available()), default="en", show_default=True)
     @render.hyperparameter_options
     def main(scene, lang, **given):
@@ -416,6 +523,7 @@ def command():
         report = audit(render.resolve(scene, given), lang)
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         sys.exit(1 if report["problems"] else 0)
+
     return main
 
 

@@ -1,22 +1,24 @@
 """Batches: render several videos at once, each in its own process running the command line.
 
 One process per video keeps Manim's global configuration apart and lets a failed render fail alone."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Sequence
 
 RENDER = Path(__file__).resolve().parents[1] / "render.py"
 GRACE = 4.0  # seconds a stopped render has to clean up after itself before it is killed
 
 
-def run_batch(jobs: Sequence[list[str]], workers: int, done: Callable[[str], None],
-              progress: Callable[[str], None]) -> list[str]:
+def run_batch(
+    jobs: Sequence[list[str]], workers: int, done: Callable[[str], None], progress: Callable[[str], None]
+) -> list[str]:
     """Run `render.py ARGS` for every ARGS in `jobs`, `workers` at a time. Each finished video's path goes to
     `done` as it lands; '[k/n] elapsed' lines and failures go to `progress`. Returns the failed jobs' labels.
     If this process is interrupted, no queued job starts and the running ones are stopped (they clean up
@@ -27,8 +29,12 @@ def run_batch(jobs: Sequence[list[str]], workers: int, done: Callable[[str], Non
         with lock:
             if stopping.is_set():
                 return subprocess.CompletedProcess(args, -1, "", "stopped")
-            proc = subprocess.Popen([sys.executable, str(RENDER), *args], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, str(RENDER), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             running.add(proc)
         out, err = proc.communicate()
         with lock:

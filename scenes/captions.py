@@ -1,5 +1,6 @@
 """Captions: the messages of a language file (scenes/locales) filled in with the run's numbers, as they are
 written and as they are read aloud."""
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ class Phrase:
 
     key: str
     values: dict = field(default_factory=dict)
+
 
 def fmt(value: float) -> str:
     """A trajectory number as shown on screen: 4 decimals in [0.001, 1e5), else 3-digit scientific; never -0."""

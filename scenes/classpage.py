@@ -1,5 +1,6 @@
 """The class page: <output>/index.html, one self-contained page (HTML, CSS and JavaScript from the template
 classpage.html) that lists and plays every video under <output>, built from their sidecars."""
+
 from __future__ import annotations
 
 import base64
@@ -36,10 +37,15 @@ def data_uri(path: Path) -> str:
 
 def shown(params: dict) -> str:
     """'α = 0.3 · β = 0.6 · N = 60 · classic': the hyperparameters as the lecture names them."""
+
     def value(v):
         return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-    return " · ".join(value(v) if HYPERPARAMETERS[k].symbol is None else f"{HYPERPARAMETERS[k].symbol} = {value(v)}"
-                      for k, v in params.items() if k in HYPERPARAMETERS)
+
+    return " · ".join(
+        value(v) if HYPERPARAMETERS[k].symbol is None else f"{HYPERPARAMETERS[k].symbol} = {value(v)}"
+        for k, v in params.items()
+        if k in HYPERPARAMETERS
+    )
 
 
 def lecture_id(meta: dict) -> str:
@@ -49,8 +55,19 @@ def lecture_id(meta: dict) -> str:
 
 
 # What the page reads of a sidecar: one that lacks any of it is left out (and said), never a failed render
-READ = ("scene", "lang", "quality", "params", "voice", "poster", "subtitles", "captions", "question", "chapters",
-        "duration")
+READ = (
+    "scene",
+    "lang",
+    "quality",
+    "params",
+    "voice",
+    "poster",
+    "subtitles",
+    "captions",
+    "question",
+    "chapters",
+    "duration",
+)
 
 
 def finished(output: Path) -> list[tuple[Path, dict]]:
@@ -65,12 +82,16 @@ def finished(output: Path) -> list[tuple[Path, dict]]:
         movie = sidecar.with_suffix(".mp4")
         if not (isinstance(meta, dict) and "chapters" in meta and movie.is_file()):
             continue
-        missing = [key for key in READ if key not in meta] or \
-            [f"subtitles.{key}" for key in ("vtt", "chapters")
-             if not isinstance(meta["subtitles"], dict) or key not in meta["subtitles"]]
+        missing = [key for key in READ if key not in meta] or [
+            f"subtitles.{key}"
+            for key in ("vtt", "chapters")
+            if not isinstance(meta["subtitles"], dict) or key not in meta["subtitles"]
+        ]
         if missing or not meta["captions"]:
-            print(f"warning: the class page leaves out {sidecar}: it has no {', '.join(missing) or 'captions'}",
-                  file=sys.stderr)
+            print(
+                f"warning: the class page leaves out {sidecar}: it has no {', '.join(missing) or 'captions'}",
+                file=sys.stderr,
+            )
         else:
             found.append((movie.stat().st_mtime, sidecar, meta))
     found.sort(key=lambda item: item[0], reverse=True)
@@ -88,14 +109,25 @@ def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict
         langs.setdefault(m["lang"], s.with_name(m["subtitles"]["vtt"]))
     explorer = f"explore/{meta['scene']}-{meta['lang']}.html"  # scenes/explore.py writes it
     return {
-        "id": f"{name}-{meta['quality']}", "lecture": lecture_id(meta), "src": f"{rel}/{name}.mp4",
-        "poster": f"{rel}/{meta['poster']}", "scene": meta["scene"], "lang": meta["lang"],
-        "language": language_name(meta["lang"]), "quality": meta["quality"],
-        "fps": int(QUALITY[meta["quality"]][1].split("p")[1]), "voice": bool(meta["voice"]),
-        "params": shown(meta["params"]), "opening": meta["captions"][0]["text"], "question": meta["question"],
-        "chapters": meta["chapters"], "duration": meta["duration"],
-        "tracks": [{"lang": lang, "label": language_name(lang), "src": data_uri(vtt)}
-                   for lang, vtt in sorted(langs.items())],
+        "id": f"{name}-{meta['quality']}",
+        "lecture": lecture_id(meta),
+        "src": f"{rel}/{name}.mp4",
+        "poster": f"{rel}/{meta['poster']}",
+        "scene": meta["scene"],
+        "lang": meta["lang"],
+        "language": language_name(meta["lang"]),
+        "quality": meta["quality"],
+        "fps": int(QUALITY[meta["quality"]][1].split("p")[1]),
+        "voice": bool(meta["voice"]),
+        "params": shown(meta["params"]),
+        "opening": meta["captions"][0]["text"],
+        "question": meta["question"],
+        "chapters": meta["chapters"],
+        "duration": meta["duration"],
+        "tracks": [
+            {"lang": lang, "label": language_name(lang), "src": data_uri(vtt)}
+            for lang, vtt in sorted(langs.items())
+        ],
         "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
         "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
         "transcript": f"{rel}/{meta['transcript']}" if meta.get("transcript") else None,
@@ -109,11 +141,23 @@ def videos(output: Path) -> list[dict]:
     found, listed = finished(output), []
     for sidecar, meta in found:
         try:
-            listed.append(video(output, sidecar, meta, [(s, m) for s, m in found if lecture_id(m) == lecture_id(meta)
-                                                        and m["lang"] != meta["lang"]]))
+            listed.append(
+                video(
+                    output,
+                    sidecar,
+                    meta,
+                    [
+                        (s, m)
+                        for s, m in found
+                        if lecture_id(m) == lecture_id(meta) and m["lang"] != meta["lang"]
+                    ],
+                )
+            )
         except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:  # never fails a render
-            print(f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
-                  file=sys.stderr)
+            print(
+                f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
+                file=sys.stderr,
+            )
     return listed
 
 
@@ -124,8 +168,16 @@ def lectures(listed: list[dict]) -> list[dict]:
 
     found: dict[str, dict] = {}
     for v in listed:
-        entry = found.setdefault(v["lecture"], {"id": v["lecture"], "scene": v["scene"], "params": v["params"],
-                                                "voice": v["voice"], "videos": []})
+        entry = found.setdefault(
+            v["lecture"],
+            {
+                "id": v["lecture"],
+                "scene": v["scene"],
+                "params": v["params"],
+                "voice": v["voice"],
+                "videos": [],
+            },
+        )
         if not any((o["lang"], o["quality"]) == (v["lang"], v["quality"]) for o in entry["videos"]):
             entry["videos"].append(v)
     for entry in found.values():
@@ -151,9 +203,15 @@ def write_page(output: Path) -> Path:
         listed = videos(output)
         lang = default_language(listed)
         languages = {code: language_name(code) for code in locales.available()}
-        html = template.render(videos=listed, lectures=lectures(listed), scenes=sorted({v["scene"] for v in listed}),
-                               lang=lang, w=page_words(lang), words={k: page_words(k) for k in languages},
-                               languages=languages)
+        html = template.render(
+            videos=listed,
+            lectures=lectures(listed),
+            scenes=sorted({v["scene"] for v in listed}),
+            lang=lang,
+            w=page_words(lang),
+            words={k: page_words(k) for k in languages},
+            languages=languages,
+        )
         page = output / "index.html"
         if page.is_file() and page.read_text(encoding="utf-8") == html:
             return page

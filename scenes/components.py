@@ -3,13 +3,27 @@ ball rolling on a curve.
 
 A piece of a run has `set_step(k, s)`: it shows step k, or s ∈ [0, 1) of the way from step k to k + 1. Its
 `still` parts never change (drawn once into the static background), its `moving` parts are redrawn."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Axes, BackgroundRectangle, Circle, MathTex, Mobject, Text,
-                   VGroup, VMobject)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    BackgroundRectangle,
+    Circle,
+    MathTex,
+    Mobject,
+    Text,
+    VGroup,
+    VMobject,
+)
 
 from . import style
 from .captions import fmt, wrap
@@ -17,8 +31,13 @@ from .captions import fmt, wrap
 
 def caption_bar(line: str) -> VGroup:
     """The caption at the bottom of the frame: wrapped to two lines at most, on a dark band."""
-    words = Text(wrap(line, style.CAPTION_CHARS), font=style.FONT, font_size=style.CAPTION_SIZE,
-                 color=style.TEXT, line_spacing=0.8)
+    words = Text(
+        wrap(line, style.CAPTION_CHARS),
+        font=style.FONT,
+        font_size=style.CAPTION_SIZE,
+        color=style.TEXT,
+        line_spacing=0.8,
+    )
     if words.width > style.CAPTION_WIDTH:
         words.scale_to_fit_width(style.CAPTION_WIDTH)
     words.move_to([0, style.CAPTION_Y, 0])
@@ -41,8 +60,10 @@ def tick_value(tex: str, color: str = style.MUTED) -> MathTex:
 def axis_names(axes: Axes, x_tex: str, y_tex: str) -> VGroup:
     """The names of a plot's axes: x below the right end of its axis, y right of the top of its axis (clear
     of the axis line and its top tick)."""
-    return VGroup(axes.get_x_axis_label(math(x_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
-                  math(y_tex, style.LABEL_SIZE).next_to(axes.y_axis.get_end(), RIGHT, buff=0.25))
+    return VGroup(
+        axes.get_x_axis_label(math(x_tex, style.LABEL_SIZE), edge=RIGHT, direction=DOWN),
+        math(y_tex, style.LABEL_SIZE).next_to(axes.y_axis.get_end(), RIGHT, buff=0.25),
+    )
 
 
 def keep_inside(mob: Mobject) -> Mobject:
@@ -56,8 +77,14 @@ def label(words: str, size: float = style.SMALL_SIZE, color: str = style.TEXT) -
 
 
 def ball(color: str = style.BALL, radius: float = 0.16, opacity: float = 1.0) -> Circle:
-    return Circle(radius=radius, color=color, fill_color=color, fill_opacity=opacity, stroke_width=2,
-                  stroke_opacity=opacity)
+    return Circle(
+        radius=radius,
+        color=color,
+        fill_color=color,
+        fill_opacity=opacity,
+        stroke_width=2,
+        stroke_opacity=opacity,
+    )
 
 
 class StepArrow(VGroup):
@@ -80,8 +107,17 @@ class StepArrow(VGroup):
             visible = length >= self.min_length
             direction = vector / length if visible else RIGHT
             end = origin + (vector if visible else direction * self.min_length)
-            self.arrow.become(Arrow(origin, end, buff=0, color=self.color_, stroke_width=self.width_,
-                                    max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=8))
+            self.arrow.become(
+                Arrow(
+                    origin,
+                    end,
+                    buff=0,
+                    color=self.color_,
+                    stroke_width=self.width_,
+                    max_tip_length_to_length_ratio=0.35,
+                    max_stroke_width_to_length_ratio=8,
+                )
+            )
             self.set_opacity(1.0 if visible else 0.0)
             self.direction = direction
         else:
@@ -100,8 +136,10 @@ class Glyphs:
         atlas = Text(self.CHARS, font=font, font_size=size)
         self.advance = (atlas[-1].get_x() - atlas[0].get_x()) / (len(self.CHARS) - 1)
         origin = atlas[0].get_center()  # middle of the first cell, on the digits' mid-height
-        self.points = {c: glyph.points - origin - i * self.advance * RIGHT
-                       for i, (c, glyph) in enumerate(zip(self.CHARS, atlas))}
+        self.points = {
+            c: glyph.points - origin - i * self.advance * RIGHT
+            for i, (c, glyph) in enumerate(zip(self.CHARS, atlas))
+        }
 
 
 class Readout(VGroup):
@@ -116,8 +154,14 @@ class Readout(VGroup):
         self.names = VGroup(*(math(tex, style.LABEL_SIZE, color) for tex, color in labels))
         self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.glyphs = Glyphs(style.PANEL_SIZE - 2)
-        self.values = VGroup(*(VGroup(*(VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
-                                        for _ in range(self.SLOTS))) for _, color in labels))
+        self.values = VGroup(
+            *(
+                VGroup(
+                    *(VMobject(fill_color=color, fill_opacity=1, stroke_width=0) for _ in range(self.SLOTS))
+                )
+                for _, color in labels
+            )
+        )
         self.shown: list[str | None] = [None] * len(labels)
         super().__init__(self.names, self.values)
         self.still, self.moving = self.names, self.values
@@ -130,8 +174,11 @@ class Readout(VGroup):
             self.shown[i] = text
             start = np.array([first[0], name.get_y(), 0.0])
             for k, slot in enumerate(row):
-                slot.points = (self.glyphs.points[text[k]] + start + k * self.glyphs.advance * RIGHT
-                               if k < len(text) else np.zeros((0, 3)))
+                slot.points = (
+                    self.glyphs.points[text[k]] + start + k * self.glyphs.advance * RIGHT
+                    if k < len(text)
+                    else np.zeros((0, 3))
+                )
 
     def show_numbers(self, numbers: Sequence[float], step: int) -> None:
         self.show([str(step), *(fmt(v) for v in numbers)])
@@ -147,7 +194,7 @@ class Traces(VGroup):
     def __init__(self, axes: Axes, curves: Sequence[tuple[np.ndarray, np.ndarray, str]], width: float = 3):
         origin = axes.get_origin()
         self.axes, self.curves = axes, []
-        for xs, ys, color in curves:
+        for xs, ys, _color in curves:
             idx = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 300)).astype(int))  # enough for the eye
             self.curves.append((idx, np.array([axes.c2p(xs[i], ys[i]) for i in idx]) - origin))
         super().__init__(*(VMobject(stroke_color=color, stroke_width=width) for *_, color in curves))
@@ -174,24 +221,41 @@ class LossInset(VGroup):
 
     FLOOR = 1e-10  # values below this are drawn at the floor: the picture is about the approach
 
-    def __init__(self, runs: Sequence[tuple[np.ndarray, str]], last_step: int, y_title: str,
-                 x_title: str, width: float = 4.4, height: float = 1.5):
+    def __init__(
+        self,
+        runs: Sequence[tuple[np.ndarray, str]],
+        last_step: int,
+        y_title: str,
+        x_title: str,
+        width: float = 4.4,
+        height: float = 1.5,
+    ):
         logs = [np.log10(np.maximum(values[: last_step + 1], self.FLOOR)) for values, _ in runs]
         low = np.floor(min(lg.min() for lg in logs))
         span = max(np.ceil(max(lg.max() for lg in logs)) - low, 1)
         # y is drawn as log10(value) − low so the step axis sits at the bottom; ticks are labelled 10^k.
         tick = max(1, int(np.ceil(span / 3)))
-        self.axes = Axes(x_range=[0, max(last_step, 1), max(1, int(np.ceil(last_step / 4)))],
-                         y_range=[0, span, tick], x_length=width, y_length=height, tips=False,
-                         axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.TICK_SIZE},
-                         x_axis_config={"include_numbers": True})
-        self.axes.y_axis.add_labels({k: tick_value(f"10^{{{int(k + low)}}}")
-                                     for k in range(0, int(span) + 1, tick)})
-        titles = VGroup(label(y_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes, UP, buff=0.08)
-                        .align_to(self.axes, LEFT),
-                        label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1))
-        self.traces = Traces(self.axes, [(np.arange(len(lg)), lg - low, color)
-                                         for lg, (_, color) in zip(logs, runs)])
+        self.axes = Axes(
+            x_range=[0, max(last_step, 1), max(1, int(np.ceil(last_step / 4)))],
+            y_range=[0, span, tick],
+            x_length=width,
+            y_length=height,
+            tips=False,
+            axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.TICK_SIZE},
+            x_axis_config={"include_numbers": True},
+        )
+        self.axes.y_axis.add_labels(
+            {k: tick_value(f"10^{{{int(k + low)}}}") for k in range(0, int(span) + 1, tick)}
+        )
+        titles = VGroup(
+            label(y_title, style.SMALL_SIZE, style.MUTED)
+            .next_to(self.axes, UP, buff=0.08)
+            .align_to(self.axes, LEFT),
+            label(x_title, style.SMALL_SIZE, style.MUTED).next_to(self.axes.x_axis, RIGHT, buff=0.1),
+        )
+        self.traces = Traces(
+            self.axes, [(np.arange(len(lg)), lg - low, color) for lg, (_, color) in zip(logs, runs)]
+        )
         super().__init__(self.axes, titles, self.traces)
         self.still, self.moving = VGroup(self.axes, titles), self.traces
 
@@ -199,8 +263,9 @@ class LossInset(VGroup):
         self.traces.reveal(k + s)
 
 
-def inset_at(x: float, runs, last_step: int, y_title: str, x_title: str, width: float = 4.4,
-             height: float = 1.5) -> LossInset:
+def inset_at(
+    x: float, runs, last_step: int, y_title: str, x_title: str, width: float = 4.4, height: float = 1.5
+) -> LossInset:
     """A LossInset centred on x, its bottom just above the caption band. When its step axis title (longer in
     some languages) would cross the right safe margin, its plot is made narrower by as much, its left edge
     kept: the words never get smaller."""
@@ -223,12 +288,25 @@ class BallOnCurve(VGroup):
     ARROW_GAP = 0.4  # scene units between stacked arrows
     MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
 
-    def __init__(self, axes: Axes, f, xs: np.ndarray, color: str = style.BALL, opacity: float = 1.0,
-                 arrows: Sequence[tuple[np.ndarray, str, str]] = (), trail: int = 0, escape: str | None = None,
-                 radius: float = 0.16, escape_row: int = 0, ahead: np.ndarray | None = None):
+    def __init__(
+        self,
+        axes: Axes,
+        f,
+        xs: np.ndarray,
+        color: str = style.BALL,
+        opacity: float = 1.0,
+        arrows: Sequence[tuple[np.ndarray, str, str]] = (),
+        trail: int = 0,
+        escape: str | None = None,
+        radius: float = 0.16,
+        escape_row: int = 0,
+        ahead: np.ndarray | None = None,
+    ):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
-        self.ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
+        self.ring = (
+            Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
+        )
         self.view = axes.x_range[:2]
         self.unit = axes.get_x_unit_size()  # scene units per unit of x
         # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
@@ -244,8 +322,13 @@ class BallOnCurve(VGroup):
         self.escaped_text = None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
-        super().__init__(self.trail, *(arrow for _, arrow in self.arrows), *([self.ring] if self.ring else []),
-                         self.ball, *([self.escape_back, self.escape] if escape else []))
+        super().__init__(
+            self.trail,
+            *(arrow for _, arrow in self.arrows),
+            *([self.ring] if self.ring else []),
+            self.ball,
+            *([self.escape_back, self.escape] if escape else []),
+        )
         self.still, self.moving = VGroup(), self
 
     def inside(self, x: float) -> bool:
@@ -268,8 +351,10 @@ class BallOnCurve(VGroup):
         here = self.point(x)
         for i, (values, arrow) in enumerate(self.arrows):
             vector = values[min(k, len(values) - 1)] * self.unit
-            arrow.show(here + UP * (0.42 + self.ARROW_GAP * i), RIGHT * np.clip(vector, -self.MAX_ARROW,
-                                                                               self.MAX_ARROW))
+            arrow.show(
+                here + UP * (0.42 + self.ARROW_GAP * i),
+                RIGHT * np.clip(vector, -self.MAX_ARROW, self.MAX_ARROW),
+            )
             if not self.inside(x):
                 arrow.set_opacity(0)
         for i, dot in enumerate(self.trail):
@@ -293,7 +378,9 @@ class BallOnCurve(VGroup):
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
             if self.escaped_text != words:
                 self.escape.become(label(words, style.LABEL_SIZE, self.escape_color)).next_to(
-                    self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1)
-                self.escape_back.become(BackgroundRectangle(self.escape, color=style.BACKGROUND,
-                                                            fill_opacity=0.85, buff=0.05))
+                    self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1
+                )
+                self.escape_back.become(
+                    BackgroundRectangle(self.escape, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
+                )
                 self.escaped_text = words

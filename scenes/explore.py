@@ -7,6 +7,7 @@ stored compactly; the page's JavaScript only looks them up (it runs no update ru
 arrays are quantized to int32 (positions and arrows to QUANTUM × the run's scale, the loss's excess over its
 minimum as log₁₀ to LOG_QUANTUM decades), delta-coded along the steps and deflated; the verdict's sentences
 and claims are tables of unique strings with indices. The grid is cached: a second language costs no run."""
+
 from __future__ import annotations
 
 import base64
@@ -32,22 +33,38 @@ from .patches import cache_dir, replace_file
 
 SCENES = ("parabola", "regression", "valleys")  # the lectures with an explorer
 SIDE = 41  # grid values of α and of β
-BETAS = tuple(k / 40 for k in range(40)) + (0.99,)  # β = 0 first: plain gradient descent is the grid's column 0
+BETAS = tuple(k / 40 for k in range(40)) + (
+    0.99,
+)  # β = 0 first: plain gradient descent is the grid's column 0
 LR_LOW = 0.1  # α from this share of the lecture's default α ...
 LR_TOP = 1.15 * 4.0  # ... to a little past the widest stable α of the heavy ball, 4/λ_max (the (α, β) map's)
 QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-4, 1e-3, -30.0
-MAX_STEPS = 400  # the page holds every step of 3 × 41 × 41 runs: more would outgrow MAX_BYTES and take minutes
+MAX_STEPS = (
+    400  # the page holds every step of 3 × 41 × 41 runs: more would outgrow MAX_BYTES and take minutes
+)
 MAX_BYTES = 3_000_000  # a page that a USB stick, a phone and a notebook cell take
 TEMPLATE, SCRIPT = Path(__file__).with_name("explore.html"), Path(__file__).with_name("explore.js")
-COLORS = {"ball": style.BALL, "plain": style.GHOST, "velocity": style.VELOCITY, "push": style.GRADIENT,
-          "curve": style.CURVE, "bad": style.BAD, "text": style.TEXT, "muted": style.MUTED}
+COLORS = {
+    "ball": style.BALL,
+    "plain": style.GHOST,
+    "velocity": style.VELOCITY,
+    "push": style.GRADIENT,
+    "curve": style.CURVE,
+    "bad": style.BAD,
+    "text": style.TEXT,
+    "muted": style.MUTED,
+}
+
 
 # The explorer's own words (the captions come from the caption catalogue).
 def words(lang: str) -> dict[str, str]:
     """The explorer's interface words in `lang`, from its language file (the explore_… messages)."""
     prefix = "explore_"
-    return {key[len(prefix):]: text for key, text in locales.load(lang).messages.items() if key.startswith(prefix)}
-
+    return {
+        key[len(prefix) :]: text
+        for key, text in locales.load(lang).messages.items()
+        if key.startswith(prefix)
+    }
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,7 @@ def with_value(grid: list[float], value: float | None, log: bool) -> tuple:
     scale = np.log if log else (lambda a: np.asarray(a, dtype=float))
     far = np.abs(scale(np.array(grid[1:] if not log else grid)) - scale(value))
     i = int(np.argmin(far)) + (0 if log else 1)  # β's column 0 stays plain gradient descent
-    return tuple(sorted({*grid[:i], value, *grid[i + 1:]}))
+    return tuple(sorted({*grid[:i], value, *grid[i + 1 :]}))
 
 
 def axes(scene: str, params: dict, given: dict) -> tuple[tuple, tuple]:
@@ -127,8 +144,9 @@ def point(scene: str, params: dict) -> tuple:
 def stored(scene: str, one: Lesson, lines: list) -> tuple:
     """What a grid point keeps of its Lesson and verdict lines (see `point`)."""
     run = one.run
-    columns = [run.positions] + ([one.moves[: len(run.losses)], one.pushes[: len(run.losses)]]
-                                 if scene == "parabola" else [])
+    columns = [run.positions] + (
+        [one.moves[: len(run.losses)], one.pushes[: len(run.losses)]] if scene == "parabola" else []
+    )
     numbers = np.column_stack([*columns, run.losses])
     return numbers, lines, float(one.verdict.rho), OUTCOMES.index(one.verdict.outcome.value)
 
@@ -142,7 +160,9 @@ def points(scene: str, params: dict, lrs: tuple, betas: tuple) -> list[list[tupl
         by_beta = dict(zip(columns, lessons))
         if scene == "valleys":  # each β beside plain gradient descent, as the lecture compares them
             pairs = [(by_beta[0.0], by_beta[b]) if b else (by_beta[0.0],) for b in betas]
-            rows.append([stored(scene, pair[-1], story.valleys_verdict(gather("beta", pair))) for pair in pairs])
+            rows.append(
+                [stored(scene, pair[-1], story.valleys_verdict(gather("beta", pair))) for pair in pairs]
+            )
         else:
             rows.append([stored(scene, by_beta[b], story.verdict(by_beta[b])) for b in betas])
     return rows
@@ -160,8 +180,15 @@ def grid(scene: str, params: dict, lrs: tuple, betas: tuple) -> Grid:
     runs = tuple(tuple(map(tuple, points(scene, {**fixed, "variant": v}, lrs, betas))) for v in VARIANTS)
     problem = LECTURES[scene].from_params(params)
     start = problem.start(params) - problem.minimizer()
-    made = Grid(scene, fixed, lrs, betas, runs, float(problem.lowest_loss),
-                float(max(np.max(np.abs(start)), np.max(np.abs(problem.minimizer())), 1.0)))
+    made = Grid(
+        scene,
+        fixed,
+        lrs,
+        betas,
+        runs,
+        float(problem.lowest_loss),
+        float(max(np.max(np.abs(start)), np.max(np.abs(problem.minimizer())), 1.0)),
+    )
     _store(path, pickle.dumps(made))
     return made
 
@@ -196,7 +223,9 @@ def numbers(g: Grid) -> tuple[list[int], str]:
     lengths = [len(values) for values in rows]
     every = np.concatenate(rows)
     excess = np.maximum(every[:, -1] - g.lowest, 1e-300)
-    q = np.column_stack([every[:, :-1] / (QUANTUM * g.scale), np.maximum(np.log10(excess), LOG_FLOOR) / LOG_QUANTUM])
+    q = np.column_stack(
+        [every[:, :-1] / (QUANTUM * g.scale), np.maximum(np.log10(excess), LOG_FLOOR) / LOG_QUANTUM]
+    )
     limit = 2**30 - 1  # deltas of values within ±2³⁰ fit the int32 the page decodes
     q = np.clip(np.rint(q), -limit, limit).astype(np.int64)
     steps = np.diff(q, axis=0, prepend=0)
@@ -232,8 +261,12 @@ def verdicts(g: Grid, lang: str) -> str:
     for rows in g.runs:
         for row in rows:
             for _, lines, *_ in row:
-                per_run.append([[sentences.setdefault(sentence(lang, one), len(sentences)),
-                                 *map(claim, one.claims)] for one in lines])
+                per_run.append(
+                    [
+                        [sentences.setdefault(sentence(lang, one), len(sentences)), *map(claim, one.claims)]
+                        for one in lines
+                    ]
+                )
     table = {"sentences": list(sentences), "claims": list(claims), "runs": per_run}
     return packed(json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode())
 
@@ -245,10 +278,16 @@ def picture(scene: str, params: dict) -> dict:
     if scene == "regression":
         start = problem.start(params)
         gap0 = problem.loss(start) - problem.lowest_loss
-        levels = [problem.level_curve(gap0 * share, 72).round(4).tolist()
-                  for share in (1.05, 0.5, 0.25, 0.1, 0.03, 0.01, 0.003)]
-        return {"levels": levels, "best": problem.minimizer().tolist(), "truth": problem.true_params.tolist(),
-                "start": start.tolist()}
+        levels = [
+            problem.level_curve(gap0 * share, 72).round(4).tolist()
+            for share in (1.05, 0.5, 0.25, 0.1, 0.03, 0.01, 0.003)
+        ]
+        return {
+            "levels": levels,
+            "best": problem.minimizer().tolist(),
+            "truth": problem.true_params.tolist(),
+            "start": start.tolist(),
+        }
     reach = max(abs(params["x0"]) * 1.25, 1.0) if scene == "parabola" else 3.4
     xs = np.linspace(-reach, reach, 161)
     drawn = {"xs": xs.round(4).tolist(), "ys": [round(problem.loss(np.array([x])), 5) for x in xs]}
@@ -261,9 +300,14 @@ def command(scene: str, lang: str, params: dict) -> tuple[str, str]:
     """The render.py command around what the grid varies (the page puts α, β and the rule between): the
     scene, and the options that differ from the lecture's defaults."""
     defaults = LECTURES[scene].DEFAULTS
-    fixed = [f"--{k.replace('_', '-')} {v:g}" if not isinstance(v, str) else f"--{k} {v}"
-             for k, v in params.items() if k not in ("lr", "beta", "variant") and v != defaults[k]]
-    return f"python render.py --scene {scene}", " ".join([*fixed, *([f"--lang {lang}"] if lang != "en" else [])])
+    fixed = [
+        f"--{k.replace('_', '-')} {v:g}" if not isinstance(v, str) else f"--{k} {v}"
+        for k, v in params.items()
+        if k not in ("lr", "beta", "variant") and v != defaults[k]
+    ]
+    return f"python render.py --scene {scene}", " ".join(
+        [*fixed, *([f"--lang {lang}"] if lang != "en" else [])]
+    )
 
 
 def page_data(g: Grid, lang: str, params: dict, start: dict) -> dict:
@@ -271,12 +315,26 @@ def page_data(g: Grid, lang: str, params: dict, start: dict) -> dict:
     lengths, runs = numbers(g)
     flat = [p for rows in g.runs for row in rows for p in row]
     return {
-        "scene": g.scene, "lang": lang, "words": words(lang), "lrs": list(g.lrs), "betas": list(g.betas),
-        "variants": list(VARIANTS), "steps": params["steps"], "channels": list(CHANNELS[g.scene]),
-        "quantum": QUANTUM * g.scale, "logQuantum": LOG_QUANTUM, "logFloor": LOG_FLOOR, "lowest": g.lowest,
-        "start": start, "command": command(g.scene, lang, params), "picture": picture(g.scene, params),
-        "rho": [round(p[2], 5) for p in flat], "outcome": [p[3] for p in flat], "lengths": lengths,
-        "runs": runs, "text": verdicts(g, lang),
+        "scene": g.scene,
+        "lang": lang,
+        "words": words(lang),
+        "lrs": list(g.lrs),
+        "betas": list(g.betas),
+        "variants": list(VARIANTS),
+        "steps": params["steps"],
+        "channels": list(CHANNELS[g.scene]),
+        "quantum": QUANTUM * g.scale,
+        "logQuantum": LOG_QUANTUM,
+        "logFloor": LOG_FLOOR,
+        "lowest": g.lowest,
+        "start": start,
+        "command": command(g.scene, lang, params),
+        "picture": picture(g.scene, params),
+        "rho": [round(p[2], 5) for p in flat],
+        "outcome": [p[3] for p in flat],
+        "lengths": lengths,
+        "runs": runs,
+        "text": verdicts(g, lang),
         "colors": COLORS,
     }
 
@@ -293,11 +351,15 @@ def write_explorer(scene: str, lang: str, output: Path, given: dict) -> Path:
     data = page_data(g, lang, params, start)
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
-        data=data, words=words(lang), lang=lang, scene=scene, script=SCRIPT.read_text(encoding="utf-8"))
+        data=data, words=words(lang), lang=lang, scene=scene, script=SCRIPT.read_text(encoding="utf-8")
+    )
     path, page = Path(output) / "explore" / f"{scene}-{lang}.html", html.encode("utf-8")
     if len(page) > MAX_BYTES:
-        raise ParameterError("steps", params["steps"], f"fewer steps: the explorer would be {len(page) / 1e6:.1f} MB, "
-                             f"over {MAX_BYTES / 1e6:g} MB")
+        raise ParameterError(
+            "steps",
+            params["steps"],
+            f"fewer steps: the explorer would be {len(page) / 1e6:.1f} MB, over {MAX_BYTES / 1e6:g} MB",
+        )
     if not (path.is_file() and path.read_bytes() == page):  # a video from the cache rewrites nothing
         _store(path, page)
     return path
@@ -321,8 +383,10 @@ def write_explorer_safely(subject, lang: str, output: Path) -> None:
     except Exception as err:  # noqa: BLE001 -- the video matters more than its explorer
         with contextlib.suppress(OSError):
             (Path(output) / "explore").rmdir()  # a folder made for it alone
-        print(f"warning: could not write the explorer {Path(output) / 'explore'}: {type(err).__name__}: {err}",
-              file=sys.stderr)
+        print(
+            f"warning: could not write the explorer {Path(output) / 'explore'}: {type(err).__name__}: {err}",
+            file=sys.stderr,
+        )
 
 
 def timed(scene: str, lang: str, output: Path, given: dict) -> tuple[Path, int, float]:

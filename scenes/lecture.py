@@ -1,10 +1,24 @@
 """The base of every lecture: captions from the language file, each beat held long enough to be read."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
-from manim import DOWN, UP, FadeIn, FadeOut, ManimColor, Mobject, Scene, Text, ThreeDScene, VGroup, Write, config
+from manim import (
+    DOWN,
+    UP,
+    FadeIn,
+    FadeOut,
+    ManimColor,
+    Mobject,
+    Scene,
+    Text,
+    ThreeDScene,
+    VGroup,
+    Write,
+    config,
+)
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
 
@@ -52,8 +66,10 @@ class Lecture(Scene):
     def chapters(self) -> list[dict]:
         """The beats as chapters: title (from the language file), start and end in video time."""
         ends = [self.beats[name] for name in self.BEATS[1:]] + [self.now]
-        return [{"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
-                for name, end in zip(self.BEATS, ends)]
+        return [
+            {"beat": name, "title": self.words(f"beat_{name}"), "start": self.beats[name], "end": end}
+            for name, end in zip(self.BEATS, ends)
+        ]
 
     def opening(self, beat: str) -> str:
         """The first caption of `beat`: for VERDICT the verdict in one line, for predict the question."""
@@ -67,8 +83,9 @@ class Lecture(Scene):
         return float(self.renderer.time)
 
     @contextmanager
-    def caption(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), hold: bool = True,
-                **values) -> Iterator[None]:
+    def caption(
+        self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), hold: bool = True, **values
+    ) -> Iterator[None]:
         """Show message `key` of the language file (the problem's formulas and `values` filled in) while the
         body plays, then hold it until it has been read (and spoken), and at least `at_least` seconds more.
         `claims`: what the sentence rests on (gdcore.claims), recorded beside it in the sidecar."""
@@ -81,8 +98,9 @@ class Lecture(Scene):
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
         for i, said in enumerate(lines):
-            with self.caption(said.key, at_least=at_least if i == len(lines) - 1 else 0.0, claims=said.claims,
-                              **said.values):
+            with self.caption(
+                said.key, at_least=at_least if i == len(lines) - 1 else 0.0, claims=said.claims, **said.values
+            ):
                 pass
 
     def _show(self, key: str, values: dict) -> None:
@@ -95,7 +113,9 @@ class Lecture(Scene):
         self.cues.append([self.now, None, line])
         # long enough to be read, at either rate, but never so long that the picture seems stuck
         # (a frame's slack over the reading time; at most 9 s, leaving room for the animations before the next)
-        need = min(max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS) + 0.2, LONGEST - 3)
+        need = min(
+            max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS) + 0.2, LONGEST - 3
+        )
         if self.voice:
             said = captions.speech(self.lang, key, **values)
             wav, seconds = self.voice.speak(said)
@@ -171,7 +191,9 @@ class Lecture(Scene):
         colour = style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY
         values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
         if values.width > width:  # a list of values: α and β on lines of their own, the rule stays readable
-            values = VGroup(math(rf"\alpha{value('lr')}", size, colour), math(rf"\beta{value('beta')}", size, colour))
+            values = VGroup(
+                math(rf"\alpha{value('lr')}", size, colour), math(rf"\beta{value('beta')}", size, colour)
+            )
             values.arrange(DOWN, buff=0.14)
         self.rule = VGroup(*lines, values).arrange(DOWN, buff=0.14)
         self.rule.scale_to_fit_width(min(self.rule.width, width)).move_to([*at, 0])
@@ -186,8 +208,9 @@ class Lecture(Scene):
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
-        return f"rule_{params['variant']}", dict(variant=self.words(params["variant"]),
-                                                 beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"]))
+        return f"rule_{params['variant']}", dict(
+            variant=self.words(params["variant"]), beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"])
+        )
 
     def schedule(self) -> Schedule:
         """The run's clock: every step of the longest run, fast-forward once every ball has settled (or
@@ -195,8 +218,10 @@ class Lecture(Scene):
         its time on balls at rest."""
         lessons = getattr(self.subject, "lessons", [self.lesson])
         n = max(one.run.last_step for one in lessons)
-        ends = [one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
-                for one in lessons]
+        ends = [
+            one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
+            for one in lessons
+        ]
         if not hasattr(self.subject, "lessons"):  # the violet ball of plain gradient descent
             ends.append(self.lesson.verdict.gd_steps or n)
         return Schedule.for_steps(max(n, 1), max(ends))
@@ -233,7 +258,9 @@ class Lecture(Scene):
                 pass
         events = list(story.run_events(self.subject))
         if schedule.fast_from is not None:
-            events.append((schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), [])))
+            events.append(
+                (schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), []))
+            )
         for step, said in sorted(events, key=lambda event: event[0]):
             self.wait_captioned(schedule.rest_time(min(step, last)) - clock[0], schedule, clock, last)
             self.say([said], at_least=0.5)
@@ -257,9 +284,11 @@ class Lecture(Scene):
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
         v = self.lesson.verdict
-        key, colour = {Outcome.DIVERGED: ("diverged_short", style.BAD),
-                       Outcome.CONVERGED: ("converged_short", style.GOOD),
-                       Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY)}[v.outcome]
+        key, colour = {
+            Outcome.DIVERGED: ("diverged_short", style.BAD),
+            Outcome.CONVERGED: ("converged_short", style.GOOD),
+            Outcome.NOT_SETTLED: ("not_settled_short", style.VELOCITY),
+        }[v.outcome]
         return label(self.words(key, k=v.step, count=v.step), style.PANEL_SIZE, colour)
 
     def plain_line(self) -> str:
@@ -283,6 +312,7 @@ class Lecture(Scene):
             self.add_subcaption(line, duration=end - start, offset=start - self.now)
         if self.voice:
             from pydub import AudioSegment
+
             self.renderer.file_writer.add_audio_segment(AudioSegment.silent(0), time=self.now)
         super().tear_down()
 
@@ -304,12 +334,25 @@ class Comparing:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
         at the same place stay visible), each with a marker row of its own for when it leaves the view."""
         runs = [one.run for one in self.subject.lessons]
-        return [BallOnCurve(axes, f, run.positions[:, 0], style.RUNS[i], radius=0.12 + 0.06 * (len(runs) - 1 - i),
-                            escape=style.RUNS[i], escape_row=i) for i, run in enumerate(runs)]
+        return [
+            BallOnCurve(
+                axes,
+                f,
+                run.positions[:, 0],
+                style.RUNS[i],
+                radius=0.12 + 0.06 * (len(runs) - 1 - i),
+                escape=style.RUNS[i],
+                escape_row=i,
+            )
+            for i, run in enumerate(runs)
+        ]
 
     def value_list(self) -> str:
-        return ", ".join(map(str, self.subject.values)) if self.subject.varied == "variant" else \
-            ", ".join(map(fmt_param, self.subject.values))
+        return (
+            ", ".join(map(str, self.subject.values))
+            if self.subject.varied == "variant"
+            else ", ".join(map(fmt_param, self.subject.values))
+        )
 
     TITLE = "cmp_title"
 
@@ -319,33 +362,53 @@ class Comparing:
     def question(self) -> tuple[str, dict]:
         c = self.subject
         key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
-        return key, dict(count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list())
+        return key, dict(
+            count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list()
+        )
 
     def rule_caption(self) -> tuple[str, dict]:
         c, params = self.subject, self.subject.params
         if c.varied == "variant":
-            return "cmp_rule_variants", dict(count=len(c.values), lr=fmt_param(params["lr"]),
-                                             beta=fmt_param(params["beta"]))
-        return "cmp_rule", dict(variant=self.words(params["variant"]), symbol=HYPERPARAMETERS[c.varied].symbol,
-                                values=self.value_list())
+            return "cmp_rule_variants", dict(
+                count=len(c.values), lr=fmt_param(params["lr"]), beta=fmt_param(params["beta"])
+            )
+        return "cmp_rule", dict(
+            variant=self.words(params["variant"]),
+            symbol=HYPERPARAMETERS[c.varied].symbol,
+            values=self.value_list(),
+        )
 
     def verdict_table(self, width: float, columns=None) -> VGroup:
         """One row per run: its name in its colour, then one cell per column (header key, cell text of a
         Lesson); by default the step it settled at (or —, or where it diverged) and ρ. At most `width` wide."""
         columns = columns or [("settled_at", self.settled_cell), ("rate", lambda one: fmt(one.verdict.rho))]
-        cells = [math(r"\;"), *(label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
-                                 for key, _ in columns)]  # headings on two lines: the table stays narrow
+        cells = [
+            math(r"\;"),
+            *(
+                label(self.words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
+                for key, _ in columns
+            ),
+        ]  # headings on two lines: the table stays narrow
         for i, one in enumerate(self.subject.lessons):
-            cells += [label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
-                      *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns)]
-        table = VGroup(*cells).arrange_in_grid(rows=len(self.subject.lessons) + 1, cols=len(columns) + 1,
-                                               buff=(0.3, 0.18), col_alignments="l" + "r" * len(columns))
+            cells += [
+                label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
+                *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns),
+            ]
+        table = VGroup(*cells).arrange_in_grid(
+            rows=len(self.subject.lessons) + 1,
+            cols=len(columns) + 1,
+            buff=(0.3, 0.18),
+            col_alignments="l" + "r" * len(columns),
+        )
         return table.scale_to_fit_width(min(table.width, width))
 
     def settled_cell(self, one) -> str:
         v = one.verdict
-        return {Outcome.CONVERGED: str(v.step), Outcome.NOT_SETTLED: "—",
-                Outcome.DIVERGED: self.words("diverged_cell", k=v.step)}[v.outcome]
+        return {
+            Outcome.CONVERGED: str(v.step),
+            Outcome.NOT_SETTLED: "—",
+            Outcome.DIVERGED: self.words("diverged_cell", k=v.step),
+        }[v.outcome]
 
     def say_verdict(self) -> None:
         """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""

@@ -2,6 +2,7 @@
 lecture's caption cues.
 
 The .srt file is written by Manim itself (`Scene.add_subcaption`); all of them come from the same cues."""
+
 from __future__ import annotations
 
 import shutil
@@ -41,8 +42,20 @@ class Voice:
         in seconds."""
         self.count += 1
         path = self.folder / f"line{self.count:03d}.wav"
-        subprocess.run([ENGINE, "-v", locales.load(self.lang).voice, "-s", str(WORDS_PER_MINUTE), "-w", str(path),
-                        words], check=True, capture_output=True)
+        subprocess.run(
+            [
+                ENGINE,
+                "-v",
+                locales.load(self.lang).voice,
+                "-s",
+                str(WORDS_PER_MINUTE),
+                "-w",
+                str(path),
+                words,
+            ],
+            check=True,
+            capture_output=True,
+        )
         with wave.open(str(path)) as w:
             return path, w.getnframes() / w.getframerate()
 
@@ -66,7 +79,12 @@ def transcript(title: str, chapters: list[dict], cues: list[tuple[float, float, 
     the captions that start in it, in order, one paragraph each."""
     lines = [title, "=" * len(title)]
     for chapter in chapters:
-        said = [text for start, _, text in cues if chapter["start"] <= start < chapter["end"]
-                or chapter is chapters[-1] and start >= chapter["end"]]
+        said = [
+            text
+            for start, _, text in cues
+            if chapter["start"] <= start < chapter["end"]
+            or chapter is chapters[-1]
+            and start >= chapter["end"]
+        ]
         lines += ["", chapter["title"], "-" * len(chapter["title"]), *(f"\n{text}" for text in said)]
     return "\n".join(lines) + "\n"

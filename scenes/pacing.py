@@ -1,4 +1,5 @@
 """Time ↔ step for the run: early steps slow enough to read, later ones faster, a bounded total."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,16 @@ class Schedule:
     fast_from: int | None = None  # the step after which the steps share a short tail (a time-lapse), if any
 
     @classmethod
-    def for_steps(cls, n: int, watched: int | None = None, tail: float = 5.0, first: float = 1.0,
-                  floor: float = 0.15, decay: float = 0.8, budget: float = 40.0) -> "Schedule":
+    def for_steps(
+        cls,
+        n: int,
+        watched: int | None = None,
+        tail: float = 5.0,
+        first: float = 1.0,
+        floor: float = 0.15,
+        decay: float = 0.8,
+        budget: float = 40.0,
+    ) -> Schedule:
         """Durations floor + (first − floor)·decay^k; the floor shrinks when n steps would exceed `budget`.
         After step `watched` there is nothing left to see (every run has settled, or left): if the steps
         after it would last longer than `tail` seconds, they share `tail` seconds, and the first `watched`

@@ -1,5 +1,6 @@
 """Lecture 1: a ball with momentum on the parabola of gdcore's Quadratic. Beats: question, parabola, rule,
 run, verdict."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,10 +32,16 @@ def curve(problem: Problem):
 def plot_axes(problem: Problem) -> Axes:
     """Axes for x in [−X_VIEW, X_VIEW], tall enough for the loss at the view's edges (rounded up to 0.2)."""
     top = np.ceil(max(curve(problem)(-X_VIEW), curve(problem)(X_VIEW)) * 5) / 5
-    axes = Axes(x_range=[-X_VIEW, X_VIEW, 1], y_range=[0, top, 1], x_length=PLOT_WIDTH, y_length=5.0, tips=False,
-                axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
-                x_axis_config={"numbers_to_include": range(-6, 7, 2)},
-                y_axis_config={"numbers_to_include": []})  # f is in the readout: no numbers for labels to meet
+    axes = Axes(
+        x_range=[-X_VIEW, X_VIEW, 1],
+        y_range=[0, top, 1],
+        x_length=PLOT_WIDTH,
+        y_length=5.0,
+        tips=False,
+        axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
+        x_axis_config={"numbers_to_include": range(-6, 7, 2)},
+        y_axis_config={"numbers_to_include": []},
+    )  # f is in the readout: no numbers for labels to meet
     return axes.move_to([*PLOT_AT, 0])
 
 
@@ -45,13 +52,18 @@ SEEN = 0.02 * 14.222  # scene units: an arrow shorter than 2 % of the frame's wi
 def legend(ball: BallOnCurve) -> str:
     """The legend that names only the arrows the class can see while it is up: the velocity and the push
     (legend), one of them, or neither (the ball leaves the view at once, or the steps are tiny)."""
+
     def seen(values, k: int) -> bool:
         k = min(k, len(values) - 1, len(ball.xs) - 1)
         return abs(values[k]) * ball.unit >= SEEN and ball.inside(ball.xs[k])
 
     shown = [any(seen(values, k) for k in range(LEGEND_STEPS)) for values, _ in ball.arrows]
-    return {(True, True): "legend", (True, False): "legend_velocity", (False, True): "legend_push",
-            (False, False): "legend_ball"}[tuple(shown)]
+    return {
+        (True, True): "legend",
+        (True, False): "legend_velocity",
+        (False, True): "legend_push",
+        (False, False): "legend_ball",
+    }[tuple(shown)]
 
 
 class ParabolaLecture(Lecture):
@@ -81,8 +93,12 @@ class ParabolaLecture(Lecture):
         ghost = lesson.baseline.positions[: n + 1, 0] if lesson.baseline else None  # the steps the run shows
         state_tex = DISPLACEMENT_TEX[lesson.params["variant"]]
 
-        rows = [(r"\text{%s}" % self.words("step"), style.TEXT), (p.param_tex, style.BALL),
-                (state_tex, style.VELOCITY), (p.loss_tex, style.TEXT)]
+        rows = [
+            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (p.param_tex, style.BALL),
+            (state_tex, style.VELOCITY),
+            (p.loss_tex, style.TEXT),
+        ]
         series = [run.positions[:, 0], lesson.moves[:, 0], run.losses]
         losses = [(run.losses, style.BALL)]
         if ghost is not None:
@@ -90,19 +106,42 @@ class ParabolaLecture(Lecture):
             series.append(ghost)
             losses.append((lesson.baseline.losses, style.GHOST))
         readout = Readout(rows, series).move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
-        inset = inset_at(INSET_X, losses, self.inset_steps(), self.words("loss_axis"), self.words("step"),
-                         INSET_WIDTH, INSET_HEIGHT)
-        arrows = [(lesson.moves[:, 0], state_tex, style.VELOCITY),
-                  (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT)]
+        inset = inset_at(
+            INSET_X,
+            losses,
+            self.inset_steps(),
+            self.words("loss_axis"),
+            self.words("step"),
+            INSET_WIDTH,
+            INSET_HEIGHT,
+        )
+        arrows = [
+            (lesson.moves[:, 0], state_tex, style.VELOCITY),
+            (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT),
+        ]
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
-        ball = BallOnCurve(self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD,
-                           ahead=ahead)
+        ball = BallOnCurve(
+            self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD, ahead=ahead
+        )
         # plain GD's ball is larger and drawn first: where the balls meet, it rings the momentum ball; it says
         # where it went too, on a marker row of its own
-        balls = [BallOnCurve(self.axes, f, ghost, style.GHOST, opacity=0.55, radius=GHOST_RADIUS, escape=style.GHOST,
-                             escape_row=1)] \
-            if ghost is not None else []
+        balls = (
+            [
+                BallOnCurve(
+                    self.axes,
+                    f,
+                    ghost,
+                    style.GHOST,
+                    opacity=0.55,
+                    radius=GHOST_RADIUS,
+                    escape=style.GHOST,
+                    escape_row=1,
+                )
+            ]
+            if ghost is not None
+            else []
+        )
 
         cues = [(legend(ball), {"state": self.state_text()})]
         if ahead is not None:
@@ -116,15 +155,21 @@ class ParabolaLecture(Lecture):
     def verdict(self) -> None:
         v, params = self.lesson.verdict, self.lesson.params
         if v.outcome is Outcome.DIVERGED:
-            lines = [rf"\rho = {fmt(v.rho)} > 1",
-                     rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}"]
+            lines = [
+                rf"\rho = {fmt(v.rho)} > 1",
+                rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
+            ]
         else:
-            lines = [rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
-                     rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}"]
+            lines = [
+                rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
+                rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}",
+            ]
         gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
         # in the place of the formula and the rule, above the readout
-        panel.arrange(DOWN, buff=0.12).move_to([RULE_AT[0], (style.SAFE_TOP + self.readout.get_top()[1]) / 2, 0])
+        panel.arrange(DOWN, buff=0.12).move_to(
+            [RULE_AT[0], (style.SAFE_TOP + self.readout.get_top()[1]) / 2, 0]
+        )
         self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(panel), run_time=0.8)
         self.say(story.verdict(self.lesson), at_least=1.0)
 
@@ -138,12 +183,24 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
         f = curve(p)
-        rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
-                *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
-        readout = Readout(rows, [run.positions[:, 0] for run in runs]).move_to([0, READOUT_AT[1], 0]).align_to(
-            [READOUT_AT[0], 0, 0], LEFT)
-        inset = inset_at(INSET_X, [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)], self.inset_steps(),
-                         self.words("loss_axis"), self.words("step"), INSET_WIDTH, INSET_HEIGHT)
+        rows = [
+            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
+        ]
+        readout = (
+            Readout(rows, [run.positions[:, 0] for run in runs])
+            .move_to([0, READOUT_AT[1], 0])
+            .align_to([READOUT_AT[0], 0, 0], LEFT)
+        )
+        inset = inset_at(
+            INSET_X,
+            [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)],
+            self.inset_steps(),
+            self.words("loss_axis"),
+            self.words("step"),
+            INSET_WIDTH,
+            INSET_HEIGHT,
+        )
         balls = self.balls(self.axes, f)
         self.drive([readout, inset, *balls], [("cmp_legend", {})])
         self.readout = readout
@@ -151,5 +208,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
     def verdict(self) -> None:
         table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
         table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
-        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8)
+        self.play(
+            FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8
+        )
         self.say_verdict()

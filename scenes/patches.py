@@ -2,6 +2,7 @@
 
 Each replacement was tried with the Manim versions in TESTED only; with another version `apply()` leaves
 Manim as it is and says so once, so a render still works (unsafely in parallel, or slower)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -123,6 +124,7 @@ TEXT_CANVAS = (16384, 4096)  # pixels
 def _cached_text(make):
     """Text._text2svg (and MarkupText's) through the cache: a whole SVG is used, else it is made in private
     (never wrapped: on TEXT_CANVAS) and renamed into place, under the lock."""
+
     @functools.wraps(make)
     def text2svg(self, color):
         with cache_lock():
@@ -137,6 +139,7 @@ def _cached_text(make):
                 remove_last_m(made)  # now, so Manim's own call on the shared file changes nothing
                 os.replace(made, target)
         return str(target)
+
     return text2svg
 
 
@@ -161,20 +164,25 @@ def _cached_tex(make):
     @functools.wraps(make)
     def tex_to_svg_file(expression, environment=None, tex_template=None):
         with cache_lock(), staged("tex_dir") as (shared, _):
-            name = tex_file_writing.generate_tex_file(expression, environment, tex_template).with_suffix(".svg")
+            name = tex_file_writing.generate_tex_file(expression, environment, tex_template).with_suffix(
+                ".svg"
+            )
             target = shared / name.name
             if not whole_svg(target):
                 made = Path(make(expression, environment, tex_template))
                 _check_made(made, shared)
                 os.replace(made, target)
         return target
+
     return tex_to_svg_file
 
 
 def _check_made(made: Path, folder: Path) -> None:
     """A freshly made SVG that is not whole means the cache's disk refused it."""
     if not whole_svg(made):
-        raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} (a cache entry came out empty)", str(folder))
+        raise OSError(
+            errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} (a cache entry came out empty)", str(folder)
+        )
 
 
 def _locked(function):
@@ -182,6 +190,7 @@ def _locked(function):
     def wrapper(*args, **kwargs):
         with cache_lock():
             return function(*args, **kwargs)
+
     return wrapper
 
 
@@ -221,11 +230,21 @@ def _replacements():
         # Text writes its SVG in place where another render reads it (manimpango rewrites it with "w")
         (text_mobject.Text, "_text2svg", _cached_text, "text cache made whole, under a lock"),
         (text_mobject.MarkupText, "_text2svg", _cached_text, "text cache made whole, under a lock"),
-        (text_mobject.PangoUtils, "remove_last_M", lambda _: staticmethod(remove_last_m), "rewrite by rename"),
+        (
+            text_mobject.PangoUtils,
+            "remove_last_M",
+            lambda _: staticmethod(remove_last_m),
+            "rewrite by rename",
+        ),
         # generate_mobject writes a temporary copy beside the cached SVG and deletes it: another render's too
         (svg_mobject.SVGMobject, "generate_mobject", _locked, "SVG parsing under the cache lock"),
         # every held frame was converted to yuv420p again (Manim 0.22's segment encoder)
-        (video_segment_encoder.VideoSegmentEncoder, "write_frame", lambda _: _write_frame, "held frames once"),
+        (
+            video_segment_encoder.VideoSegmentEncoder,
+            "write_frame",
+            lambda _: _write_frame,
+            "held frames once",
+        ),
     ]
 
 
@@ -237,7 +256,9 @@ def apply() -> None:
 
     if not manim.__version__.startswith(tuple(v + "." for v in TESTED)):
         if not getattr(apply, "warned", False):
-            logger.warning("Manim %s is untested here: parallel renders may share caches unsafely", manim.__version__)
+            logger.warning(
+                "Manim %s is untested here: parallel renders may share caches unsafely", manim.__version__
+            )
             apply.warned = True
         return
     for owner, name, make, _why in _replacements():

@@ -1,9 +1,31 @@
 """Lecture 2: a plane fitted to a 3-D point cloud by momentum. Beats: question, data, rule, run, verdict."""
+
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Axes, Circle, Create, Dot, FadeIn, FadeOut, Rectangle, Rotating,
-                   Surface, ThreeDAxes, ThreeDScene, VGroup, VMobject, Write, smooth)
+from manim import (
+    DEGREES,
+    DOWN,
+    LEFT,
+    OUT,
+    RIGHT,
+    UP,
+    Axes,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Rectangle,
+    Rotating,
+    Surface,
+    ThreeDAxes,
+    ThreeDScene,
+    VGroup,
+    VMobject,
+    Write,
+    smooth,
+)
 
 from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 
@@ -39,8 +61,11 @@ def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, fl
 def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
     """At most `most` round values (steps of 1, 2 or 5 × 10^k) inside (low, high), clear of its ends."""
     span = high - low
-    for step in sorted(m * 10.0**e for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
-                       for m in (1, 2, 5)):
+    for step in sorted(
+        m * 10.0**e
+        for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
+        for m in (1, 2, 5)
+    ):
         ticks = np.arange(np.ceil((low + 0.1 * span) / step), np.floor((high - 0.1 * span) / step) + 1) * step
         if len(ticks) <= most:
             return np.round(ticks, 10) + 0.0  # no "-0"
@@ -50,21 +75,29 @@ def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
 def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
     """The verdict table: fitted, true and least-squares (w1, w2, b), formatted from the lesson's numbers."""
     p = lesson.problem
-    return [("fitted", [fmt(v) for v in lesson.run.positions[-1]]),
-            ("true", [fmt(v) for v in p.true_params]),
-            ("least_squares", [fmt(v) for v in p.minimizer()])]
+    return [
+        ("fitted", [fmt(v) for v in lesson.run.positions[-1]]),
+        ("true", [fmt(v) for v in p.true_params]),
+        ("least_squares", [fmt(v) for v in p.minimizer()]),
+    ]
 
 
 def verdict_table(lesson: Lesson, words) -> VGroup:
     """Columns fitted (in the run's colour), true, least squares; rows w1, w2, b. `words(key)`: the
     language file's text for a column's title."""
     rows = verdict_rows(lesson)
-    cells = [math(r"\;"), *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED)
-                             for key, _ in rows)]
+    cells = [
+        math(r"\;"),
+        *(label(words(key).replace(" ", "\n", 1), style.SMALL_SIZE, style.MUTED) for key, _ in rows),
+    ]
     for j, name in enumerate(("w_1", "w_2", "b")):
-        cells += [math(name, style.PANEL_SIZE), *(label(values[j], style.PANEL_SIZE - 2,
-                                                        style.BALL if key == "fitted" else style.TEXT)
-                                                  for key, values in rows)]
+        cells += [
+            math(name, style.PANEL_SIZE),
+            *(
+                label(values[j], style.PANEL_SIZE - 2, style.BALL if key == "fitted" else style.TEXT)
+                for key, values in rows
+            ),
+        ]
     return VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
 
 
@@ -74,18 +107,29 @@ class FittedPlane(VGroup):
     diagonal band): a rectangle along their principal axes whose faces keep their (x1, x2); per frame only
     the heights change. A plane far outside the box (a divergent run) is hidden instead of crossing the frame."""
 
-    def __init__(self, axes: ThreeDAxes, problem: Regression, shown: np.ndarray, positions: np.ndarray,
-                 z_range: tuple[float, float]):
+    def __init__(
+        self,
+        axes: ThreeDAxes,
+        problem: Regression,
+        shown: np.ndarray,
+        positions: np.ndarray,
+        z_range: tuple[float, float],
+    ):
         self.axes, self.positions, self.z_range = axes, positions, z_range
         x = problem.features[shown]
         centre = x.mean(axis=0)
         _, axes_of_x = np.linalg.eigh(np.cov(x.T))
         half = np.quantile(np.abs((x - centre) @ axes_of_x), 0.95, axis=0) + 0.3
-        self.plane = Surface(lambda u, v: axes.c2p(*(centre + u * axes_of_x[:, 0] + v * axes_of_x[:, 1]), 0),
-                             u_range=[-half[0], half[0]], v_range=[-half[1], half[1]],
-                             resolution=(PLANE_RESOLUTION, PLANE_RESOLUTION), fill_opacity=0.45,
-                             stroke_width=0.6, checkerboard_colors=[style.PLANE, style.PLANE_DARK],
-                             stroke_color=style.PLANE)
+        self.plane = Surface(
+            lambda u, v: axes.c2p(*(centre + u * axes_of_x[:, 0] + v * axes_of_x[:, 1]), 0),
+            u_range=[-half[0], half[0]],
+            v_range=[-half[1], half[1]],
+            resolution=(PLANE_RESOLUTION, PLANE_RESOLUTION),
+            fill_opacity=0.45,
+            stroke_width=0.6,
+            checkerboard_colors=[style.PLANE, style.PLANE_DARK],
+            stroke_color=style.PLANE,
+        )
         self.grid = np.array([axes.p2c(point) for point in self.plane.get_all_points()])[:, :2]
         self.sizes = np.cumsum([len(face.points) for face in self.plane])[:-1]
         ids = shown[:MAX_RESIDUALS]
@@ -109,8 +153,9 @@ class FittedPlane(VGroup):
             face.points = chunk
         starts = self.to_scene(self.features, self.targets)
         ends = self.to_scene(self.features, self.features @ w[:2] + w[2]) if inside else starts
-        self.residuals.set_points(np.stack([starts + (ends - starts) * f for f in (0, 1 / 3, 2 / 3, 1)],
-                                           axis=1).reshape(-1, 3))
+        self.residuals.set_points(
+            np.stack([starts + (ends - starts) * f for f in (0, 1 / 3, 2 / 3, 1)], axis=1).reshape(-1, 3)
+        )
         self.plane.set_opacity(0.45 if inside else 0.0)
 
 
@@ -120,33 +165,67 @@ class ParameterPanel(VGroup):
     position (paths: (positions, colour)). `arrow` = (moves, TeX label): the first run's momentum step as an
     arrow. Paths leaving the panel are clipped to it."""
 
-    def __init__(self, problem: Regression, paths: list[tuple[np.ndarray, str]], start_gap: float,
-                 arrow: tuple[np.ndarray, str] | None = None):
+    def __init__(
+        self,
+        problem: Regression,
+        paths: list[tuple[np.ndarray, str]],
+        start_gap: float,
+        arrow: tuple[np.ndarray, str] | None = None,
+    ):
         best = problem.minimizer()
         every = np.vstack([path[:, :2] for path, _ in paths] + [best[None, :2]])
         w1_range, w2_range = clipped_range(every[:, 0], 0.4, 4.0), clipped_range(every[:, 1], 0.4, 4.0)
-        self.axes = Axes(x_range=[*w1_range, 10], y_range=[*w2_range, 10], x_length=PANEL_SIZE[0],
-                         y_length=PANEL_SIZE[1], tips=False,
-                         axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5})
+        self.axes = Axes(
+            x_range=[*w1_range, 10],
+            y_range=[*w2_range, 10],
+            x_length=PANEL_SIZE[0],
+            y_length=PANEL_SIZE[1],
+            tips=False,
+            axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5},
+        )
         self.axes.move_to([*PANEL_AT, 0])
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
         self.box = np.array([w1_range, w2_range])
-        contours = VGroup(*(
-            VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7).set_points_as_corners(
-                [self.axes.c2p(*w) for w in np.clip(problem.level_curve(gap), self.box[:, 0], self.box[:, 1])])
-            for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)))
+        contours = VGroup(
+            *(
+                VMobject(
+                    stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7
+                ).set_points_as_corners(
+                    [
+                        self.axes.c2p(*w)
+                        for w in np.clip(problem.level_curve(gap), self.box[:, 0], self.box[:, 1])
+                    ]
+                )
+                for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)
+            )
+        )
         w1s, w2s = nice_ticks(*w1_range), nice_ticks(*w2_range)
         # w1's values below the panel, w2's on its right (its left is the formulas' column)
-        ticks = VGroup(*(label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                         self.axes.c2p(v, w2_range[0]), DOWN, buff=0.08) for v in w1s),
-                       *(label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                         self.axes.c2p(w1_range[1], v), RIGHT, buff=0.08) for v in w2s))
-        names = VGroup(math("w_1", style.LABEL_SIZE, style.MUTED).next_to(ticks[: len(w1s)], DOWN, buff=0.04),
-                       math("w_2", style.LABEL_SIZE, style.MUTED).next_to(ticks[len(w1s):], UP, buff=0.08))
+        ticks = VGroup(
+            *(
+                label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
+                    self.axes.c2p(v, w2_range[0]), DOWN, buff=0.08
+                )
+                for v in w1s
+            ),
+            *(
+                label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
+                    self.axes.c2p(w1_range[1], v), RIGHT, buff=0.08
+                )
+                for v in w2s
+            ),
+        )
+        names = VGroup(
+            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(ticks[: len(w1s)], DOWN, buff=0.04),
+            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(ticks[len(w1s) :], UP, buff=0.08),
+        )
         optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
-        self.traces = Traces(self.axes, [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour)
-                                         for path, colour in paths], width=2.5)
+        self.traces = Traces(
+            self.axes,
+            [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour) for path, colour in paths],
+            width=2.5,
+        )
         self.paths = [path for path, _ in paths]
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
         self.arrow = arrow
@@ -186,7 +265,9 @@ class RegressionLecture(Lecture, ThreeDScene):
         # the residuals keep their depth.
         w1, w2, _ = self.lesson.problem.true_params
         self.set_camera_orientation(phi=PHI, theta=np.arctan2(-w2, -w1) - FACING, zoom=0.8)
-        self.renderer.camera.should_apply_shading = False  # flat colours: the plane's checkerboard shows its tilt
+        self.renderer.camera.should_apply_shading = (
+            False  # flat colours: the plane's checkerboard shows its tilt
+        )
 
     # 2 — the data in 3-D, turning slowly; the model and the loss
     def show_data(self) -> None:
@@ -195,14 +276,26 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.shown = shown = np.random.default_rng(0).permutation(len(x))[:MAX_POINTS]
         reach = float(np.ceil(2 * np.quantile(np.abs(x[shown]), 0.98)) / 2)  # the cloud, in steps of 0.5
         # the box holds the data (and the first plane, y = 0); a plane outside it is clipped to its walls
-        self.z_range = (np.floor(min(p.targets[shown].min(), 0) - 0.5), np.ceil(max(p.targets[shown].max(), 0) + 0.5))
-        axes = ThreeDAxes(x_range=[-reach, reach, 1], y_range=[-reach, reach, 1],
-                          z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
-                          x_length=5.0, y_length=5.0, z_length=4.0, tips=False, num_axis_pieces=1,
-                          axis_config={"color": style.MUTED, "stroke_width": 2})
-        names = VGroup(math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
-                       math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
-                       math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT))
+        self.z_range = (
+            np.floor(min(p.targets[shown].min(), 0) - 0.5),
+            np.ceil(max(p.targets[shown].max(), 0) + 0.5),
+        )
+        axes = ThreeDAxes(
+            x_range=[-reach, reach, 1],
+            y_range=[-reach, reach, 1],
+            z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
+            x_length=5.0,
+            y_length=5.0,
+            z_length=4.0,
+            tips=False,
+            num_axis_pieces=1,
+            axis_config={"color": style.MUTED, "stroke_width": 2},
+        )
+        names = VGroup(
+            math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
+            math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
+            math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT),
+        )
         # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
         dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))
         self.axes, self.cloud = axes, VGroup(axes, dots, names)
@@ -212,10 +305,14 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.play(Create(axes), FadeIn(names), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
         with self.caption("reg_data", truth=linear(*p.true_params)):
-            self.play(Rotating(self.cloud, angle=-TURN, axis=OUT, about_point=axes.c2p(0, 0, 0)),
-                      run_time=6, rate_func=smooth)
-            formulas = VGroup(math(p.model.tex, style.PANEL_SIZE),
-                              math(f"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE))
+            self.play(
+                Rotating(self.cloud, angle=-TURN, axis=OUT, about_point=axes.c2p(0, 0, 0)),
+                run_time=6,
+                rate_func=smooth,
+            )
+            formulas = VGroup(
+                math(p.model.tex, style.PANEL_SIZE), math(f"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE)
+            )
             self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
             self.pin(self.formulas)
             self.play(Write(self.formulas), run_time=1.5)
@@ -237,16 +334,22 @@ class RegressionLecture(Lecture, ThreeDScene):
         ghost = lesson.baseline.positions[: n + 1] if lesson.baseline else None  # the steps the run shows
         floor = p.lowest_loss
 
-        rows = [(r"\text{%s}" % self.words("step"), style.TEXT), *((name, style.BALL) for name in ("w_1", "w_2", "b")),
-                (p.loss_symbol, style.TEXT)]
+        rows = [
+            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            *((name, style.BALL) for name in ("w_1", "w_2", "b")),
+            (p.loss_symbol, style.TEXT),
+        ]
         readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
-        losses = [(run.losses - floor, style.BALL)] + ([(lesson.baseline.losses - floor, style.GHOST)]
-                                                       if ghost is not None else [])
-        inset = inset_at(INSET_X, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"),
-                         *INSET_SIZE)
+        losses = [(run.losses - floor, style.BALL)] + (
+            [(lesson.baseline.losses - floor, style.GHOST)] if ghost is not None else []
+        )
+        inset = inset_at(
+            INSET_X, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"), *INSET_SIZE
+        )
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
-        panel = ParameterPanel(p, paths, run.losses[0] - floor,
-                               arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]]))
+        panel = ParameterPanel(
+            p, paths, run.losses[0] - floor, arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]])
+        )
         plane = FittedPlane(self.axes, p, self.shown, run.positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
         self.pin(readout.still, inset.still, panel.still)
@@ -269,8 +372,14 @@ class RegressionLecture(Lecture, ThreeDScene):
         panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
-        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeOut(self.panels),
-                  FadeIn(panel), run_time=0.8)
+        self.play(
+            FadeOut(self.formulas),
+            FadeOut(self.rule),
+            FadeOut(self.readout),
+            FadeOut(self.panels),
+            FadeIn(panel),
+            run_time=0.8,
+        )
         self.say(story.verdict(self.lesson))
         if v.outcome is not Outcome.DIVERGED:
             with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
@@ -285,13 +394,22 @@ class RegressionComparison(Comparing, RegressionLecture):
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
         floor = p.lowest_loss
-        rows = [(r"\text{%s}" % self.words("step"), style.TEXT),
-                *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs)))]
+        rows = [
+            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
+        ]
         readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
-        inset = inset_at(INSET_X, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
-                         self.inset_steps(), self.words("excess_loss"), self.words("step"), *INSET_SIZE)
-        panel = ParameterPanel(p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
-                               runs[0].losses[0] - floor)
+        inset = inset_at(
+            INSET_X,
+            [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
+            self.inset_steps(),
+            self.words("excess_loss"),
+            self.words("step"),
+            *INSET_SIZE,
+        )
+        panel = ParameterPanel(
+            p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)], runs[0].losses[0] - floor
+        )
         plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
         self.pin(readout.still, inset.still, panel.still)
@@ -301,6 +419,12 @@ class RegressionComparison(Comparing, RegressionLecture):
     def verdict(self) -> None:
         table = self.verdict_table(width=VERDICT_WIDTH).move_to([*VERDICT_AT, 0])
         self.pin(table)
-        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeOut(self.panels),
-                  FadeIn(table), run_time=0.8)
+        self.play(
+            FadeOut(self.formulas),
+            FadeOut(self.rule),
+            FadeOut(self.readout),
+            FadeOut(self.panels),
+            FadeIn(table),
+            run_time=0.8,
+        )
         self.say_verdict()

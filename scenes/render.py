@@ -1,4 +1,5 @@
 """Render a lecture into a temporary folder and move the finished video and its sidecar into place."""
+
 from __future__ import annotations
 
 import contextlib
@@ -26,9 +27,13 @@ from .patches import cache_dir, private_prefix, sweep
 from .slides import as_slides, write_deck
 
 # --quality → (Manim's quality name, what it gives)
-QUALITY = {"low": ("low_quality", "480p15"), "medium": ("medium_quality", "720p30"),
-           "high": ("high_quality", "1080p60"), "production": ("production_quality", "1440p60"),
-           "4k": ("fourk_quality", "2160p60")}
+QUALITY = {
+    "low": ("low_quality", "480p15"),
+    "medium": ("medium_quality", "720p30"),
+    "high": ("high_quality", "1080p60"),
+    "production": ("production_quality", "1440p60"),
+    "4k": ("fourk_quality", "2160p60"),
+}
 # x264 settings per quality (Manim's default is {"crf": "23"} with x264's "medium" preset). Measured by
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
@@ -36,12 +41,14 @@ ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
 SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".txt", ".jpg", ".json")  # what a finished render is
 DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
 # (scene, what it teaches) → the module and class that draw it
-SCENES = {("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
-          ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
-          ("regression", Lesson): ("scenes.regression", "RegressionLecture"),
-          ("regression", Comparison): ("scenes.regression", "RegressionComparison"),
-          ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture"),
-          ("valleys", Comparison): ("scenes.valleys", "ValleysLecture")}
+SCENES = {
+    ("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
+    ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
+    ("regression", Lesson): ("scenes.regression", "RegressionLecture"),
+    ("regression", Comparison): ("scenes.regression", "RegressionComparison"),
+    ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture"),
+    ("valleys", Comparison): ("scenes.valleys", "ValleysLecture"),
+}
 
 
 def versions(voice: bool = False) -> dict:
@@ -50,14 +57,25 @@ def versions(voice: bool = False) -> dict:
     return {**found, ENGINE: engine_version()} if voice else found
 
 
-def video_name(scene: str, lang: str, params: dict, quality: str, voice: bool = False,
-               encoder: dict | None = None, found: dict | None = None) -> str:
+def video_name(
+    scene: str,
+    lang: str,
+    params: dict,
+    quality: str,
+    voice: bool = False,
+    encoder: dict | None = None,
+    found: dict | None = None,
+) -> str:
     """<scene>-<lang>[-voice]-<digest>: the digest covers the parameters, the encoder settings (default:
     the quality's), the versions and the language file (an edited sentence is a new video), so the same
     lecture made the same way has the same name (and is found in the cache), anything else a new one.
     `found`: versions(voice), when the caller has them already."""
-    key = {"params": params, "encoder": ENCODER[quality] if encoder is None else encoder,
-           "versions": versions(voice) if found is None else found, "words": locales.load(lang).digest}
+    key = {
+        "params": params,
+        "encoder": ENCODER[quality] if encoder is None else encoder,
+        "versions": versions(voice) if found is None else found,
+        "words": locales.load(lang).digest,
+    }
     digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
@@ -75,9 +93,12 @@ def cached(folder: Path, name: str, params: dict, slides: bool = False) -> bool:
         meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         files = meta["files"]
         wanted = SUFFIXES[:-1] + (DECK[:-1] if slides else ())
-        return meta["params"] == json.loads(json.dumps(params, default=_plain)) and \
-            set(wanted) <= set(files) and (not slides or (folder / name).is_dir()) and \
-            all(digest(folder / f"{name}{suffix}") == sha for suffix, sha in files.items())
+        return (
+            meta["params"] == json.loads(json.dumps(params, default=_plain))
+            and set(wanted) <= set(files)
+            and (not slides or (folder / name).is_dir())
+            and all(digest(folder / f"{name}{suffix}") == sha for suffix, sha in files.items())
+        )
     except Exception:  # anything unreadable is not a cache hit: it is rendered again
         return False
 
@@ -152,9 +173,16 @@ def poster(movie: Path, t: float, out: Path, width: int = 640) -> None:
     image.save(out, quality=85)
 
 
-def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "high", lang: str = "en",
-                   output: Path = Path("media"), voice: bool = False, force: bool = False,
-                   encoder: dict | None = None, slides: bool = False) -> Path:
+def render_lecture(
+    subject: Lesson | Comparison | Landscape,
+    quality: str = "high",
+    lang: str = "en",
+    output: Path = Path("media"),
+    voice: bool = False,
+    force: bool = False,
+    encoder: dict | None = None,
+    slides: bool = False,
+) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
     summary, the runs of a comparison or a landscape's tour, captions with their claims, chapters, versions,
     each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
@@ -168,7 +196,13 @@ def render_lecture(subject: Lesson | Comparison | Landscape, quality: str = "hig
     name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
     folder = Path(output) / subject.scene / quality
     video = folder / f"{name}.mp4"
-    for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, Path(output)):
+    for stale in (
+        Path(tempfile.gettempdir()),
+        cache_dir() / "tex",
+        cache_dir() / "texts",
+        folder,
+        Path(output),
+    ):
         sweep(stale)
     if not force and cached(folder, name, dict(subject.params), slides):
         write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
@@ -210,8 +244,10 @@ def write_page_safely(output: Path) -> None:
     try:
         write_page(output)
     except OSError as err:
-        print(f"warning: could not write the class page {output / 'index.html'}: {err.strerror or err}",
-              file=sys.stderr)
+        print(
+            f"warning: could not write the class page {output / 'index.html'}: {err.strerror or err}",
+            file=sys.stderr,
+        )
 
 
 def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict) -> dict[str, Path]:
@@ -221,10 +257,19 @@ def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, foun
 
     patches.messages_to_stderr()
     patches.apply()
-    settings = {"quality": QUALITY[quality][0], "media_dir": str(work), "output_file": name,
-                "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts"),
-                "disable_caching": True, "verbosity": "WARNING", "write_to_movie": True, "format": "mp4",
-                "video_encoder_options": encoder, **({"max_files_cached": -1} if slides else {})}
+    settings = {
+        "quality": QUALITY[quality][0],
+        "media_dir": str(work),
+        "output_file": name,
+        "tex_dir": str(cache_dir() / "tex"),
+        "text_dir": str(cache_dir() / "texts"),
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "write_to_movie": True,
+        "format": "mp4",
+        "video_encoder_options": encoder,
+        **({"max_files_cached": -1} if slides else {}),
+    }
     try:
         with tempconfig(settings):
             speaker = Voice(lang, work) if voice else None
@@ -252,7 +297,9 @@ def _refusal(err: BaseException, work: Path) -> str | None:
     folders = {cache_dir(): "the cache folder", work.parent: "the temporary folder (TMPDIR)"}
     if failed is not None and failed.filename:
         where = Path(failed.filename).resolve()
-        folder = next((f for f in folders if f.resolve() == where or f.resolve() in where.parents), work.parent)
+        folder = next(
+            (f for f in folders if f.resolve() == where or f.resolve() in where.parents), work.parent
+        )
     else:
         folder = next((f for f in folders if _full(f)), None)
         if folder is None:
@@ -269,28 +316,41 @@ def _full(folder: Path) -> bool:
         return False
 
 
-def _write_files(subject, lecture, movie: Path, work: Path, name: str, quality: str, lang: str, slides: bool,
-                 found: dict) -> dict[str, Path]:
+def _write_files(
+    subject, lecture, movie: Path, work: Path, name: str, quality: str, lang: str, slides: bool, found: dict
+) -> dict[str, Path]:
     """The subtitles, chapters, poster, decks and sidecar of a rendered `lecture`, written into `work`."""
-    made = {".mp4": movie, ".srt": movie.with_suffix(".srt"),
-            **{suffix: work / f"{name}{suffix}" for suffix in SUFFIXES[2:]}}
+    made = {
+        ".mp4": movie,
+        ".srt": movie.with_suffix(".srt"),
+        **{suffix: work / f"{name}{suffix}" for suffix in SUFFIXES[2:]},
+    }
     made[".vtt"].write_text(lecture.subtitles_vtt(), encoding="utf-8")
     chapters = lecture.chapters()
-    made[".chapters.vtt"].write_text(webvtt([(c["start"], c["end"], c["title"]) for c in chapters]),
-                                     encoding="utf-8")
+    made[".chapters.vtt"].write_text(
+        webvtt([(c["start"], c["end"], c["title"]) for c in chapters]), encoding="utf-8"
+    )
     title = lecture.words(lecture.TITLE, **lecture.title_values())
     # with a byte-order mark: any browser opening it from the class page (file://) reads it as UTF-8
     made[".txt"].write_text(transcript(title, chapters, lecture.cues), encoding="utf-8-sig")
     beats = [c["beat"] for c in chapters]  # the poster shows the first frame of the run, or an earlier one:
-    poster(movie, min(chapters[beats.index("predict") + 1]["start"],  # nothing of the verdict
-                      chapters[beats.index(lecture.VERDICT)]["start"]), made[".jpg"])
+    poster(
+        movie,
+        min(
+            chapters[beats.index("predict") + 1]["start"],  # nothing of the verdict
+            chapters[beats.index(lecture.VERDICT)]["start"],
+        ),
+        made[".jpg"],
+    )
     if slides:
         made.update(write_deck(lecture, work / "slides", name, title))
     sidecar = _sidecar(subject, lecture, name, quality, lang, slides, found, chapters)
-    sidecar["files"] = {suffix: digest(path) for suffix, path in made.items() if path.is_file()
-                        and suffix != ".json"}
-    made[".json"].write_text(json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n",
-                             encoding="utf-8")
+    sidecar["files"] = {
+        suffix: digest(path) for suffix, path in made.items() if path.is_file() and suffix != ".json"
+    }
+    made[".json"].write_text(
+        json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8"
+    )
     return made
 
 
@@ -298,7 +358,10 @@ def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> 
     """The typed sidecar <name>.json: what was rendered, how, and what it says."""
     voice = lecture.voice is not None
     sidecar = {
-        "scene": subject.scene, "quality": quality, "lang": lang, "params": dict(subject.params),
+        "scene": subject.scene,
+        "quality": quality,
+        "lang": lang,
+        "params": dict(subject.params),
         "problem": subject.problem.describe(),
         "summary": subject.summary(),
         **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),

@@ -1,4 +1,5 @@
 """A lecture as a slide deck (manim-slides): each beat is a slide, converted to PowerPoint and reveal.js HTML."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,8 +7,14 @@ import sys
 from pathlib import Path
 
 # reveal.js files the HTML deck loads (manim-slides' template), copied from set-up's local npm package
-REVEAL_FILES = ("reveal.css", "theme/black.css", "plugin/highlight/zenburn.css", "reveal.js", "plugin/notes.js",
-                "plugin/markdown.js")
+REVEAL_FILES = (
+    "reveal.css",
+    "theme/black.css",
+    "plugin/highlight/zenburn.css",
+    "reveal.js",
+    "plugin/notes.js",
+    "plugin/markdown.js",
+)
 
 
 def reveal_package() -> Path:
@@ -47,7 +54,9 @@ def write_deck(lecture, folder: Path, name: str, title: str) -> dict[str, Path]:
 
     deck = PresentationConfig.from_file(folder / f"{type(lecture).__name__}.json")
     for slide, chapter in zip(deck.slides, lecture.chapters(), strict=True):
-        slide.notes = "\n".join(line for start, _, line in lecture.cues if chapter["start"] <= start < chapter["end"])
+        slide.notes = "\n".join(
+            line for start, _, line in lecture.cues if chapter["start"] <= start < chapter["end"]
+        )
     made = {".pptx": folder / f"{name}.pptx", ".html": folder / f"{name}.html", "": folder / name}
     width, height = deck.resolution
     PowerPoint(presentation_configs=[deck], width=width, height=height).convert_to(made[".pptx"])

@@ -4,9 +4,11 @@ said, and the tests check every line against gdcore's runs without rendering.
 
 A Line is (catalogue key, values, claims). ASSERTS says, for each key a story can pick, what its sentence
 asserts about its claims: a line is only ever said when that holds."""
+
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, claims
 
@@ -21,10 +23,12 @@ class Line(NamedTuple):
 
 def _winner(name: str, both: bool | None = None) -> Callable[[dict], bool]:
     """The line says `name` settled first (both: with both steps known / with the other one unknown)."""
+
     def holds(c: dict) -> bool:
         f = c["faster"]
         known = None not in f["steps"]
         return f["winner"] == name and (both is None or known == both)
+
     return holds
 
 
@@ -33,14 +37,21 @@ def _outcome(kind: str, claim: str = "outcome") -> Callable[[dict], bool]:
 
 
 ASSERTS: dict[str, Callable[[dict], bool]] = {
-    "converged": _outcome("settled"), "not_settled": _outcome("not_settled"), "diverged": _outcome("diverged"),
-    "race_momentum": _winner("momentum", True), "race_momentum_alone": _winner("momentum", False),
-    "race_plain": _winner("plain", True), "race_plain_alone": _winner("plain", False),
-    "race_tie": _winner("tie"), "race_neither": _winner("neither"),
-    "plain_diverged_widened": lambda c: _outcome("diverged", "plain_outcome")(c)
-    and c["stable_limit"]["change"] == "widened",
-    "plain_diverged_narrowed": lambda c: _outcome("diverged", "plain_outcome")(c)
-    and c["stable_limit"]["change"] != "widened",
+    "converged": _outcome("settled"),
+    "not_settled": _outcome("not_settled"),
+    "diverged": _outcome("diverged"),
+    "race_momentum": _winner("momentum", True),
+    "race_momentum_alone": _winner("momentum", False),
+    "race_plain": _winner("plain", True),
+    "race_plain_alone": _winner("plain", False),
+    "race_tie": _winner("tie"),
+    "race_neither": _winner("neither"),
+    "plain_diverged_widened": lambda c: (
+        _outcome("diverged", "plain_outcome")(c) and c["stable_limit"]["change"] == "widened"
+    ),
+    "plain_diverged_narrowed": lambda c: (
+        _outcome("diverged", "plain_outcome")(c) and c["stable_limit"]["change"] != "widened"
+    ),
     "limit_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
     "why_rates": lambda c: c["rate"]["rho"] < 1 and c["rate"]["plain_rho"] < 1,
     "under-damped": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] > 0,
@@ -49,22 +60,46 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "over-damped": lambda c: c["damping"]["regime"] == "over-damped",
     "cmp_fastest": lambda c: len(c["fastest"]["winners"]) == 1,
     "cmp_fastest_rho": lambda c: len(c["fastest"]["winners"]) == 1 and c.get("same_rate") is None,
-    "cmp_same_rho": lambda c: _shares_rate(c), "cmp_same_rho_sqrt": lambda c: _shares_rate(c),
+    "cmp_same_rho": lambda c: _shares_rate(c),
+    "cmp_same_rho_sqrt": lambda c: _shares_rate(c),
     "cmp_tie": lambda c: len(c["fastest"]["winners"]) > 1,
     "cmp_none": lambda c: not c["fastest"]["winners"],
     "cmp_diverged": _outcome("diverged"),
-    **{f"val_stayed_{basin}": (lambda b: lambda c: _outcome("settled")(c) and not c["events"]["crossings"]
-                                and c["events"]["basin"] == b)(basin) for basin in ("local", "global")},
-    **{f"val_crossed_{basin}": (lambda b: lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"])
-                                 and c["events"]["basin"] == b)(basin) for basin in ("local", "global")},
+    **{
+        f"val_stayed_{basin}": (
+            lambda b: (
+                lambda c: (
+                    _outcome("settled")(c) and not c["events"]["crossings"] and c["events"]["basin"] == b
+                )
+            )
+        )(basin)
+        for basin in ("local", "global")
+    },
+    **{
+        f"val_crossed_{basin}": (
+            lambda b: (
+                lambda c: (
+                    _outcome("settled")(c) and bool(c["events"]["crossings"]) and c["events"]["basin"] == b
+                )
+            )
+        )(basin)
+        for basin in ("local", "global")
+    },
     "val_not_settled": lambda c: _outcome("not_settled")(c) and not c["events"]["crossings"],
     "val_not_settled_crossed": lambda c: _outcome("not_settled")(c) and bool(c["events"]["crossings"]),
     "val_diverged": _outcome("diverged"),
-    **{f"ev_settled_{who}": _outcome("settled", "plain_outcome" if who == "plain" else "outcome")
-       for who in ("momentum", "plain", "run")},
-    **{f"ev_diverged_{who}": _outcome("diverged", "plain_outcome" if who == "plain" else "outcome")
-       for who in ("momentum", "plain", "run")},
-    **{f"ev_overshoot_{who}": lambda c: c["events"]["first_overshoot"] is not None for who in ("momentum", "run")},
+    **{
+        f"ev_settled_{who}": _outcome("settled", "plain_outcome" if who == "plain" else "outcome")
+        for who in ("momentum", "plain", "run")
+    },
+    **{
+        f"ev_diverged_{who}": _outcome("diverged", "plain_outcome" if who == "plain" else "outcome")
+        for who in ("momentum", "plain", "run")
+    },
+    **{
+        f"ev_overshoot_{who}": lambda c: c["events"]["first_overshoot"] is not None
+        for who in ("momentum", "run")
+    },
     **{f"ev_crossed_{who}": lambda c: bool(c["events"]["crossings"]) for who in ("momentum", "run")},
     "ls_gd": lambda c: c["stable_limit"]["change"] == "widened",
     "ls_gd_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
@@ -72,8 +107,11 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
 
 
 def _shares_rate(c: dict) -> bool:
-    return c.get("same_rate") is not None and len(c["fastest"]["winners"]) == 1 and \
-        c["fastest"]["winners"][0] in c["same_rate"]["runs"]
+    return (
+        c.get("same_rate") is not None
+        and len(c["fastest"]["winners"]) == 1
+        and c["fastest"]["winners"][0] in c["same_rate"]["runs"]
+    )
 
 
 def line(key: str, claims: list, **values) -> Line:
@@ -88,16 +126,27 @@ def predict(subject) -> Line:
     """The question before the run, about this run with its values."""
     if isinstance(subject, Landscape):
         one = subject.lesson
-        return Line("predict_map", dict(lr=fmt_param(one.params["lr"]), beta=fmt_param(one.params["beta"])), [])
+        return Line(
+            "predict_map", dict(lr=fmt_param(one.params["lr"]), beta=fmt_param(one.params["beta"])), []
+        )
     if isinstance(subject, Comparison):
         symbol = HYPERPARAMETERS[subject.varied].symbol
-        values = ", ".join(map(str, subject.values)) if symbol is None else \
-            ", ".join(fmt_param(v) for v in subject.values)
-        key = "predict_valleys" if subject.scene == "valleys" else \
-            "predict_variants" if symbol is None else "predict_compare"
+        values = (
+            ", ".join(map(str, subject.values))
+            if symbol is None
+            else ", ".join(fmt_param(v) for v in subject.values)
+        )
+        key = (
+            "predict_valleys"
+            if subject.scene == "valleys"
+            else "predict_variants"
+            if symbol is None
+            else "predict_compare"
+        )
         return Line(key, dict(symbol=symbol, values=values, x0=fmt_param(subject.params.get("x0", 0.0))), [])
-    values = dict(lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]),
-                  n=subject.run.last_step)
+    values = dict(
+        lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]), n=subject.run.last_step
+    )
     if subject.baseline is None:
         return Line("predict_plain", {**values, "count": values.pop("n")}, [])
     return Line("predict_race", values, [])
@@ -112,17 +161,36 @@ def verdict(lesson: Lesson) -> list[Line]:
         said.append(_race(lesson, f))
         if f["plain_outcome"]["outcome"] == "diverged":
             change = "widened" if f["stable_limit"]["change"] == "widened" else "narrowed"
-            said.append(line(f"plain_diverged_{change}", [f["plain_outcome"], f["stable_limit"]],
-                             k=f["plain_outcome"]["step"], lr=fmt_param(params["lr"]),
-                             plain_limit=fmt_param(f["stable_limit"]["plain"]),
-                             limit=fmt_param(f["stable_limit"]["momentum"])))
+            said.append(
+                line(
+                    f"plain_diverged_{change}",
+                    [f["plain_outcome"], f["stable_limit"]],
+                    k=f["plain_outcome"]["step"],
+                    lr=fmt_param(params["lr"]),
+                    plain_limit=fmt_param(f["stable_limit"]["plain"]),
+                    limit=fmt_param(f["stable_limit"]["momentum"]),
+                )
+            )
         elif f["stable_limit"]["change"] == "narrowed":
-            said.append(line("limit_narrowed", [f["stable_limit"]], beta=fmt_param(params["beta"]),
-                             variant=params["variant"], plain_limit=fmt_param(f["stable_limit"]["plain"]),
-                             limit=fmt_param(f["stable_limit"]["momentum"])))
+            said.append(
+                line(
+                    "limit_narrowed",
+                    [f["stable_limit"]],
+                    beta=fmt_param(params["beta"]),
+                    variant=params["variant"],
+                    plain_limit=fmt_param(f["stable_limit"]["plain"]),
+                    limit=fmt_param(f["stable_limit"]["momentum"]),
+                )
+            )
     if v.outcome.value != "diverged":
-        if "faster" in f and max(f["rate"]["rho"], f["rate"]["plain_rho"]) < 1:  # a factor ≥ 1 shrinks nothing
-            said.append(line("why_rates", [f["rate"]], rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])))
+        if (
+            "faster" in f and max(f["rate"]["rho"], f["rate"]["plain_rho"]) < 1
+        ):  # a factor ≥ 1 shrinks nothing
+            said.append(
+                line(
+                    "why_rates", [f["rate"]], rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])
+                )
+            )
         said.append(_damping(lesson, f))
     return said
 
@@ -130,8 +198,14 @@ def verdict(lesson: Lesson) -> list[Line]:
 def _outcome_line(lesson: Lesson, f: dict) -> Line:
     v, params, o = lesson.verdict, lesson.params, f["outcome"]
     if o["outcome"] == "diverged":
-        return line("diverged", [o, f["stable_limit"]], k=o["step"], lr=fmt_param(params["lr"]),
-                    limit=fmt_param(v.lr_limit), beta=fmt_param(params["beta"]))
+        return line(
+            "diverged",
+            [o, f["stable_limit"]],
+            k=o["step"],
+            lr=fmt_param(params["lr"]),
+            limit=fmt_param(v.lr_limit),
+            beta=fmt_param(params["beta"]),
+        )
     key = "converged" if o["outcome"] == "settled" else "not_settled"
     return line(key, [o, f["rate"]], count=o["step"] if key == "converged" else o["after"], rho=fmt(v.rho))
 
@@ -140,12 +214,19 @@ def _race(lesson: Lesson, f: dict) -> Line:
     """The answer to the predict question: who settled first, by how many steps."""
     race, (km, kp) = f["faster"], f["faster"]["steps"]
     key = {"momentum": "race_momentum", "plain": "race_plain", "tie": "race_tie", "neither": "race_neither"}[
-        race["winner"]]
+        race["winner"]
+    ]
     if race["winner"] in ("momentum", "plain") and None in race["steps"]:
         key += "_alone"
     count = race["by"] if key in ("race_momentum", "race_plain") else lesson.params["steps"]
-    return line(key, [f["outcome"], f["plain_outcome"], race], m=km, k=kp if kp is not None else km,
-                count=count, beta=fmt_param(lesson.params["beta"]))
+    return line(
+        key,
+        [f["outcome"], f["plain_outcome"], race],
+        m=km,
+        k=kp if kp is not None else km,
+        count=count,
+        beta=fmt_param(lesson.params["beta"]),
+    )
 
 
 def _damping(lesson: Lesson, f: dict) -> Line:
@@ -172,23 +253,44 @@ def compare_verdict(c: Comparison) -> list[Line]:
         one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
         if same and winner in same["runs"]:
             key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
-            said.append(line(key, claims, label=winner, count=first["step"], rho=fmt(same["rho"]),
-                             labels=", ".join(same["runs"])))
+            said.append(
+                line(
+                    key,
+                    claims,
+                    label=winner,
+                    count=first["step"],
+                    rho=fmt(same["rho"]),
+                    labels=", ".join(same["runs"]),
+                )
+            )
         else:
-            key = "cmp_fastest_rho" if one.verdict.rho == min(o.verdict.rho for o in c.lessons
-                                                                 if not o.run.diverged) and not same else "cmp_fastest"
+            key = (
+                "cmp_fastest_rho"
+                if one.verdict.rho == min(o.verdict.rho for o in c.lessons if not o.run.diverged) and not same
+                else "cmp_fastest"
+            )
             said.append(line(key, claims, label=winner, count=first["step"], rho=fmt(one.verdict.rho)))
     for label, f in facts["runs"].items():
         if f["outcome"]["outcome"] == "diverged":
-            said.append(line("cmp_diverged", [f["outcome"], f["stable_limit"]], label=label, k=f["outcome"]["step"],
-                             lr=fmt_param(f["stable_limit"]["lr"]), limit=fmt_param(f["stable_limit"]["momentum"])))
+            said.append(
+                line(
+                    "cmp_diverged",
+                    [f["outcome"], f["stable_limit"]],
+                    label=label,
+                    k=f["outcome"]["step"],
+                    lr=fmt_param(f["stable_limit"]["lr"]),
+                    limit=fmt_param(f["stable_limit"]["momentum"]),
+                )
+            )
     return said
 
 
 def _sqrt_beta(c: Comparison, labels: list[str]) -> bool:
     """Whether the runs named share ρ because each is an under-damped heavy ball (ρ = √β, whatever α)."""
     runs = [one for i, one in enumerate(c.lessons) if c.label(i) in labels]
-    return all(one.params["variant"] == "classic" and one.verdict.regime.value == "under-damped" for one in runs)
+    return all(
+        one.params["variant"] == "classic" and one.verdict.regime.value == "under-damped" for one in runs
+    )
 
 
 def valleys_verdict(c: Comparison) -> list[Line]:
@@ -208,7 +310,13 @@ def valleys_verdict(c: Comparison) -> list[Line]:
             values = {"k": o["step"], "x": fmt_param(float(one.run.positions[-1, 0]), 3)}
         said.append(line(key, [o, e], label=c.label(i), **values, **crossed))
     escaped = any(f["events"]["crossings"] for f in facts["runs"].values())
-    key = "val_moral" if start == "local" and escaped else "val_moral_stuck" if start == "local" else "val_moral_deep"
+    key = (
+        "val_moral"
+        if start == "local" and escaped
+        else "val_moral_stuck"
+        if start == "local"
+        else "val_moral_deep"
+    )
     said.append(Line(key, {}, [f["events"] for f in facts["runs"].values()]))
     return said
 
@@ -223,8 +331,12 @@ def run_events(subject) -> list[tuple[int, Line]]:
     if isinstance(subject, Comparison):
         runs = [(subject.label(i), one.facts(subject.label(i))) for i, one in enumerate(subject.lessons)]
         # a comparison's overshoots come all at once, early: its runs' endings and crossings say more
-        found = [event for label, f in runs for event in _events(f, "run", label)
-                 if not event[1].key.startswith("ev_overshoot")]
+        found = [
+            event
+            for label, f in runs
+            for event in _events(f, "run", label)
+            if not event[1].key.startswith("ev_overshoot")
+        ]
     else:
         f = subject.facts()
         found = _events(f, "momentum" if subject.baseline is not None else "run", "")
@@ -240,7 +352,9 @@ def _events(f: dict, who: str, label: str) -> list[tuple[int, Line]]:
     e = f["events"]
     found = _ends(f["outcome"], who, label)
     if e["first_overshoot"] is not None and f["outcome"]["outcome"] != "diverged":
-        found.append((e["first_overshoot"], line(f"ev_overshoot_{who}", [e], k=e["first_overshoot"], label=label)))
+        found.append(
+            (e["first_overshoot"], line(f"ev_overshoot_{who}", [e], k=e["first_overshoot"], label=label))
+        )
     found += [(k, line(f"ev_crossed_{who}", [e], k=k, label=label)) for k in e["crossings"][:2]]
     return found
 

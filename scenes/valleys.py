@@ -1,10 +1,25 @@
 """Lecture 4: can momentum roll a ball out of a dip? A tilted double well from gdcore's DoubleWell, and runs
 that differ in β from the same start. Beats: question, landscape, rule, runs with their energy, verdict."""
+
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, UR, Axes, Create, DashedLine, Dot, FadeIn, FadeOut, Rectangle, VGroup,
-                   Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Axes,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Rectangle,
+    VGroup,
+    Write,
+)
 
 from gdcore import Problem
 
@@ -28,12 +43,19 @@ def plot_axes(problem: Problem) -> Axes:
     f = curve(problem)
     low = np.floor(problem.lowest_loss - 0.3)
     top = np.ceil(max(f(X_VIEW[0]), f(X_VIEW[1])))
-    axes = Axes(x_range=[*X_VIEW, 1], y_range=[low, top, 1], x_length=PLOT_SIZE[0], y_length=PLOT_SIZE[1],
-                tips=False, axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
-                x_axis_config={"numbers_to_include": range(-3, 4)},
-                # no number where the curve crosses the y axis: the curve would run through it
-                y_axis_config={"numbers_to_include": [n for n in range(int(low) + 1, int(top) + 1)
-                                                      if abs(n - f(0.0)) > 0.4]})
+    axes = Axes(
+        x_range=[*X_VIEW, 1],
+        y_range=[low, top, 1],
+        x_length=PLOT_SIZE[0],
+        y_length=PLOT_SIZE[1],
+        tips=False,
+        axis_config={"color": style.MUTED, "font_size": style.TICK_SIZE},
+        x_axis_config={"numbers_to_include": range(-3, 4)},
+        # no number where the curve crosses the y axis: the curve would run through it
+        y_axis_config={
+            "numbers_to_include": [n for n in range(int(low) + 1, int(top) + 1) if abs(n - f(0.0)) > 0.4]
+        },
+    )
     return axes.move_to([*PLOT_AT, 0])
 
 
@@ -44,8 +66,16 @@ class EnergyBars(VGroup):
 
     WIDTH = 0.42
 
-    def __init__(self, losses: list[np.ndarray], kinetic: list[np.ndarray], names: list[str], floor: float,
-                 barrier: float, barrier_name: str, symbol: str):
+    def __init__(
+        self,
+        losses: list[np.ndarray],
+        kinetic: list[np.ndarray],
+        names: list[str],
+        floor: float,
+        barrier: float,
+        barrier_name: str,
+        symbol: str,
+    ):
         self.losses, self.kinetic, self.floor = losses, kinetic, floor
         self.top = floor + 1.25 * max(max(float(v[0]) for v in losses) - floor, barrier - floor)
         self.unit = ENERGY_SIZE[1] / (self.top - floor)  # scene units per unit of f
@@ -53,20 +83,43 @@ class EnergyBars(VGroup):
         pitch = min(1.3, ENERGY_SIZE[0] / n)  # room for each bar's name under it
         self.base = ENERGY_AT[1] - ENERGY_SIZE[1] / 2
         self.xs = [ENERGY_AT[0] + (i - (n - 1) / 2) * pitch for i in range(n)]
-        self.potential = VGroup(*(Rectangle(width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.9,
-                                            stroke_width=0) for i in range(n)))
-        self.motion = VGroup(*(Rectangle(width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.3,
-                                         stroke_color=style.RUNS[i], stroke_width=2) for i in range(n)))
+        self.potential = VGroup(
+            *(
+                Rectangle(
+                    width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.9, stroke_width=0
+                )
+                for i in range(n)
+            )
+        )
+        self.motion = VGroup(
+            *(
+                Rectangle(
+                    width=self.WIDTH,
+                    height=0.01,
+                    fill_color=style.RUNS[i],
+                    fill_opacity=0.3,
+                    stroke_color=style.RUNS[i],
+                    stroke_width=2,
+                )
+                for i in range(n)
+            )
+        )
         y = self.base + (barrier - floor) * self.unit
         name = label(barrier_name, style.SMALL_SIZE, style.TEXT)
         # the lines end where the barrier's name still fits inside the safe margin (a longer word, a shorter line)
         left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
-        right = max(min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1),
-                    self.xs[-1] + self.WIDTH / 2 + 0.05)
+        right = max(
+            min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1),
+            self.xs[-1] + self.WIDTH / 2 + 0.05,
+        )
         line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
         ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
-        tags = VGroup(*(label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
-                        for i, (x, name) in enumerate(zip(self.xs, names))))
+        tags = VGroup(
+            *(
+                label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
+                for i, (x, name) in enumerate(zip(self.xs, names))
+            )
+        )
         tags.add(label(symbol, style.SMALL_SIZE, style.MUTED).next_to(tags, LEFT, buff=0.25))
         self.still = VGroup(ground, line, name.next_to(line, RIGHT, buff=0.1), tags)
         self.moving = VGroup(self.potential, self.motion)
@@ -97,23 +150,37 @@ class ValleysLecture(Comparing, Lecture):
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
         for x, fx, kind in p.minima():
-            name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(x, fx), DOWN,
-                                                                                       buff=0.45)
+            name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(
+                axes.c2p(x, fx), DOWN, buff=0.45
+            )
             axis_y = axes.x_axis.get_y()
-            if name.get_bottom()[1] < axis_y + 0.15 and name.get_top()[1] > axis_y - 0.45:  # on the axis: below it
+            if (
+                name.get_bottom()[1] < axis_y + 0.15 and name.get_top()[1] > axis_y - 0.45
+            ):  # on the axis: below it
                 name.next_to([name.get_x(), axis_y - 0.45, 0], DOWN, buff=0)
             marks.add(Dot(axes.c2p(x, fx), color=style.TEXT, radius=0.07), keep_inside(name))
         bx, bf = p.barrier()
-        marks.add(Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
-                  label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(axes.c2p(bx, bf), UR,
-                                                                                          buff=0.15))
+        marks.add(
+            Dot(axes.c2p(bx, bf), color=style.TEXT, radius=0.07),
+            label(self.words("val_barrier"), style.SMALL_SIZE, style.TEXT).next_to(
+                axes.c2p(bx, bf), UR, buff=0.15
+            ),
+        )
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
-        (lx, lf), (gx, gf) = [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0], \
-            [(x, fx) for x, fx, kind in p.minima() if kind == "global"][0]
-        with self.caption("val_landscape", local_x=fmt_param(lx, 3), local_f=fmt_param(lf, 3),
-                          barrier_x=fmt_param(bx, 3), barrier_f=fmt_param(bf, 3), global_x=fmt_param(gx, 3),
-                          global_f=fmt_param(gf, 3)):
+        (lx, lf), (gx, gf) = (
+            [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0],
+            [(x, fx) for x, fx, kind in p.minima() if kind == "global"][0],
+        )
+        with self.caption(
+            "val_landscape",
+            local_x=fmt_param(lx, 3),
+            local_f=fmt_param(lf, 3),
+            barrier_x=fmt_param(bx, 3),
+            barrier_f=fmt_param(bf, 3),
+            global_x=fmt_param(gx, 3),
+            global_f=fmt_param(gf, 3),
+        ):
             self.play(FadeIn(marks), run_time=1.0)
 
     def show_rule(self) -> None:
@@ -128,10 +195,24 @@ class ValleysLecture(Comparing, Lecture):
         runs = [one.run for one in c.lessons]
         f, floor = curve(p), p.lowest_loss
         balls = self.balls(self.axes, f)
-        energy = EnergyBars([run.losses for run in runs], [one.kinetic for one in c.lessons],
-                            [fmt_param(v) for v in c.values], floor, p.barrier()[1], self.words("val_barrier"), "β =")
-        inset = inset_at(INSET_X, [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
-                         self.inset_steps(), self.words("val_loss_axis"), self.words("step"), INSET_WIDTH, INSET_HEIGHT)
+        energy = EnergyBars(
+            [run.losses for run in runs],
+            [one.kinetic for one in c.lessons],
+            [fmt_param(v) for v in c.values],
+            floor,
+            p.barrier()[1],
+            self.words("val_barrier"),
+            "β =",
+        )
+        inset = inset_at(
+            INSET_X,
+            [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
+            self.inset_steps(),
+            self.words("val_loss_axis"),
+            self.words("step"),
+            INSET_WIDTH,
+            INSET_HEIGHT,
+        )
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         self.drive([energy, inset, *balls], cues)
@@ -148,6 +229,8 @@ class ValleysLecture(Comparing, Lecture):
         # readable size)
         columns = [("val_basin", basin), ("settled_at", self.settled_cell)]
         table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X), columns=columns)
-        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)  # the formula's place
+        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to(
+            [0, style.SAFE_TOP - 0.1, 0], UP
+        )  # the formula's place
         self.play(FadeOut(self.formulas), FadeOut(self.energy), FadeIn(table), run_time=0.8)
         self.say(story.valleys_verdict(self.subject), at_least=1.0)

@@ -6,6 +6,7 @@ of the file's Language (Babel's), for the number given as {count}.
 A file is checked whole before anything renders: it reads, it has every message of English's and no other,
 none empty or fuzzy, each with English's placeholders, and its Plural-Forms header agrees with CLDR. Any
 fault is a LanguageError: one line naming the file and the message. `python -m scenes.locales check`."""
+
 from __future__ import annotations
 
 import contextlib
@@ -76,12 +77,12 @@ class Language:
     @functools.cached_property
     def symbols(self) -> list[tuple[str, str]]:
         """(symbol, words read aloud), the longest symbol first: "ŷ − y" is replaced before "ŷ"."""
-        pairs = [(key[len(SYMBOL):], text) for key, text in self.messages.items() if key.startswith(SYMBOL)]
+        pairs = [(key[len(SYMBOL) :], text) for key, text in self.messages.items() if key.startswith(SYMBOL)]
         return sorted(pairs, key=lambda pair: -len(pair[0]))
 
     def page_words(self) -> dict[str, str]:
         """The class page's words, by their name without the page_ prefix."""
-        return {key[len(PAGE):]: text for key, text in self.messages.items() if key.startswith(PAGE)}
+        return {key[len(PAGE) :]: text for key, text in self.messages.items() if key.startswith(PAGE)}
 
 
 def load(code: str) -> Language:
@@ -90,7 +91,9 @@ def load(code: str) -> Language:
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        raise LanguageError(f"{path}: no such language file (present: {', '.join(available()) or 'none'})") from None
+        raise LanguageError(
+            f"{path}: no such language file (present: {', '.join(available()) or 'none'})"
+        ) from None
     return _load(path, stamp)
 
 
@@ -101,7 +104,9 @@ def _load(path: Path, stamp: int) -> Language:
     messages = _messages(path, catalog, len(categories))
     english = messages if path.stem == SOURCE else load(SOURCE).messages
     _compare(path, messages, english)
-    return Language(path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest())
+    return Language(
+        path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest()
+    )
 
 
 def _read(path: Path):
@@ -120,7 +125,10 @@ def _read(path: Path):
             where = f"message {name!r}" if name else "the header"
             raise LanguageError(f"{path}: {where}: line {number} is not gettext PO: {line.strip()[:50]!r}")
     try:
-        with path.open("rb") as handle, contextlib.redirect_stdout(io.StringIO()):  # Babel prints its warnings
+        with (
+            path.open("rb") as handle,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):  # Babel prints its warnings
             return read_po(handle)
     except (PoFileError, UnicodeError, ValueError, LookupError) as err:
         raise LanguageError(f"{path}: not a readable .po file: {' '.join(str(err).split())}") from None
@@ -143,8 +151,10 @@ def _plurals(path: Path, catalog) -> tuple[str, tuple[str, ...]]:
     try:
         rule = plural_rule(locale)
     except (UnknownLocaleError, ValueError):
-        raise LanguageError(f"{path}: Language {locale!r} is not a locale CLDR knows: set the Language header "
-                            "to the language's code (ca, pt_BR…)") from None
+        raise LanguageError(
+            f"{path}: Language {locale!r} is not a locale CLDR knows: set the Language header "
+            "to the language's code (ca, pt_BR…)"
+        ) from None
     categories = tuple(tag for tag in CLDR_ORDER if tag in rule.tags or tag == "other")
     header = f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};"
     try:
@@ -153,10 +163,15 @@ def _plurals(path: Path, catalog) -> tuple[str, tuple[str, ...]]:
     except (ValueError, SyntaxError, RecursionError):
         wrong = -1
     if catalog.num_plurals != len(categories) or wrong is not None:
-        at = "" if wrong in (None, -1) else f" (at n = {wrong} it gives form {form(wrong)}, CLDR form " \
-            f"{categories.index(rule(wrong))})"
-        raise LanguageError(f"{path}: Plural-Forms {header!r} disagrees with CLDR's plural rules of {locale}: "
-                            f"{len(categories)} forms, {', '.join(categories)}{at}")
+        at = (
+            ""
+            if wrong in (None, -1)
+            else f" (at n = {wrong} it gives form {form(wrong)}, CLDR form {categories.index(rule(wrong))})"
+        )
+        raise LanguageError(
+            f"{path}: Plural-Forms {header!r} disagrees with CLDR's plural rules of {locale}: "
+            f"{len(categories)} forms, {', '.join(categories)}{at}"
+        )
     return locale, categories
 
 
@@ -170,10 +185,14 @@ def _messages(path: Path, catalog, forms: int) -> dict:
         if name is None:
             raise LanguageError(f"{path}: message {message.id!r} has no msgctxt (its name)")
         if message.fuzzy:
-            raise LanguageError(f"{path}: message {name!r} is marked fuzzy: check its text, then remove the flag")
+            raise LanguageError(
+                f"{path}: message {name!r} is marked fuzzy: check its text, then remove the flag"
+            )
         text = tuple(message.string) if message.pluralizable else message.string
         if isinstance(text, tuple) and len(text) != forms:
-            raise LanguageError(f"{path}: message {name!r} has {len(text)} plural forms, Plural-Forms says {forms}")
+            raise LanguageError(
+                f"{path}: message {name!r} has {len(text)} plural forms, Plural-Forms says {forms}"
+            )
         if not all(text if isinstance(text, tuple) else [text]):
             raise LanguageError(f"{path}: message {name!r} has no translation (an empty msgstr)")
         out[name] = text
@@ -215,5 +234,7 @@ def _compare(path: Path, messages: dict, english: dict) -> None:
             got = placeholders(path, name, form)
             if got != expected and not (isinstance(text, tuple) and got == expected - {COUNT}):
                 shown = ", ".join(f"{{{p}}}" for p in sorted(got)) or "none"
-                raise LanguageError(f"{path}: message {name!r}: placeholders {shown} differ from English's "
-                                    + ", ".join(f"{{{p}}}" for p in sorted(expected)))
+                raise LanguageError(
+                    f"{path}: message {name!r}: placeholders {shown} differ from English's "
+                    + ", ".join(f"{{{p}}}" for p in sorted(expected))
+                )

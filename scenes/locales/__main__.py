@@ -2,6 +2,7 @@
 
 With no code, every file in scenes/locales (or $MOMENTUM_LOCALES). Prints one line per file; a broken one
 is named with its message, and the exit status is 2."""
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,10 @@ def check(codes: list[str]) -> int:
             print(f"error: {err}", file=sys.stderr)
             status = 2
             continue
-        print(f"{language.path}: {language.name}, {len(language.messages)} messages, plural forms "
-              f"{', '.join(language.categories)} (CLDR {language.locale}), voice {language.voice}: ok")
+        print(
+            f"{language.path}: {language.name}, {len(language.messages)} messages, plural forms "
+            f"{', '.join(language.categories)} (CLDR {language.locale}), voice {language.voice}: ok"
+        )
     return status
 
 

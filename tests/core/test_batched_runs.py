@@ -1,5 +1,6 @@
 """The batched runs (iterate_many, teach_grid, the problems' losses/grads on a batch) against the single runs and
 against independent truth: plain gradient descent's closed form, the data's mean squared error, np.linalg."""
+
 import math
 from dataclasses import astuple
 
@@ -23,9 +24,13 @@ def problem_of(scene: str, **given):
 
 def same_run(a, b) -> bool:
     """Two Trajectories hold the same numbers, step for step, and the same verdict on them."""
-    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in FIELDS) and \
-        (a.variant, a.lr, a.beta, a.diverged_at, a.converged_at) == (b.variant, b.lr, b.beta, b.diverged_at,
-                                                                     b.converged_at)
+    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in FIELDS) and (
+        a.variant,
+        a.lr,
+        a.beta,
+        a.diverged_at,
+        a.converged_at,
+    ) == (b.variant, b.lr, b.beta, b.diverged_at, b.converged_at)
 
 
 @pytest.mark.parametrize("scene", SCENES)
@@ -37,7 +42,9 @@ def test_iterate_many_equals_iterate_number_for_number(scene, variant):
     lrs = np.exp(rng.uniform(math.log(0.01), math.log(top), 60))
     betas = np.where(rng.random(60) < 0.2, 0.0, rng.uniform(0.0, 0.995, 60))
     many = iterate_many(problem, variant, lrs, betas, 40, problem.start(params))
-    one = [iterate(problem, variant, float(a), float(b), 40, problem.start(params)) for a, b in zip(lrs, betas)]
+    one = [
+        iterate(problem, variant, float(a), float(b), 40, problem.start(params)) for a, b in zip(lrs, betas)
+    ]
     assert all(same_run(m, o) for m, o in zip(many, one))
     assert any(o.diverged for o in one) and any(o.converged_at is not None for o in one)
     assert any(not o.diverged and o.converged_at is None for o in one) or scene == "parabola"
@@ -78,8 +85,10 @@ def test_plain_gradient_descent_is_one_run_for_every_rule(scene):
     lr, x0 = 0.7, problem.start(params)
     runs = {v: iterate(problem, v, lr, 0.0, 30, x0) for v in VARIANTS}
     for v in ("ema", "nesterov"):
-        assert all(np.array_equal(getattr(runs[v], f), getattr(runs["classic"], f))
-                   for f in ("positions", "gradients", "losses"))
+        assert all(
+            np.array_equal(getattr(runs[v], f), getattr(runs["classic"], f))
+            for f in ("positions", "gradients", "losses")
+        )
         assert np.array_equal(gdcore.displacement(v, runs[v].states, lr), runs["classic"].states)
     assert np.array_equal(runs["nesterov"].states, runs["classic"].states)
     assert np.array_equal(runs["ema"].states[1:], runs["classic"].gradients[:-1])
@@ -88,12 +97,20 @@ def test_plain_gradient_descent_is_one_run_for_every_rule(scene):
 
 
 def same_lesson(a, b) -> bool:
-    va, vb = (tuple(None if isinstance(x, float) and math.isnan(x) else x for x in astuple(v))
-              for v in (a.verdict, b.verdict))
+    va, vb = (
+        tuple(None if isinstance(x, float) and math.isnan(x) else x for x in astuple(v))
+        for v in (a.verdict, b.verdict)
+    )
     baselines = (a.baseline is None and b.baseline is None) or same_run(a.baseline, b.baseline)
-    return same_run(a.run, b.run) and baselines and va == vb and dict(a.params) == dict(b.params) and \
-        all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("moves", "pushes", "kinetic")) and \
-        a.facts() == b.facts() and a.facts("β = 0") == b.facts("β = 0")
+    return (
+        same_run(a.run, b.run)
+        and baselines
+        and va == vb
+        and dict(a.params) == dict(b.params)
+        and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("moves", "pushes", "kinetic"))
+        and a.facts() == b.facts()
+        and a.facts("β = 0") == b.facts("β = 0")
+    )
 
 
 GIVEN = {"parabola": {"steps": 30}, "regression": {"steps": 20, "samples": 30}, "valleys": {"steps": 80}}
@@ -120,8 +137,11 @@ def test_a_valleys_comparison_gathered_from_the_grid_is_compare():
     row = teach_grid("valleys", params, (0.2,), (0.0, 0.8, 0.95))[0]
     gathered, truth = gather("beta", row), compare("valleys", "beta", (0.0, 0.8, 0.95), steps=120)
     assert dict(gathered.params) == dict(truth.params) and gathered.values == truth.values
-    assert (gathered.fastest, gathered.at_critical, gathered.lowest_rho) == \
-        (truth.fastest, truth.at_critical, truth.lowest_rho)
+    assert (gathered.fastest, gathered.at_critical, gathered.lowest_rho) == (
+        truth.fastest,
+        truth.at_critical,
+        truth.lowest_rho,
+    )
     assert gathered.facts() == truth.facts()
 
 
@@ -132,8 +152,9 @@ def test_convergence_factor_many_is_convergence_factor_and_the_closed_form(scene
     rng = np.random.default_rng(9)
     lrs, betas = rng.uniform(0.01, 8.0, 50), rng.uniform(0.0, 0.99, 50)
     many = theory.convergence_factor_many(variant, lrs, betas, problem.hessian())
-    assert np.array_equal(many, [theory.convergence_factor(variant, a, b, problem.hessian()) for a, b in
-                                 zip(lrs, betas)])
+    assert np.array_equal(
+        many, [theory.convergence_factor(variant, a, b, problem.hessian()) for a, b in zip(lrs, betas)]
+    )
     closed = theory.convergence_factors(variant, lrs, betas, problem.curvatures)
     assert np.allclose(many, closed, rtol=1e-6, atol=1e-7)
 

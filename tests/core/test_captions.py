@@ -1,4 +1,5 @@
 """Captions: every line fits, can be spoken, and takes its formulas from the problem."""
+
 import pytest
 
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
@@ -8,7 +9,14 @@ from scenes.captions import SUPERSCRIPT, Phrase, fmt, fmt_param, say, speech, sp
 from scenes.style import CAPTION_CHARS
 
 LANGS = locales.available()
-NOT_SHOWN = ("symbol ", "say_", "page_", "explore_", "voice", "language_name")  # messages that are not captions
+NOT_SHOWN = (
+    "symbol ",
+    "say_",
+    "page_",
+    "explore_",
+    "voice",
+    "language_name",
+)  # messages that are not captions
 
 
 def captions(lang):
@@ -50,10 +58,17 @@ def test_the_legend_names_the_momentum_step_of_the_rule():
 
 
 def test_counts_follow_each_languages_plural_rules():
-    assert [text("en", "val_crossed_local", label="β = 0.8", times=times(c), k=9, x="1")
-            .split("barrier ")[1].split(" and")[0] for c in (1, 2, 3)] == ["once", "twice", "3 times"]
+    assert [
+        text("en", "val_crossed_local", label="β = 0.8", times=times(c), k=9, x="1")
+        .split("barrier ")[1]
+        .split(" and")[0]
+        for c in (1, 2, 3)
+    ] == ["once", "twice", "3 times"]
     assert [text("es", "gd_line", count=c) for c in (1, 2)] == ["GD simple: 1 paso", "GD simple: 2 pasos"]
-    assert [text("fr", "gd_line", count=c) for c in (1, 2)] == ["GD simple\u202f: 1 pas", "GD simple\u202f: 2 pas"]
+    assert [text("fr", "gd_line", count=c) for c in (1, 2)] == [
+        "GD simple\u202f: 1 pas",
+        "GD simple\u202f: 2 pas",
+    ]
     # French takes the singular for 0 as well, English and Spanish the plural
     assert text("fr", "cmp_title", count=0).endswith("0 essai")
     assert text("fr", "cmp_title", count=2).endswith("2 essais")
@@ -66,32 +81,62 @@ def test_a_phrase_is_written_and_spoken_in_its_sentence():
     outcome, shape = Phrase("ls_converged", {"count": 1}), Phrase("ls_rises", {"m": 2, "count": 60})
     line = text("en", "ls_run", lr="0.1", beta="0.5", rho="0.3", outcome=outcome, shape=shape)
     assert line.endswith("ρ = 0.3: settled in 1 step; the loss rose at 2 of 60 steps.")
-    said = speech("fr", "ls_map", variant=Phrase("classic"),
-                  problem=Phrase("ls_problem_parabola", {"formula": Quadratic().formula}))
+    said = speech(
+        "fr",
+        "ls_map",
+        variant=Phrase("classic"),
+        problem=Phrase("ls_problem_parabola", {"formula": Quadratic().formula}),
+    )
     assert "x au carré sur 6" in said and "rhô" in said and "²" not in said
 
 
 def test_every_caption_fits_two_lines_with_long_numbers():
-    values = dict(beta="0.95", lr="0.123456", state="−α·m", k=10000, rho="0.9999", crit="0.4675",
-                  limit="9.6", truth="−12.5·x₁ − 3.25·x₂ + 1.75", gap="2.779e-09", m=10000,
-                  label="β = 0.123456", symbol="β", values="0.123456, 0.25, 0.5, 0.75, 0.95", x="-2.136",
-                  x0="-999.5", plain_limit="11.94", plain_rho="0.9833", labels="α = 0.1235, α = 0.25", n=10000,
-                  **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
-                  **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas})
+    values = dict(
+        beta="0.95",
+        lr="0.123456",
+        state="−α·m",
+        k=10000,
+        rho="0.9999",
+        crit="0.4675",
+        limit="9.6",
+        truth="−12.5·x₁ − 3.25·x₂ + 1.75",
+        gap="2.779e-09",
+        m=10000,
+        label="β = 0.123456",
+        symbol="β",
+        values="0.123456, 0.25, 0.5, 0.75, 0.95",
+        x="-2.136",
+        x0="-999.5",
+        plain_limit="11.94",
+        plain_rho="0.9833",
+        labels="α = 0.1235, α = 0.25",
+        n=10000,
+        **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
+        **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas},
+    )
     for lang in LANGS:
         language = locales.load(lang)
 
         def longest(*phrases, lang=lang):
             return max(phrases, key=lambda p: len(text(lang, p.key, **p.values)))
 
-        run = dict(problem=longest(Phrase("ls_problem_parabola", {"formula": Quadratic(0.3).formula}),
-                                   Phrase("ls_problem_regression")),
-                   shape=longest(Phrase("ls_rises", {"m": 9999, "count": 10000}), Phrase("ls_falls")),
-                   outcome=longest(*(Phrase(k, {"k": 10000, "count": 10000})
-                                     for k in ("ls_not_settled", "ls_converged", "ls_diverged"))),
-                   kappa="1234", variant=longest(*map(Phrase, ("classic", "ema", "nesterov"))),
-                   times=longest(times(12), times(2), times(1)),
-                   question=max((language.message(k) for k in language.messages if k.endswith("question")), key=len))
+        run = dict(
+            problem=longest(
+                Phrase("ls_problem_parabola", {"formula": Quadratic(0.3).formula}),
+                Phrase("ls_problem_regression"),
+            ),
+            shape=longest(Phrase("ls_rises", {"m": 9999, "count": 10000}), Phrase("ls_falls")),
+            outcome=longest(
+                *(
+                    Phrase(k, {"k": 10000, "count": 10000})
+                    for k in ("ls_not_settled", "ls_converged", "ls_diverged")
+                )
+            ),
+            kappa="1234",
+            variant=longest(*map(Phrase, ("classic", "ema", "nesterov"))),
+            times=longest(times(12), times(2), times(1)),
+            question=max((language.message(k) for k in language.messages if k.endswith("question")), key=len),
+        )
         for key, _ in captions(lang):
             for count in (1, 2, 10000):
                 line = text(lang, key, **run, **values, count=count)
@@ -105,7 +150,9 @@ def test_fmt_shows_the_number_to_its_precision(value):
     assert len(shown) <= 10
 
 
-@pytest.mark.parametrize("value", [0.3, -0.0, 0.123456, 0.95, 12345.678, 2.7e-5, -3.3e-9, 1e6, 1e-320, 1000.0])
+@pytest.mark.parametrize(
+    "value", [0.3, -0.0, 0.123456, 0.95, 12345.678, 2.7e-5, -3.3e-9, 1e6, 1e-320, 1000.0]
+)
 def test_fmt_param_shows_at_most_4_digits_never_minus_zero_and_powers_of_ten(value):
     shown = fmt_param(value)
     mantissa, _, power = shown.partition("×10")

@@ -1,4 +1,5 @@
 """render.py through click's CliRunner: help, list, export, and bad input (exit 2, nothing written)."""
+
 import csv
 import os
 from pathlib import Path
@@ -23,8 +24,24 @@ def read_csv(path):
 
 def test_help_lists_every_hyperparameter_with_its_default():
     out = " ".join(invoke("--help").output.split())
-    for flag in ("--scene", "--quality", "--lang", "--output", "--lr", "--beta", "--momentum", "--steps",
-                 "--variant", "--x0", "--samples", "--noise", "--seed", "--true-w1", "--export-data", "--list"):
+    for flag in (
+        "--scene",
+        "--quality",
+        "--lang",
+        "--output",
+        "--lr",
+        "--beta",
+        "--momentum",
+        "--steps",
+        "--variant",
+        "--x0",
+        "--samples",
+        "--noise",
+        "--seed",
+        "--true-w1",
+        "--export-data",
+        "--list",
+    ):
         assert flag in out
     assert "0.3 (parabola)" in out and "1080p60" in out
 
@@ -36,7 +53,9 @@ def test_list_prints_scenes_and_parameters_and_the_readme_shows_it():
     for scene, cls in LECTURES.items():  # every option of the scene with its default and its valid values
         block = result.output.split(scene + "\n", 1)[1]
         for name, default in cls.DEFAULTS.items():
-            line = next(line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-"))
+            line = next(
+                line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-")
+            )
             assert render._shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
     readme = (Path(render.__file__).parent / "README.md").read_text()
     assert result.output.strip() in readme  # the README's table is the command's output, not a copy by hand
@@ -54,8 +73,20 @@ def test_help_and_errors_come_from_the_table():
 @pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
 def test_export_parabola_follows_the_update_rule(tmp_path, variant):
     lr, beta = 2.2, 0.85
-    result = invoke("--export-data", tmp_path, "--lr", lr, "--momentum", beta, "--steps", 25,
-                    "--variant", variant, "--x0", -7.5)
+    result = invoke(
+        "--export-data",
+        tmp_path,
+        "--lr",
+        lr,
+        "--momentum",
+        beta,
+        "--steps",
+        25,
+        "--variant",
+        variant,
+        "--x0",
+        -7.5,
+    )
     assert result.exit_code == 0, result.output
     header, rows = read_csv(tmp_path / "trajectory.csv")
     assert header == ["step", "x", "v", "grad", "loss"]
@@ -80,8 +111,26 @@ def test_export_parabola_follows_the_update_rule(tmp_path, variant):
 @pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
 def test_export_regression_is_gradient_descent_on_the_exported_data(tmp_path, variant):
     lr, beta = 0.07, 0.93
-    result = invoke("--scene", "regression", "--export-data", tmp_path, "--lr", lr, "--beta", beta,
-                    "--steps", 40, "--variant", variant, "--samples", 17, "--noise", 1.3, "--seed", 99)
+    result = invoke(
+        "--scene",
+        "regression",
+        "--export-data",
+        tmp_path,
+        "--lr",
+        lr,
+        "--beta",
+        beta,
+        "--steps",
+        40,
+        "--variant",
+        variant,
+        "--samples",
+        17,
+        "--noise",
+        1.3,
+        "--seed",
+        99,
+    )
     assert result.exit_code == 0, result.output
     dh, data = read_csv(tmp_path / "data.csv")
     th, traj = read_csv(tmp_path / "trajectory.csv")
@@ -106,7 +155,9 @@ def test_export_regression_is_gradient_descent_on_the_exported_data(tmp_path, va
             theta = theta + v
         np.testing.assert_allclose(traj[t + 1, 1:7], np.r_[theta, v], rtol=1e-10, atol=1e-12)
         assert traj[t + 1, 7] == pytest.approx(np.mean((x @ theta - y) ** 2), rel=1e-10)
-    np.testing.assert_allclose(data[:, :2], lesson("regression", samples=17, noise=1.3, seed=99).problem.features)
+    np.testing.assert_allclose(
+        data[:, :2], lesson("regression", samples=17, noise=1.3, seed=99).problem.features
+    )
 
 
 def test_export_of_a_divergent_run_succeeds_and_stops_at_divergence(tmp_path):
@@ -117,13 +168,32 @@ def test_export_of_a_divergent_run_succeeds_and_stops_at_divergence(tmp_path):
 
 
 BAD = [
-    ["--lr", "0"], ["--lr", "-0.5"], ["--lr", "nan"], ["--lr", "inf"], ["--beta", "1"], ["--momentum", "1.5"],
-    ["--beta", "-0.1"], ["--beta", "nan"], ["--steps", "0"], ["--steps", "10001"], ["--x0", "nan"],
-    ["--x0", "1e9"], ["--scene", "nope"], ["--variant", "adam"], ["--quality", "8k"], ["--lang", "de"],
-    ["--scene", "regression", "--samples", "2"], ["--scene", "regression", "--noise", "-1"],
-    ["--scene", "regression", "--true-b", "inf"], ["--scene", "regression", "--x0", "1"],
-    ["--scene", "parabola", "--samples", "10"], ["--lr", "abc"], ["--lr", "1_0"], ["--steps", "1_0"],
-    ["--lr", "1e-320"], ["--lr", "0x10"],
+    ["--lr", "0"],
+    ["--lr", "-0.5"],
+    ["--lr", "nan"],
+    ["--lr", "inf"],
+    ["--beta", "1"],
+    ["--momentum", "1.5"],
+    ["--beta", "-0.1"],
+    ["--beta", "nan"],
+    ["--steps", "0"],
+    ["--steps", "10001"],
+    ["--x0", "nan"],
+    ["--x0", "1e9"],
+    ["--scene", "nope"],
+    ["--variant", "adam"],
+    ["--quality", "8k"],
+    ["--lang", "de"],
+    ["--scene", "regression", "--samples", "2"],
+    ["--scene", "regression", "--noise", "-1"],
+    ["--scene", "regression", "--true-b", "inf"],
+    ["--scene", "regression", "--x0", "1"],
+    ["--scene", "parabola", "--samples", "10"],
+    ["--lr", "abc"],
+    ["--lr", "1_0"],
+    ["--steps", "1_0"],
+    ["--lr", "1e-320"],
+    ["--lr", "0x10"],
 ]
 
 
@@ -158,8 +228,9 @@ def test_unwritable_folder_exits_2(tmp_path):
         assert result.exit_code == 2 and "not a writable folder" in result.output
 
 
-@pytest.mark.parametrize("extra", [["--slides"], ["--voice"], ["--quality", "low"], ["--lang", "es"],
-                                   ["--scene", "all"]])
+@pytest.mark.parametrize(
+    "extra", [["--slides"], ["--voice"], ["--quality", "low"], ["--lang", "es"], ["--scene", "all"]]
+)
 def test_export_data_refuses_the_options_of_a_video(tmp_path, extra):
     result = invoke("--export-data", tmp_path, *extra)
     assert result.exit_code == 2 and "Error:" in result.output and os.listdir(tmp_path) == []

@@ -1,5 +1,6 @@
 """Comparisons and the (α, β) map against independent truth: runs re-made one by one, eigenvalues of the
 iteration matrix, decay rates measured from long runs, and the CSV written by the command line."""
+
 import csv
 
 import numpy as np
@@ -31,8 +32,16 @@ def test_the_fastest_run_settled_first_and_the_theory_says_why():
     assert compare("parabola", "lr", [20, 30], steps=30).fastest is None
 
 
-@pytest.mark.parametrize("values, varied", [([0.5], "beta"), ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "beta"),
-                                            ([0.5, 0.5], "beta"), ([10, 20], "steps"), ([1.0, 2.0], "samples")])
+@pytest.mark.parametrize(
+    "values, varied",
+    [
+        ([0.5], "beta"),
+        ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "beta"),
+        ([0.5, 0.5], "beta"),
+        ([10, 20], "steps"),
+        ([1.0, 2.0], "samples"),
+    ],
+)
 def test_bad_lists_are_refused(values, varied):
     scene = "regression" if varied == "samples" else "parabola"
     with pytest.raises(gdcore.ParameterError) as err:
@@ -66,13 +75,14 @@ def test_the_map_agrees_with_the_decay_of_long_runs(variant):
         rho = land.rho[i, j]
         if not 0.3 < rho < 0.98 or abs(rho - 1) < 0.02:  # measurable in 600 steps, away from roundoff
             continue
-        run = lesson("parabola", variant=variant, lr=float(land.lrs[j]), beta=float(land.betas[i]), steps=600,
-                     x0=10).run
+        run = lesson(
+            "parabola", variant=variant, lr=float(land.lrs[j]), beta=float(land.betas[i]), steps=600, x0=10
+        ).run
         err = np.abs(run.positions[:, 0]) + np.abs(run.states[:, 0])
         alive = np.flatnonzero(err > 1e-200)
         t = min(int(alive[-1]), 400)
         s = max(5, t // 4)
-        measured = (np.max(err[t - 5:t + 1]) / np.max(err[s - 5:s + 1])) ** (1 / (t - s))
+        measured = (np.max(err[t - 5 : t + 1]) / np.max(err[s - 5 : s + 1])) ** (1 / (t - s))
         assert measured == pytest.approx(rho, rel=0.03), (land.lrs[j], land.betas[i])
         checked += 1
 
@@ -90,7 +100,8 @@ def test_the_theory_curves(maps):
     lams = maps["regression"].problem.curvatures
     for lam in (lams[0], lams[-1]):  # Polyak: the same rate on both extreme curvatures
         assert theory.convergence_factor("classic", lr, beta, lam) == pytest.approx(
-            (np.sqrt(lams[-1] / lams[0]) - 1) / (np.sqrt(lams[-1] / lams[0]) + 1), rel=1e-6)
+            (np.sqrt(lams[-1] / lams[0]) - 1) / (np.sqrt(lams[-1] / lams[0]) + 1), rel=1e-6
+        )
 
 
 def test_the_tour_visits_each_region_and_its_runs_do_what_the_map_says(maps):
@@ -98,8 +109,15 @@ def test_the_tour_visits_each_region_and_its_runs_do_what_the_map_says(maps):
         regions = [region for region, _ in land.tour]
         assert regions == ["over-damped", "under-damped", "diverged"]
         for region, one in land.tour:
-            rho = max(abs(np.linalg.eigvals(theory.iteration_matrix(
-                "classic", one.params["lr"], one.params["beta"], land.problem.hessian()))))
+            rho = max(
+                abs(
+                    np.linalg.eigvals(
+                        theory.iteration_matrix(
+                            "classic", one.params["lr"], one.params["beta"], land.problem.hessian()
+                        )
+                    )
+                )
+            )
             assert (rho > 1) == (region == "diverged") == one.run.diverged
             crit = (1 - np.sqrt(one.params["lr"] * land.problem.curvatures[0])) ** 2
             if region != "diverged":
@@ -107,8 +125,9 @@ def test_the_tour_visits_each_region_and_its_runs_do_what_the_map_says(maps):
 
 
 def test_export_of_the_map_and_of_a_comparison(tmp_path):
-    result = CliRunner().invoke(render.main, ["--scene", "landscape", "--export-data", str(tmp_path / "map"),
-                                              "--variant", "nesterov"])
+    result = CliRunner().invoke(
+        render.main, ["--scene", "landscape", "--export-data", str(tmp_path / "map"), "--variant", "nesterov"]
+    )
     assert result.exit_code == 0, result.output
     with open(tmp_path / "map" / "landscape.csv", newline="") as f:
         rows = list(csv.reader(f))
@@ -119,8 +138,9 @@ def test_export_of_the_map_and_of_a_comparison(tmp_path):
         a = lr / 3
         t, d = (1 + beta) * (1 - a), beta * (1 - a)
         assert rho == pytest.approx(max(abs(np.roots([1, -t, d]))), rel=1e-9, abs=1e-12)
-    result = CliRunner().invoke(render.main, ["--beta", "0,0.9", "--steps", "12", "--export-data",
-                                              str(tmp_path / "cmp")])
+    result = CliRunner().invoke(
+        render.main, ["--beta", "0,0.9", "--steps", "12", "--export-data", str(tmp_path / "cmp")]
+    )
     assert result.exit_code == 0, result.output
     for beta in (0.0, 0.9):
         with open(tmp_path / "cmp" / f"beta={beta}" / "trajectory.csv", newline="") as f:
@@ -128,10 +148,19 @@ def test_export_of_the_map_and_of_a_comparison(tmp_path):
         np.testing.assert_array_equal(x, lesson("parabola", beta=beta, steps=12).run.positions[:, 0])
 
 
-BAD_LISTS = [["--beta", "0,0.5", "--lr", "1,2"], ["--beta", "0.5,"], ["--beta", "0,0.1,0.2,0.3,0.4,0.5"],
-             ["--steps", "5,6"], ["--scene", "regression", "--x0", "1,2"], ["--scene", "landscape", "--beta", "0,0.5"],
-             ["--scene", "landscape", "--problem", "nope"], ["--problem", "regression"], ["--beta", "0.5,0.5"],
-             ["--variant", "classic,adam"], ["--scene", "regression", "--samples", "10,20"]]
+BAD_LISTS = [
+    ["--beta", "0,0.5", "--lr", "1,2"],
+    ["--beta", "0.5,"],
+    ["--beta", "0,0.1,0.2,0.3,0.4,0.5"],
+    ["--steps", "5,6"],
+    ["--scene", "regression", "--x0", "1,2"],
+    ["--scene", "landscape", "--beta", "0,0.5"],
+    ["--scene", "landscape", "--problem", "nope"],
+    ["--problem", "regression"],
+    ["--beta", "0.5,0.5"],
+    ["--variant", "classic,adam"],
+    ["--scene", "regression", "--samples", "10,20"],
+]
 
 
 @pytest.mark.parametrize("args", BAD_LISTS, ids=[" ".join(a) for a in BAD_LISTS])

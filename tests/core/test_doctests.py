@@ -1,4 +1,5 @@
 """The examples in gdcore's docstrings run and give what they say (as `pytest --doctest-modules gdcore`)."""
+
 import doctest
 import importlib
 import pkgutil

@@ -1,5 +1,6 @@
 """render.py --explore through click's CliRunner, and the explorer's writing around a render (no browser here:
 tests/video/test_explore.py opens the pages)."""
+
 import json
 import os
 import re
@@ -19,14 +20,28 @@ def invoke(*args):
 
 def data(path):
     """The page's data block."""
-    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', path.read_text(encoding="utf-8"),
-                      re.DOTALL)
+    found = re.search(
+        r'<script id="data" type="application/json">(.*?)</script>',
+        path.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
     return json.loads(found.group(1))
 
 
 def test_explore_writes_one_page_per_language_without_a_video(tmp_path):
-    result = invoke("--explore", "--scene", "parabola", "--steps", "4", "--lr", "0.37", "--lang", "en,es",
-                    "--output", tmp_path)
+    result = invoke(
+        "--explore",
+        "--scene",
+        "parabola",
+        "--steps",
+        "4",
+        "--lr",
+        "0.37",
+        "--lang",
+        "en,es",
+        "--output",
+        tmp_path,
+    )
     assert result.exit_code == 0, result.output
     paths = result.stdout.strip().splitlines()
     assert paths == [str(tmp_path / "explore" / f"parabola-{lang}.html") for lang in ("en", "es")]
@@ -40,16 +55,27 @@ def test_explore_writes_one_page_per_language_without_a_video(tmp_path):
 
 
 def test_valleys_opens_on_its_first_beta_above_zero(tmp_path):
-    result = invoke("--explore", "--scene", "valleys", "--steps", "3", "--beta", "0,0.9", "--output", tmp_path)
+    result = invoke(
+        "--explore", "--scene", "valleys", "--steps", "3", "--beta", "0,0.9", "--output", tmp_path
+    )
     assert result.exit_code == 0, result.output
     shown = data(tmp_path / "explore" / "valleys-en.html")
     assert shown["start"] == {"lr": 0.2, "beta": 0.9, "variant": "classic"} and 0.9 in shown["betas"]
     assert tuple(shown["betas"]) == BETAS
 
 
-BAD = [["--scene", "landscape"], ["--scene", "all"], ["--slides"], ["--voice"], ["--export-data", "data"],
-       ["--lr", "0.1,0.2"], ["--samples", "10"], ["--beta", "1.5"], ["--scene", "valleys", "--beta", "0,1.5"],
-       ["--steps", "401"]]
+BAD = [
+    ["--scene", "landscape"],
+    ["--scene", "all"],
+    ["--slides"],
+    ["--voice"],
+    ["--export-data", "data"],
+    ["--lr", "0.1,0.2"],
+    ["--samples", "10"],
+    ["--beta", "1.5"],
+    ["--scene", "valleys", "--beta", "0,1.5"],
+    ["--steps", "401"],
+]
 
 
 @pytest.mark.parametrize("args", BAD, ids=[" ".join(a) for a in BAD])
@@ -65,12 +91,20 @@ def test_a_page_that_cannot_be_written_is_one_warning_and_no_failure(tmp_path, c
     write_explorer_safely(lesson("parabola", steps=3), "en", tmp_path)
     said = capsys.readouterr().err.strip().splitlines()
     assert len(said) == 1 and said[0].startswith("warning: could not write the explorer")
-    write_explorer_safely(landscape("parabola", steps=3), "en", tmp_path)  # the map has no explorer: no warning
+    write_explorer_safely(
+        landscape("parabola", steps=3), "en", tmp_path
+    )  # the map has no explorer: no warning
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("scene, given", [("parabola", {"steps": 12}), ("regression", {"steps": 40, "samples": 25}),
-                                          ("valleys", {"steps": 30, "beta": (0.0, 0.9)})])
+@pytest.mark.parametrize(
+    "scene, given",
+    [
+        ("parabola", {"steps": 12}),
+        ("regression", {"steps": 40, "samples": 25}),
+        ("valleys", {"steps": 30, "beta": (0.0, 0.9)}),
+    ],
+)
 @pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
 def test_the_grid_taught_at_once_is_each_point_taught_alone(scene, given, variant):
     """points() teaches a rule's whole (α, β) grid together; point() teaches one Lesson (the valleys: one

@@ -1,4 +1,5 @@
 """gdcore against independent truth: matrix powers, closed forms, lstsq, finite differences."""
+
 import math
 
 import numpy as np
@@ -33,8 +34,12 @@ def test_classic_recurrence_is_powers_of_its_iteration_matrix(lr, beta, x0, a):
     m = np.array([[1 - 2 * a * lr, beta], [-2 * a * lr, beta]])  # written out here, not taken from gdcore
     for t in range(traj.last_step + 1):
         expected = np.linalg.matrix_power(m, t) @ np.array([x0, 0.0])
-        np.testing.assert_allclose([traj.positions[t, 0], traj.states[t, 0]], expected,
-                                   rtol=1e-9, atol=1e-9 * abs(x0) * max(1, np.abs(expected).max()))
+        np.testing.assert_allclose(
+            [traj.positions[t, 0], traj.states[t, 0]],
+            expected,
+            rtol=1e-9,
+            atol=1e-9 * abs(x0) * max(1, np.abs(expected).max()),
+        )
 
 
 @settings(max_examples=40, deadline=None)
@@ -43,8 +48,12 @@ def test_every_variant_follows_its_stated_iteration_matrix(variant, lr, beta, a)
     traj = run(Quadratic(a), variant, lr, beta, 8, [3.0])
     m = theory.iteration_matrix(variant, lr, beta, 2 * a)
     for t in range(traj.last_step):
-        np.testing.assert_allclose(m @ [traj.positions[t, 0], traj.states[t, 0]],
-                                   [traj.positions[t + 1, 0], traj.states[t + 1, 0]], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            m @ [traj.positions[t, 0], traj.states[t, 0]],
+            [traj.positions[t + 1, 0], traj.states[t + 1, 0]],
+            rtol=1e-9,
+            atol=1e-9,
+        )
 
 
 @pytest.mark.parametrize("variant", gdcore.VARIANTS)
@@ -113,8 +122,12 @@ def test_regression_gradient_matches_finite_differences(theta, seed):
     np.testing.assert_allclose(p.grad(theta), numeric, rtol=1e-5, atol=1e-6)
     residuals = p.features @ theta[:2] + theta[2] - p.targets
     assert p.loss(theta) == pytest.approx(np.mean(residuals**2), rel=1e-12)
-    np.testing.assert_allclose(p.grad(theta), 2 * np.column_stack([p.features, np.ones(30)]).T @ residuals / 30,
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        p.grad(theta),
+        2 * np.column_stack([p.features, np.ones(30)]).T @ residuals / 30,
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
 def test_quadratic_gradient_matches_finite_differences():
@@ -125,15 +138,23 @@ def test_quadratic_gradient_matches_finite_differences():
         assert q.loss(np.array([x])) == pytest.approx(x * x / 6)
 
 
-@pytest.mark.parametrize("variant,lr,beta", [("classic", 0.3, 0.6), ("classic", 1.0, 0.9), ("ema", 2.0, 0.7),
-                                             ("nesterov", 0.5, 0.95), ("classic", 5.0, 0.2)])
+@pytest.mark.parametrize(
+    "variant,lr,beta",
+    [
+        ("classic", 0.3, 0.6),
+        ("classic", 1.0, 0.9),
+        ("ema", 2.0, 0.7),
+        ("nesterov", 0.5, 0.95),
+        ("classic", 5.0, 0.2),
+    ],
+)
 def test_stated_convergence_factor_matches_measured_decay(variant, lr, beta):
     taught = lesson("parabola", lr=lr, beta=beta, steps=600, variant=variant, x0=10)
     traj = taught.run
     err = np.abs(traj.positions[:, 0]) + np.abs(traj.states[:, 0])
     # The measured rate over a long window: (e_t / e_s)^(1/(t−s)), taken where e is still far above roundoff.
     s, t = 100, 100 + min(400, int(np.argmax(err < 1e-250)) - 100 if np.any(err < 1e-250) else 400)
-    measured = (np.max(err[t - 5:t + 1]) / np.max(err[s - 5:s + 1])) ** (1 / (t - s))
+    measured = (np.max(err[t - 5 : t + 1]) / np.max(err[s - 5 : s + 1])) ** (1 / (t - s))
     assert measured == pytest.approx(taught.verdict.rho, rel=0.02)
 
 
@@ -191,11 +212,31 @@ def test_optimal_parameters_give_the_optimal_rate_on_both_extreme_curvatures(kap
         assert theory.convergence_factor("classic", lr, beta, curvature) == pytest.approx(rate, abs=1e-6)
 
 
-@pytest.mark.parametrize("name,value", [
-    ("lr", 0), ("lr", -1), ("lr", float("nan")), ("lr", float("inf")), ("beta", 1.0), ("beta", -0.1),
-    ("beta", float("nan")), ("steps", 0), ("steps", 10_001), ("steps", 2.5), ("x0", 1000.5),
-    ("x0", float("-inf")), ("samples", 2), ("samples", 100_001), ("noise", -0.1), ("seed", -1),
-    ("true_w1", float("nan")), ("variant", "adam"), ("lr", "0.1"), ("steps", True)])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("lr", 0),
+        ("lr", -1),
+        ("lr", float("nan")),
+        ("lr", float("inf")),
+        ("beta", 1.0),
+        ("beta", -0.1),
+        ("beta", float("nan")),
+        ("steps", 0),
+        ("steps", 10_001),
+        ("steps", 2.5),
+        ("x0", 1000.5),
+        ("x0", float("-inf")),
+        ("samples", 2),
+        ("samples", 100_001),
+        ("noise", -0.1),
+        ("seed", -1),
+        ("true_w1", float("nan")),
+        ("variant", "adam"),
+        ("lr", "0.1"),
+        ("steps", True),
+    ],
+)
 def test_every_bad_value_names_the_parameter_value_and_range(name, value):
     with pytest.raises(gdcore.ParameterError) as err:
         gdcore.check(name, value)
@@ -204,8 +245,12 @@ def test_every_bad_value_names_the_parameter_value_and_range(name, value):
 
 
 def test_good_values_pass_validation_normalised():
-    assert gdcore.check_all(lr=1, beta=0, steps=10_000.0, x0=-1000) == {"lr": 1.0, "beta": 0.0, "steps": 10_000,
-                                                                          "x0": -1000.0}
+    assert gdcore.check_all(lr=1, beta=0, steps=10_000.0, x0=-1000) == {
+        "lr": 1.0,
+        "beta": 0.0,
+        "steps": 10_000,
+        "x0": -1000.0,
+    }
 
 
 def test_every_rule_has_its_equation_with_the_lecture_symbols():

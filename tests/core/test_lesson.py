@@ -1,6 +1,7 @@
 """The Lesson (one lecture's numbers, computed once) and the problems as objects, against independent truth:
 roots of characteristic polynomials, closed forms of plain gradient descent, eigenvalues of XᵀX, finite
 differences, the displayed formula evaluated."""
+
 import math
 
 import numpy as np
@@ -16,9 +17,11 @@ from gdcore.validation import HYPERPARAMETERS, Hyperparameter
 def characteristic_rho(variant, lr, beta, curvature):
     """The spectral radius from the roots of each rule's characteristic polynomial, written out here."""
     a = lr * curvature
-    poly = {"classic": [1, -(1 + beta - a), beta],
-            "ema": [1, -(1 + beta - a * (1 - beta)), beta],
-            "nesterov": [1, -(1 + beta) * (1 - a), beta * (1 - a)]}[variant]
+    poly = {
+        "classic": [1, -(1 + beta - a), beta],
+        "ema": [1, -(1 + beta - a * (1 - beta)), beta],
+        "nesterov": [1, -(1 + beta) * (1 - a), beta * (1 - a)],
+    }[variant]
     return max(abs(np.roots(poly)))
 
 
@@ -70,7 +73,9 @@ def test_arrows_are_the_momentum_step_and_the_push(variant):
     # the momentum step carries x_t to x_{t+1} together with the push (at the look-ahead point for nesterov)
     moves, pushes = taught.moves[:, 0], taught.pushes[:, 0]
     for t in range(12):
-        numeric = (taught.problem.loss(np.array([xs[t] + 1e-6])) - taught.problem.loss(np.array([xs[t] - 1e-6]))) / 2e-6
+        numeric = (
+            taught.problem.loss(np.array([xs[t] + 1e-6])) - taught.problem.loss(np.array([xs[t] - 1e-6]))
+        ) / 2e-6
         assert pushes[t] == pytest.approx(-0.7 * numeric, rel=1e-6, abs=1e-9)
         if variant == "classic":
             assert xs[t + 1] == pytest.approx(xs[t] + 0.8 * moves[t] + pushes[t])
@@ -113,15 +118,19 @@ def test_bad_and_unknown_parameters():
 
 def test_summary_is_plain_json():
     import json
-    s = json.loads(json.dumps(lesson("parabola", variant="ema", beta=0.999, lr=0.01, steps=3).summary(),
-                              allow_nan=False))
+
+    s = json.loads(
+        json.dumps(lesson("parabola", variant="ema", beta=0.999, lr=0.01, steps=3).summary(), allow_nan=False)
+    )
     assert s["outcome"] == "not settled" and s["damping"] in {d.value for d in Damping}
 
 
 def test_every_lecture_default_is_a_valid_row_of_the_table():
     for cls in LECTURES.values():
         for name, value in cls.DEFAULTS.items():
-            for one in value if isinstance(value, tuple) else [value]:  # a tuple: the values compared by design
+            for one in (
+                value if isinstance(value, tuple) else [value]
+            ):  # a tuple: the values compared by design
                 assert HYPERPARAMETERS[name].check(one) == one
 
 
@@ -136,7 +145,9 @@ def test_the_formula_on_screen_is_the_loss_that_is_run(a):
     for x in (-2.5, 0.7, 3.0):
         assert evaluate(p.formula.text, x) == pytest.approx(p.loss(np.array([x])))
         assert evaluate(p.derivative.text, x) == pytest.approx(p.grad(np.array([x]))[0])
-    assert p.formula.tex.count("x^2") == 1 and p.formula.say.startswith("say_")  # its words: the language files
+    assert p.formula.tex.count("x^2") == 1 and p.formula.say.startswith(
+        "say_"
+    )  # its words: the language files
 
 
 def test_regression_level_curve_has_the_stated_loss_gap():

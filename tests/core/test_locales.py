@@ -1,5 +1,6 @@
 """The language files (scenes/locales/*.po): every shipped file is whole, a broken one is refused before
 anything renders, a new one is a language with no code change."""
+
 import os
 import re
 import shutil
@@ -57,7 +58,10 @@ def test_french_is_written_with_its_typography():
             continue
         for form in forms:
             # a narrow no-break space before ? ! : ; and none of the other spaces; typographic apostrophes
-            assert set(re.findall(r"(.)[?!:;]", form)) <= {"\u202f"} and not re.match(r"[?!:;]", form), (name, form)
+            assert set(re.findall(r"(.)[?!:;]", form)) <= {"\u202f"} and not re.match(r"[?!:;]", form), (
+                name,
+                form,
+            )
             assert "'" not in form and " ?" not in form, (name, form)
     fr = locales.load("fr")
     assert fr.voice == "fr" and fr.name == "Français"
@@ -78,12 +82,22 @@ CASES = {  # what is broken → (how, what the one line must name)
     "syntax": (lambda t: t.replace('msgstr "Les données"', 'msgstr "Les données'), "'beat_show_data': line"),
     "missing": (lambda t: re.sub(r'msgctxt "beat_tour"\n.*\n.*\n', "", t), "'beat_tour' is missing"),
     "placeholder": (lambda t: t.replace("au pas {k} (x = {x})", "au pas {n} (x = {x})", 1), "placeholders"),
-    "brace": (lambda t: t.replace("Divergence au pas {k}\"", "Divergence au pas {k\"", 1), "broken placeholder"),
-    "fuzzy": (lambda t: t.replace('msgctxt "reg_title"', '#, fuzzy\nmsgctxt "reg_title"'),
-              "'reg_title' is marked fuzzy"),
+    "brace": (
+        lambda t: t.replace('Divergence au pas {k}"', 'Divergence au pas {k"', 1),
+        "broken placeholder",
+    ),
+    "fuzzy": (
+        lambda t: t.replace('msgctxt "reg_title"', '#, fuzzy\nmsgctxt "reg_title"'),
+        "'reg_title' is marked fuzzy",
+    ),
     "empty": (lambda t: t.replace('msgstr "Le verdict"', 'msgstr ""'), "'beat_verdict' has no translation"),
-    "plurals": (lambda t: t.replace("nplurals=3; plural=(n == 0 || n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);",
-                                    "nplurals=2; plural=(n > 1);"), "Plural-Forms"),
+    "plurals": (
+        lambda t: t.replace(
+            "nplurals=3; plural=(n == 0 || n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);",
+            "nplurals=2; plural=(n > 1);",
+        ),
+        "Plural-Forms",
+    ),
 }
 
 
@@ -107,24 +121,41 @@ def new_language(tmp_path) -> Path:
         shutil.copy(path, tmp_path / path.name)
     po = (SHIPPED / "es.po").read_text(encoding="utf-8")
     po = po.replace('msgstr "La pregunta"', 'msgstr "XX pregunta"').replace('msgstr "Español"', 'msgstr "Xx"')
-    (tmp_path / "xx.po").write_text(po.replace('msgctxt "voice"\nmsgid "en-us"\nmsgstr "es"',
-                                               'msgctxt "voice"\nmsgid "en-us"\nmsgstr "ca"'), encoding="utf-8")
+    (tmp_path / "xx.po").write_text(
+        po.replace(
+            'msgctxt "voice"\nmsgid "en-us"\nmsgstr "es"', 'msgctxt "voice"\nmsgid "en-us"\nmsgstr "ca"'
+        ),
+        encoding="utf-8",
+    )
     return tmp_path / "xx.po"
 
 
 def test_a_new_file_is_a_new_language_with_no_code_change(tmp_path, monkeypatch):
     new_language(tmp_path)
     env = {**os.environ, "MOMENTUM_LOCALES": str(tmp_path)}
-    shown = subprocess.run([sys.executable, "render.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True,
-                           check=True)
-    assert "en|es|fr|xx" in shown.stdout and "xx" in " ".join(shown.stdout.split()).split("--lang", 1)[1][:200]
+    shown = subprocess.run(
+        [sys.executable, "render.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert (
+        "en|es|fr|xx" in shown.stdout and "xx" in " ".join(shown.stdout.split()).split("--lang", 1)[1][:200]
+    )
     # --lang takes xx: the only error is the bad --steps (checked before anything renders)
-    refused = subprocess.run([sys.executable, "render.py", "--lang", "xx", "--steps", "0", "--output", str(tmp_path / "x")],
-                             cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    assert refused.returncode == 2 and "--steps" in refused.stderr and "--lang" not in refused.stderr, refused.stderr
+    refused = subprocess.run(
+        [sys.executable, "render.py", "--lang", "xx", "--steps", "0", "--output", str(tmp_path / "x")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2 and "--steps" in refused.stderr and "--lang" not in refused.stderr, (
+        refused.stderr
+    )
     monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
     assert text("xx", "beat_intro") == "XX pregunta" and locales.load("xx").name == "Xx"
-    assert text("xx", "cmp_title", count=2) == text("es", "cmp_title", count=2)  # Spanish plurals: its Language
+    assert text("xx", "cmp_title", count=2) == text(
+        "es", "cmp_title", count=2
+    )  # Spanish plurals: its Language
 
 
 def test_the_voice_is_the_one_the_language_file_names(tmp_path, monkeypatch):
@@ -143,7 +174,11 @@ def test_the_voice_is_the_one_the_language_file_names(tmp_path, monkeypatch):
 
 
 def test_a_voice_espeak_does_not_have_is_refused_with_the_file_and_message(tmp_path, monkeypatch):
-    broken(tmp_path, monkeypatch, lambda t: t.replace('msgid "en-us"\nmsgstr "fr"', 'msgid "en-us"\nmsgstr "zz-nope"'))
+    broken(
+        tmp_path,
+        monkeypatch,
+        lambda t: t.replace('msgid "en-us"\nmsgstr "fr"', 'msgid "en-us"\nmsgstr "zz-nope"'),
+    )
     monkeypatch.setattr(render, "engine_available", lambda: True)
     monkeypatch.setattr(render, "voice_known", lambda name: name != "zz-nope")
     result = CliRunner().invoke(render.main, ["--lang", "fr", "--voice", "--output", str(tmp_path / "out")])
@@ -156,5 +191,12 @@ def test_the_class_page_takes_its_words_and_language_names_from_the_files():
     english, french = page_words("en"), page_words("fr")
     assert set(english) == set(french)
     assert english["transcript"] == "Transcript" and french["transcript"] == "Transcription"
-    assert french["beat_of"].replace("{k}", "2").replace("{n}", "6") == "Étape 2 sur 6"  # filled in by the page
-    assert [language_name(code) for code in ("en", "es", "fr", "de")] == ["English", "Español", "Français", "de"]
+    assert (
+        french["beat_of"].replace("{k}", "2").replace("{n}", "6") == "Étape 2 sur 6"
+    )  # filled in by the page
+    assert [language_name(code) for code in ("en", "es", "fr", "de")] == [
+        "English",
+        "Español",
+        "Français",
+        "de",
+    ]

@@ -1,5 +1,6 @@
 """The story follows the outcome: for any rule, α and β (divergent ones included), every claim a caption
 rests on agrees with the runs themselves, and no caption asserts what its claims do not."""
+
 import math
 
 import numpy as np
@@ -9,8 +10,7 @@ from hypothesis import strategies as st
 
 from gdcore import compare, landscape, lesson, run
 from gdcore.trajectory import SETTLE_TOL
-from scenes import story
-from scenes import locales
+from scenes import locales, story
 from scenes.captions import fmt_param, text
 
 VARIANTS = st.sampled_from(["classic", "ema", "nesterov"])
@@ -41,8 +41,11 @@ def settled_within(one) -> int | None:
 
 def limit(variant: str, beta: float, lam: float) -> float:
     """The largest stable α, in closed form (Jury's criterion on the 2×2 iteration matrix)."""
-    return {"classic": 2 * (1 + beta), "ema": 2 * (1 + beta) / (1 - beta),
-            "nesterov": 2 * (1 + beta) / (1 + 2 * beta)}[variant] / lam
+    return {
+        "classic": 2 * (1 + beta),
+        "ema": 2 * (1 + beta) / (1 - beta),
+        "nesterov": 2 * (1 + beta) / (1 + 2 * beta),
+    }[variant] / lam
 
 
 def check_outcome(claim: dict, traj, target, asked: int) -> None:
@@ -71,11 +74,24 @@ def check_lesson(one) -> None:
             if kind == "outcome":
                 check_outcome(claim, one.run, target, params["steps"])
             elif kind == "plain_outcome":
-                check_outcome(claim, one.baseline, p.settle_target(one.baseline.positions[-1]), params["steps"])
+                check_outcome(
+                    claim, one.baseline, p.settle_target(one.baseline.positions[-1]), params["steps"]
+                )
             elif kind == "faster":
                 km, kp = claim["steps"]
-                expect = "neither" if km is None and kp is None else "momentum" if kp is None else \
-                    "plain" if km is None else "tie" if km == kp else "momentum" if km < kp else "plain"
+                expect = (
+                    "neither"
+                    if km is None and kp is None
+                    else "momentum"
+                    if kp is None
+                    else "plain"
+                    if km is None
+                    else "tie"
+                    if km == kp
+                    else "momentum"
+                    if km < kp
+                    else "plain"
+                )
                 assert claim["winner"] == expect
             elif kind == "stable_limit":
                 lam = float(np.linalg.eigvalsh(p.hessian())[-1])
@@ -112,18 +128,26 @@ def test_comparison_story_names_the_real_winner(variant, lrs, beta):
     first = said[0]
     assert first.key == ("cmp_none" if not winners else "cmp_tie" if len(winners) > 1 else first.key)
     if len(winners) == 1:
-        assert first.values["label"] == winners[0] and first.values.get("count", first.values.get("k")) == min(done)
+        assert first.values["label"] == winners[0] and first.values.get(
+            "count", first.values.get("k")
+        ) == min(done)
     rhos = [one.verdict.rho for one in c.lessons]
     if first.key == "cmp_fastest_rho":  # "the smallest ρ" is said only when no other run shares it
         low = min(r for r, one in zip(rhos, c.lessons) if not one.run.diverged)
-        assert sum(math.isclose(r, low, rel_tol=1e-4) for r, one in zip(rhos, c.lessons) if not one.run.diverged) == 1
+        assert (
+            sum(math.isclose(r, low, rel_tol=1e-4) for r, one in zip(rhos, c.lessons) if not one.run.diverged)
+            == 1
+        )
     diverged = [c.label(i) for i, one in enumerate(c.lessons) if one.run.diverged]
     assert [line.values["label"] for line in said if line.key == "cmp_diverged"] == diverged
 
 
 @settings(max_examples=25, deadline=None)
-@given(betas=st.lists(BETA, min_size=1, max_size=3, unique=True), lr=st.floats(0.01, 0.5),
-       x0=st.floats(-3.0, 3.2))
+@given(
+    betas=st.lists(BETA, min_size=1, max_size=3, unique=True),
+    lr=st.floats(0.01, 0.5),
+    x0=st.floats(-3.0, 3.2),
+)
 def test_valleys_story_says_crossings_and_a_moral_that_fits_the_start(betas, lr, x0):
     c = compare("valleys", "beta", betas, lr=lr, x0=x0, steps=150)
     said = story.valleys_verdict(c)
@@ -134,7 +158,9 @@ def test_valleys_story_says_crossings_and_a_moral_that_fits_the_start(betas, lr,
         if line.key.startswith(("val_stayed", "val_crossed", "val_not_settled")):
             assert ("crossed" in line.key) == (crossed > 0) == ("times" in line.values)
             if crossed:
-                assert text("en", "times", count=crossed) in text("en", line.key, **line.values) or crossed == 2
+                assert (
+                    text("en", "times", count=crossed) in text("en", line.key, **line.values) or crossed == 2
+                )
         if line.key.startswith(("val_stayed", "val_crossed")):
             assert line.key.endswith(p.basin(one.run.positions[-1]))
     start = p.basin(np.array([x0]))
@@ -142,12 +168,15 @@ def test_valleys_story_says_crossings_and_a_moral_that_fits_the_start(betas, lr,
     assert start == "global" or said[-1].key in ("val_moral", "val_moral_stuck")
 
 
-@pytest.mark.parametrize("args,key", [
-    (dict(beta=0.95), "race_neither"),
-    (dict(variant="nesterov", lr=0.5, beta=0.9), "race_plain"),
-    (dict(steps=10000, beta=0.99, lr=0.05), "race_plain"),
-    (dict(), "race_momentum_alone"),
-])
+@pytest.mark.parametrize(
+    "args,key",
+    [
+        (dict(beta=0.95), "race_neither"),
+        (dict(variant="nesterov", lr=0.5, beta=0.9), "race_plain"),
+        (dict(steps=10000, beta=0.99, lr=0.05), "race_plain"),
+        (dict(), "race_momentum_alone"),
+    ],
+)
 def test_the_issues_runs_get_the_answer_their_numbers_give(args, key):
     keys = [line.key for line in story.verdict(lesson("parabola", **args))]
     assert key in keys

@@ -1,6 +1,7 @@
 """The colours: plain gradient descent has one colour no run takes, and the runs' colours stay apart for
 colour-blind viewers. Deuteranopia and protanopia are simulated with Machado, Oliveira & Fernandes (2009),
 severity 1.0, on linear sRGB; differences are CIE76 ΔE in CIELAB (D65). No Manim needed."""
+
 import itertools
 
 import numpy as np
@@ -9,18 +10,21 @@ import pytest
 from scenes import style
 
 # Machado et al. 2009, Table 1 at severity 1.0 (applied to linear RGB)
-DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                         [-0.011820, 0.042940, 0.968881]])
-PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                       [-0.003882, -0.048116, 1.051998]])
+DEUTERANOPIA = np.array(
+    [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+)
+PROTANOPIA = np.array(
+    [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+)
 VISIONS = {"normal": np.eye(3), "deuteranopia": DEUTERANOPIA, "protanopia": PROTANOPIA}
-SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
-                        [0.0193339, 0.1191920, 0.9503041]])
+SRGB_TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+)
 D65 = np.array([0.95047, 1.0, 1.08883])
 
 
 def linear_rgb(colour: str) -> np.ndarray:
-    c = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    c = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
@@ -51,9 +55,18 @@ def test_runs_and_plain_gd_stay_apart(vision):
 
 def test_no_run_takes_plain_gds_colour_and_no_colour_means_two_things():
     assert style.GHOST not in style.RUNS and style.BALL == style.RUNS[0]
-    meanings = {"plain GD": style.GHOST, "velocity": style.VELOCITY, "gradient": style.GRADIENT,
-                "bad": style.BAD, "good": style.GOOD, "points": style.POINTS, "residual": style.RESIDUAL,
-                "curve": style.CURVE, "text": style.TEXT, "muted": style.MUTED}
+    meanings = {
+        "plain GD": style.GHOST,
+        "velocity": style.VELOCITY,
+        "gradient": style.GRADIENT,
+        "bad": style.BAD,
+        "good": style.GOOD,
+        "points": style.POINTS,
+        "residual": style.RESIDUAL,
+        "curve": style.CURVE,
+        "text": style.TEXT,
+        "muted": style.MUTED,
+    }
     assert len(set(meanings.values())) == len(meanings)
     assert not set(meanings.values()) & set(style.RUNS)
 

@@ -1,5 +1,6 @@
 """The valleys problem against independent truth: its critical points by bisection on f′, each run's basin
 against where a long run from the same start ends, the lecture's three default outcomes."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings

@@ -1,4 +1,5 @@
 """Renders shared by the video tests: each lecture once per language at low quality with few steps."""
+
 import sys
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def browser():
     found = next(filter(None, map(shutil.which, ("chromium-headless-shell", "chromium"))), None)
     assert found, "no headless Chromium: `bash setup.sh python -m pytest` installs chromium-headless-shell"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=found,
-                                    args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+        browser = p.chromium.launch(
+            executable_path=found, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        )
         yield browser
         browser.close()
 
@@ -42,9 +44,11 @@ def media(tmp_path_factory):
 
 def rendered(*args: str):
     """A session fixture: the lecture rendered once with these options into the shared media folder."""
+
     @pytest.fixture(scope="session")
     def fixture(media):
         return render(media, *args)
+
     return fixture
 
 
@@ -54,7 +58,19 @@ parabola_en_medium = rendered(*PARABOLA, "--quality", "medium")  # the same lect
 regression_en = rendered(*REGRESSION)
 regression_es = rendered(*REGRESSION, "--lang", "es", "--slides")
 parabola_compare = rendered("--lr", "0.5,2,13", "--steps", "30")
-regression_compare_es = rendered("--scene", "regression", "--variant", "classic,ema,nesterov", "--steps", "5",
-                                 "--samples", "25", "--seed", "3", "--lang", "es")
+regression_compare_es = rendered(
+    "--scene",
+    "regression",
+    "--variant",
+    "classic,ema,nesterov",
+    "--steps",
+    "5",
+    "--samples",
+    "25",
+    "--seed",
+    "3",
+    "--lang",
+    "es",
+)
 landscape_en = rendered("--scene", "landscape", "--steps", "20")
 valleys_es = rendered("--scene", "valleys", "--steps", "60", "--lang", "es")

@@ -1,5 +1,6 @@
 """The layout audit: it finds each kind of problem on small scenes placed by hand (the truth is where the
 things were put), its report and exit status, and the lectures over a matrix of parameter sets."""
+
 import json
 import subprocess
 import sys
@@ -24,8 +25,11 @@ def found(*mobjects, bar=None) -> list[dict]:
     scene.bar = bar
     scene.add(*mobjects, *([bar] if bar is not None else []))
     layout = audit.Layout(scene)
-    return [p for find in (audit.text_problems, audit.outside_problems, audit.hidden_problems)
-            for p in find(layout, "beat", 3)]
+    return [
+        p
+        for find in (audit.text_problems, audit.outside_problems, audit.hidden_problems)
+        for p in find(layout, "beat", 3)
+    ]
 
 
 def kinds(problems) -> set[str]:
@@ -74,13 +78,27 @@ def test_small_text_is_too_small_and_tick_numbers_have_their_own_threshold():
     # the truth: a capital H of that font, measured
     h = Text("H", font=style.FONT, font_size=16).height
     assert found(label("tiny", 16))[0]["detail"].startswith(f"capital height {h / 8:.1%}")
-    axes = Axes(x_range=[0, 4, 1], y_range=[0, 1, 1], x_length=4, y_length=2, tips=False,
-                x_axis_config={"include_numbers": True, "font_size": 20})
+    axes = Axes(
+        x_range=[0, 4, 1],
+        y_range=[0, 1, 1],
+        x_length=4,
+        y_length=2,
+        tips=False,
+        x_axis_config={"include_numbers": True, "font_size": 20},
+    )
     assert kinds(found(axes)) == {"too_small"}  # 20-point tick numbers: a capital of 1.7 % of the frame
-    numbers = Axes(x_range=[0, 4, 1], y_range=[0, 1, 1], x_length=4, y_length=2, tips=False,
-                   x_axis_config={"include_numbers": True, "font_size": style.TICK_SIZE})
+    numbers = Axes(
+        x_range=[0, 4, 1],
+        y_range=[0, 1, 1],
+        x_length=4,
+        y_length=2,
+        tips=False,
+        x_axis_config={"include_numbers": True, "font_size": style.TICK_SIZE},
+    )
     assert found(numbers) == []
-    assert found(DecimalNumber(3, num_decimal_places=0, font_size=style.TICK_SIZE)) != []  # a number, not a tick
+    assert (
+        found(DecimalNumber(3, num_decimal_places=0, font_size=style.TICK_SIZE)) != []
+    )  # a number, not a tick
 
 
 def test_a_ball_covering_another_runs_ball_hides_it_and_a_ring_around_it_does_not():
@@ -130,15 +148,28 @@ def test_the_command_prints_one_json_object_and_says_so_in_its_exit_status():
 
 
 def test_the_module_runs_from_the_command_line():
-    proc = subprocess.run([sys.executable, "-m", "scenes.audit", "--scene", "parabola", "--steps", "6"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scenes.audit", "--scene", "parabola", "--steps", "6"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
     report = json.loads(proc.stdout)
     assert set(report) == {"problems", "checked"} and proc.returncode == (1 if report["problems"] else 0)
     # the end of each of the 6 beats, and each of the run's 7 steps (0 to 6: fewer than STEPS_CHECKED)
     assert report["checked"]["beats"] == 6 and report["checked"]["frames"] == 6 + 7
     for problem in report["problems"]:
-        assert problem["kind"] in {"overlap", "crossed", "outside", "too_small", "hidden", "slow_caption",
-                                   "fast_caption"}
+        assert problem["kind"] in {
+            "overlap",
+            "crossed",
+            "outside",
+            "too_small",
+            "hidden",
+            "slow_caption",
+            "fast_caption",
+        }
         assert {"beat", "step", "texts"} <= set(problem)
 
 
@@ -147,13 +178,44 @@ MATRIX = {
     "parabola": ["--scene", "parabola"],
     "parabola-es": ["--scene", "parabola", "--lang", "es"],
     "regression": ["--scene", "regression"],
-    "regression-divergent-es": ["--scene", "regression", "--lr", "0.9", "--beta", "0.9", "--samples", "500",
-                                "--noise", "3", "--lang", "es"],
+    "regression-divergent-es": [
+        "--scene",
+        "regression",
+        "--lr",
+        "0.9",
+        "--beta",
+        "0.9",
+        "--samples",
+        "500",
+        "--noise",
+        "3",
+        "--lang",
+        "es",
+    ],
     "valleys": ["--scene", "valleys"],
-    "valleys-x0-es": ["--scene", "valleys", "--lr", "0.1", "--beta", "0.5,0.9,0.99", "--x0", "-2.5", "--lang", "es"],
+    "valleys-x0-es": [
+        "--scene",
+        "valleys",
+        "--lr",
+        "0.1",
+        "--beta",
+        "0.5,0.9,0.99",
+        "--x0",
+        "-2.5",
+        "--lang",
+        "es",
+    ],
     "landscape": ["--scene", "landscape"],
-    "landscape-regression-nesterov-es": ["--scene", "landscape", "--problem", "regression", "--variant", "nesterov",
-                                         "--lang", "es"],
+    "landscape-regression-nesterov-es": [
+        "--scene",
+        "landscape",
+        "--problem",
+        "regression",
+        "--variant",
+        "nesterov",
+        "--lang",
+        "es",
+    ],
     "divergent": ["--lr", "9.8"],
     "oscillating-es": ["--beta", "0.95", "--lang", "es"],
     "tied-es": ["--lr", "0.1,1,5", "--lang", "es"],
@@ -179,8 +241,11 @@ def test_the_lectures_have_no_layout_problems(case):
     assert layout == [], json.dumps(layout, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.xfail(strict=False, reason="captions' timing, length and what they name are the pacing and wording "
-                                        "work of issue 19 points 1, 2 and 5")
+@pytest.mark.xfail(
+    strict=False,
+    reason="captions' timing, length and what they name are the pacing and wording "
+    "work of issue 19 points 1, 2 and 5",
+)
 @pytest.mark.parametrize("case", MATRIX)
 def test_the_lectures_captions_are_timed_and_sized_to_be_read(case):
     captions = [p for p in report(case)["problems"] if p["caption"]]

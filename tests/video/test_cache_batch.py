@@ -1,5 +1,6 @@
 """Regeneration: the cache returns a finished video untouched, a broken entry is made again, batches run in
 parallel and report failures, and interrupted or failing renders leave nothing behind."""
+
 import os
 import signal
 import subprocess
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from videos import ROOT, render, small_disk
 
 import render as cli
 from scenes.batch import run_batch
 from scenes.render import cache_dir
-from videos import ROOT, render, small_disk
 
 TINY = ["--steps", "2", "--x0", "3"]
 
@@ -29,13 +30,31 @@ def test_the_same_lecture_comes_from_the_cache_until_forced(tmp_path):
     assert again == video and stamps(tmp_path) == before  # nothing rendered or rewritten
     assert "Animation" in first.stderr and "Animation" not in second.stderr
     forced, _, third = render(tmp_path, *TINY, "--force")  # damaged entries: test_reliability.py
-    assert forced == video and "Animation" in third.stderr and stamps(tmp_path)[video.name] > before[video.name]
+    assert (
+        forced == video and "Animation" in third.stderr and stamps(tmp_path)[video.name] > before[video.name]
+    )
 
 
 def test_a_batch_renders_every_combination_in_parallel(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), *TINY, "--lang", "en,es", "--quality", "low",
-                           "--jobs", "2", "--output", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "render.py"),
+            *TINY,
+            "--lang",
+            "en,es",
+            "--quality",
+            "low",
+            "--jobs",
+            "2",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     paths = [Path(line) for line in proc.stdout.strip().splitlines()]
     assert sorted(p.name.split("-")[1] for p in paths) == ["en", "es"] and all(p.exists() for p in paths)
@@ -61,9 +80,13 @@ def test_scene_all_takes_no_hyperparameters(tmp_path):
 def test_an_interrupted_render_leaves_nothing_behind(tmp_path, sig):
     temp, out = tmp_path / "tmp", tmp_path / "out"
     temp.mkdir()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output",
-                             str(out)], cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not list(temp.glob("momentum-render-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -75,8 +98,13 @@ def test_an_interrupted_render_leaves_nothing_behind(tmp_path, sig):
 
 def test_a_full_disk_ends_with_one_line_and_nothing_partial(tmp_path):
     with small_disk(tmp_path / "small", "200k") as small:
-        proc = subprocess.run([sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output",
-                               str(small)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "render.py"), *TINY, "--quality", "low", "--output", str(small)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600,
+        )
         assert proc.returncode == 1
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("Error:") and str(small) in last and "space" in last.lower()
@@ -87,18 +115,26 @@ def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):
     import fcntl
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-    code = ("import sys; sys.path.insert(0, %r)\n"
-            "from manim import MathTex, tempconfig\n"
-            "from scenes.patches import apply, cache_dir\n"
-            "apply()\n"
-            "with tempconfig({'tex_dir': str(cache_dir() / 'tex'), 'media_dir': %r}):\n"
-            "    MathTex(r'\\\\frac{a}{%d}')\n" % (str(ROOT), str(tmp_path / "media"), os.getpid()))
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from manim import MathTex, tempconfig\n"
+        "from scenes.patches import apply, cache_dir\n"
+        "apply()\n"
+        "with tempconfig({'tex_dir': str(cache_dir() / 'tex'), 'media_dir': %r}):\n"
+        "    MathTex(r'\\\\frac{a}{%d}')\n" % (str(ROOT), str(tmp_path / "media"), os.getpid())
+    )
     lock_path = tmp_path / "momentum-lectures" / ".lock"
     lock_path.parent.mkdir(parents=True)
     with open(lock_path, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(8)  # enough to import Manim and reach the formula
         assert proc.poll() is None and not list(tmp_path.rglob("*.svg"))  # it waits for the lock
     assert proc.wait(timeout=120) == 0, proc.stderr.read()[-2000:]

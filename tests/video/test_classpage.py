@@ -1,6 +1,7 @@
 """The class page and the slide decks, in a real browser: Debian's headless Chromium driven by Playwright,
 pages opened from file:// as a teacher opens them. Truth comes from the sidecars, the files on disk and the
 video's frames decoded with PyAV."""
+
 import io
 import json
 from pathlib import Path
@@ -21,7 +22,9 @@ VIDEO = "document.getElementById('video')"
 
 
 @pytest.fixture(scope="session")
-def page_videos(media, parabola_en, parabola_es, parabola_en_medium, regression_en, regression_es, parabola_compare):
+def page_videos(
+    media, parabola_en, parabola_es, parabola_en_medium, regression_en, regression_es, parabola_compare
+):
     """The class page after both lectures in both languages (the parabola at two qualities) and a comparison
     landed in one folder."""
     return media / "index.html"
@@ -33,7 +36,9 @@ def opened(browser, path: Path, folder: Path, size=(1600, 1000)):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("request", lambda r: r.url.startswith(("data:", f"file://{folder}/")) or page.problems.append(r.url))
+    page.on(
+        "request", lambda r: r.url.startswith(("data:", f"file://{folder}/")) or page.problems.append(r.url)
+    )
     page.goto(path.as_uri())
     return page
 
@@ -75,10 +80,13 @@ def picture(page, selector: str = "#video") -> Image.Image:
 
 def differences(shot: Image.Image, frame: np.ndarray) -> tuple[float, float]:
     """Mean absolute difference (0–255) of the whole picture and of its caption band."""
-    size = (shot.width // 4, shot.height // 4)  # compared at a quarter size: scaling's own aliasing averages out
+    size = (
+        shot.width // 4,
+        shot.height // 4,
+    )  # compared at a quarter size: scaling's own aliasing averages out
     expected = np.asarray(Image.fromarray(frame).resize(size, Image.BOX), dtype=float)
     diff = np.abs(np.asarray(shot.resize(size, Image.BOX), dtype=float) - expected)
-    return diff.mean(), diff[int(diff.shape[0] * (1 - BAND)):].mean()
+    return diff.mean(), diff[int(diff.shape[0] * (1 - BAND)) :].mean()
 
 
 def paused_at_predict(page, meta: dict) -> float:
@@ -98,8 +106,9 @@ def paused_at_predict(page, meta: dict) -> float:
 def test_one_card_per_lecture_and_each_choice_opens_its_own_file(browser, page_videos, media):
     page = opened(browser, page_videos, media)
     metas = sidecars(media)
-    cards = page.eval_on_selector_all(".card", "cs => cs.map(c => [...c.querySelectorAll('button.open')]"
-                                               ".map(b => b.dataset.id).sort())")
+    cards = page.eval_on_selector_all(
+        ".card", "cs => cs.map(c => [...c.querySelectorAll('button.open')].map(b => b.dataset.id).sort())"
+    )
     lectures = []
     for meta in metas:
         if not any(same_lecture(meta, other) for other in lectures):
@@ -119,7 +128,10 @@ def test_one_card_per_lecture_and_each_choice_opens_its_own_file(browser, page_v
         others = {m["lang"]: m for m in metas if same_lecture(m, meta) and m["lang"] != meta["lang"]}
         subtitles = {t["lang"]: t for t in tracks if t["kind"] == "subtitles"}
         assert sorted(subtitles) == sorted(others)
-        assert page.eval_on_selector_all("#subs option", "os => os.map(o => o.value)") == ["", *sorted(others)]
+        assert page.eval_on_selector_all("#subs option", "os => os.map(o => o.value)") == [
+            "",
+            *sorted(others),
+        ]
         for lang, track in subtitles.items():
             assert track["first"] == others[lang]["captions"][0]["text"]
         chapters = next(t for t in tracks if t["kind"] == "chapters")
@@ -130,11 +142,20 @@ def test_one_card_per_lecture_and_each_choice_opens_its_own_file(browser, page_v
 def test_the_scene_filter_shows_only_that_scene(browser, page_videos, media):
     page = opened(browser, page_videos, media)
     # every control can be named by a screen reader: buttons by their text, selects by their label
-    assert page.eval_on_selector_all("button", "bs => bs.filter(b => !(b.textContent.trim() || b.ariaLabel))") == []
-    assert page.eval_on_selector_all("select, input", "ss => ss.filter(s => !s.labels.length && !s.ariaLabel)"
-                                                      ".map(s => s.id)") == []
+    assert (
+        page.eval_on_selector_all("button", "bs => bs.filter(b => !(b.textContent.trim() || b.ariaLabel))")
+        == []
+    )
+    assert (
+        page.eval_on_selector_all(
+            "select, input", "ss => ss.filter(s => !s.labels.length && !s.ariaLabel).map(s => s.id)"
+        )
+        == []
+    )
     page.locator('button.filter[data-scene="regression"]').click()
-    visible = page.eval_on_selector_all(".card", "cards => cards.filter(c => !c.hidden).map(c => c.dataset.scene)")
+    visible = page.eval_on_selector_all(
+        ".card", "cards => cards.filter(c => !c.hidden).map(c => c.dataset.scene)"
+    )
     assert visible and set(visible) == {"regression"}
     assert page.problems == []
 
@@ -149,20 +170,27 @@ def test_a_seek_to_a_beat_lands_inside_it(browser, page_videos, media, parabola_
         seeked(page)
         now = page.evaluate(f"{VIDEO}.currentTime")
         assert chapter["start"] <= now < chapter["start"] + frame, chapter  # its first frame
+
         def caption(t):
             return [c["text"] for c in meta["captions"] if c["start"] <= t < c["end"]]
+
         assert caption(now) == caption(chapter["start"] + 1e-3), chapter  # its caption, not the one before
         assert page.get_attribute('#chapters button[aria-current="true"]', "data-k") == str(k)
     assert page.problems == []
 
 
-def test_nothing_covers_the_caption_band_when_paused_nor_in_full_screen(browser, page_videos, media, parabola_en):
+def test_nothing_covers_the_caption_band_when_paused_nor_in_full_screen(
+    browser, page_videos, media, parabola_en
+):
     video, meta, _ = parabola_en
     page = opened(browser, page_videos, media, VIEWPORTS["projector"])
     play_file(page, {**meta, "id": f"{video.stem}-low"})
     stopped = paused_at_predict(page, meta)
     assert page.is_visible("#predict")
-    frame, earlier = frame_at(video, stopped), frame_at(video, meta["chapters"][2]["start"] + 3)  # another caption
+    frame, earlier = (
+        frame_at(video, stopped),
+        frame_at(video, meta["chapters"][2]["start"] + 3),
+    )  # another caption
     shot = picture(page)
     whole, band = differences(shot, frame)
     assert band < 10 and whole < 5, (whole, band)  # the banner and the controls leave the picture whole
@@ -313,12 +341,18 @@ def test_menus_sliders_cards_and_filters_keep_their_keys(browser, page_videos, m
     page.keyboard.press("ArrowRight")
     seeked(page)
     assert before < state(page)["t"] < chapters[1]["start"]
-    press(page, "#subs", "ArrowDown")  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
+    press(
+        page, "#subs", "ArrowDown"
+    )  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
     page.keyboard.press("f")
-    assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)") == ["es"]
+    assert page.evaluate(
+        f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)"
+    ) == ["es"]
     before = state(page)
     assert before["full"] is None
-    press(page, 'button.filter[data-scene="regression"]', "Space")  # a filter, a card: the main video never moves
+    press(
+        page, 'button.filter[data-scene="regression"]', "Space"
+    )  # a filter, a card: the main video never moves
     assert page.get_attribute('button.filter[data-scene="regression"]', "aria-pressed") == "true"
     for key in ("ArrowRight", "ArrowLeft", "f"):
         page.keyboard.press(key)
@@ -329,8 +363,9 @@ def test_menus_sliders_cards_and_filters_keep_their_keys(browser, page_videos, m
     page.wait_for_timeout(300)
     assert state(page) == before
     press(page, "#page-lang", "End")  # the page's language, from its menu: the last one listed
-    assert page.evaluate("document.documentElement.lang") == \
-        page.evaluate("[...document.getElementById('page-lang').options].at(-1).value")
+    assert page.evaluate("document.documentElement.lang") == page.evaluate(
+        "[...document.getElementById('page-lang').options].at(-1).value"
+    )
     assert page.problems == []
 
 
@@ -388,9 +423,13 @@ def test_the_page_speaks_the_language_the_teacher_picks(browser, page_videos, me
         page.select_option("#page-lang", lang)
         words = page_words(lang)
         assert page.evaluate("document.documentElement.lang") == lang
-        shown = page.eval_on_selector_all("[data-w]", "els => els.map(e => [e.dataset.w, e.textContent, e.lang])")
+        shown = page.eval_on_selector_all(
+            "[data-w]", "els => els.map(e => [e.dataset.w, e.textContent, e.lang])"
+        )
         assert shown and all(text == words[key] and at == lang for key, text, at in shown)
-        labels = page.eval_on_selector_all("[data-w-label]", "els => els.map(e => [e.dataset.wLabel, e.ariaLabel])")
+        labels = page.eval_on_selector_all(
+            "[data-w-label]", "els => els.map(e => [e.dataset.wLabel, e.ariaLabel])"
+        )
         assert all(label == words[key] for key, label in labels)
         assert page.inner_text("#play") in (words["play"], words["pause"])
         # each card shows (and is marked with) its lecture's video in that language, if there is one
@@ -401,7 +440,9 @@ def test_the_page_speaks_the_language_the_teacher_picks(browser, page_videos, me
             assert card.get_attribute("lang") in {m["lang"] for m in versions}
             if chosen:
                 assert card.get_attribute("lang") == lang
-                assert card.eval_on_selector(".opening", "p => p.textContent") == chosen["captions"][0]["text"]
+                assert (
+                    card.eval_on_selector(".opening", "p => p.textContent") == chosen["captions"][0]["text"]
+                )
     assert page.problems == []
 
 
@@ -421,7 +462,9 @@ def test_no_poster_card_or_banner_shows_the_verdict(browser, page_videos, media)
         text = page.inner_text("body")
         assert not [line for line in spoilers if line in text]
     posters = {m["path"].with_name(m["poster"]).as_uri() for m in metas}
-    shown = page.eval_on_selector_all(".card img", "imgs => imgs.map(i => i.src)") + [page.evaluate(f"{VIDEO}.poster")]
+    shown = page.eval_on_selector_all(".card img", "imgs => imgs.map(i => i.src)") + [
+        page.evaluate(f"{VIDEO}.poster")
+    ]
     assert set(shown) <= posters
     assert page.problems == []
 
@@ -437,8 +480,11 @@ def test_the_poster_is_a_frame_from_before_the_run(request, fixture):
     assert differences(poster, frame_at(video, run["start"]))[0] < 4  # JPEG's loss only
     verdict = meta["chapters"][beats.index("verdict")]
     with av.open(str(video)) as box:
-        bands = [differences(poster, f.to_ndarray(format="rgb24"))[1] for f in box.decode(video=0)
-                 if verdict["start"] + 0.5 <= f.time < verdict["end"]]
+        bands = [
+            differences(poster, f.to_ndarray(format="rgb24"))[1]
+            for f in box.decode(video=0)
+            if verdict["start"] + 0.5 <= f.time < verdict["end"]
+        ]
     assert bands and min(bands) > 4 * differences(poster, frame_at(video, run["start"]))[1] + 2
 
 
@@ -454,12 +500,28 @@ def test_the_layout_fits_each_screen(browser, page_videos, media, parabola_en, n
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(tmp_path / f"{width}x{height}.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
-    boxes = {s: page.locator(s).bounding_box() for s in ("#video", "#play", "#seek", "#subs", "#now-playing",
-                                                         "#predict", "#chapters ol", "#cmp-a", "#cmp-b")}
+    boxes = {
+        s: page.locator(s).bounding_box()
+        for s in (
+            "#video",
+            "#play",
+            "#seek",
+            "#subs",
+            "#now-playing",
+            "#predict",
+            "#chapters ol",
+            "#cmp-a",
+            "#cmp-b",
+        )
+    }
     assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes.values())
     if name == "phone":  # stacked: the video full width, then its controls, then the chapters
         assert boxes["#video"]["width"] >= 0.9 * width
-        assert boxes["#video"]["y"] + boxes["#video"]["height"] <= boxes["#play"]["y"] < boxes["#chapters ol"]["y"]
+        assert (
+            boxes["#video"]["y"] + boxes["#video"]["height"]
+            <= boxes["#play"]["y"]
+            < boxes["#chapters ol"]["y"]
+        )
     else:  # everything a teacher needs above the fold, beside a video at least half the screen wide
         assert boxes["#video"]["width"] >= 0.5 * width
         needed = ("#video", "#play", "#seek", "#subs", "#now-playing", "#predict", "#chapters ol")
@@ -481,8 +543,11 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     k = 2
     ends = [meta_a["chapters"][k]["end"], meta_b["chapters"][k]["end"]]
     assert abs(ends[0] - ends[1]) > 0.2
-    page.evaluate("""([k, ea, eb]) => { const c = classPage.cmp; c.k = k;
-        c.va.currentTime = ea - 0.3; c.vb.currentTime = eb - 1.2; }""", [k, *ends])
+    page.evaluate(
+        """([k, ea, eb]) => { const c = classPage.cmp; c.k = k;
+        c.va.currentTime = ea - 0.3; c.vb.currentTime = eb - 1.2; }""",
+        [k, *ends],
+    )
     seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
     page.get_by_role("button", name="Play both").click()
     page.wait_for_function("classPage.cmp.va.paused && !classPage.cmp.vb.paused", timeout=3_000, polling=20)
@@ -490,8 +555,10 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     assert ends[0] - 0.1 <= waiting <= ends[0] + 0.3  # the left video waits at the end of its beat
     page.wait_for_function("classPage.cmp.k === 3", timeout=5_000, polling=20)
     page.wait_for_timeout(500)
-    state = page.evaluate("[classPage.cmp.va.paused, classPage.cmp.vb.paused, classPage.cmp.va.currentTime,"
-                          " classPage.cmp.vb.currentTime]")
+    state = page.evaluate(
+        "[classPage.cmp.va.paused, classPage.cmp.vb.paused, classPage.cmp.va.currentTime,"
+        " classPage.cmp.vb.currentTime]"
+    )
     assert state[:2] == [False, False]
     for t, meta in zip(state[2:], (meta_a, meta_b)):
         assert meta["chapters"][3]["start"] < t < meta["chapters"][3]["end"]

@@ -1,9 +1,11 @@
 """Comparison lectures and the (α, β) map rendered at low quality: sidecars against gdcore, balls and map
 colours found in the frames where gdcore puts them."""
+
 import json
 
 import numpy as np
 import pytest
+from videos import frame_at, hex_rgb, options, pixel, probe
 
 from gdcore import compare, landscape
 from scenes import style
@@ -11,7 +13,6 @@ from scenes.landscape import DIVERGENT, colours, map_axes
 from scenes.pacing import Schedule
 from scenes.parabola import curve, plot_axes
 from scenes.render import video_name
-from videos import frame_at, hex_rgb, options, pixel, probe
 
 
 def test_comparison_sidecar_holds_every_run(parabola_compare):
@@ -41,7 +42,10 @@ def test_the_verdict_names_the_fastest_and_the_divergent_run(parabola_compare):
     video, meta, _ = parabola_compare
     truth = compare("parabola", "lr", meta["params"]["lr"], steps=meta["params"]["steps"])
     said = " ".join(c["text"] for c in meta["captions"])
-    assert f"Fastest: {truth.label(truth.fastest)}, settled in {truth.lessons[truth.fastest].run.converged_at} steps" in said
+    assert (
+        f"Fastest: {truth.label(truth.fastest)}, settled in {truth.lessons[truth.fastest].run.converged_at} steps"
+        in said
+    )
     assert f"α = 13 diverged at step {truth.lessons[2].run.diverged_at}" in said
     last = frame_at(video, probe(video)["duration"] - 0.3)
     for colour in style.RUNS[:3]:  # each run's name in the table, in its colour
@@ -78,6 +82,8 @@ def test_the_map_on_screen_is_gdcores_rho(landscape_en):
         row, col = pixel(axes.c2p(land.lrs[j], land.betas[i]), frame.shape)
         expected = DIVERGENT if land.rho[i, j] >= 1 else rgb[i, j, :3]
         # colours change smoothly across a cell, so compare with the cell's neighbourhood, not a single value
-        near = rgb[i - 3:i + 4, j - 3:j + 4, :3].reshape(-1, 3).astype(int)
-        assert np.abs(near - frame[row, col].astype(int)).max(axis=1).min() < 30 or \
-            np.abs(frame[row, col].astype(int) - expected).max() < 30, (land.lrs[j], land.betas[i])
+        near = rgb[i - 3 : i + 4, j - 3 : j + 4, :3].reshape(-1, 3).astype(int)
+        assert (
+            np.abs(near - frame[row, col].astype(int)).max(axis=1).min() < 30
+            or np.abs(frame[row, col].astype(int) - expected).max() < 30
+        ), (land.lrs[j], land.betas[i])

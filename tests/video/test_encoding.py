@@ -1,4 +1,5 @@
 """Held frames are converted once (scenes.patches): the video must be the same as Manim's."""
+
 from fractions import Fraction
 
 import av
@@ -13,15 +14,16 @@ def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
 
     patches.apply()
     ours = VideoSegmentEncoder.write_frame
-    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 320, 180, Fraction(30),
-                            (("crf", "23"), ("preset", "superfast")))
+    spec = VideoEncoderSpec(
+        "mp4", "libx264", "yuv420p", 320, 180, Fraction(30), (("crf", "23"), ("preset", "superfast"))
+    )
     rng = np.random.default_rng(0)
     background = rng.integers(0, 255, (180, 320, 4), dtype=np.uint8)
     background[..., 3] = 255
 
     def moved(i: int) -> np.ndarray:
         frame = background.copy()
-        frame[60:100, 10 * i:10 * i + 40, :3] = 255
+        frame[60:100, 10 * i : 10 * i + 40, :3] = 255
         return frame
 
     shots = [(moved(i), 1) for i in range(10)] + [(moved(10), 25)] + [(moved(i), 1) for i in range(11, 16)]

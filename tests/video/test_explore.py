@@ -1,6 +1,7 @@
 """The explorer pages in a real browser: Debian's headless Chromium driven by Playwright (launched as the class
 page's tests launch it), pages opened from file://. Truth is gdcore's own Lesson or Comparison for the same
 setting, computed here, and the caption catalogue's sentences for its verdict."""
+
 import math
 from itertools import pairwise
 from pathlib import Path
@@ -14,11 +15,19 @@ from scenes.captions import text
 from scenes.explore import QUANTUM, axes, setting, timed
 
 # One page per lecture, with few steps so that its grid is quick to compute.
-PAGES = {"parabola": ("en", {"steps": 12, "x0": 4.0}), "regression": ("es", {"steps": 8, "samples": 25, "seed": 3}),
-         "valleys": ("en", {"steps": 24})}
+PAGES = {
+    "parabola": ("en", {"steps": 12, "x0": 4.0}),
+    "regression": ("es", {"steps": 8, "samples": 25, "seed": 3}),
+    "valleys": ("en", {"steps": 24}),
+}
 # (α asked for, β, rule, step): the default run, a diverging one, ema's long memory, Nesterov, plain GD
-POINTS = [(None, None, "classic", 7), (30.0, 0.9, "classic", 12), (0.05, 0.95, "ema", 40), (0.2, 0.3, "nesterov", 3),
-          (1.0, 0.0, "classic", 2)]
+POINTS = [
+    (None, None, "classic", 7),
+    (30.0, 0.9, "classic", 12),
+    (0.05, 0.95, "ema", 40),
+    (0.2, 0.3, "nesterov", 3),
+    (1.0, 0.0, "classic", 2),
+]
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +66,10 @@ def opened(browser, path: Path, hash: str = "", size=(1366, 768)):
 def truth(scene: str, lang: str, given: dict, lr: float, beta: float, variant: str, step: int) -> dict:
     """What gdcore says for this setting: position and loss at `step` (a run that diverged stays at its last
     step) and the verdict's sentences, filled as the lecture fills them."""
-    at = lambda run: min(step, run.last_step)
+
+    def at(run):
+        return min(step, run.last_step)
+
     if scene == "valleys":
         c = gdcore.compare(scene, "beta", (0.0, beta) if beta else (0.0,), lr=lr, variant=variant, **given)
         runs, lines = [one.run for one in c.lessons], story.valleys_verdict(c)
@@ -68,8 +80,17 @@ def truth(scene: str, lang: str, given: dict, lr: float, beta: float, variant: s
         lines, r = story.verdict(one), one.run
         position = r.positions[at(r)].tolist()
         position, loss = position[0] if scene == "parabola" else position, float(r.losses[at(r)])
-    words = [text(lang, ln.key, **{**ln.values, **({"where": text(lang, f"val_where_{ln.values['where']}")}
-                                                   if "where" in ln.values else {})}) for ln in lines]
+    words = [
+        text(
+            lang,
+            ln.key,
+            **{
+                **ln.values,
+                **({"where": text(lang, f"val_where_{ln.values['where']}")} if "where" in ln.values else {}),
+            },
+        )
+        for ln in lines
+    ]
     return {"position": position, "loss": loss, "verdict": words}
 
 
@@ -80,7 +101,9 @@ def test_the_page_shows_gdcores_runs_and_verdicts(browser, pages, scene):
     params, start = setting(scene, given)
     lrs, betas = axes(scene, params, start)
     problem = gdcore.LECTURES[scene].from_params(params)
-    scale = max(np.max(np.abs(problem.start(params) - problem.minimizer())), np.max(np.abs(problem.minimizer())), 1)
+    scale = max(
+        np.max(np.abs(problem.start(params) - problem.minimizer())), np.max(np.abs(problem.minimizer())), 1
+    )
     for lr, beta, variant, step in POINTS:
         asked = {"variant": variant, "step": step, **({"lr": lr, "beta": beta} if lr else {})}
         shown = page.evaluate("s => explorer.set(s)", asked)
@@ -96,18 +119,21 @@ def test_the_page_shows_gdcores_runs_and_verdicts(browser, pages, scene):
         assert np.allclose(shown["position"], want["position"], rtol=0, atol=QUANTUM * scale)
         assert np.allclose(shown["loss"], want["loss"], rtol=3e-3, atol=1e-12)
         assert shown["verdict"] == want["verdict"]
-        assert page.text_content("#verdict li") .startswith(want["verdict"][0])
+        assert page.text_content("#verdict li").startswith(want["verdict"][0])
     assert page.problems == []
 
 
 def test_the_url_holds_the_setting_and_the_command_makes_its_video(browser, pages):
     page = opened(browser, pages["parabola"], "#lr=0.3&beta=0.6&variant=ema&step=12")
-    assert {k: v for k, v in page.evaluate("explorer.state()").items() if k in ("lr", "beta", "variant", "step")} == \
-        {"lr": 0.3, "beta": 0.6, "variant": "ema", "step": 12}
+    assert {
+        k: v for k, v in page.evaluate("explorer.state()").items() if k in ("lr", "beta", "variant", "step")
+    } == {"lr": 0.3, "beta": 0.6, "variant": "ema", "step": 12}
     page.evaluate("explorer.set({beta: 0.9, step: 3})")
     assert page.evaluate("location.hash") == "#lr=0.3&beta=0.9&variant=ema&step=3"
-    assert page.text_content("#command") == \
-        "python render.py --scene parabola --lr 0.3 --beta 0.9 --variant ema --steps 12 --x0 4"
+    assert (
+        page.text_content("#command")
+        == "python render.py --scene parabola --lr 0.3 --beta 0.9 --variant ema --steps 12 --x0 4"
+    )
     page.evaluate("location.hash = '#lr=2&beta=0&variant=nesterov&step=5'")
     page.wait_for_function("explorer.state().variant === 'nesterov'")
     assert page.evaluate("[explorer.state().lr, explorer.state().beta, explorer.state().step]")[1:] == [0, 5]
@@ -157,8 +183,10 @@ def test_a_click_on_the_map_chooses_alpha_and_beta(browser, pages):
     page = opened(browser, pages["parabola"])
     box = page.locator("#map").bounding_box()
     # the map's cells: 62 px of axis at the left, 10 at the top, 388 px of 41 cells, on a 460 px canvas
-    cell = lambda i, j: (box["x"] + (62 + (i + 0.5) * 388 / 41) * box["width"] / 460,
-                         box["y"] + (10 + (40 - j + 0.5) * 388 / 41) * box["height"] / 460)
+    cell = lambda i, j: (
+        box["x"] + (62 + (i + 0.5) * 388 / 41) * box["width"] / 460,
+        box["y"] + (10 + (40 - j + 0.5) * 388 / 41) * box["height"] / 460,
+    )
     page.mouse.click(*cell(5, 36))
     lrs, betas = axes("parabola", *setting("parabola", PAGES["parabola"][1]))
     state = page.evaluate("explorer.state()")
@@ -182,5 +210,7 @@ def test_a_render_writes_its_explorer_and_the_class_page_links_it(browser, media
     assert page.is_file()
     index = browser.new_page()
     index.goto((media / "index.html").as_uri())
-    links = index.eval_on_selector_all(f".card a[href='explore/{page.name}']", "a => a.map(e => e.getAttribute('href'))")
+    links = index.eval_on_selector_all(
+        f".card a[href='explore/{page.name}']", "a => a.map(e => e.getAttribute('href'))"
+    )
     assert f"explore/{page.name}" in links

@@ -1,5 +1,6 @@
 """A language per file, seen in the rendered lecture: the transcript beside every video, linked from the class
 page and part of the cache; French on screen; a language added as one file renders with no code change."""
+
 import html
 import json
 import os
@@ -72,14 +73,31 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     folder = tmp_path / "locales"
     shutil.copytree(locales.folder(), folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     po = (folder / "fr.po").read_text(encoding="utf-8")
-    (folder / "xx.po").write_text(po.replace('msgstr "La question"', 'msgstr "Xx question"'), encoding="utf-8")
+    (folder / "xx.po").write_text(
+        po.replace('msgstr "La question"', 'msgstr "Xx question"'), encoding="utf-8"
+    )
     env = {**os.environ, "MOMENTUM_LOCALES": str(folder)}
-    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(tmp_path),
-                           *TINY, "--lang", "xx"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
-                          check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "render.py"),
+            "--quality",
+            "low",
+            "--output",
+            str(tmp_path),
+            *TINY,
+            "--lang",
+            "xx",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     video = Path(proc.stdout.strip().splitlines()[-1])
     meta = json.loads(video.with_suffix(".json").read_text())
     assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
     assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
-

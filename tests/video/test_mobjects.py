@@ -1,5 +1,8 @@
 """Visual pieces in-process, no render: the readout's characters, the schedule, and the run pieces put at
 step k and compared with the lesson's numbers mapped through the axes by hand."""
+
+import functools
+
 import numpy as np
 import pytest
 
@@ -47,8 +50,13 @@ def parabola_piece():
     taught = lesson("parabola", lr=2.0, beta=0.7, steps=20, x0=-4.0)
     axes = plot_axes(taught.problem)
     arrows = [(taught.moves[:, 0], "v", "#FFFF00"), (taught.pushes[:, 0], "p", "#00FFFF")]
-    return taught, axes, BallOnCurve(axes, curve(taught.problem), taught.run.positions[:, 0], arrows=arrows,
-                                     trail=3, escape=style.BAD)
+    return (
+        taught,
+        axes,
+        BallOnCurve(
+            axes, curve(taught.problem), taught.run.positions[:, 0], arrows=arrows, trail=3, escape=style.BAD
+        ),
+    )
 
 
 @pytest.mark.parametrize("k", [0, 1, 5, 12])
@@ -77,14 +85,19 @@ def test_a_ball_that_leaves_the_view_is_hidden_and_says_where_it_went():
     k = taught.run.last_step
     piece.set_step(k)
     assert piece.ball.get_fill_opacity() == 0 and abs(taught.run.positions[k, 0]) > 6.5
-    assert piece.escaped_text == (f"x = {fmt(taught.run.positions[k, 0])} →" if taught.run.positions[k, 0] > 0
-                                  else f"← x = {fmt(taught.run.positions[k, 0])}")
+    assert piece.escaped_text == (
+        f"x = {fmt(taught.run.positions[k, 0])} →"
+        if taught.run.positions[k, 0] > 0
+        else f"← x = {fmt(taught.run.positions[k, 0])}"
+    )
 
 
 def test_readout_shows_the_lesson_numbers_at_step_k():
     taught = lesson("parabola", steps=9)
-    readout = Readout([("s", "#FFFFFF"), ("x", "#FFFFFF"), ("f", "#FFFFFF")],
-                      [taught.run.positions[:, 0], taught.run.losses])
+    readout = Readout(
+        [("s", "#FFFFFF"), ("x", "#FFFFFF"), ("f", "#FFFFFF")],
+        [taught.run.positions[:, 0], taught.run.losses],
+    )
     for k in (0, 4, 9, 15):  # past the end: the last value stays
         readout.set_step(k)
         j = min(k, 9)
@@ -110,12 +123,17 @@ def test_regression_pieces_follow_the_run(k):
         x1, x2 = p.features[i]
         np.testing.assert_allclose(segment[0], axes.c2p(x1, x2, p.targets[i]), atol=1e-9)
         np.testing.assert_allclose(segment[-1], axes.c2p(x1, x2, fitted[i]), atol=1e-9)
-    panel = ParameterPanel(p, [(theta, "#FF8C42"), (taught.baseline.positions, "#9AA0A6")], taught.run.losses[0],
-                           arrow=(taught.moves, "v"))
+    panel = ParameterPanel(
+        p,
+        [(theta, "#FF8C42"), (taught.baseline.positions, "#9AA0A6")],
+        taught.run.losses[0],
+        arrow=(taught.moves, "v"),
+    )
     panel.set_step(k)
     np.testing.assert_allclose(panel.dots[0].get_center(), panel.axes.c2p(*theta[k, :2]), atol=1e-9)
-    np.testing.assert_allclose(panel.dots[1].get_center(), panel.axes.c2p(*taught.baseline.positions[k, :2]),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        panel.dots[1].get_center(), panel.axes.c2p(*taught.baseline.positions[k, :2]), atol=1e-9
+    )
     np.testing.assert_allclose(panel.velocity.arrow.get_start(), panel.dots[0].get_center(), atol=1e-9)
     np.testing.assert_allclose(panel.traces[0].points[-1], panel.axes.c2p(*theta[k, :2]), atol=1e-9)
 
@@ -131,16 +149,16 @@ def tallest_glyph(mob) -> float:
 def numbers(cells) -> list:
     """The cells of a table that show a number (Text with a digit)."""
     from manim import Text
+
     return [c for c in cells if isinstance(c, Text) and any(ch.isdigit() for ch in c.text)]
 
 
 def test_every_number_in_readouts_insets_and_tables_is_readable():
+    from gdcore import compare
     from scenes import captions, locales
     from scenes.components import LossInset
     from scenes.lecture import Comparing
     from scenes.regression import VERDICT_WIDTH, verdict_table
-
-    from gdcore import compare
 
     taught = lesson("regression")
     readout = Readout([("s", "#FFFFFF"), ("x", "#FFFFFF")], [taught.run.losses])
@@ -150,7 +168,7 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
     for tick in [*inset.axes.y_axis.labels, *inset.axes.x_axis.numbers]:
         assert tallest_glyph(tick) >= CAP * 0.99
     for lang in locales.available():
-        words = lambda key, **v: captions.text(lang, key, **v)  # noqa: E731
+        words = functools.partial(captions.text, lang)
         table = verdict_table(taught, words)
         scale = min(1.0, VERDICT_WIDTH / table.width)
         assert len(numbers(table)) == 9 and min(map(tallest_glyph, numbers(table))) * scale >= CAP
@@ -160,7 +178,7 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
             lang_ = lang
 
             def words(self, key, **v):
-                return words(key, **v)
+                return captions.text(self.lang_, key, **v)
 
         cells = Table().verdict_table(width=5.7)
         assert len(numbers(cells)) >= 10 and min(map(tallest_glyph, numbers(cells))) >= CAP

@@ -1,4 +1,5 @@
 """Subtitles (.srt, .vtt) and the offline voice, read back with independent parsers and PyAV."""
+
 import subprocess
 import wave
 
@@ -8,13 +9,15 @@ import pytest
 import srt
 import webvtt
 from click.testing import CliRunner
+from videos import frame_at, probe, render
 
 import render as cli
 from scenes.narration import ENGINE, engine_available
-from videos import frame_at, probe, render
 
 LECTURES = ["parabola_en", "parabola_es", "regression_en", "regression_es"]
-needs_voice = pytest.mark.skipif(not engine_available(), reason=f"{ENGINE} (the offline voice) is not installed")
+needs_voice = pytest.mark.skipif(
+    not engine_available(), reason=f"{ENGINE} (the offline voice) is not installed"
+)
 
 
 def seconds(stamp: str) -> float:
@@ -42,16 +45,20 @@ def test_subtitles_parse_lie_in_the_video_and_do_not_overlap(lecture, request):
         assert len(a.content.split()) / (end - start) <= 3.0  # words per second: readable in its time
         if i:
             assert subs[i - 1].end <= a.start
-    assert meta["subtitles"] == {kind: video.stem + suffix for kind, suffix in
-                                 [("srt", ".srt"), ("vtt", ".vtt"), ("chapters", ".chapters.vtt")]}
+    assert meta["subtitles"] == {
+        kind: video.stem + suffix
+        for kind, suffix in [("srt", ".srt"), ("vtt", ".vtt"), ("chapters", ".chapters.vtt")]
+    }
     assert meta["voice"] is False
     # the chapters: one cue per beat, from its start to the next one's, titled in the lecture's language
     chapters = webvtt.read(str(video.with_suffix(".chapters.vtt"))).captions
     beats = list(meta["beats"].items())
     assert [c.text for c in chapters] == [c["title"] for c in meta["chapters"]]
     assert [name for name, _ in beats if name != "clock"] == [c["beat"] for c in meta["chapters"]]
-    for chapter, (start, end) in zip(chapters, zip([t for n, t in beats if n != "clock"],
-                                                     [t for n, t in beats[1:] if n != "clock"] + [duration])):
+    for chapter, (start, end) in zip(
+        chapters,
+        zip([t for n, t in beats if n != "clock"], [t for n, t in beats[1:] if n != "clock"] + [duration]),
+    ):
         assert abs(seconds(chapter.start) - start) < 1e-3 and abs(seconds(chapter.end) - end) < 0.1
 
 
@@ -68,7 +75,7 @@ def test_the_caption_on_screen_changes_with_the_cues(parabola_en):
     band = []
     for cue in subs[:3]:
         middle = (cue.start + cue.end).total_seconds() / 2
-        band.append(frame_at(video, middle)[int(0.86 * 480):].astype(int))  # the caption bar
+        band.append(frame_at(video, middle)[int(0.86 * 480) :].astype(int))  # the caption bar
     assert all(b.std() > 5 for b in band)
     assert np.abs(band[0] - band[1]).mean() > 1 and np.abs(band[1] - band[2]).mean() > 1
 
@@ -90,8 +97,13 @@ def test_voice_track_matches_the_video_and_sentences_are_not_cut(tmp_path):
         assert cue["end"] - cue["start"] >= said
     # the voice is heard: the audio is not silent while the first sentence is spoken
     with av.open(str(video)) as box:
-        samples = np.concatenate([f.to_ndarray().ravel() for f in box.decode(audio=0)
-                                  if meta["captions"][0]["start"] + 0.5 < f.time < meta["captions"][0]["start"] + 1.5])
+        samples = np.concatenate(
+            [
+                f.to_ndarray().ravel()
+                for f in box.decode(audio=0)
+                if meta["captions"][0]["start"] + 0.5 < f.time < meta["captions"][0]["start"] + 1.5
+            ]
+        )
     assert np.abs(samples).max() > 0.05
 
 

@@ -1,15 +1,17 @@
 """The parabola lecture rendered at low quality with few steps: file, sidecar, frames."""
+
 import json
 
 import numpy as np
 import pytest
+from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
 
 from gdcore import lesson
 from scenes import style
 from scenes.pacing import Schedule
 from scenes.parabola import curve, plot_axes
 from scenes.render import video_name
-from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
+
 
 @pytest.fixture(scope="module")
 def english(parabola_en):
@@ -27,10 +29,17 @@ def test_video_lands_where_promised_with_only_its_sidecar_subtitles_and_poster(t
     assert video.name == video_name("parabola", "en", meta["params"], "low") + ".mp4"
     assert proc.stdout.strip().splitlines()[-1] == str(video)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
-    assert files == ["explore", "explore/parabola-en.html", "index.html", "parabola", "parabola/low",
-                     *(f"parabola/low/{video.stem}{s}" for s in
-                                                                  (".chapters.vtt", ".jpg", ".json", ".mp4", ".srt",
-                                                                   ".txt", ".vtt"))]
+    assert files == [
+        "explore",
+        "explore/parabola-en.html",
+        "index.html",
+        "parabola",
+        "parabola/low",
+        *(
+            f"parabola/low/{video.stem}{s}"
+            for s in (".chapters.vtt", ".jpg", ".json", ".mp4", ".srt", ".txt", ".vtt")
+        ),
+    ]
 
 
 def test_duration_size_and_rate(english):
@@ -81,7 +90,9 @@ def test_spanish_is_a_different_file_with_different_pictures(english, spanish):
 def test_name_follows_the_parameters():
     base = dict(lesson("parabola").params)
     assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")
-    assert video_name("parabola", "en", base, "low") != video_name("parabola", "en", {**base, "lr": 0.31}, "low")
+    assert video_name("parabola", "en", base, "low") != video_name(
+        "parabola", "en", {**base, "lr": 0.31}, "low"
+    )
     assert video_name("parabola", "en", base, "low") != video_name("parabola", "es", base, "low")
     assert video_name("parabola", "en", base, "low") != video_name("parabola", "en", base, "low", encoder={})
 
@@ -118,7 +129,9 @@ def test_name_follows_the_language_file(tmp_path, monkeypatch):
     for path in locales.folder().glob("*.po"):
         shutil.copy(path, tmp_path / path.name)
     po = tmp_path / "fr.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Le verdict"', 'msgstr "Verdict"'), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Le verdict"', 'msgstr "Verdict"'), encoding="utf-8"
+    )
     monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
     assert video_name("parabola", "fr", base, "low") != before
     assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")

@@ -1,11 +1,13 @@
 """The regression lecture rendered at low quality with few steps, and the numbers it puts on screen."""
+
 import numpy as np
 import pytest
+from videos import REGRESSION, frame_at, options, probe, render
 
 from gdcore import lesson
 from scenes.pacing import Schedule
 from scenes.regression import verdict_rows
-from videos import REGRESSION, frame_at, options, probe, render
+
 
 @pytest.fixture(scope="module")
 def english(regression_en):
@@ -38,7 +40,9 @@ def test_sidecar_params_and_summary(english):
 def test_plane_is_drawn_during_the_run_and_not_before(english):
     video, meta, _ = english
     before = frame_at(video, meta["beats"]["show_rule"] + 0.5)
-    during = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(2))
+    during = frame_at(
+        video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(2)
+    )
     assert during.std() > 10
     assert cyan_pixels(before) < 200 < cyan_pixels(during)
 
@@ -48,7 +52,9 @@ def test_spanish_and_divergent_runs_render(tmp_path, english, regression_es):
     assert es != english[0] and es.name.startswith("regression-es-") and es_meta["lang"] == "es"
     t = 1.0
     assert np.abs(frame_at(es, t).astype(int) - frame_at(english[0], t).astype(int)).mean() > 1
-    bad, bad_meta, _ = render(tmp_path, "--scene", "regression", "--steps", "40", "--samples", "25", "--lr", "1.3")
+    bad, bad_meta, _ = render(
+        tmp_path, "--scene", "regression", "--steps", "40", "--samples", "25", "--lr", "1.3"
+    )
     truth = lesson("regression", **bad_meta["params"])
     assert truth.run.diverged and 1.3 > truth.verdict.lr_limit
     assert bad_meta["summary"]["diverged_at"] == truth.run.diverged_at and probe(bad)["duration"] > 30
@@ -59,5 +65,9 @@ def test_verdict_rows_are_the_trajectory_numbers():
     rows = dict(verdict_rows(taught))
     x = np.column_stack([taught.problem.features, np.ones(40)])
     lstsq = np.linalg.lstsq(x, taught.problem.targets, rcond=None)[0]
-    for key, expected in (("fitted", taught.run.positions[-1]), ("true", [-3, 0.25, 4]), ("least_squares", lstsq)):
+    for key, expected in (
+        ("fitted", taught.run.positions[-1]),
+        ("true", [-3, 0.25, 4]),
+        ("least_squares", lstsq),
+    ):
         np.testing.assert_allclose([float(v) for v in rows[key]], expected, atol=5e-5)

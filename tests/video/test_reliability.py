@@ -1,6 +1,7 @@
 """Safe under parallel renders, interrupts and damaged files: the shared caches never poison a later render,
 a killed render leaves nothing a later run keeps, damaged cache entries are made again, and every fault is
 one line."""
+
 import json
 import os
 import signal
@@ -10,17 +11,22 @@ import time
 from pathlib import Path
 
 import pytest
+from videos import ROOT, probe, small_disk
 
 from scenes.render import cached, digest
-from videos import ROOT, probe, small_disk
 
 TINY = ["--steps", "2", "--quality", "low"]
 
 
 def start(output: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "render.py"), *TINY, "--output", str(output), *args],
-                            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "render.py"), *TINY, "--output", str(output), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finished(proc: subprocess.Popen) -> Path:
@@ -63,7 +69,9 @@ def test_renders_killed_at_several_moments_are_followed_by_a_correct_one(tmp_pat
     video = finished(start(tmp_path / "out", "--x0", "3.7", env=env))
     whole(video)
     assert not list(temp.iterdir())  # the killed renders' work folders were removed by the next run
-    assert not list((tmp_path / "out").rglob(".momentum-part-*")) and not list(cache.rglob(".momentum-part-*"))
+    assert not list((tmp_path / "out").rglob(".momentum-part-*")) and not list(
+        cache.rglob(".momentum-part-*")
+    )
 
 
 def test_the_cache_serves_only_whole_files(tmp_path):
@@ -75,7 +83,7 @@ def test_the_cache_serves_only_whole_files(tmp_path):
         damaged = video.with_name(video.stem + suffix)
         data = bytearray(damaged.read_bytes())
         cut = len(data) // 4  # 300 KB zeroed in the middle of a larger file
-        data[len(data) // 2:len(data) // 2 + min(cut, 300_000)] = bytes(min(cut, 300_000))
+        data[len(data) // 2 : len(data) // 2 + min(cut, 300_000)] = bytes(min(cut, 300_000))
         for broken in (bytes(data), b""):
             damaged.write_bytes(broken)
             assert not cached(video.parent, video.stem, params), suffix
@@ -90,7 +98,9 @@ def test_a_broken_sidecar_is_left_out_of_the_page_in_one_line(tmp_path):
     broken = tmp_path / "parabola" / "low" / "parabola-en-0123456789.json"
     broken.parent.mkdir(parents=True)
     broken.with_suffix(".mp4").write_bytes(b"")
-    broken.write_text(json.dumps({"scene": "parabola", "lang": "en", "chapters": [], "params": {}}))  # no poster…
+    broken.write_text(
+        json.dumps({"scene": "parabola", "lang": "en", "chapters": [], "params": {}})
+    )  # no poster…
     proc = start(tmp_path, "--x0", "2.5")
     video = finished(proc)
     page = (tmp_path / "index.html").read_text()
@@ -102,19 +112,27 @@ def test_a_broken_sidecar_is_left_out_of_the_page_in_one_line(tmp_path):
 def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    code = ("import os, signal, sys\n"
-            "sys.path.insert(0, %r)\n"
-            "import scenes.render as r\n"
-            "install = r._install\n"
-            "def interrupted(*args):\n"
-            "    os.kill(os.getpid(), signal.SIGTERM)\n"
-            "    install(*args)\n"
-            "r._install = interrupted\n"
-            "import render\n"
-            "sys.argv = ['render.py', *%r, '--x0', '3', '--output', %r]\n"
-            "render.main()\n" % (str(ROOT), TINY, str(tmp_path / "out")))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)},
-                          capture_output=True, text=True, timeout=600)
+    code = (
+        "import os, signal, sys\n"
+        "sys.path.insert(0, %r)\n"
+        "import scenes.render as r\n"
+        "install = r._install\n"
+        "def interrupted(*args):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    install(*args)\n"
+        "r._install = interrupted\n"
+        "import render\n"
+        "sys.argv = ['render.py', *%r, '--x0', '3', '--output', %r]\n"
+        "render.main()\n" % (str(ROOT), TINY, str(tmp_path / "out"))
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     video = Path(last.split("landed: ")[1].split(" (")[0])
@@ -126,10 +144,27 @@ def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
 def test_a_batch_stops_within_5_s_when_its_parent_alone_is_signalled(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "render.py"), "--steps", "2", "--lang", "en,es",
-                             "--quality", "low,medium", "--jobs", "2", "--output", str(tmp_path / "out")],
-                            cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "render.py"),
+            "--steps",
+            "2",
+            "--lang",
+            "en,es",
+            "--quality",
+            "low,medium",
+            "--jobs",
+            "2",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while len(list(temp.glob("momentum-render-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -138,7 +173,9 @@ def test_a_batch_stops_within_5_s_when_its_parent_alone_is_signalled(tmp_path):
     sent = time.monotonic()
     _, err = proc.communicate(timeout=60)
     assert time.monotonic() - sent < 5.0
-    assert proc.returncode == 1 and err.strip().splitlines()[-1].startswith("Error: interrupted: the batch stopped")
+    assert proc.returncode == 1 and err.strip().splitlines()[-1].startswith(
+        "Error: interrupted: the batch stopped"
+    )
     assert "Traceback" not in err
     time.sleep(0.5)
     assert not list(temp.iterdir())  # the renders it stopped cleaned up, and none started after
@@ -152,9 +189,20 @@ def test_a_full_disk_anywhere_is_one_line_naming_that_folder(tmp_path, small):
         args = ["--x0", "3.3", "--output", str(tmp_path / "out")]
         env = {small: str(disk)} if small != "--export-data" else {}
         if small == "--export-data":
-            args = ["--scene", "regression", "--samples", "100000", "--steps", "10000", "--export-data", str(disk)]
+            args = [
+                "--scene",
+                "regression",
+                "--samples",
+                "100000",
+                "--steps",
+                "10000",
+                "--export-data",
+                str(disk),
+            ]
         cmd = [sys.executable, str(ROOT / "render.py"), *(TINY if small != "--export-data" else []), *args]
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=600
+        )
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("Error:") and str(disk) in last and "space" in last.lower()

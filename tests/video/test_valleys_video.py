@@ -1,8 +1,10 @@
 """The valleys lecture at low quality: its sidecar against gdcore, the balls where the runs are, and the
 captions' claims (which run ended where) taken from the numbers."""
+
 import json
 
 import numpy as np
+from videos import frame_at, hex_rgb, pixel, probe
 
 from gdcore import compare
 from gdcore.problems import DoubleWell
@@ -10,7 +12,6 @@ from scenes import style
 from scenes.pacing import Schedule
 from scenes.parabola import curve
 from scenes.valleys import plot_axes
-from videos import frame_at, hex_rgb, pixel, probe
 
 
 def truth(meta):
@@ -44,7 +45,9 @@ def test_captions_say_where_each_run_ended(valleys_es):
         else:
             assert "no se había asentado" in mine[0] or "divergió" in mine[0]
         if "divergió" not in mine[0]:  # how often it crossed, in words: never, once, twice, 3 times
-            crossed = {0: "nunca cruzó", 1: "una vez", 2: "dos veces"}.get(v.crossings, f"{v.crossings} veces")
+            crossed = {0: "nunca cruzó", 1: "una vez", 2: "dos veces"}.get(
+                v.crossings, f"{v.crossings} veces"
+            )
             assert crossed in mine[0] and "×" not in mine[0]
 
 

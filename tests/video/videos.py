@@ -1,4 +1,5 @@
 """Helpers for the video tests: render through the real command line, read the file with PyAV."""
+
 from __future__ import annotations
 
 import contextlib
@@ -28,8 +29,13 @@ def options(args: list[str]) -> dict:
 
 def render(output: Path, *args: str) -> tuple[Path, dict, subprocess.CompletedProcess]:
     """Run `python render.py --quality low --output OUTPUT ARGS…`; return the video, its sidecar, the process."""
-    proc = subprocess.run([sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(output),
-                           *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "render.py"), "--quality", "low", "--output", str(output), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     video = Path(proc.stdout.strip().splitlines()[-1])
     return video, json.loads(video.with_suffix(".json").read_text()), proc
@@ -40,8 +46,13 @@ def probe(video: Path) -> dict:
     with av.open(str(video)) as box:
         stream = box.streams.video[0]
         frames = sum(1 for _ in box.decode(stream))
-        return {"duration": float(box.duration) / 1e6, "width": stream.width, "height": stream.height,
-                "fps": float(stream.average_rate), "frames": frames}
+        return {
+            "duration": float(box.duration) / 1e6,
+            "width": stream.width,
+            "height": stream.height,
+            "fps": float(stream.average_rate),
+            "frames": frames,
+        }
 
 
 def frame_at(video: Path, t: float) -> np.ndarray:
@@ -56,7 +67,9 @@ def frame_at(video: Path, t: float) -> np.ndarray:
         return chosen.to_ndarray(format="rgb24")
 
 
-def pixel(point, shape, frame_width: float = 14.222222222222221, frame_height: float = 8.0) -> tuple[int, int]:
+def pixel(
+    point, shape, frame_width: float = 14.222222222222221, frame_height: float = 8.0
+) -> tuple[int, int]:
     """Scene coordinates → (row, column) in a frame of `shape`."""
     h, w = shape[:2]
     col = (point[0] + frame_width / 2) / frame_width * w
@@ -65,7 +78,7 @@ def pixel(point, shape, frame_width: float = 14.222222222222221, frame_height: f
 
 
 def hex_rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
 
 
 @contextlib.contextmanager
@@ -74,8 +87,9 @@ def small_disk(folder: Path, size: str):
     import pytest
 
     folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    ).returncode:
         pytest.skip("mounting a small tmpfs needs root")
     try:
         yield folder
