@@ -325,10 +325,35 @@ class Comparing:
     caption, the verdict table and its captions. `self.subject` is a gdcore Comparison."""
 
     def run_tex(self, i: int) -> str:
-        """Run i's name on screen: β = 0.5, or the variant's name."""
+        """Run i's name on screen: β = 0.5, or the variant's name in the language."""
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
-        return rf"\text{{{c.values[i]}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
+        return rf"\text{{{self.run_name(i)}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
+
+    def run_name(self, i: int) -> str:
+        """Run i's label as the class reads it: a rule's name in the language (its label is gdcore's)."""
+        return self.named(self.subject.label(i))
+
+    def named(self, run: str) -> str:
+        return self.words(f"run_{run}") if self.subject.varied == "variant" else run
+
+    def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
+        """The story's lines with the runs' labels in the language; their claims keep gdcore's labels."""
+        lines = [
+            said._replace(
+                values={
+                    **said.values,
+                    **({"label": self.named(said.values["label"])} if "label" in said.values else {}),
+                    **(
+                        {"labels": ", ".join(map(self.named, said.values["labels"].split(", ")))}
+                        if "labels" in said.values
+                        else {}
+                    ),
+                }
+            )
+            for said in lines
+        ]
+        super().say(lines, at_least)
 
     def balls(self, axes, f) -> list:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
@@ -349,7 +374,7 @@ class Comparing:
 
     def value_list(self) -> str:
         return (
-            ", ".join(map(str, self.subject.values))
+            ", ".join(self.named(str(v)) for v in self.subject.values)
             if self.subject.varied == "variant"
             else ", ".join(map(fmt_param, self.subject.values))
         )
@@ -391,7 +416,7 @@ class Comparing:
         ]  # headings on two lines: the table stays narrow
         for i, one in enumerate(self.subject.lessons):
             cells += [
-                label(self.subject.label(i), style.PANEL_SIZE - 2, style.RUNS[i]),
+                label(self.run_name(i), style.PANEL_SIZE - 2, style.RUNS[i]),
                 *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns),
             ]
         table = VGroup(*cells).arrange_in_grid(
