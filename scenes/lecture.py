@@ -328,7 +328,9 @@ class Comparing:
         """Run i's name on screen: β = 0.5, or the variant's name in the language."""
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
-        return rf"\text{{{self.run_name(i)}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
+        return (
+            rf"\text{{{self.run_name(i)}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
+        )
 
     def run_name(self, i: int) -> str:
         """Run i's label as the class reads it: a rule's name in the language (its label is gdcore's)."""
