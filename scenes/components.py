@@ -287,6 +287,7 @@ class BallOnCurve(VGroup):
 
     ARROW_GAP = 0.4  # scene units between stacked arrows
     MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
+    LABEL_ROOM = 0.9  # scene units kept inside the plot's ends for an arrow's label
 
     def __init__(
         self,
@@ -301,14 +302,16 @@ class BallOnCurve(VGroup):
         radius: float = 0.16,
         escape_row: int = 0,
         ahead: np.ndarray | None = None,
+        window: Window | None = None,
     ):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
         self.ring = (
             Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
         )
-        self.view = axes.x_range[:2]
-        self.unit = axes.get_x_unit_size()  # scene units per unit of x
+        self.window = window or Window(axes)  # what the plot shows: zoomed out while it follows a ball
+        self.view = axes.x_range[:2]  # the plot's own range: its markers stay at its edges
+        self.base_unit = axes.get_x_unit_size()  # scene units per unit of x, unzoomed
         # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
         # edges; several stack upwards
         self.escape_y = axes.y_range[0] + (0.27 + 0.32 * escape_row) / axes.get_y_unit_size()
@@ -331,11 +334,17 @@ class BallOnCurve(VGroup):
         )
         self.still, self.moving = VGroup(), self
 
+    @property
+    def unit(self) -> float:
+        """Scene units per unit of x as the plot shows it now."""
+        return self.base_unit / self.window.zoom[0]
+
     def inside(self, x: float) -> bool:
-        return self.view[0] <= x <= self.view[1]
+        low, high = self.window.x_range
+        return low <= x <= high
 
     def point(self, x: float) -> np.ndarray:
-        return self.axes.c2p(x, self.f(x))
+        return self.window.c2p(x, self.f(x))
 
     def _place(self, dot: Mobject, x: float) -> None:
         dot.move_to(self.point(x)).set_opacity(dot.opacity if self.inside(x) else 0)
@@ -350,11 +359,8 @@ class BallOnCurve(VGroup):
         self._place(self.ball, x)
         here = self.point(x)
         for i, (values, arrow) in enumerate(self.arrows):
-            vector = values[min(k, len(values) - 1)] * self.unit
-            arrow.show(
-                here + UP * (0.42 + self.ARROW_GAP * i),
-                RIGHT * np.clip(vector, -self.MAX_ARROW, self.MAX_ARROW),
-            )
+            vector = np.clip(values[min(k, len(values) - 1)] * self.unit, -self.MAX_ARROW, self.MAX_ARROW)
+            arrow.show(here + UP * (0.42 + self.ARROW_GAP * i), RIGHT * self.within_plot(here[0], vector))
             if not self.inside(x):
                 arrow.set_opacity(0)
         for i, dot in enumerate(self.trail):
@@ -367,9 +373,15 @@ class BallOnCurve(VGroup):
         if self.escape is not None:
             self.mark_escape(self.xs[min(k, len(self.xs) - 1)])
 
+    def within_plot(self, start: float, vector: float) -> float:
+        """`vector` (scene units along x) cut so that the arrow and its label end above the plot's x axis."""
+        line = self.axes.x_axis
+        low, high = line.get_left()[0] + self.LABEL_ROOM, line.get_right()[0] - self.LABEL_ROOM
+        return float(np.clip(start + vector, min(low, start), max(high, start)) - start)
+
     def mark_escape(self, xk: float) -> None:
         """The marker of where the ball went (x at the last step reached), or none while it is in view."""
-        if self.inside(xk) and self.escaped_text:  # back in view: no marker
+        if self.inside(xk) and self.escaped_text is not None:  # back in view: no marker
             self.escape.set_opacity(0)
             self.escape_back.set_fill(opacity=0)
             self.escaped_text = None
@@ -384,3 +396,166 @@ class BallOnCurve(VGroup):
                     BackgroundRectangle(self.escape, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
                 )
                 self.escaped_text = words
+
+
+class Window:
+    """The part of the plane a plot's axes show: their own ranges zoomed out by `zoom` = (zx, zy) about an
+    anchor (x = 0 and y = 0, where the axes cross, or the middle of the x range and the bottom of the y range
+    when 0 is not in them). The axes stay where they are on screen; what they show widens."""
+
+    def __init__(self, axes: Axes):
+        self.axes = axes
+        (x0, x1), (y0, y1) = axes.x_range[:2], axes.y_range[:2]
+        self.anchor = (0.0 if x0 <= 0 <= x1 else (x0 + x1) / 2, 0.0 if y0 <= 0 <= y1 else y0)
+        self.base = np.array([[x0, x1], [y0, y1]], dtype=float)
+        self.zoom = (1.0, 1.0)
+
+    def span(self, axis: int) -> tuple[float, float]:
+        """The range of x (axis 0) or y (axis 1) shown now."""
+        a, z = self.anchor[axis], self.zoom[axis]
+        return tuple(a + (self.base[axis] - a) * z)
+
+    @property
+    def x_range(self) -> tuple[float, float]:
+        return self.span(0)
+
+    def c2p(self, x, y) -> np.ndarray:
+        """The scene point of (x, y) as the plot shows it now (x, y: numbers or arrays of the same shape)."""
+        (ax, ay), (zx, zy) = self.anchor, self.zoom
+        origin = self.axes.c2p(ax, ay)
+        units = np.array([self.axes.get_x_unit_size(), self.axes.get_y_unit_size()])
+        offset = np.stack([(np.asarray(x) - ax) / zx * units[0], (np.asarray(y) - ay) / zy * units[1]], -1)
+        return origin + np.concatenate([offset, np.zeros((*offset.shape[:-1], 1))], -1)
+
+
+def nice_step(least: float) -> float:
+    """The smallest of 1, 2, 5 × 10ⁿ at least `least` (> 0): a round spacing of axis numbers."""
+    power = 10.0 ** np.floor(np.log10(least))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= least * (1 - 1e-9)))
+
+
+class Follow(VGroup):
+    """The plot following balls that leave it (3b1b's camera reframing, on the plot alone): from the step
+    before a ball first leaves the view until FOLLOW steps after, the window zooms out so that the ball stays
+    within EDGE of its half-width (never more than MAX_ZOOM), then goes back over RETURN steps; the curve, the
+    x axis' ticks and numbers (and the y axis' numbers, if any) are redrawn for what it shows. The balls'
+    markers take over once a ball is beyond it. `balls`: the plot's BallOnCurve pieces, sharing `window`;
+    `curve`: the plotted VMobject of f; `avoid`: y values the y axis' numbers keep clear of. `replaces`: what
+    this piece draws instead (the scene removes them once it shows)."""
+
+    FOLLOW, RETURN, EDGE, MAX_ZOOM = 3, 1.5, 0.85, 25.0
+    SAMPLES = 12  # zoom values computed per step (the zoom between them is interpolated)
+
+    def __init__(self, window: Window, f, curve: VMobject, balls: Sequence[BallOnCurve], avoid=()):
+        self.window, self.f, axes = window, f, window.axes
+        self.xs = np.linspace(*window.base[0], 200)
+        self.curve = curve.copy()
+        lines = [(0, axes.x_axis), *([(1, axes.y_axis)] if len(getattr(axes.y_axis, "numbers", [])) else [])]
+        self.rows = [(axis, line, sorted(float(n.get_value()) for n in line.numbers)) for axis, line in lines]
+        self.avoid = [float(a) for a in avoid]
+        ticks = axes.x_axis.ticks
+        self.ticks = VMobject(
+            stroke_color=ticks[0].get_stroke_color(), stroke_width=ticks[0].get_stroke_width()
+        )
+        self.labels: dict[tuple[int, float], Mobject] = {}
+        self.numbers = VGroup()
+        self.replaces = [curve, ticks, *(line.numbers for _, line, _ in self.rows)]
+        self.times, self.zooms = self.plan(balls)
+        super().__init__(self.curve, self.ticks, self.numbers)
+        self.still, self.moving, self.shown = VGroup(), self, None
+        self.set_step(0)
+
+    def plan(self, balls: Sequence[BallOnCurve]) -> tuple[np.ndarray, np.ndarray]:
+        """The zoom at fractional steps: the running largest need while a ball is followed, then back to 1."""
+        w = self.window
+        half = np.max(np.abs(w.base[0] - w.anchor[0]))
+        times = np.arange(0, (max(len(b.xs) for b in balls) - 1) * self.SAMPLES + 1) / self.SAMPLES
+        zooms = np.ones_like(times)
+        for b in balls:
+            out = [k for k in range(1, len(b.xs)) if not b.inside(b.xs[k]) and b.inside(b.xs[k - 1])]
+            if not out:
+                continue
+            start, end = out[0] - 1, out[0] + self.FOLLOW
+            near = (times >= start) & (times <= end)
+            x = np.array([b.x_at(int(v), v - int(v)) for v in times[near]]) - w.anchor[0]
+            need = np.maximum.accumulate(np.clip(np.abs(x) / (self.EDGE * half), 1, self.MAX_ZOOM))
+            back = (times > end) & (times <= end + self.RETURN)
+            ease = 1 - smooth_step((times[back] - end) / self.RETURN)
+            zooms[near] = np.maximum(zooms[near], need)
+            zooms[back] = np.maximum(zooms[back], need[-1] ** ease)
+        return times, zooms
+
+    def zoom_at(self, t: float) -> tuple[float, float]:
+        """(zx, zy): x by the plan; y so that the curve at the view's edges reaches the top, no further."""
+        w = self.window
+        zx = float(np.interp(t, self.times, self.zooms))
+        if zx <= 1.0:
+            return 1.0, 1.0
+        top, edges = w.base[1][1] - w.anchor[1], w.anchor[0] + (w.base[0] - w.anchor[0]) * zx
+        return zx, max(1.0, (max(self.f(e) for e in edges) - w.anchor[1]) / top)
+
+    def set_step(self, k: int, s: float = 0.0) -> None:
+        zoom = self.zoom_at(k + s)
+        self.window.zoom = zoom
+        if zoom == self.shown:
+            return
+        self.shown, w = zoom, self.window
+        xs = w.anchor[0] + (self.xs - w.anchor[0]) * zoom[0]
+        self.curve.set_points_smoothly(w.c2p(xs, np.array([self.f(x) for x in xs])))
+        shown = {id(mark) for axis, line, given in self.rows for mark in self.marks(axis, line, given)}
+        for mark in self.numbers:  # a number once drawn stays in the family (Manim draws what it listed)
+            mark.set_opacity(1.0 if id(mark) in shown else 0.0)
+        self.draw_ticks()
+
+    def step(self, axis: int, given: list[float]) -> float:
+        """The spacing of an axis' numbers now: its own unzoomed, else a round one as far apart on screen."""
+        spacing = (given[1] - given[0]) if len(given) > 1 else 1.0
+        return spacing if self.window.zoom[axis] == 1.0 else nice_step(spacing * self.window.zoom[axis])
+
+    def marks(self, axis: int, line, given: list[float]) -> list[Mobject]:
+        """An axis' numbers, placed where the window puts their values."""
+        w = self.window
+        values = given
+        if w.zoom[axis] != 1.0:
+            low, high = w.span(axis)
+            step, margin = self.step(axis, given), 0.04 * (high - low)
+            found = np.arange(np.ceil((low + margin) / step), np.floor((high - margin) / step) + 1) * step
+            gap = 0.4 * w.zoom[1]  # as far from where f crosses the y axis as its own numbers are
+            values = [
+                float(v) + 0.0
+                for v in found
+                if abs(v) > 1e-9 and (axis == 0 or all(abs(v - a) > gap for a in self.avoid))
+            ]
+        shown = []
+        for v in values:
+            if (axis, v) not in self.labels:
+                self.labels[(axis, v)] = line.get_number_mobject(v)
+                self.labels[(axis, v)].tick = True  # the audit holds them to the size of axis numbers
+                self.numbers.add(self.labels[(axis, v)])
+            mark = self.labels[(axis, v)]
+            at = w.c2p(v, 0.0) if axis == 0 else w.c2p(0.0, v)  # on the axis' line, where the value is
+            at = np.array([at[0], line.get_y(), 0.0]) if axis == 0 else np.array([line.get_x(), at[1], 0.0])
+            mark.next_to(at, DOWN if axis == 0 else LEFT, buff=line.line_to_number_buff)
+            if v < 0 and axis == 0:
+                mark.shift(mark[0].width * LEFT / 2)  # the digits centred on the tick, as Manim does
+            shown.append(mark)
+        return shown
+
+    def draw_ticks(self) -> None:
+        """The x axis' ticks at its own spacing, scaled as its numbers are."""
+        w = self.window
+        given = self.rows[0][2]
+        spacing = (given[1] - given[0]) if len(given) > 1 else 1.0
+        step = w.axes.x_range[2] * self.step(0, given) / spacing
+        low, high = w.x_range
+        points, size = [], w.axes.x_axis.tick_size
+        for v in np.arange(np.ceil(low / step), np.floor(high / step) + 1) * step:
+            if abs(v) > 1e-9:  # none where the y axis is
+                a = np.array([w.c2p(v, 0.0)[0], w.axes.x_axis.get_y(), 0.0]) + UP * size
+                points += [a + DOWN * size * 2 * u for u in (0, 1 / 3, 2 / 3, 1)]
+        self.ticks.set_points(np.array(points) if points else np.zeros((0, 3)))
+
+
+def smooth_step(u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, 0, 1)
+    return 3 * u**2 - 2 * u**3

@@ -24,7 +24,7 @@ from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equation
 
 from . import captions, story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, caption_bar, label, math
+from .components import BallOnCurve, Window, caption_bar, label, math
 from .narration import Voice, webvtt
 from .pacing import Schedule, nice_ceiling
 
@@ -251,6 +251,9 @@ class Lecture(Scene):
 
         self.set_step(pieces, 0, 0.0)
         self.play(FadeIn(still), FadeIn(layer), run_time=0.8)
+        self.remove(
+            *(m for p in pieces for m in getattr(p, "replaces", ()))
+        )  # drawn by the piece from now on
         layer.add_updater(update)
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
@@ -361,6 +364,7 @@ class Comparing:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
         at the same place stay visible), each with a marker row of its own for when it leaves the view."""
         runs = [one.run for one in self.subject.lessons]
+        window = Window(axes)  # shared: the plot follows a ball that leaves it (components.Follow)
         return [
             BallOnCurve(
                 axes,
@@ -370,6 +374,7 @@ class Comparing:
                 radius=0.12 + 0.06 * (len(runs) - 1 - i),
                 escape=style.RUNS[i],
                 escape_row=i,
+                window=window,
             )
             for i, run in enumerate(runs)
         ]

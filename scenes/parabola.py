@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEX, Outcome, Problem
 
 from . import story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, Readout, axis_names, inset_at, label, math
+from .components import BallOnCurve, Follow, Readout, Window, axis_names, inset_at, label, math
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -45,6 +45,12 @@ def plot_axes(problem: Problem) -> Axes:
     return axes.move_to([*PLOT_AT, 0])
 
 
+def following(window: Window, f, plot, balls: list[BallOnCurve], avoid=()) -> list[Follow]:
+    """The plot's Follow piece when a ball leaves the view at some step (none otherwise: nothing changes)."""
+    gone = any(not ball.inside(x) for ball in balls for x in ball.xs)
+    return [Follow(window, f, plot, balls, avoid)] if gone else []
+
+
 LEGEND_STEPS = 6  # the legend is up while about the first six steps play
 SEEN = 0.02 * 14.222  # scene units: an arrow shorter than 2 % of the frame's width cannot be seen
 
@@ -73,7 +79,9 @@ class ParabolaLecture(Lecture):
     def show_parabola(self) -> None:
         p = self.lesson.problem
         self.axes = plot_axes(p)
-        plot = self.axes.plot(curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4)
+        self.plot = plot = self.axes.plot(
+            curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4
+        )
         names = axis_names(self.axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}")
         self.formulas.move_to([*FORMULA_AT, 0])
@@ -121,8 +129,16 @@ class ParabolaLecture(Lecture):
         ]
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
+        window = Window(self.axes)
         ball = BallOnCurve(
-            self.axes, f, run.positions[:, 0], arrows=arrows, trail=TRAIL, escape=style.BAD, ahead=ahead
+            self.axes,
+            f,
+            run.positions[:, 0],
+            arrows=arrows,
+            trail=TRAIL,
+            escape=style.BAD,
+            ahead=ahead,
+            window=window,
         )
         # plain GD's ball is larger and drawn first: where the balls meet, it rings the momentum ball; it says
         # where it went too, on a marker row of its own
@@ -137,6 +153,7 @@ class ParabolaLecture(Lecture):
                     radius=GHOST_RADIUS,
                     escape=style.GHOST,
                     escape_row=1,
+                    window=window,
                 )
             ]
             if ghost is not None
@@ -148,7 +165,7 @@ class ParabolaLecture(Lecture):
             cues.append(("lookahead", {}))
         if ghost is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
-        self.drive([readout, inset, *balls, ball], cues)
+        self.drive([*following(window, f, self.plot, [*balls, ball]), readout, inset, *balls, ball], cues)
         self.readout, self.inset, self.ball = readout, inset, ball
 
     # 5 — the verdict from the theory
@@ -202,7 +219,9 @@ class ParabolaComparison(Comparing, ParabolaLecture):
             INSET_HEIGHT,
         )
         balls = self.balls(self.axes, f)
-        self.drive([readout, inset, *balls], [("cmp_legend", {})])
+        self.drive(
+            [*following(balls[0].window, f, self.plot, balls), readout, inset, *balls], [("cmp_legend", {})]
+        )
         self.readout = readout
 
     def verdict(self) -> None:

@@ -27,7 +27,7 @@ from . import story, style
 from .captions import fmt_param
 from .components import axis_names, inset_at, keep_inside, label, math
 from .lecture import Comparing, Lecture
-from .parabola import curve
+from .parabola import curve, following
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = (-3.1, 3.3)  # the plot's x range
@@ -145,7 +145,7 @@ class ValleysLecture(Comparing, Lecture):
     def show_landscape(self) -> None:
         p = self.subject.problem
         self.axes = axes = plot_axes(p)
-        plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
+        self.plot = plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
         names = axis_names(axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
         marks = VGroup()
@@ -215,7 +215,10 @@ class ValleysLecture(Comparing, Lecture):
         )
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
-        self.drive([energy, inset, *balls], cues)
+        follow = following(
+            balls[0].window, f, self.plot, balls, avoid=[f(0.0)]
+        )  # a ball that leaves the view
+        self.drive([*follow, energy, inset, *balls], cues)
         self.energy = energy
 
     # 5 — where each run ended, and what it takes
