@@ -287,7 +287,6 @@ class BallOnCurve(VGroup):
 
     ARROW_GAP = 0.4  # scene units between stacked arrows
     MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
-    LABEL_ROOM = 0.9  # scene units kept inside the plot's ends for an arrow's label
 
     def __init__(
         self,
@@ -321,7 +320,7 @@ class BallOnCurve(VGroup):
         self.escape = label("", style.LABEL_SIZE, escape) if escape else None
         # a dark patch under the marker: the curve behind it never runs through it
         self.escape_back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)
-        self.escape_color = escape
+        self.escape_color, self.escape_row = escape, escape_row
         self.escaped_text = None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
@@ -360,7 +359,8 @@ class BallOnCurve(VGroup):
         here = self.point(x)
         for i, (values, arrow) in enumerate(self.arrows):
             vector = np.clip(values[min(k, len(values) - 1)] * self.unit, -self.MAX_ARROW, self.MAX_ARROW)
-            arrow.show(here + UP * (0.42 + self.ARROW_GAP * i), RIGHT * self.within_plot(here[0], vector))
+            start = here + UP * (0.42 + self.ARROW_GAP * i)
+            arrow.show(start, RIGHT * self.within_plot(start, vector, arrow.text.width + 0.2))
             if not self.inside(x):
                 arrow.set_opacity(0)
         for i, dot in enumerate(self.trail):
@@ -373,11 +373,17 @@ class BallOnCurve(VGroup):
         if self.escape is not None:
             self.mark_escape(self.xs[min(k, len(self.xs) - 1)])
 
-    def within_plot(self, start: float, vector: float) -> float:
-        """`vector` (scene units along x) cut so that the arrow and its label end above the plot's x axis."""
-        line = self.axes.x_axis
-        low, high = line.get_left()[0] + self.LABEL_ROOM, line.get_right()[0] - self.LABEL_ROOM
-        return float(np.clip(start + vector, min(low, start), max(high, start)) - start)
+    def within_plot(self, start: np.ndarray, vector: float, room: float) -> float:
+        """`vector` (scene units along x) cut so that the arrow and its label (`room` wide) end above the
+        plot's x axis and clear of the markers shown at this height (the plot's balls share them through
+        their window)."""
+        line, x = self.axes.x_axis, start[0]
+        low, high = line.get_left()[0] + room, line.get_right()[0] - room
+        for box in self.window.markers.values():
+            if box is not None and box[1] - 0.3 < start[1] < box[3] + 0.3:
+                high = min(high, box[0] - room) if box[0] > x else high
+                low = max(low, box[2] + room) if box[2] < x else low
+        return float(np.clip(x + vector, min(low, x), max(high, x)) - x)
 
     def mark_escape(self, xk: float) -> None:
         """The marker of where the ball went (x at the last step reached), or none while it is in view."""
@@ -385,6 +391,7 @@ class BallOnCurve(VGroup):
             self.escape.set_opacity(0)
             self.escape_back.set_fill(opacity=0)
             self.escaped_text = None
+            self.window.markers[self.escape_row] = None
         if not self.inside(xk):
             side = 1 if xk > self.view[1] else -1
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
@@ -396,6 +403,9 @@ class BallOnCurve(VGroup):
                     BackgroundRectangle(self.escape, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
                 )
                 self.escaped_text = words
+                left, bottom = self.escape_back.get_corner(DOWN + LEFT)[:2]
+                right, top = self.escape_back.get_corner(UP + RIGHT)[:2]
+                self.window.markers[self.escape_row] = (left, bottom, right, top)
 
 
 class Window:
@@ -409,6 +419,7 @@ class Window:
         self.anchor = (0.0 if x0 <= 0 <= x1 else (x0 + x1) / 2, 0.0 if y0 <= 0 <= y1 else y0)
         self.base = np.array([[x0, x1], [y0, y1]], dtype=float)
         self.zoom = (1.0, 1.0)
+        self.markers: dict[int, tuple | None] = {}  # marker row → its box (x0, y0, x1, y1) while it is shown
 
     def span(self, axis: int) -> tuple[float, float]:
         """The range of x (axis 0) or y (axis 1) shown now."""

@@ -30,7 +30,7 @@ from manim import (
 from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
 
 from . import story, style
-from .captions import fmt, linear
+from .captions import fmt, fmt_param, linear
 from .components import Readout, StepArrow, Traces, inset_at, label, math
 from .lecture import Comparing, Lecture
 
@@ -45,6 +45,7 @@ TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, t
 CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
 FORMULAS_AT = (1.9, 2.95)
 RULE_AT, RULE_WIDTH = (1.85, 1.3), 3.55
+RULES_AT, RULES_WIDTH = (3.3, 1.3), 5.6  # several rules: the right half, until the run's panels take it
 READOUT_AT = (1.35, -0.6)  # clear of the inset's title on its right
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
 INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band
@@ -302,7 +303,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.cloud.shift(self.screen_to_world(*CLOUD_AT))
         self.cloud.rotate(TURN, axis=OUT, about_point=axes.c2p(0, 0, 0))
         self.add_fixed_orientation_mobjects(*names, *dots)
-        self.play(Create(axes), FadeIn(names), run_time=1.5)
+        card = self.data_card()  # the right half says how the data was made while the cloud turns
+        self.play(Create(axes), FadeIn(names), Write(card), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
         with self.caption("reg_data", truth=linear(*p.true_params)):
             self.play(
@@ -315,9 +317,34 @@ class RegressionLecture(Lecture, ThreeDScene):
             )
             self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
             self.pin(self.formulas)
-            self.play(Write(self.formulas), run_time=1.5)
+            self.play(FadeOut(card), Write(self.formulas), run_time=1.5)
         with self.caption("reg_model"):
             pass
+
+    def data_card(self) -> VGroup:
+        """How the data was made, in the right half: y from the true coefficients plus Gaussian noise, and
+        how many points (the numbers gdcore generated them with)."""
+        params = self.lesson.params
+        w1, w2, b = self.lesson.problem.true_params
+        terms = "".join(
+            (
+                f"{fmt_param(v, tex=True)}{name}"
+                if i == 0
+                else f" {'-' if v < 0 else '+'} {fmt_param(abs(v), tex=True)}{name}"
+            )
+            for i, (v, name) in enumerate(((w1, "x_1"), (w2, "x_2"), (b, "")))
+        )
+        card = VGroup(
+            math(rf"y = {terms} + \varepsilon", style.PANEL_SIZE, style.POINTS),
+            math(
+                rf"\varepsilon \sim \mathcal{{N}}(0,\ \sigma^2),\ \sigma = {fmt_param(params['noise'], tex=True)}",
+                style.PANEL_SIZE,
+            ),
+            math(rf"n = {params['samples']}", style.PANEL_SIZE),
+        )
+        card.arrange(DOWN, buff=0.2).move_to([*FORMULAS_AT, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
+        self.pin(card)
+        return card
 
     def screen_to_world(self, x: float, y: float) -> np.ndarray:
         """The world vector that the fixed camera shows as the frame offset (x, y)."""
@@ -390,10 +417,20 @@ class RegressionComparison(Comparing, RegressionLecture):
     """The regression lecture for 2 to 5 runs that differ in one hyperparameter: one path per run on the
     (w1, w2) panel, each run's loss on the inset and in the readout; the 3-D plane follows the first run."""
 
+    def show_rule(self) -> None:
+        """Several rules are written across the right half, as large as a rule is; the run's panels take
+        their place (each run's name is in the readout)."""
+        if self.subject.varied != "variant":
+            return super().show_rule()
+        self.write_rule(at=RULES_AT, width=RULES_WIDTH, size=style.PANEL_SIZE)
+
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem
         runs = [one.run for one in c.lessons]
         floor = p.lowest_loss
+        if c.varied == "variant":
+            self.play(FadeOut(self.rule), run_time=0.5)
+            self.rule = VGroup()
         rows = [
             (rf"\text{{{self.words('step')}}}", style.TEXT),
             *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),

@@ -220,6 +220,10 @@ MATRIX = {
     "oscillating-es": ["--beta", "0.95", "--lang", "es"],
     "tied-es": ["--lr", "0.1,1,5", "--lang", "es"],
     "long": ["--steps", "10000", "--beta", "0.99", "--lr", "0.05"],
+    # the ball leaves and comes back, plain GD's marker beside the momentum ball's arrows
+    "oscillating-divergent": ["--lr", "11", "--beta", "0.999"],
+    # three rules written across the right half, their names in the language
+    "regression-variants-es": ["--scene", "regression", "--variant", "classic,ema,nesterov", "--lang", "es"],
 }
 
 
@@ -241,11 +245,6 @@ def test_the_lectures_have_no_layout_problems(case):
     assert layout == [], json.dumps(layout, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="captions' timing, length and what they name are the pacing and wording "
-    "work of issue 19 points 1, 2 and 5",
-)
 @pytest.mark.parametrize("case", MATRIX)
 def test_the_lectures_captions_are_timed_and_sized_to_be_read(case):
     captions = [p for p in report(case)["problems"] if p["caption"]]
