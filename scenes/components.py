@@ -439,10 +439,10 @@ class Window:
         return origin + np.concatenate([offset, np.zeros((*offset.shape[:-1], 1))], -1)
 
 
-def nice_step(least: float) -> float:
-    """The smallest of 1, 2, 5 × 10ⁿ at least `least` (> 0): a round spacing of axis numbers."""
-    power = 10.0 ** np.floor(np.log10(least))
-    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= least * (1 - 1e-9)))
+def nice_step(spacing: float) -> float:
+    """The one of 1, 2, 5 × 10ⁿ nearest to `spacing` (> 0) on a log scale: a round spacing of axis numbers."""
+    power = 10.0 ** np.floor(np.log10(spacing))
+    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda step: abs(np.log(step / spacing))))
 
 
 class Follow(VGroup):
