@@ -451,13 +451,16 @@ class Follow(VGroup):
     within EDGE of its half-width (never more than MAX_ZOOM), then goes back over RETURN steps; the curve, the
     x axis' ticks and numbers (and the y axis' numbers, if any) are redrawn for what it shows. The balls'
     markers take over once a ball is beyond it. `balls`: the plot's BallOnCurve pieces, sharing `window`;
-    `curve`: the plotted VMobject of f; `avoid`: y values the y axis' numbers keep clear of. `replaces`: what
+    `curve`: the plotted VMobject of f; `avoid`: y values the y axis' numbers keep clear of; `marks`: things
+    drawn at places of the unzoomed plot (names of minima), shown only while it is unzoomed. `replaces`: what
     this piece draws instead (the scene removes them once it shows)."""
 
-    FOLLOW, RETURN, EDGE, MAX_ZOOM = 3, 1.5, 0.85, 25.0
+    FOLLOW, RETURN, EDGE, MAX_ZOOM = 2, 1.0, 0.85, 25.0
     SAMPLES = 12  # zoom values computed per step (the zoom between them is interpolated)
 
-    def __init__(self, window: Window, f, curve: VMobject, balls: Sequence[BallOnCurve], avoid=()):
+    def __init__(
+        self, window: Window, f, curve: VMobject, balls: Sequence[BallOnCurve], avoid=(), marks=None
+    ):
         self.window, self.f, axes = window, f, window.axes
         self.xs = np.linspace(*window.base[0], 200)
         self.curve = curve.copy()
@@ -470,9 +473,15 @@ class Follow(VGroup):
         )
         self.labels: dict[tuple[int, float], Mobject] = {}
         self.numbers = VGroup()
-        self.replaces = [curve, ticks, *(line.numbers for _, line, _ in self.rows)]
+        self.marks_shown = marks.copy() if marks is not None else VGroup()
+        self.replaces = [
+            curve,
+            ticks,
+            *(line.numbers for _, line, _ in self.rows),
+            *([marks] if marks else []),
+        ]
         self.times, self.zooms = self.plan(balls)
-        super().__init__(self.curve, self.ticks, self.numbers)
+        super().__init__(self.curve, self.ticks, self.numbers, self.marks_shown)
         self.still, self.moving, self.shown = VGroup(), self, None
         self.set_step(0)
 
@@ -517,6 +526,7 @@ class Follow(VGroup):
         for mark in self.numbers:  # a number once drawn stays in the family (Manim draws what it listed)
             mark.set_opacity(1.0 if id(mark) in shown else 0.0)
         self.draw_ticks()
+        self.marks_shown.set_opacity(1.0 if zoom == (1.0, 1.0) else 0.0)
 
     def step(self, axis: int, given: list[float]) -> float:
         """The spacing of an axis' numbers now: its own unzoomed, else a round one as far apart on screen."""

@@ -45,10 +45,10 @@ def plot_axes(problem: Problem) -> Axes:
     return axes.move_to([*PLOT_AT, 0])
 
 
-def following(window: Window, f, plot, balls: list[BallOnCurve], avoid=()) -> list[Follow]:
+def following(window: Window, f, plot, balls: list[BallOnCurve], avoid=(), marks=None) -> list[Follow]:
     """The plot's Follow piece when a ball leaves the view at some step (none otherwise: nothing changes)."""
     gone = any(not ball.inside(x) for ball in balls for x in ball.xs)
-    return [Follow(window, f, plot, balls, avoid)] if gone else []
+    return [Follow(window, f, plot, balls, avoid, marks)] if gone else []
 
 
 LEGEND_STEPS = 6  # the legend is up while about the first six steps play

@@ -172,6 +172,7 @@ class ValleysLecture(Comparing, Lecture):
             [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0],
             [(x, fx) for x, fx, kind in p.minima() if kind == "global"][0],
         )
+        self.marks = marks
         with self.caption(
             "val_landscape",
             local_x=fmt_param(lx, 3),
@@ -215,9 +216,8 @@ class ValleysLecture(Comparing, Lecture):
         )
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
-        follow = following(
-            balls[0].window, f, self.plot, balls, avoid=[f(0.0)]
-        )  # a ball that leaves the view
+        # a ball that leaves the view: the plot follows it; the minima's names are where they are unzoomed
+        follow = following(balls[0].window, f, self.plot, balls, avoid=[f(0.0)], marks=self.marks)
         self.drive([*follow, energy, inset, *balls], cues)
         self.energy = energy
 
