@@ -119,10 +119,9 @@ def collected(video: Path, work: Path) -> Rendered:
         for suffix in SUFFIXES + DECK[:-1]
         if (folder / f"{name}{suffix}").is_file()
     }
-    deck = folder / name
-    if deck.is_dir():
-        files.update({path.relative_to(folder).as_posix(): path.read_bytes() for path in deck.rglob("*")})
-        files = {key: value for key, value in files.items() if not (folder / key).is_dir()}
+    for path in sorted((folder / name).rglob("*")):  # the HTML deck's folder, with --slides
+        if path.is_file():
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
     return Rendered(folder.relative_to(work).as_posix(), name, files)
 
 
@@ -187,7 +186,7 @@ def run_on_cluster(
         for k, path in enumerate(filter(None, there), 1):
             done(str(path))
             progress(f"[{k}/{n}] {time.monotonic() - start:.0f} s")
-        for k, future in enumerate(as_completed(futures), n - len(futures) + 1):
+        for k, future in enumerate(as_completed(futures, loop=client.loop), n - len(futures) + 1):
             label, why = " ".join(futures[future].args), received(future, futures[future], output, done)
             if why:
                 failed.append(label)
