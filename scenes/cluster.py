@@ -6,6 +6,7 @@ Dask is the optional extra `cluster`; nothing here imports it until a batch is s
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import re
@@ -71,18 +72,37 @@ def check_address(address: str) -> str:
 
 def connect(address: str):
     """A Dask client of the scheduler at `address` (the caller closes it). ClusterError when Dask is not
-    installed, the address is not tcp://HOST:PORT or no scheduler answers within TIMEOUT seconds."""
+    installed, the address is not tcp://HOST:PORT or no Dask scheduler answers there within TIMEOUT seconds."""
     check_address(address)
     try:
         from distributed import Client
     except ImportError:
         raise ClusterError(f"needs Dask's distributed package; install it with: {INSTALL}") from None
+    kind = asyncio.run(identity(address))
+    if kind != "Scheduler":
+        raise ClusterError(
+            f"{address} does not answer as a Dask scheduler "
+            + (f"(it is a Dask {kind})" if kind else f"(no answer in Dask's protocol within {TIMEOUT} s)")
+        )
     try:
         return Client(address, timeout=TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError):
-        raise ClusterError(
-            f"{address} does not answer (no Dask scheduler there within {TIMEOUT} s)"
-        ) from None
+    except Exception as err:  # noqa: BLE001 -- a scheduler that went away meanwhile
+        raise ClusterError(f"{address} does not answer: {type(err).__name__}: {err}") from None
+
+
+async def identity(address: str) -> str:
+    """What answers at `address`: 'Scheduler', 'Worker', …, or '' (nothing within TIMEOUT, or no Dask).
+    Asked before a Client is made: a Client that fails to connect takes 10 s more to give up."""
+    from distributed.core import rpc
+
+    async def ask() -> str:
+        async with rpc(address, timeout=TIMEOUT) as remote:
+            return str((await remote.identity()).get("type", ""))
+
+    try:
+        return await asyncio.wait_for(ask(), TIMEOUT)
+    except Exception:  # noqa: BLE001 -- refused, timed out, or a server that speaks something else
+        return ""
 
 
 def die_with_parent() -> None:
