@@ -376,11 +376,16 @@ def main(
     if cluster is not None or scene == "all" or len(lang) > 1 or len(quality) > 1:  # on a cluster: a batch
         batch(scene, quality, lang, output, voice, force, slides, jobs, given, cluster)
         return
+    single(scene, quality[0], lang[0], output, voice, force, slides, given)
+
+
+def single(scene, quality, lang, output, voice, force, slides, given) -> None:
+    """Render one video here and print its path; a full disk or a signal ends it with one line."""
     lecture = resolve(scene, given)
-    ready_to_render(output, voice, slides, lang)
+    ready_to_render(output, voice, slides, (lang,))
     try:
         video = render_lecture(
-            lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force, slides=slides
+            lecture, quality=quality, lang=lang, output=output, voice=voice, force=force, slides=slides
         )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))

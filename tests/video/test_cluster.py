@@ -53,21 +53,22 @@ def cluster(tmp_path_factory):
     flags = ["--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"]
     workers = [(started(["worker", address, *flags], root / f"w{i}"), root / f"w{i}") for i in (1, 2)]
     procs += [proc for proc, _ in workers]
+    client = None
     try:
         client = distributed.Client(address, timeout=30, set_as_default=False)
         client.wait_for_workers(2, timeout=60)
         pids = {pid: addr for addr, pid in client.run(os.getpid).items()}
         yield address, client, {pids[proc.pid]: (proc, tmp) for proc, tmp in workers}
-        client.close()
     finally:
-        for proc in procs:
-            with_group(proc, signal.SIGTERM)
+        if client is not None:
+            client.shutdown()  # the scheduler and the workers still there stop
         for proc in procs:
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                with_group(proc, signal.SIGKILL)
-                proc.wait()
+                pass
+            with_group(proc, signal.SIGKILL)  # with anything they left running
+            proc.wait()
 
 
 def with_group(proc: subprocess.Popen, sig: int) -> None:
