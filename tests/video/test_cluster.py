@@ -120,6 +120,7 @@ def render_started(tmpdir: Path) -> bool:
 
 def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_path):
     address, client, workers = cluster
+    before = started_renders(client)
     proc = on_cluster(address, tmp_path, "--steps", "3", "--x0", "2", wait=False)
     deadline = time.monotonic() + 120
     while not any(render_started(tmp) for _, tmp in workers.values()):
@@ -133,10 +134,25 @@ def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_pa
     video = Path(out.strip().splitlines()[-1])
     assert video.exists() and "[1/1]" in err and "failed" not in err
     assert list(client.scheduler_info()["workers"]) == [a for a in workers if a != killed]
+    tries = {key: n for key, n in started_renders(client).items() if key not in before}
+    assert list(tries.values()) == [2]  # one job, sent to a worker twice
     deadline = time.monotonic() + 10  # its render process was stopped with it, not left running
     while orphans(tmpdir) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not orphans(tmpdir)
+
+
+def started_renders(client) -> dict[str, int]:
+    """How many times the scheduler sent each render task to a worker (its transition log)."""
+
+    def count(dask_scheduler):  # nested: cloudpickle sends it by value to the scheduler
+        sent = {}
+        for key, _, finish, *_ in dask_scheduler.transition_log:
+            if "render_on_worker" in str(key) and finish == "processing":
+                sent[str(key)] = sent.get(str(key), 0) + 1
+        return sent
+
+    return client.run_on_scheduler(count)
 
 
 def orphans(tmpdir: Path) -> list[int]:
@@ -161,9 +177,10 @@ def test_an_address_that_is_not_tcp_host_port_is_refused(tmp_path, address):
 
 
 def test_an_address_where_no_scheduler_answers_is_refused_within_seconds(tmp_path, cluster):
-    _, _, workers = cluster
+    _, client, _ = cluster
+    alive = next(iter(client.scheduler_info()["workers"]))  # one that was not killed
     start = time.monotonic()
-    for address in (f"tcp://127.0.0.1:{free_port()}", next(iter(workers))):  # nothing there; a worker
+    for address in (f"tcp://127.0.0.1:{free_port()}", alive):  # nothing there; a worker
         result = CliRunner().invoke(
             cli.main, [*TINY, "--output", str(tmp_path / "out"), "--cluster", address]
         )
