@@ -144,6 +144,10 @@ class Problem:
         """basin(x) for each row of positions (N, d)."""
         return ["global"] * len(positions)
 
+    def data_table(self) -> tuple[list[str], list[list[float]]] | None:
+        """The data a problem is fitted to, as the header and rows of data.csv (None: no data)."""
+        return None
+
     def describe(self) -> dict:
         """The problem for a sidecar: its name and formula (LaTeX)."""
         return {"name": self.name, "formula": self.formula.tex}
@@ -308,6 +312,12 @@ class Regression(Problem):
 
     def hessian(self) -> np.ndarray:
         return self._hessian
+
+    def data_table(self) -> tuple[list[str], list[list[float]]]:
+        """x1, x2, y of every sample."""
+        return ["x1", "x2", "y"], [
+            [float(a), float(b), float(y)] for (a, b), y in zip(self.features, self.targets)
+        ]
 
     def level_curve(self, gap: float, points: int = 80) -> np.ndarray:
         """(points, 2): the (w1, w2) where L = L* + gap with b held at its optimum, an ellipse around the
