@@ -15,7 +15,7 @@ import numpy as np
 
 from . import theory
 from .lesson import Lesson, checked, teach
-from .problems import _frozen
+from .problems import frozen
 from .validation import check
 
 GRID = (320, 320)  # cells along α and along β
@@ -45,6 +45,11 @@ class Landscape:
     params: Mapping
 
     scene = "landscape"
+    compared = None  # one run on the map (the tour's stops are runs() in the sidecar)
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return (self.lesson,)
 
     @property
     def problem(self):
@@ -123,11 +128,11 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     return Landscape(
         problem,
         variant,
-        _frozen(lrs),
-        _frozen(betas),
-        _frozen(rho),
-        _frozen(boundary),
-        _frozen(critical),
+        frozen(lrs),
+        frozen(betas),
+        frozen(rho),
+        frozen(boundary),
+        frozen(critical),
         optimum,
         run,
         tour,

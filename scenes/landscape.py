@@ -84,6 +84,7 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 
 class LandscapeLecture(Lecture):
+    TEACHES = Landscape
     BEATS = (
         "intro",
         "show_map",

@@ -20,7 +20,7 @@ from manim import (
     config,
 )
 
-from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
+from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
 from . import captions, story, style
 from .captions import fmt, fmt_param
@@ -40,14 +40,15 @@ class Lecture(Scene):
     with a record of cues (start, end, text) in video time. It draws the subject's numbers; it computes none.
     `lesson` is the subject's (first) single run."""
 
+    TEACHES: type  # what it draws (gdcore's Lesson, Comparison or Landscape): render finds it by this
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
     VERDICT = "verdict"  # the beat whose first caption says what happened (the class page's one-line verdict)
     TITLE, QUESTION = "title", "question"  # message names of the opening beat
 
-    def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
+    def __init__(self, subject: Subject, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
         self.subject, self.lang, self.voice = subject, lang, voice
-        self.lesson: Lesson = getattr(subject, "lesson", subject)
+        self.lesson: Lesson = subject.lesson
         self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
         self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
         self.claims: list[list[dict]] = []  # each cue's claims: what its sentence rests on
@@ -188,7 +189,7 @@ class Lecture(Scene):
             shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
             return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
 
-        colour = style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY
+        colour = style.TEXT if self.subject.compared else style.VELOCITY
         values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
         if values.width > width:  # a list of values: α and β on lines of their own, the rule stays readable
             values = VGroup(
@@ -216,13 +217,13 @@ class Lecture(Scene):
         """The run's clock: every step of the longest run, fast-forward once every ball has settled (or
         left), plain gradient descent's beside a single run too, so that a long run does not spend most of
         its time on balls at rest."""
-        lessons = getattr(self.subject, "lessons", [self.lesson])
+        lessons = self.subject.lessons
         n = max(one.run.last_step for one in lessons)
         ends = [
             one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
             for one in lessons
         ]
-        if not hasattr(self.subject, "lessons"):  # the violet ball of plain gradient descent
+        if not self.subject.compared:  # the violet ball of plain gradient descent
             ends.append(self.lesson.verdict.gd_steps or n)
         return Schedule.for_steps(max(n, 1), max(ends))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
 
-from gdcore import DISPLACEMENT_TEX, Outcome, Problem
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Problem
 
 from . import story, style
 from .captions import fmt, fmt_param
@@ -67,6 +67,7 @@ def legend(ball: BallOnCurve) -> str:
 
 
 class ParabolaLecture(Lecture):
+    TEACHES = Lesson
     BEATS = ("intro", "show_parabola", "show_rule", "predict", "run_balls", "verdict")
 
     # 2 — the parabola, its formula and derivative
@@ -178,6 +179,8 @@ class ParabolaComparison(Comparing, ParabolaLecture):
     """The parabola lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the same
     curve (concentric, the first the largest, so balls at the same place stay visible), a readout of each
     ball's x, all loss curves on one inset, and a verdict table."""
+
+    TEACHES = Comparison
 
     def run_balls(self) -> None:
         c, p = self.subject, self.subject.problem

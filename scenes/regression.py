@@ -27,7 +27,7 @@ from manim import (
     smooth,
 )
 
-from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
 from . import story, style
 from .captions import fmt, linear
@@ -257,6 +257,7 @@ class ParameterPanel(VGroup):
 
 
 class RegressionLecture(Lecture, ThreeDScene):
+    TEACHES = Lesson
     BEATS = ("intro", "show_data", "show_rule", "predict", "run_fit", "verdict")
     TITLE, QUESTION = "reg_title", "reg_question"
 
@@ -389,6 +390,8 @@ class RegressionLecture(Lecture, ThreeDScene):
 class RegressionComparison(Comparing, RegressionLecture):
     """The regression lecture for 2 to 5 runs that differ in one hyperparameter: one path per run on the
     (w1, w2) panel, each run's loss on the inset and in the readout; the 3-D plane follows the first run."""
+
+    TEACHES = Comparison
 
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem

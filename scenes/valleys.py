@@ -21,7 +21,7 @@ from manim import (
     Write,
 )
 
-from gdcore import Problem
+from gdcore import Comparison, Problem
 
 from . import story, style
 from .captions import fmt_param
@@ -135,6 +135,7 @@ class EnergyBars(VGroup):
 
 
 class ValleysLecture(Comparing, Lecture):
+    TEACHES = Comparison
     BEATS = ("intro", "show_landscape", "show_rule", "predict", "run_balls", "verdict")
     TITLE, QUESTION = "val_title", "val_question"
 
