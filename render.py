@@ -51,7 +51,7 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _shown(default) -> str:
+def shown(default) -> str:
     """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
@@ -60,7 +60,7 @@ def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
     return ", ".join(
-        f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+        f"{shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
     )
 
 
@@ -202,7 +202,7 @@ def list_scenes() -> str:
     for scene, cls in LECTURES.items():
         lines.append(scene)
         lines += [
-            f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            f"  {_flag(n):<11} {shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
             for n, v in cls.DEFAULTS.items()
         ]
         lines += [f"  (compares {_flag(cls.COMPARES)}: 1 to {MAX_RUNS} values)"] if cls.COMPARES else []

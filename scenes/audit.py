@@ -1,5 +1,5 @@
 """The layout audit: build a lecture without encoding a video, place every piece at the end of every beat and
-at STEPS_CHECKED steps of the run, and report what the layout rules of docs/DESIGN forbid.
+at STEPS_CHECKED steps of the run, and report what the layout rules (docs/story.md, "Checking the layout") forbid.
 
     python -m scenes.audit --scene S [the options of render.py]
 

@@ -258,7 +258,6 @@ def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, foun
         "text_dir": str(cache_dir() / "texts"),
         "disable_caching": True,
         "verbosity": "WARNING",
-        "write_to_movie": True,
         "format": "mp4",
         "video_encoder_options": encoder,
         **({"max_files_cached": -1} if slides else {}),
