@@ -20,6 +20,7 @@ from gdcore import (
     HYPERPARAMETERS,
     LECTURES,
     MAX_RUNS,
+    Landscape,
     ParameterError,
     check,
     compare,
@@ -45,7 +46,7 @@ from scenes.slides import reveal_package
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
 INTEGER = re.compile(r"[+-]?\d+")
-SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
+SCENES = [*LECTURES, Landscape.scene]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
 OPTIONS = [
     row
@@ -58,7 +59,7 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _shown(default) -> str:
+def shown(default) -> str:
     """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
@@ -67,7 +68,7 @@ def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
     return ", ".join(
-        f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+        f"{shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
     )
 
 
@@ -151,15 +152,14 @@ def resolve(scene: str, given: dict):
     for name in given:
         if name not in LECTURES[problem].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-    # a lecture whose default is a list compares that option by design (valleys: β), even for one value
-    by_design = [name for name, default in LECTURES[problem].DEFAULTS.items() if isinstance(default, tuple)]
+    by_design = LECTURES[problem].COMPARES  # the option a lecture compares (valleys: β), even for one value
     if scene != "landscape" and by_design:
-        if set(lists) - set(by_design):
+        if set(lists) - {by_design}:
             raise click.UsageError(
-                f"--scene {scene} compares {_flag(by_design[0])}: a list of values goes there"
+                f"--scene {scene} compares {_flag(by_design)}: a list of values goes there"
             )
-        lists = by_design
-        given.setdefault(by_design[0], LECTURES[problem].DEFAULTS[by_design[0]])
+        lists = [by_design]
+        given.setdefault(by_design, LECTURES[problem].DEFAULTS[by_design])
     single = {name: values[0] for name, values in given.items() if name not in lists}
     if scene == "landscape":
         return _checked(landscape, problem, **single)
@@ -210,14 +210,10 @@ def list_scenes() -> str:
     for scene, cls in LECTURES.items():
         lines.append(scene)
         lines += [
-            f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            f"  {_flag(n):<11} {shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
             for n, v in cls.DEFAULTS.items()
         ]
-        lines += [
-            f"  (compares {_flag(n)}: 1 to {MAX_RUNS} values)"
-            for n, v in cls.DEFAULTS.items()
-            if isinstance(v, tuple)
-        ]
+        lines += [f"  (compares {_flag(cls.COMPARES)}: 1 to {MAX_RUNS} values)"] if cls.COMPARES else []
     row = HYPERPARAMETERS["problem"]
     lines += [
         "landscape",
@@ -442,19 +438,17 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
             )
     if scene not in EXPLORED:
         raise click.UsageError(f"--scene {scene} has no explorer (--explore is for {', '.join(EXPLORED)})")
-    defaults = LECTURES[scene].DEFAULTS
+    lecture = LECTURES[scene]
     given = {name: values for name, values in given.items() if values is not None}
     for name, values in given.items():
-        if name not in defaults:
+        if name not in lecture.DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-        if len(values) > 1 and not isinstance(defaults[name], tuple):
+        if len(values) > 1 and name != lecture.COMPARES:
             raise click.UsageError(
                 f"--explore takes one value per option (got a list on {_flag(name)}): the page "
                 "varies α, β and the rule itself"
             )
-    single = {
-        name: values if isinstance(defaults[name], tuple) else values[0] for name, values in given.items()
-    }
+    single = {name: values if name == lecture.COMPARES else values[0] for name, values in given.items()}
     ensure_writable(output, "--output")
     for one in langs:
         path, size, seconds = _checked(timed, scene, one, output, single)

@@ -56,7 +56,7 @@ def test_list_prints_scenes_and_parameters_and_the_readme_shows_it():
             line = next(
                 line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-")
             )
-            assert render._shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
+            assert render.shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
     readme = (Path(render.__file__).parent / "README.md").read_text()
     assert result.output.strip() in readme  # the README's table is the command's output, not a copy by hand
 
