@@ -309,8 +309,8 @@ class BallOnCurve(VGroup):
             Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
         )
         self.window = window or Window(axes)  # what the plot shows: zoomed out while it follows a ball
-        self.view = axes.x_range[:2]  # the plot's own range: its markers stay at its edges
-        self.base_unit = axes.get_x_unit_size()  # scene units per unit of x, unzoomed
+        # the plot's own range (its markers stay at its edges) and scene units per unit of x, unzoomed
+        self.view, self.base_unit = axes.x_range[:2], axes.get_x_unit_size()
         # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
         # edges; several stack upwards
         self.escape_y = axes.y_range[0] + (0.27 + 0.32 * escape_row) / axes.get_y_unit_size()
@@ -318,10 +318,8 @@ class BallOnCurve(VGroup):
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
         self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
         self.escape = label("", style.LABEL_SIZE, escape) if escape else None
-        # a dark patch under the marker: the curve behind it never runs through it
-        self.escape_back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)
-        self.escape_color, self.escape_row = escape, escape_row
-        self.escaped_text = None
+        self.escape_back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)  # under it
+        self.escape_color, self.escape_row, self.escaped_text = escape, escape_row, None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
         super().__init__(

@@ -123,50 +123,52 @@ class ParabolaLecture(Lecture):
             INSET_WIDTH,
             INSET_HEIGHT,
         )
-        arrows = [
-            (lesson.moves[:, 0], state_tex, style.VELOCITY),
-            (lesson.pushes[:, 0], rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT),
-        ]
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
-        window = Window(self.axes)
-        ball = BallOnCurve(
-            self.axes,
-            f,
-            run.positions[:, 0],
-            arrows=arrows,
-            trail=TRAIL,
-            escape=style.BAD,
-            ahead=ahead,
-            window=window,
-        )
-        # plain GD's ball is larger and drawn first: where the balls meet, it rings the momentum ball; it says
-        # where it went too, on a marker row of its own
-        balls = (
-            [
-                BallOnCurve(
-                    self.axes,
-                    f,
-                    ghost,
-                    style.GHOST,
-                    opacity=0.55,
-                    radius=GHOST_RADIUS,
-                    escape=style.GHOST,
-                    escape_row=1,
-                    window=window,
-                )
-            ]
-            if ghost is not None
-            else []
-        )
-
+        ball, balls = self.run_balls_of(f, state_tex, ahead, ghost)
         cues = [(legend(ball), {"state": self.state_text()})]
         if ahead is not None:
             cues.append(("lookahead", {}))
         if ghost is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
-        self.drive([*following(window, f, self.plot, [*balls, ball]), readout, inset, *balls, ball], cues)
+        self.drive(
+            [*following(ball.window, f, self.plot, [*balls, ball]), readout, inset, *balls, ball], cues
+        )
         self.readout, self.inset, self.ball = readout, inset, ball
+
+    def run_balls_of(self, f, state_tex: str, ahead, ghost) -> tuple[BallOnCurve, list[BallOnCurve]]:
+        """The momentum ball with its arrows and trail, and plain GD's ball (if any), sharing one window."""
+        lesson, window = self.lesson, Window(self.axes)
+        arrows = [
+            (lesson.moves[:, 0], state_tex, style.VELOCITY),
+            (lesson.pushes[:, 0], rf"-\alpha \nabla {lesson.problem.loss_symbol}", style.GRADIENT),
+        ]
+        ball = BallOnCurve(
+            self.axes,
+            f,
+            lesson.run.positions[:, 0],
+            arrows=arrows,
+            trail=TRAIL,
+            escape=style.BAD,
+            ahead=ahead,
+        )
+        ball.window = window
+        if ghost is None:
+            return ball, []
+        # plain GD's ball is larger and drawn first: where the balls meet, it rings the momentum ball; it says
+        # where it went too, on a marker row of its own
+        plain = BallOnCurve(
+            self.axes,
+            f,
+            ghost,
+            style.GHOST,
+            opacity=0.55,
+            radius=GHOST_RADIUS,
+            escape=style.GHOST,
+            escape_row=1,
+        )
+        plain.window = window
+        return ball, [plain]
 
     # 5 — the verdict from the theory
     def verdict(self) -> None:

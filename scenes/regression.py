@@ -304,8 +304,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.cloud.shift(self.screen_to_world(*CLOUD_AT))
         self.cloud.rotate(TURN, axis=OUT, about_point=axes.c2p(0, 0, 0))
         self.add_fixed_orientation_mobjects(*names, *dots)
-        card = self.data_card()  # the right half says how the data was made while the cloud turns
-        self.play(Create(axes), FadeIn(names), Write(card), run_time=1.5)
+        self.play(Create(axes), FadeIn(names), Write(card := self.data_card()), run_time=1.5)
         self.play(FadeIn(dots, lag_ratio=0.02), run_time=1.5)
         with self.caption("reg_data", truth=linear(*p.true_params)):
             self.play(
@@ -322,8 +321,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         self.tell("reg_model")
 
     def data_card(self) -> VGroup:
-        """How the data was made, in the right half: y from the true coefficients plus Gaussian noise, and
-        how many points (the numbers gdcore generated them with)."""
+        """How the data was made, in the right half while the cloud turns: y from the true coefficients plus
+        Gaussian noise, and how many points (the numbers gdcore generated them with)."""
         params = self.lesson.params
         w1, w2, b = self.lesson.problem.true_params
         terms = "".join(

@@ -146,7 +146,7 @@ class ValleysLecture(Comparing, Lecture):
         self.plot = plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
         names = axis_names(axes, p.param_tex, p.loss_tex)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
-        marks = VGroup()
+        self.marks = marks = VGroup()
         for x, fx, kind in p.minima():
             name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(
                 axes.c2p(x, fx), DOWN, buff=0.45
@@ -170,7 +170,6 @@ class ValleysLecture(Comparing, Lecture):
             [(x, fx) for x, fx, kind in p.minima() if kind == "local"][0],
             [(x, fx) for x, fx, kind in p.minima() if kind == "global"][0],
         )
-        self.marks = marks
         with self.caption(
             "val_landscape",
             local_x=fmt_param(lx, 3),
