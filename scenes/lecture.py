@@ -344,21 +344,17 @@ class Comparing:
 
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """The story's lines with the runs' labels in the language; their claims keep gdcore's labels."""
-        lines = [
-            said._replace(
-                values={
-                    **said.values,
-                    **({"label": self.named(said.values["label"])} if "label" in said.values else {}),
-                    **(
-                        {"labels": ", ".join(map(self.named, said.values["labels"].split(", ")))}
-                        if "labels" in said.values
-                        else {}
-                    ),
-                }
-            )
-            for said in lines
-        ]
-        super().say(lines, at_least)
+        super().say(
+            [story.Line(said.key, self.named_values(said.values), said.claims) for said in lines], at_least
+        )
+
+    def named_values(self, values: dict) -> dict:
+        named = dict(values)
+        if "label" in values:
+            named["label"] = self.named(values["label"])
+        if "labels" in values:
+            named["labels"] = ", ".join(map(self.named, values["labels"].split(", ")))
+        return named
 
     def balls(self, axes, f) -> list:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
