@@ -352,8 +352,9 @@ class Comparing:
         named = dict(values)
         if "label" in values:
             named["label"] = self.named(values["label"])
-        if "labels" in values:
-            named["labels"] = ", ".join(map(self.named, values["labels"].split(", ")))
+        for key in ("labels", "values"):  # lists of runs' labels
+            if isinstance(values.get(key), str):
+                named[key] = ", ".join(map(self.named, values[key].split(", ")))
         return named
 
     def balls(self, axes, f) -> list:
