@@ -135,7 +135,7 @@ class Layout:
     def walk(self, mob, caption: bool, tick: bool, owner: str) -> None:
         from manim import NumberLine
 
-        from .components import BallOnCurve, Readout
+        from .components import BallOnCurve
 
         words, tex, numbers = text_kinds()
         tick = tick or getattr(mob, "tick", False)
@@ -146,8 +146,10 @@ class Layout:
         if isinstance(mob, BallOnCurve):
             self.balls.append(mob.ball)
         self.balls += list(mob.dots) if type(mob).__name__ == "ParameterPanel" else []
-        if isinstance(mob, Readout):
-            for row in mob.values:
+        # a Readout's rows of values, each a text, inside the Readout or alone (a lecture's moving layer)
+        rows = mob if getattr(mob, "readout_rows", False) else ()
+        if len(rows):
+            for row in rows:
                 item = text_item(self.camera, row, "readout")
                 self.texts += [item] if item else []
         if self.picture(mob, owner):
@@ -158,7 +160,7 @@ class Layout:
             if isinstance(mob, NumberLine)
             else set()
         )
-        readout = set(map(id, mob.values)) if isinstance(mob, Readout) else set()
+        readout = set(map(id, rows))
         for sub in mob.submobjects:
             if id(sub) not in readout:
                 self.walk(sub, caption, tick or id(sub) in parts, owner)

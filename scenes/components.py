@@ -162,6 +162,7 @@ class Readout(VGroup):
                 for _, color in labels
             )
         )
+        self.values.readout_rows = True  # the audit reads each row as a text wherever the rows are drawn
         self.shown: list[str | None] = [None] * len(labels)
         super().__init__(self.names, self.values)
         self.still, self.moving = self.names, self.values

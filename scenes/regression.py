@@ -102,6 +102,15 @@ def verdict_table(lesson: Lesson, words) -> VGroup:
     return VGroup(*cells).arrange_in_grid(rows=4, cols=4, buff=(0.25, 0.16), col_alignments="lrrr")
 
 
+def clear_of(readout: Readout, series, inset) -> None:
+    """Shift `readout` left, if need be, so that its longest value (of `series`, as fmt writes it) ends
+    before the inset: longer run names (a comparison's) push the values right."""
+    widest = max(len(fmt(v)) for values in series for v in values)
+    right = readout.names.get_right()[0] + 0.35 + widest * readout.glyphs.advance
+    low = readout.names.get_bottom()[1] - 0.1
+    readout.shift(LEFT * max(right - (inset.get_left()[0] - 0.2), 0) * (low < inset.get_top()[1]))
+
+
 class FittedPlane(VGroup):
     """The model plane over the data's (x1, x2) and the residual segments from the points to it, at the
     run's (w1, w2, b) of each step. The plane covers the data only (correlated features fill a narrow
@@ -444,6 +453,7 @@ class RegressionComparison(Comparing, RegressionLecture):
             self.words("step"),
             *INSET_SIZE,
         )
+        clear_of(readout, [run.losses for run in runs], inset)
         panel = ParameterPanel(
             p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)], runs[0].losses[0] - floor
         )
