@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from manim import DOWN, LEFT, RIGHT, UP, Axes, DecimalNumber, Line, Scene, Text
 
 from scenes import audit, style
-from scenes.components import BallOnCurve, caption_bar, label
+from scenes.components import BallOnCurve, Readout, caption_bar, label
 from scenes.parabola import curve, plot_axes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +129,18 @@ def test_captions_held_too_long_or_too_short_are_reported():
     problems = audit.caption_problems(cues, beats)
     assert [(p["kind"], p["beat"]) for p in problems] == [("fast_caption", "intro"), ("slow_caption", "run")]
     assert all(p["caption"] for p in problems)
+
+
+def test_a_readouts_values_are_text_even_drawn_without_their_readout():
+    readout = Readout([("x", style.TEXT)])
+    readout.show(["123.4567"])
+    words = label("loss").next_to(readout.values[0], RIGHT, buff=-0.2)  # into the value's last digits
+    # a lecture's moving layer holds the values alone (their names are drawn once, elsewhere)
+    assert [p["texts"] for p in found(readout.values, words) if p["kind"] == "overlap"] == [
+        ["readout value", "loss"]
+    ]
+    words.next_to(readout.values[0], RIGHT, buff=0.3)
+    assert not [p for p in found(readout.values, words) if p["kind"] == "overlap"]
 
 
 def test_segments_cross_boxes_as_geometry_says():
