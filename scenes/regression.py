@@ -228,6 +228,7 @@ class ParameterPanel(VGroup):
         )
         self.paths = [path for path, _ in paths]
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
+        self.balls = list(self.dots)  # the layout audit checks that no run's dot hides another's
         self.arrow = arrow
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
