@@ -533,6 +533,8 @@ class Ravine(Problem):
     @property
     def formula(self) -> Formula:
         k = f"{self.kappa:g}"
+        if self.kappa == 1:  # a round bowl: no coefficient 1 to read
+            return Formula(r"\tfrac{1}{2}\left(x^2 + y^2\right)", "½(x² + y²)", "say_ravine_round")
         return Formula(
             rf"\tfrac{{1}}{{2}}\left(x^2 + {k}\, y^2\right)", f"½(x² + {k}·y²)", "say_ravine", {"kappa": k}
         )
@@ -540,6 +542,8 @@ class Ravine(Problem):
     @property
     def derivative(self) -> Formula:
         k = f"{self.kappa:g}"
+        if self.kappa == 1:
+            return Formula(r"\left(x,\ y\right)", "(x, y)", "say_ravine_gradient_round")
         return Formula(rf"\left(x,\ {k}\, y\right)", f"(x, {k}·y)", "say_ravine_gradient", {"kappa": k})
 
     def loss(self, x: np.ndarray) -> float:

@@ -262,13 +262,15 @@ class RavineLecture(Lecture):
         p = self.subject.problem
         start = np.max(np.abs([one.run.positions[0] for one in self.subject.lessons]), axis=0)
         kappa = fmt_param(p.kappa)
-        self.plot = ValleyPlot(p, reach(start), self.words("rav_flat"), self.words("rav_steep", kappa=kappa))
+        round_ = "_round" if p.kappa == 1 else ""  # κ = 1: a round bowl, no steep direction
+        names = self.words(f"rav_flat{round_}"), self.words(f"rav_steep{round_}", kappa=kappa)
+        self.plot = ValleyPlot(p, reach(start), *names)
         self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE)
         self.formulas.scale_to_fit_width(min(self.formulas.width, RULE_WIDTH)).move_to([*FORMULA_AT, 0])
         plot = self.plot
         self.play(Create(plot.border), FadeIn(plot.axes), run_time=0.8)
         self.play(Create(plot.contours), FadeIn(VGroup(*plot[3:])), Write(self.formulas), run_time=1.5)
-        with self.caption("rav_valley", kappa=kappa):
+        with self.caption(f"rav_valley{round_}", kappa=kappa):
             pass
         limit = self.lesson.facts()["stable_limit"]
         key = "rav_limit_round" if p.kappa == 1 else "rav_limit"
