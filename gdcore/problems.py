@@ -482,7 +482,7 @@ class DoubleWell(Problem):
 KAPPA = Hyperparameter(
     "kappa",
     Range(1.0, 1000.0),
-    "condition number κ of the ravine: its steep direction is κ times as curved as its slow one",
+    "condition number κ of the ravine: its steep direction y is κ times as curved as its flat one x",
     symbol="κ",
     tex=r"\kappa",
 )
