@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import theory
-from .validation import Choices, Hyperparameter, Range, add_row, check_all
+from .validation import Choices, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
 def frozen(a) -> np.ndarray:
@@ -520,8 +520,9 @@ class Ravine(Problem):
     }
     OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = (KAPPA, Y0)
 
-    def __post_init__(self):
-        check_all(kappa=self.kappa)
+    def __post_init__(self):  # not through check(): the lesson's parameters are checked once, there
+        if not KAPPA.valid.holds(self.kappa):
+            raise ParameterError("kappa", self.kappa, KAPPA.valid.text())
 
     @classmethod
     def from_params(cls, params: dict) -> Ravine:
