@@ -232,7 +232,7 @@ class RavineRuns(VGroup):
         )
 
 
-def rates_line(lesson: Lesson) -> story.Line:
+def slow_line(lesson: Lesson) -> story.Line:
     """The slow direction, from the claim direction_rates: the direction with the larger ρ, without momentum
     and with it (or both alike)."""
     claim = lesson.problem.direction_rates(
@@ -309,7 +309,7 @@ class RavineLecture(Lecture):
         cues = [(self.legend(runs), {"state": self.state_text()})]
         if lesson.baseline is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
-        said = rates_line(lesson)
+        said = slow_line(lesson)
         self.cue_claims = {said.key: said.claims}  # drive() shows its cues without claims: recorded here
         cues.append((said.key, said.values))
         self.drive([readout, inset, runs], cues)
