@@ -223,7 +223,7 @@ MATRIX = {
     "ravine": ["--scene", "ravine"],
     "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
-    "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000"],
+    "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
 }
 
