@@ -5,6 +5,7 @@ Every hyperparameter option, its help, `--list` and its error message come from 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -29,11 +30,18 @@ from gdcore import (
     planned,
 )
 from scenes.batch import run_batch
+from scenes.cluster import ClusterError, Job, check_address, connect, run_on_cluster
 from scenes.explore import SCENES as EXPLORED
 from scenes.explore import timed
 from scenes.locales import LanguageError, available, load
 from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
-from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim: only for a video
+from scenes.render import (  # Manim: only for a video
+    QUALITY,
+    RenderError,
+    finished,
+    render_lecture,
+    write_page_safely,
+)
 from scenes.slides import reveal_package
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
@@ -51,7 +59,7 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _shown(default) -> str:
+def shown(default) -> str:
     """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
@@ -60,7 +68,7 @@ def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
     return ", ".join(
-        f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+        f"{shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
     )
 
 
@@ -202,7 +210,7 @@ def list_scenes() -> str:
     for scene, cls in LECTURES.items():
         lines.append(scene)
         lines += [
-            f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            f"  {_flag(n):<11} {shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
             for n, v in cls.DEFAULTS.items()
         ]
         lines += [f"  (compares {_flag(cls.COMPARES)}: 1 to {MAX_RUNS} values)"] if cls.COMPARES else []
@@ -247,6 +255,14 @@ class Languages(Names):
             except LanguageError as err:
                 self.fail(str(err), param, ctx)
         return codes
+
+
+def cluster_address(ctx, param, value):
+    """--cluster: tcp://HOST:PORT, or a usage error before anything else."""
+    try:
+        return value if value is None else check_address(value)
+    except ClusterError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
 
 
 def _stop(signum, frame):
@@ -306,6 +322,14 @@ def _stop(signum, frame):
     show_default="number of CPUs",
     help="renders at once in a batch (--scene all, or lists on --lang/--quality)",
 )
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    callback=cluster_address,
+    help="render on the Dask cluster of this scheduler (`dask scheduler`; `dask worker tcp://HOST:PORT` on "
+    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once",
+)
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
     "--export-data",
@@ -319,7 +343,21 @@ def _stop(signum, frame):
     help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
     "(sliders over gdcore's runs; every render writes it too) instead of rendering",
 )
-def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, explore, **given):
+def main(
+    scene,
+    quality,
+    lang,
+    output,
+    voice,
+    force,
+    slides,
+    jobs,
+    cluster,
+    list_only,
+    export_data,
+    explore,
+    **given,
+):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
@@ -331,14 +369,19 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
     if export_data is not None:
         export(scene, quality, lang, voice, slides, force, export_data, given)
         return
-    if scene == "all" or len(lang) > 1 or len(quality) > 1:
-        batch(scene, quality, lang, output, voice, force, slides, jobs, given)
+    if cluster is not None or scene == "all" or len(lang) > 1 or len(quality) > 1:  # on a cluster: a batch
+        batch(scene, quality, lang, output, voice, force, slides, jobs, given, cluster)
         return
+    single(scene, quality[0], lang[0], output, voice, force, slides, given)
+
+
+def single(scene, quality, lang, output, voice, force, slides, given) -> None:
+    """Render one video here and print its path; a full disk or a signal ends it with one line."""
     lecture = resolve(scene, given)
-    ready_to_render(output, voice, slides, lang)
+    ready_to_render(output, voice, slides, (lang,))
     try:
         video = render_lecture(
-            lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force, slides=slides
+            lecture, quality=quality, lang=lang, output=output, voice=voice, force=force, slides=slides
         )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))
@@ -362,7 +405,7 @@ def export(scene, quality, lang, voice, slides, force, folder: Path, given: dict
     """--export-data: write the lecture's numbers into `folder`, never over files already there (unless
     `force`); the options that only a video uses are usage errors."""
     ctx = click.get_current_context()
-    for name in ("quality", "lang", "voice", "slides", "jobs", "output"):
+    for name in ("quality", "lang", "voice", "slides", "jobs", "output", "cluster"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError(f"--export-data writes numbers, not a video: {_flag(name)} does not apply")
     if scene == "all":
@@ -388,7 +431,7 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
     """--explore: write the explorer page of `scene` in each language, with the options given as its first
     setting; print its size and the time it took (stderr) and its path. A video's options are usage errors."""
     ctx = click.get_current_context()
-    for name in ("export_data", "slides", "voice"):
+    for name in ("export_data", "slides", "voice", "cluster"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError(
                 f"--explore writes a page, not a video or data: {_flag(name)} does not apply"
@@ -413,18 +456,17 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
         click.echo(path)
 
 
-def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) -> None:
-    """Render every (scene, language, quality) in separate processes, `jobs` at a time: each path is
-    printed as it lands, progress goes to stderr, and the exit status says which failed."""
+def batch(scene, qualities, langs, output, voice, force, slides, jobs, given, cluster=None) -> None:
+    """Render every (scene, language, quality) in separate processes, `jobs` at a time (or on the Dask
+    cluster at `cluster`): each path is printed as it lands, progress goes to stderr, and the exit status
+    says which failed."""
     given = {name: values for name, values in given.items() if values is not None}
     if scene == "all" and given:
         raise click.UsageError(
             "--scene all renders every lecture at its defaults: give hyperparameters with one --scene"
         )
-    scenes = SCENES if scene == "all" else [scene]
-    for one in scenes:
-        resolve(one, dict(given))  # bad options stop the whole batch before anything renders
-    ready_to_render(output, voice, slides, langs)
+    # bad options stop the whole batch before anything renders
+    subjects = {one: resolve(one, dict(given)) for one in (SCENES if scene == "all" else [scene])}
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
     extra = [
         "--output",
@@ -433,26 +475,62 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
         *(["--force"] if force else []),
         *(["--slides"] if slides else []),
     ]
-    jobs_args = [
-        ["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
-        for one in scenes
+    work = [
+        Job(("--scene", one, "--lang", lang, "--quality", quality, *options, *extra), subject, lang, quality)
+        for one, subject in subjects.items()
         for lang in langs
         for quality in qualities
     ]
-    landed = []
-    try:
-        failed = run_batch(
-            jobs_args,
+    with reach(cluster) as client:  # an address that does not answer is a usage error: nothing written
+        ready_to_render(output, voice, slides, langs)
+        send(
+            work,
             jobs,
-            lambda path: (landed.append(path), click.echo(path)),
-            lambda line: click.echo(line, err=True),
+            client,
+            output,
+            lambda job: (
+                None if force else finished(job.subject, job.quality, job.lang, output, voice, slides)
+            ),
         )
+
+
+@contextlib.contextmanager
+def reach(address: str | None):
+    """The Dask client of the scheduler at `address` (None: no cluster), closed afterwards."""
+    if address is None:
+        yield None
+        return
+    try:
+        client = connect(address)
+    except ClusterError as err:
+        raise click.BadParameter(str(err), param_hint="--cluster") from None
+    with contextlib.closing(client):
+        yield client
+
+
+def send(work: list[Job], jobs: int, client, output: Path, there) -> None:
+    """Run the batch `work` here (`jobs` at a time) or on the cluster of `client`; write the class page and
+    say what failed or how it was interrupted. `there(job)`: the video of a job already in `output`."""
+    landed = []
+
+    def done(path: str) -> None:
+        landed.append(path)
+        click.echo(path)
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        if client is None:
+            failed = run_batch([list(job.args) for job in work], jobs, done, say)
+        else:
+            failed = run_on_cluster(work, client, output, done, say, there)
     except KeyboardInterrupt:
         write_page_safely(output)
-        fail(f"interrupted: the batch stopped with {len(landed)} of {len(jobs_args)} videos in {output}")
+        fail(f"interrupted: the batch stopped with {len(landed)} of {len(work)} videos in {output}")
     write_page_safely(output)
     if failed:
-        click.echo(f"Error: {len(failed)} of {len(jobs_args)} renders failed: " + "; ".join(failed), err=True)
+        click.echo(f"Error: {len(failed)} of {len(work)} renders failed: " + "; ".join(failed), err=True)
         sys.exit(1)
 
 

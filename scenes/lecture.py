@@ -96,13 +96,15 @@ class Lecture(Scene):
         if hold:  # else it stays up while the next beat draws, and the next caption waits until it is read
             self.hold(at_least)
 
+    def tell(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), hold: bool = True, **values):
+        """Show message `key` as `caption` does, with nothing playing meanwhile."""
+        with self.caption(key, at_least, claims, hold, **values):
+            pass
+
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
         for i, said in enumerate(lines):
-            with self.caption(
-                said.key, at_least=at_least if i == len(lines) - 1 else 0.0, claims=said.claims, **said.values
-            ):
-                pass
+            self.tell(said.key, at_least if i == len(lines) - 1 else 0.0, said.claims, **said.values)
 
     def _show(self, key: str, values: dict) -> None:
         if self.cues:
@@ -151,8 +153,7 @@ class Lecture(Scene):
         self.wait(1.8)
         self.play(FadeOut(title), run_time=0.5)
         key, values = self.question()
-        with self.caption(key, hold=False, **values):  # read while the next beat draws its picture
-            pass
+        self.tell(key, hold=False, **values)  # read while the next beat draws its picture
 
     # before the run: a question about this run, with its values, and a pause to predict (the class page
     # stops here); the verdict answers it
@@ -204,8 +205,7 @@ class Lecture(Scene):
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
         key, values = self.rule_caption()
-        with self.caption(key, **values):
-            pass
+        self.tell(key, **values)
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
@@ -255,8 +255,7 @@ class Lecture(Scene):
         layer.add_updater(update)
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
-            with self.caption(key, at_least=0.5, **values):
-                pass
+            self.tell(key, at_least=0.5, **values)
         events = list(story.run_events(self.subject))
         if schedule.fast_from is not None:
             events.append(
@@ -362,6 +361,8 @@ class Comparing:
 
     def question(self) -> tuple[str, dict]:
         c = self.subject
+        if c.problem.COMPARES == c.varied:  # a lecture that compares this by design asks its own question
+            return super().question()
         key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
         return key, dict(
             count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list()
@@ -369,6 +370,8 @@ class Comparing:
 
     def rule_caption(self) -> tuple[str, dict]:
         c, params = self.subject, self.subject.params
+        if len(c.values) == 1:  # one run of a lecture that compares by design: its rule, as a single run's
+            return super().rule_caption()
         if c.varied == "variant":
             return "cmp_rule_variants", dict(
                 count=len(c.values), lr=fmt_param(params["lr"]), beta=fmt_param(params["beta"])

@@ -80,8 +80,7 @@ class ParabolaLecture(Lecture):
         self.formulas.move_to([*FORMULA_AT, 0])
         self.play(Create(self.axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
-        with self.caption("parabola"):
-            pass
+        self.tell("parabola")
 
     # 3 — the update rule that is actually run, with α and β as values
     def show_rule(self) -> None:

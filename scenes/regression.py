@@ -318,8 +318,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
             self.pin(self.formulas)
             self.play(Write(self.formulas), run_time=1.5)
-        with self.caption("reg_model"):
-            pass
+        self.tell("reg_model")
 
     def screen_to_world(self, x: float, y: float) -> np.ndarray:
         """The world vector that the fixed camera shows as the frame offset (x, y)."""
@@ -384,8 +383,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         )
         self.say(story.verdict(self.lesson))
         if v.outcome is not Outcome.DIVERGED:
-            with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
-                pass
+            self.tell("reg_gap", at_least=1.0, gap=fmt(v.distance))
 
 
 class RegressionComparison(Comparing, RegressionLecture):

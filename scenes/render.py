@@ -114,7 +114,7 @@ def scene_class(subject: Subject) -> type:
     return found[0]
 
 
-def _install(made: dict[str, Path], folder: Path, name: str) -> None:
+def install(made: dict[str, Path], folder: Path, name: str) -> None:
     """Copy every file (or folder) next to its place under a hidden name, then rename them all: a failure
     (a full disk) while copying leaves nothing behind."""
     parts = {suffix: folder / f"{private_prefix()}{name}{suffix}" for suffix in made}
@@ -210,7 +210,7 @@ def render_lecture(
         raise
     with signals_held() as got:
         try:
-            _land(subject, lang, made, folder, name, output)
+            land(subject, lang, made, folder, name, output)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -218,11 +218,26 @@ def render_lecture(
     return video
 
 
-def _land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
+def finished(
+    subject: Subject,
+    quality: str,
+    lang: str,
+    output: Path,
+    voice: bool = False,
+    slides: bool = False,
+) -> Path | None:
+    """The mp4 that render_lecture would return without rendering (a finished, undamaged render of the same
+    lecture with the same software in `output`), or None."""
+    name = video_name(subject.scene, lang, dict(subject.params), quality, voice)
+    folder = Path(output) / subject.scene / quality
+    return folder / f"{name}.mp4" if cached(folder, name, dict(subject.params), slides) else None
+
+
+def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
     """Install the files into `folder` (all or nothing), then write the explorer and the class page."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _install(made, folder, name)
+        install(made, folder, name)
     except OSError as err:
         for empty in (folder, folder.parent):  # folders made for this video only
             with contextlib.suppress(OSError):
@@ -258,7 +273,6 @@ def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, foun
         "text_dir": str(cache_dir() / "texts"),
         "disable_caching": True,
         "verbosity": "WARNING",
-        "write_to_movie": True,
         "format": "mp4",
         "video_encoder_options": encoder,
         **({"max_files_cached": -1} if slides else {}),

@@ -139,9 +139,6 @@ class ValleysLecture(Comparing, Lecture):
     BEATS = ("intro", "show_landscape", "show_rule", "predict", "run_balls", "verdict")
     TITLE, QUESTION = "val_title", "val_question"
 
-    def question(self) -> tuple[str, dict]:
-        return Lecture.question(self)
-
     # 2 — the landscape: two minima and the barrier between them, found by gdcore
     def show_landscape(self) -> None:
         p = self.subject.problem
@@ -186,9 +183,6 @@ class ValleysLecture(Comparing, Lecture):
 
     def show_rule(self) -> None:
         self.write_rule(at=RULE_AT, width=RULE_WIDTH)
-
-    def rule_caption(self) -> tuple[str, dict]:
-        return Lecture.rule_caption(self) if len(self.subject.values) == 1 else Comparing.rule_caption(self)
 
     # 4 — the runs together: balls on the curve, their energy, their losses
     def run_balls(self) -> None:
