@@ -225,6 +225,7 @@ MATRIX = {
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
     "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
+    "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
 }
 
 
