@@ -420,7 +420,7 @@ class RavineComparison(Comparing, RavineLecture):
         c = self.subject
         runs = RavineRuns(self.plot, self.walkers())
         inset = self.inset_of([(one.run.losses, style.RUNS[i]) for i, one in enumerate(c.lessons)])
-        self.drive([inset, runs], [("cmp_legend", {})])
+        self.drive([inset, runs], [("rav_cmp_legend", {})])
         self.inset = inset
 
     def verdict(self) -> None:
