@@ -180,10 +180,12 @@ class Walker:
 
 class RavineRuns(VGroup):
     """The runs on the plot, driven by one clock: walkers (drawn first: below the others), and for the first
-    run its velocity and its push as arrows from the ball, to scale, kept inside the box."""
+    run its velocity and its push as arrows from the ball, to scale, kept inside the box, and (Nesterov) the
+    look-ahead point x + βv where its gradient is measured, as a ring."""
 
-    def __init__(self, plot: ValleyPlot, walkers: list[Walker], arrows=()):
-        self.plot, self.walkers = plot, walkers
+    def __init__(self, plot: ValleyPlot, walkers: list[Walker], arrows=(), ahead: np.ndarray | None = None):
+        self.plot, self.walkers, self.ahead = plot, walkers, ahead
+        self.ring = Circle(radius=BALL_RADIUS + 0.06, color=style.GRADIENT, stroke_width=3)
         self.arrows = [
             (np.asarray(values, dtype=float), StepArrow(tex, colour)) for values, tex, colour in arrows
         ]
@@ -191,6 +193,7 @@ class RavineRuns(VGroup):
             *(w.trace for w in walkers),
             *(arrow for _, arrow in self.arrows),
             *(w.ball for w in walkers),
+            *([self.ring] if ahead is not None else []),
             *(m for w in walkers for m in (w.back, w.marker)),
         )
         self.balls = [w.ball for w in walkers]  # what the layout audit checks for a ball hiding another
@@ -207,6 +210,12 @@ class RavineRuns(VGroup):
             arrow.show(origin, self.fit(origin, vector))
             if not self.plot.inside(here):
                 arrow.set_opacity(0)
+        if self.ahead is not None:
+            last = len(self.ahead) - 1
+            a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]
+            where = a + s * (b - a)
+            self.ring.move_to(self.plot.axes.c2p(*np.clip(where, -self.plot.half, self.plot.half)))
+            self.ring.set_stroke(opacity=1.0 if self.plot.inside(where) else 0.0)
 
     def fit(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """The vector shortened (its direction kept) so that its end and label stay inside the box."""
@@ -299,7 +308,7 @@ class RavineLecture(Lecture):
             (lesson.moves, state_tex, style.VELOCITY),
             (lesson.pushes, rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT),
         ]
-        runs = RavineRuns(self.plot, self.walkers(), arrows)
+        runs = RavineRuns(self.plot, self.walkers(), arrows, lesson.lookahead)
         readout = self.readout_of([lesson.run.positions[:, 0], lesson.run.positions[:, 1], lesson.run.losses])
         losses = [(lesson.run.losses, style.BALL)]
         losses += [(lesson.baseline.losses, style.GHOST)] if lesson.baseline else []
@@ -307,6 +316,8 @@ class RavineLecture(Lecture):
         self.table = self.rates_table().align_to([0, TABLE_TOP, 0], UP)
         self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(self.table), run_time=0.8)
         cues = [(self.legend(runs), {"state": self.state_text()})]
+        if lesson.lookahead is not None:
+            cues.append(("lookahead", {}))
         if lesson.baseline is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
         said = slow_line(lesson)
