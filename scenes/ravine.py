@@ -29,6 +29,7 @@ from . import story, style
 from .captions import fmt, fmt_param
 from .components import Readout, StepArrow, Traces, ball, inset_at, label, math, tick_value
 from .lecture import Comparing, Lecture
+from .pacing import Schedule
 from .regression import nice_ticks
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -290,14 +291,21 @@ class RavineLecture(Lecture):
     def show_rule(self) -> None:
         self.write_rule(at=RULE_AT, width=RULE_WIDTH)
 
+    def schedule(self) -> Schedule:
+        """Lecture's, but beside a run that diverged, plain gradient descent is shown to its own end (the
+        verdict says where it settled: the class sees it)."""
+        plain, run = self.lesson.baseline, self.lesson.run
+        if self.subject.compared or plain is None or plain.last_step <= run.last_step:
+            return super().schedule()
+        end = plain.diverged_at or plain.converged_at or plain.last_step
+        return Schedule.for_steps(plain.last_step, max(end, run.last_step))
+
     def walkers(self) -> list[Walker]:
         """Plain gradient descent's walker (when it runs beside) first, then the momentum run's."""
-        lesson, n = self.lesson, self.lesson.run.last_step
+        lesson = self.lesson
         out = []
         if lesson.baseline is not None:
-            out.append(
-                Walker(self.plot, lesson.baseline.positions[: n + 1], style.GHOST, GHOST_RADIUS, 0.55, 1)
-            )
+            out.append(Walker(self.plot, lesson.baseline.positions, style.GHOST, GHOST_RADIUS, 0.55, 1))
         return out + [Walker(self.plot, lesson.run.positions, style.BALL, BALL_RADIUS, 1.0, 0)]
 
     # 4 — the run: both balls and their paths, the arrows, ρ per direction, readout and loss inset
