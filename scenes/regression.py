@@ -228,13 +228,17 @@ class ParameterPanel(VGroup):
         )
         self.paths = [path for path, _ in paths]
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
-        self.balls = list(self.dots)  # the layout audit checks that no run's dot hides another's
         self.arrow = arrow
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
         self.still = VGroup(self.axes, border, contours, ticks, names, optimum)
         self.moving = VGroup(self.traces, self.dots, self.velocity)
         super().__init__(self.still, self.moving)
+
+    @property
+    def balls(self) -> list:
+        """The runs' dots: the layout audit checks that none hides another's."""
+        return list(self.dots)
 
     def at(self, i: int, k: int, s: float) -> np.ndarray:
         """Run i's (w1, w2) at step k + s (its last one once it has ended)."""
