@@ -59,7 +59,7 @@ def runs_of(points: np.ndarray, inside: np.ndarray) -> list[np.ndarray]:
         return [np.vstack([points, points[:1]])]
     shift = int(np.argmin(inside))  # start at a point outside: no stretch wraps around the end
     points, inside = np.roll(points, -shift, axis=0), np.roll(inside, -shift)
-    edges = np.flatnonzero(np.diff(inside.astype(int)))
+    edges = np.flatnonzero(np.diff(np.append(inside, False).astype(int)))  # a stretch may end at the end
     return [points[a + 1 : b + 1] for a, b in zip(edges[::2], edges[1::2]) if b - a > 1]
 
 

@@ -8,7 +8,7 @@ from videos import frame_at, hex_rgb, pixel, render
 from gdcore import compare, lesson
 from scenes import style
 from scenes.pacing import Schedule
-from scenes.ravine import ValleyPlot, reach, slow_line
+from scenes.ravine import ValleyPlot, reach, runs_of, slow_line
 
 STEPS = 8
 ARGS = ["--scene", "ravine", "--steps", str(STEPS)]
@@ -107,3 +107,22 @@ def test_a_comparison_of_betas_renders_one_ball_per_run(media):
     for i, one in enumerate(c.lessons):
         row, col = pixel(axes.c2p(*one.run.positions[k]), frame.shape)
         assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[i])).max() < 45, (i, frame[row, col])
+
+
+def test_contour_lines_are_the_level_curves_inside_the_box():
+    """Each drawn stretch of a contour line lies inside the plot's box and on one level of f (mapped back
+    through the axes), and a curve cut by the box keeps every stretch inside it, the one across its start too."""
+    one = lesson("ravine", kappa=9.0, x0=-4.0, y0=3.0)
+    plot = ValleyPlot(one.problem, reach(one.run.positions[0]), "x", "y")
+    levels = set()
+    for line in plot.contours:
+        xy = np.array([plot.axes.p2c(point)[:2] for point in line.get_anchors()])
+        assert np.all(np.abs(xy) <= plot.half + 1e-9)
+        values = [one.problem.loss(q) for q in xy]
+        assert np.ptp(values) <= 1e-6 * max(values)
+        levels.add(round(values[0], 6))
+    assert len(levels) == 8
+    angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    inside = np.abs(circle[:, 1]) < 0.6  # points 0, 1, 5, 6, 7, 11: two stretches, one across the start
+    assert sorted(map(len, runs_of(circle, inside))) == [3, 3]
