@@ -15,12 +15,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .batch import RENDER
+from .batch import RENDER, Tally
 from .patches import private_prefix, sweep
 from .render import DECK, SUFFIXES, Interrupted, RenderError, land, signals_held
 
@@ -195,26 +194,22 @@ def run_on_cluster(
     is not sent)."""
     from distributed import as_completed
 
-    start, failed, n = time.monotonic(), [], len(jobs)
-    there = [landed(job) for job in jobs]
+    tally, there = Tally(len(jobs), progress), [landed(job) for job in jobs]
     futures = {
         client.submit(render_on_worker, list(job.args), pure=False, retries=RETRIES): job
         for job, path in zip(jobs, there)
         if path is None
     }
     try:
-        for k, path in enumerate(filter(None, there), 1):
-            done(str(path))
-            progress(f"[{k}/{n}] {time.monotonic() - start:.0f} s")
-        for k, future in enumerate(as_completed(futures, loop=client.loop), n - len(futures) + 1):
-            label, why = " ".join(futures[future].args), received(future, futures[future], output, done)
-            if why:
-                failed.append(label)
-                progress(f"failed: {label}: {why}")
-            progress(f"[{k}/{n}] {time.monotonic() - start:.0f} s")
+        for job, path in zip(jobs, there):
+            if path is not None:
+                done(str(path))
+                tally.count(" ".join(job.args))
+        for future in as_completed(futures, loop=client.loop):
+            tally.count(" ".join(futures[future].args), received(future, futures[future], output, done))
     finally:
         client.cancel(list(futures))  # an interrupted batch leaves nothing running on the workers
-    return failed
+    return tally.failed
 
 
 def received(future, job: Job, output: Path, done: Callable[[str], None]) -> str:
