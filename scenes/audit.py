@@ -145,7 +145,7 @@ class Layout:
             return
         if isinstance(mob, BallOnCurve):
             self.balls.append(mob.ball)
-        self.balls += list(mob.dots) if type(mob).__name__ == "ParameterPanel" else []
+        self.balls += list(getattr(mob, "balls", ()))  # a piece that draws runs as balls declares them
         # a Readout's rows of values, each a text, inside the Readout or alone (a lecture's moving layer)
         rows = mob if getattr(mob, "readout_rows", False) else ()
         if len(rows):

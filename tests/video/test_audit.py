@@ -236,6 +236,12 @@ MATRIX = {
     "oscillating-divergent": ["--lr", "11", "--beta", "0.999"],
     # three rules written across the right half, their names in the language
     "regression-variants-es": ["--scene", "regression", "--variant", "classic,ema,nesterov", "--lang", "es"],
+    "ravine": ["--scene", "ravine"],
+    "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
+    "ravine-round": ["--scene", "ravine", "--kappa", "1"],
+    "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
+    "ravine-es": ["--scene", "ravine", "--lang", "es"],
+    "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
 }
 
 
