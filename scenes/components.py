@@ -306,14 +306,12 @@ class BallOnCurve(VGroup):
     ):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
-        self.ring = (
-            Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3) if ahead is not None else None
-        )
+        ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3)
+        self.ring = None if ahead is None else ring
         self.window = window or Window(axes)  # what the plot shows: zoomed out while it follows a ball
         # the plot's own range (its markers stay at its edges) and scene units per unit of x, unzoomed
         self.view, self.base_unit = axes.x_range[:2], axes.get_x_unit_size()
-        # markers sit in the plot's lower corners, clear of the axis' ticks and of a curve that rises to its
-        # edges; several stack upwards
+        # markers sit in the plot's lower corners, clear of its ticks and of a curve rising to its edges; stacked
         self.escape_y = axes.y_range[0] + (0.27 + 0.32 * escape_row) / axes.get_y_unit_size()
         self.ball = ball(color, radius, opacity).set_z_index(1)  # above every marker and its dark patch
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))

@@ -197,7 +197,26 @@ class ParameterPanel(VGroup):
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
         self.box = np.array([w1_range, w2_range])
-        contours = VGroup(
+        contours = self.contours(problem, start_gap)
+        ticks, names = self.ticks(w1_range, w2_range)
+        optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
+        self.traces = Traces(
+            self.axes,
+            [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour) for path, colour in paths],
+            width=2.5,
+        )
+        self.paths = [path for path, _ in paths]
+        self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
+        self.arrow = arrow
+        self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
+        self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
+        self.still = VGroup(self.axes, border, contours, ticks, names, optimum)
+        self.moving = VGroup(self.traces, self.dots, self.velocity)
+        super().__init__(self.still, self.moving)
+
+    def contours(self, problem: Regression, start_gap: float) -> VGroup:
+        """Level curves L = L* + gap for gaps from 1 % to 150 % of the start's, clipped to the panel."""
+        return VGroup(
             *(
                 VMobject(
                     stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7
@@ -210,8 +229,11 @@ class ParameterPanel(VGroup):
                 for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)
             )
         )
+
+    def ticks(self, w1_range, w2_range) -> tuple[VGroup, VGroup]:
+        """The axis values (w1's below the panel, w2's on its right: its left is the formulas' column) and
+        the axis names."""
         w1s, w2s = nice_ticks(*w1_range), nice_ticks(*w2_range)
-        # w1's values below the panel, w2's on its right (its left is the formulas' column)
         ticks = VGroup(
             *(
                 label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
@@ -230,20 +252,7 @@ class ParameterPanel(VGroup):
             math("w_1", style.LABEL_SIZE, style.MUTED).next_to(ticks[: len(w1s)], DOWN, buff=0.04),
             math("w_2", style.LABEL_SIZE, style.MUTED).next_to(ticks[len(w1s) :], UP, buff=0.08),
         )
-        optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
-        self.traces = Traces(
-            self.axes,
-            [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour) for path, colour in paths],
-            width=2.5,
-        )
-        self.paths = [path for path, _ in paths]
-        self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
-        self.arrow = arrow
-        self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
-        self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
-        self.still = VGroup(self.axes, border, contours, ticks, names, optimum)
-        self.moving = VGroup(self.traces, self.dots, self.velocity)
-        super().__init__(self.still, self.moving)
+        return ticks, names
 
     @property
     def balls(self) -> list:
@@ -296,22 +305,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             np.floor(min(p.targets[shown].min(), 0) - 0.5),
             np.ceil(max(p.targets[shown].max(), 0) + 0.5),
         )
-        axes = ThreeDAxes(
-            x_range=[-reach, reach, 1],
-            y_range=[-reach, reach, 1],
-            z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
-            x_length=5.0,
-            y_length=5.0,
-            z_length=4.0,
-            tips=False,
-            num_axis_pieces=1,
-            axis_config={"color": style.MUTED, "stroke_width": 2},
-        )
-        names = VGroup(
-            math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
-            math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
-            math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT),
-        )
+        axes, names = self.data_axes(reach)
         # flat discs that keep facing the camera: one shape a point instead of a 16-face sphere
         dots = VGroup(*(Dot(axes.c2p(*x[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown))
         self.axes, self.cloud = axes, VGroup(axes, dots, names)
@@ -333,6 +327,26 @@ class RegressionLecture(Lecture, ThreeDScene):
             self.pin(self.formulas)
             self.play(FadeOut(card), Write(self.formulas), run_time=1.5)
         self.tell("reg_model")
+
+    def data_axes(self, reach: float) -> tuple[ThreeDAxes, VGroup]:
+        """The 3-D axes x1, x2 (±reach) and y (self.z_range), and their names."""
+        axes = ThreeDAxes(
+            x_range=[-reach, reach, 1],
+            y_range=[-reach, reach, 1],
+            z_range=[*self.z_range, max(1, np.ceil(np.ptp(self.z_range) / 6))],
+            x_length=5.0,
+            y_length=5.0,
+            z_length=4.0,
+            tips=False,
+            num_axis_pieces=1,
+            axis_config={"color": style.MUTED, "stroke_width": 2},
+        )
+        names = VGroup(
+            math("x_1", style.LABEL_SIZE).move_to(axes.c2p(reach, 0, 0) + 0.5 * RIGHT),
+            math("x_2", style.LABEL_SIZE).move_to(axes.c2p(0, reach, 0) + 0.5 * UP),
+            math("y", style.LABEL_SIZE).move_to(axes.c2p(0, 0, self.z_range[1]) + 0.4 * OUT),
+        )
+        return axes, names
 
     def data_card(self) -> VGroup:
         """How the data was made, in the right half while the cloud turns: y from the true coefficients plus

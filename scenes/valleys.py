@@ -83,37 +83,10 @@ class EnergyBars(VGroup):
         pitch = min(1.3, ENERGY_SIZE[0] / n)  # room for each bar's name under it
         self.base = ENERGY_AT[1] - ENERGY_SIZE[1] / 2
         self.xs = [ENERGY_AT[0] + (i - (n - 1) / 2) * pitch for i in range(n)]
-        self.potential = VGroup(
-            *(
-                Rectangle(
-                    width=self.WIDTH, height=0.01, fill_color=style.RUNS[i], fill_opacity=0.9, stroke_width=0
-                )
-                for i in range(n)
-            )
-        )
-        self.motion = VGroup(
-            *(
-                Rectangle(
-                    width=self.WIDTH,
-                    height=0.01,
-                    fill_color=style.RUNS[i],
-                    fill_opacity=0.3,
-                    stroke_color=style.RUNS[i],
-                    stroke_width=2,
-                )
-                for i in range(n)
-            )
-        )
-        y = self.base + (barrier - floor) * self.unit
+        self.potential = VGroup(*(self.bar(i, 0.9, 0) for i in range(n)))  # solid: f(x_k)
+        self.motion = VGroup(*(self.bar(i, 0.3, 2) for i in range(n)))  # pale, outlined: v²/(2α)
         name = label(barrier_name, style.SMALL_SIZE, style.TEXT)
-        # the lines end where the barrier's name still fits inside the safe margin (a longer word, a shorter line)
-        left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
-        right = max(
-            min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name.width - 0.1),
-            self.xs[-1] + self.WIDTH / 2 + 0.05,
-        )
-        line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
-        ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
+        line, ground = self.levels(self.base + (barrier - floor) * self.unit, name.width)
         tags = VGroup(
             *(
                 label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
@@ -124,6 +97,29 @@ class EnergyBars(VGroup):
         self.still = VGroup(ground, line, name.next_to(line, RIGHT, buff=0.1), tags)
         self.moving = VGroup(self.potential, self.motion)
         super().__init__(self.still, self.moving)
+
+    def bar(self, i: int, opacity: float, stroke: float) -> Rectangle:
+        """Run i's bar (its height set at each step), in its colour."""
+        return Rectangle(
+            width=self.WIDTH,
+            height=0.01,
+            fill_color=style.RUNS[i],
+            fill_opacity=opacity,
+            stroke_color=style.RUNS[i],
+            stroke_width=stroke,
+        )
+
+    def levels(self, y: float, name_width: float) -> tuple[DashedLine, DashedLine]:
+        """The barrier's dashed line at height y and the ground's; they end where the barrier's name still
+        fits inside the safe margin (a longer word, a shorter line)."""
+        left = ENERGY_AT[0] - ENERGY_SIZE[0] / 2
+        right = max(
+            min(ENERGY_AT[0] + ENERGY_SIZE[0] / 2, style.SAFE_RIGHT - name_width - 0.1),
+            self.xs[-1] + self.WIDTH / 2 + 0.05,
+        )
+        line = DashedLine([left, y, 0], [right, y, 0], color=style.TEXT, stroke_width=3)
+        ground = DashedLine([left, self.base, 0], [right, self.base, 0], color=style.MUTED, stroke_width=2)
+        return line, ground
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         for i, (rest, moving) in enumerate(zip(self.potential, self.motion)):
