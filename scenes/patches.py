@@ -218,10 +218,121 @@ def _write_frame(self, pixels, *, repeat: int = 1) -> None:
         raise self._operation_error("encode", error) from error
 
 
+def _play(self, scene, *args, **kwargs) -> None:
+    """CairoRenderer.play, except that an animation that is not drawn (outside from_animation_number /
+    upto_animation_number, found in the segment cache, or every one when `renderer.planning`) is played frame
+    by frame without drawing (`_undrawn`), so the clock and the updaters move exactly as in a drawn render.
+    Each play's segment key (or None), frame count and whether it is held still are recorded in
+    `renderer.played`; `renderer.reuse` False renders every animation again (the segment is rewritten)."""
+    self.skip_animations = self._original_skipping_status
+    self.update_skipping_status()
+    scene.compile_animation_data(*args, **kwargs)
+    key = None if self.skip_animations else segment_key(self, scene)
+    planning = getattr(self, "planning", False)
+    looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
+    found = looked and self.file_writer.is_already_cached(key)
+    self.skip_animations = self.skip_animations or found or planning
+    self.file_writer.add_partial_movie_file(None if planning else key)
+    self.animations_hashes.append(key)
+    self.file_writer.begin_animation(not self.skip_animations, animation_index=self.num_plays)
+    scene.begin_animations()
+    held, start = scene.is_current_animation_frozen_frame(), self.time
+    if self.skip_animations:
+        _undrawn(self, scene, held)
+    else:
+        self.save_static_frame_data(scene, scene.static_mobjects)
+        if held:
+            self.update_frame(scene, mobjects=scene.moving_mobjects)
+            self.freeze_current_frame(scene.duration)
+        else:
+            scene.play_internal()
+    self.file_writer.end_animation(not self.skip_animations)
+    frames = round((self.time - start) * self.camera.frame_rate)
+    getattr(self, "played", []).append((key, frames, held, bool(found)))
+    self.num_plays += 1
+    self.skip_animations = self._original_skipping_status  # a sound added after a skipped play is kept
+
+
+def segment_key(renderer, scene) -> str:
+    """Manim's cache key of the play about to run (its hash, or uncached_<n> with caching off)."""
+    from manim import config
+    from manim._config.video_encoder import video_encoder_fingerprint
+    from manim.utils.hashing import get_hash_from_play_call
+
+    if config["disable_caching"]:
+        return f"uncached_{renderer.num_plays:05}"
+    return get_hash_from_play_call(
+        scene,
+        renderer.camera,
+        scene.animations,
+        scene.mobjects,
+        backend="cairo",
+        encoder_fingerprint=video_encoder_fingerprint(scene.session_spec.video_encoder),
+        renderer_state=(),
+    )
+
+
+def _undrawn(renderer, scene, held: bool) -> None:
+    """Play the compiled animation without drawing or encoding: a still frame advances the clock by its
+    frames at once (as freeze_current_frame does), anything else steps through every frame's time with its
+    updaters (renderer.render only counts the frame, `_render`)."""
+    dt = 1 / renderer.camera.frame_rate
+    if held:
+        renderer.time += int(scene.duration / dt) * dt
+        return
+    renderer.skip_animations, renderer.undrawn = False, True
+    try:
+        scene.play_internal()
+    finally:
+        renderer.skip_animations, renderer.undrawn = True, False
+
+
+def _render(render):
+    """CairoRenderer.render that, while a play is undrawn, only advances the clock by one frame, exactly as
+    add_frame does for a drawn one."""
+
+    @functools.wraps(render)
+    def wrapper(self, scene, time, moving_mobjects=None):
+        if getattr(self, "undrawn", False):
+            self.time += 1 * (1 / self.camera.frame_rate)
+            return None
+        return render(self, scene, time, moving_mobjects)
+
+    return wrapper
+
+
+def _segment_init(init):
+    """VideoSegmentEncoder.__init__ that encodes into a private file beside the segment (`_segment_finish`
+    renames it into place): a render sharing the segment cache never takes a half-written segment."""
+
+    @functools.wraps(init)
+    def wrapper(self, *, target, spec):
+        self.final = Path(target)
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        handle, private = tempfile.mkstemp(dir=self.final.parent, prefix=private_prefix(), suffix=".mp4")
+        os.close(handle)
+        init(self, target=Path(private), spec=spec)
+
+    return wrapper
+
+
+def _segment_finish(finish):
+    @functools.wraps(finish)
+    def wrapper(self):
+        done = self._closed
+        finish(self)
+        if not done:
+            os.replace(self.target, self.final)
+            self.target = self.final
+
+    return wrapper
+
+
 def _replacements():
     """(owner, attribute, replacement factory, why): each replacement of Manim's code."""
     from manim.mobject.svg import svg_mobject
     from manim.mobject.text import tex_mobject, text_mobject
+    from manim.renderer import cairo_renderer
     from manim.scene import video_segment_encoder
 
     return [
@@ -245,6 +356,14 @@ def _replacements():
             lambda _: _write_frame,
             "held frames once",
         ),
+        # a skipped (or cached) play moved the clock by its run time, not its frames, and updaters once with
+        # the whole of it: a chunk's start or a reused segment drifted from a one-process render (no issue
+        # filed); a sound added after a skipped play was dropped
+        (cairo_renderer.CairoRenderer, "play", lambda _: _play, "undrawn plays keep the timeline"),
+        (cairo_renderer.CairoRenderer, "render", _render, "undrawn plays keep the timeline"),
+        # a segment was written in place in the (shared) cache folder: another render could take it half-made
+        (video_segment_encoder.VideoSegmentEncoder, "__init__", _segment_init, "segment made whole"),
+        (video_segment_encoder.VideoSegmentEncoder, "finish", _segment_finish, "segment made whole"),
     ]
 
 
@@ -261,6 +380,11 @@ def apply() -> None:
             )
             apply.warned = True
         return
+    from manim.utils import hashing
+
+    # the camera's display_funcs are filled on its first drawn frame: a play hashed after undrawn ones (a chunk's
+    # start, reused segments) got another key than in a render that drew them (no issue filed)
+    hashing.KEYS_TO_FILTER_OUT.add("display_funcs")
     for owner, name, make, _why in _replacements():
         original = owner.__dict__[name]
         function = getattr(original, "__func__", original)
@@ -268,6 +392,13 @@ def apply() -> None:
             new = make(function)
             getattr(new, "__func__", new).original = function
             setattr(owner, name, new)
+
+
+def applied() -> bool:
+    """Whether apply() installed the replacements (the Manim version is tested): chunks and reuse need them."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    return hasattr(CairoRenderer.play, "original")
 
 
 def messages_to_stderr() -> None:
