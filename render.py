@@ -27,6 +27,7 @@ from gdcore import (
     lesson,
     planned,
 )
+from scenes import chunks
 from scenes.batch import run_batch
 from scenes.explore import SCENES as EXPLORED
 from scenes.explore import timed
@@ -253,6 +254,21 @@ class Languages(Names):
         return codes
 
 
+class Jobs(click.ParamType):
+    """--jobs: a whole number of processes, 1 to 64."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        try:
+            jobs = int(str(value), 10)
+        except ValueError:
+            jobs = None
+        if jobs is None or not 1 <= jobs <= 64:
+            self.fail(f"takes a whole number of processes from 1 to 64 (got {value!r})", param, ctx)
+        return jobs
+
+
 def _stop(signum, frame):
     # SIGTERM ends the render like Ctrl-C: cleanup code runs and leaves no temporary folder behind
     raise KeyboardInterrupt
@@ -305,10 +321,11 @@ def _stop(signum, frame):
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
+    type=Jobs(),
+    default=None,
     show_default="number of CPUs",
-    help="renders at once in a batch (--scene all, or lists on --lang/--quality)",
+    help="processes in all: a batch (--scene all, or lists on --lang/--quality) renders that many videos at "
+    "once, a single render (at 1080p and above by default) splits its animations among that many",
 )
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
@@ -342,7 +359,14 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
     ready_to_render(output, voice, slides, lang)
     try:
         video = render_lecture(
-            lecture, quality=quality[0], lang=lang[0], output=output, voice=voice, force=force, slides=slides
+            lecture,
+            quality=quality[0],
+            lang=lang[0],
+            output=output,
+            voice=voice,
+            force=force,
+            slides=slides,
+            jobs=jobs,
         )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))
@@ -439,8 +463,16 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
         *(["--force"] if force else []),
         *(["--slides"] if slides else []),
     ]
+    # --jobs counts processes in all: as many renders at once as there are jobs (or videos), and each render
+    # that splits its animations (chunks.splits: 1080p and above) shares out the rest, so at most --jobs draw
+    total = jobs or os.cpu_count() or 1
+    at_once = min(total, len(scenes) * len(langs) * len(qualities))
+    share = max(1, total // at_once)
     jobs_args = [
-        ["--scene", one, "--lang", lang, "--quality", quality, *options, *extra]
+        [
+            *("--scene", one, "--lang", lang, "--quality", quality, *options, *extra),
+            *("--jobs", str(share if chunks.splits(QUALITY[quality][1]) else 1)),
+        ]
         for one in scenes
         for lang in langs
         for quality in qualities
@@ -449,7 +481,7 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
     try:
         failed = run_batch(
             jobs_args,
-            jobs,
+            at_once,
             lambda path: (landed.append(path), click.echo(path)),
             lambda line: click.echo(line, err=True),
         )

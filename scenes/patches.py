@@ -227,12 +227,12 @@ def _play(self, scene, *args, **kwargs) -> None:
     self.skip_animations = self._original_skipping_status
     self.update_skipping_status()
     scene.compile_animation_data(*args, **kwargs)
-    key = None if self.skip_animations else segment_key(self, scene)
     planning = getattr(self, "planning", False)
+    key = None if self.skip_animations or planning else segment_key(self, scene)
     looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
     found = looked and self.file_writer.is_already_cached(key)
     self.skip_animations = self.skip_animations or found or planning
-    self.file_writer.add_partial_movie_file(None if planning else key)
+    self.file_writer.add_partial_movie_file(key)
     self.animations_hashes.append(key)
     self.file_writer.begin_animation(not self.skip_animations, animation_index=self.num_plays)
     scene.begin_animations()
