@@ -98,7 +98,9 @@ def main() -> None:
     ap.add_argument("--no-beta", action="store_true", help="leave out the β change")
     ap.add_argument("extra", nargs="*", help="more render.py options, after --")
     args = ap.parse_args()
-    print(f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)")
+    print(
+        f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         for scene in ["parabola", "regression"] if args.scene == "both" else [args.scene]:
