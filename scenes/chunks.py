@@ -10,6 +10,7 @@ balanced, and its file writer joins the segments at the end."""
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import multiprocessing
 import os
@@ -99,7 +100,7 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
         lecture = make()
         lecture.renderer.played, lecture.renderer.reuse = [], reuse
         lecture.render()
-        _report(lecture.renderer.played, 1, progress)
+        _report(lecture.renderer.played, 1, progress, "")
         return lecture
     lecture = make()
     if lecture.voice is not None:
@@ -114,9 +115,11 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
     pieces = [
         Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
     ]
-    played = [one for drawn in run(pieces) for one in drawn]
+    drawn = run(pieces)
+    played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
-    _report(played, len(pieces), progress)
+    took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
+    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s; plays {took} s)")
     return lecture
 
 
@@ -162,27 +165,31 @@ def _greedy(cost, undrawn, limit: float) -> list[tuple[int, int]] | None:
     return [*ranges, (first, len(cost) - 1)]
 
 
-def run(pieces: list[Piece]) -> list[list]:
-    """Draw every piece in its own process (spawned: a fresh Manim each); return their plays in order. An
-    error in one stops the others and is raised here; so is an interrupt of this process."""
+def run(pieces: list[Piece]) -> list[tuple[list, float]]:
+    """Draw the first piece in this process and every other one in its own (spawned: a fresh Manim each);
+    return each piece's plays and seconds, in order. An error in one stops the others and is raised here; so
+    is an interrupt of this process."""
     context = multiprocessing.get_context("spawn")
     procs, links = [], []
     try:
-        for piece in pieces:
+        for piece in pieces[1:]:
             here, there = context.Pipe(duplex=False)
             proc = context.Process(target=_draw, args=(piece, there), daemon=True)
             proc.start()
             there.close()
             procs.append(proc)
             links.append(here)
-        results: dict[int, list] = {}
+        results = {0: draw(pieces[0])}
         while len(results) < len(pieces):
-            for link in wait([link for i, link in enumerate(links) if i not in results]):
-                i = links.index(link)
+            for link in wait([link for i, link in enumerate(links, 1) if i not in results]):
+                i = links.index(link) + 1
                 try:
                     kind, value = link.recv()
                 except EOFError:
-                    kind, value = "error", RuntimeError(f"chunk {i + 1} of {len(pieces)} died")
+                    kind, value = (
+                        "error",
+                        RuntimeError(f"the process drawing chunk {i + 1} of {len(pieces)} died"),
+                    )
                 if kind == "error":
                     raise value
                 results[i] = value
@@ -208,32 +215,40 @@ def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
 
-def _draw(piece: Piece, link) -> None:
-    """A chunk's process: draw plays first..last and send back their records (or the error)."""
+def draw(piece: Piece) -> tuple[list, float]:
+    """Draw plays first..last of the piece (in the current process, inside the render's tempconfig or not);
+    return their records and the seconds it took."""
     from manim import tempconfig
 
-    signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
-    patches.messages_to_stderr()
-    patches.apply()
-    media = Path(piece.settings["media_dir"]) / f"chunk{piece.first}"
+    start = time.perf_counter()
     settings = {
         **piece.settings,
-        "media_dir": str(media),
+        "media_dir": str(Path(piece.settings["media_dir"]) / f"chunk{piece.first}"),
         "from_animation_number": piece.first,
         "upto_animation_number": piece.last,
     }
+    with tempconfig(settings):
+        voice = Recorded(said=piece.said) if piece.said else None
+        lecture = piece.cls(piece.subject, lang=piece.lang, voice=voice)
+        lecture.renderer.played, lecture.renderer.reuse = [], piece.reuse
+        lecture.render()
+    return lecture.renderer.played[piece.first : piece.last + 1], time.perf_counter() - start
+
+
+def _draw(piece: Piece, link) -> None:
+    """A chunk's process: draw the piece and send back its records (or the error, which the parent raises:
+    a full disk stays an OSError there)."""
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
+    patches.messages_to_stderr()
+    patches.apply()
     try:
-        with tempconfig(settings):
-            voice = Recorded(said=piece.said) if piece.said else None
-            lecture = piece.cls(piece.subject, lang=piece.lang, voice=voice)
-            lecture.renderer.played, lecture.renderer.reuse = [], piece.reuse
-            lecture.render()
-        link.send(("ok", lecture.renderer.played[piece.first : piece.last + 1]))
-    except BaseException as err:  # the parent raises it (a full disk stays an OSError there)
-        try:
-            link.send(("error", err))
-        except Exception:
-            link.send(("error", RuntimeError(f"{type(err).__name__}: {err}")))
+        link.send(("ok", draw(piece)))
+    except BaseException as err:
+        with contextlib.suppress(Exception):  # the parent may be gone
+            try:
+                link.send(("error", err))
+            except Exception:
+                link.send(("error", RuntimeError(f"{type(err).__name__}: {err}")))
         if not isinstance(err, Exception):
             sys.exit(1)
 
@@ -248,10 +263,10 @@ def join(lecture, plan: list, played: list) -> None:
     writer.combine_to_movie()
 
 
-def _report(played: list, count: int, progress: Callable[[str], None]) -> None:
+def _report(played: list, count: int, progress: Callable[[str], None], times: str) -> None:
     reused = [f for _, f, _, found in played if found]
     total = sum(f for _, f, _, _ in played)
     progress(
         f"animations: {len(played) - len(reused)} drawn, {len(reused)} reused from the cache "
-        f"({sum(reused)} of {total} frames), in {count} process{'es' if count > 1 else ''}"
+        f"({sum(reused)} of {total} frames), in {count} process{'es' if count > 1 else ''}{times}"
     )

@@ -3,13 +3,17 @@ frame by frame and cue by cue; a bad --jobs is one line."""
 
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from videos import render
+from videos import ROOT, render
 
 import render as cli
 
@@ -98,3 +102,28 @@ def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert result.exit_code == 2 and len(errors) == 1 and "--jobs" in errors[0], result.output
     assert not (tmp_path / "out").exists() and os.listdir(tmp_path) == []
+
+
+def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path):
+    temp, cache = tmp_path / "tmp", tmp_path / "cache"
+    temp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "render.py"), "--quality", "low", *STEPS, "--jobs", "2"]
+        + ["--output", str(tmp_path / "out")],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(cache.rglob("segments/*/.momentum-part-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until a chunk's process is drawing a segment
+    proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 6.0
+    assert proc.returncode == 1 and err.strip().splitlines()[-1].startswith("Error: interrupted: nothing")
+    assert "Traceback" not in err
+    assert not list(temp.iterdir()) and not (tmp_path / "out" / "parabola").exists()
+    assert not list(cache.rglob(".momentum-part-*"))  # the stopped chunks removed their unfinished segments
