@@ -5,12 +5,14 @@ Every hyperparameter option, its help, `--list` and its error message come from 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import signal
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,6 +21,7 @@ from gdcore import (
     HYPERPARAMETERS,
     LECTURES,
     MAX_RUNS,
+    Landscape,
     ParameterError,
     check,
     compare,
@@ -29,16 +32,23 @@ from gdcore import (
 )
 from scenes import chunks
 from scenes.batch import run_batch
+from scenes.cluster import ClusterError, Job, check_address, connect, run_on_cluster
 from scenes.explore import SCENES as EXPLORED
 from scenes.explore import timed
 from scenes.locales import LanguageError, available, load
 from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
-from scenes.render import QUALITY, RenderError, render_lecture, write_page_safely  # Manim: only for a video
+from scenes.render import (  # Manim: only for a video
+    QUALITY,
+    RenderError,
+    finished,
+    render_lecture,
+    write_page_safely,
+)
 from scenes.slides import reveal_package
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
 INTEGER = re.compile(r"[+-]?\d+")
-SCENES = [*LECTURES, "landscape"]  # each lecture's problem, and the (α, β) map of any of them
+SCENES = [*LECTURES, Landscape.scene]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
 OPTIONS = [
     row
@@ -51,7 +61,7 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _shown(default) -> str:
+def shown(default) -> str:
     """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
@@ -60,7 +70,7 @@ def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
     return ", ".join(
-        f"{_shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+        f"{shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
     )
 
 
@@ -144,15 +154,14 @@ def resolve(scene: str, given: dict):
     for name in given:
         if name not in LECTURES[problem].DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-    # a lecture whose default is a list compares that option by design (valleys: β), even for one value
-    by_design = [name for name, default in LECTURES[problem].DEFAULTS.items() if isinstance(default, tuple)]
+    by_design = LECTURES[problem].COMPARES  # the option a lecture compares (valleys: β), even for one value
     if scene != "landscape" and by_design:
-        if set(lists) - set(by_design):
+        if set(lists) - {by_design}:
             raise click.UsageError(
-                f"--scene {scene} compares {_flag(by_design[0])}: a list of values goes there"
+                f"--scene {scene} compares {_flag(by_design)}: a list of values goes there"
             )
-        lists = by_design
-        given.setdefault(by_design[0], LECTURES[problem].DEFAULTS[by_design[0]])
+        lists = [by_design]
+        given.setdefault(by_design, LECTURES[problem].DEFAULTS[by_design])
     single = {name: values[0] for name, values in given.items() if name not in lists}
     if scene == "landscape":
         return _checked(landscape, problem, **single)
@@ -203,14 +212,10 @@ def list_scenes() -> str:
     for scene, cls in LECTURES.items():
         lines.append(scene)
         lines += [
-            f"  {_flag(n):<11} {_shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            f"  {_flag(n):<11} {shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
             for n, v in cls.DEFAULTS.items()
         ]
-        lines += [
-            f"  (compares {_flag(n)}: 1 to {MAX_RUNS} values)"
-            for n, v in cls.DEFAULTS.items()
-            if isinstance(v, tuple)
-        ]
+        lines += [f"  (compares {_flag(cls.COMPARES)}: 1 to {MAX_RUNS} values)"] if cls.COMPARES else []
     row = HYPERPARAMETERS["problem"]
     lines += [
         "landscape",
@@ -267,6 +272,14 @@ class Jobs(click.ParamType):
         if jobs is None or not 1 <= jobs <= 64:
             self.fail(f"takes a whole number of processes from 1 to 64 (got {value!r})", param, ctx)
         return jobs
+
+
+def cluster_address(ctx, param, value):
+    """--cluster: tcp://HOST:PORT, or a usage error before anything else."""
+    try:
+        return value if value is None else check_address(value)
+    except ClusterError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
 
 
 def _stop(signum, frame):
@@ -327,6 +340,14 @@ def _stop(signum, frame):
     help="processes in all: a batch (--scene all, or lists on --lang/--quality) renders that many videos at "
     "once, a single render (at 1080p and above by default) splits its animations among that many",
 )
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    callback=cluster_address,
+    help="render on the Dask cluster of this scheduler (`dask scheduler`; `dask worker tcp://HOST:PORT` on "
+    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once",
+)
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
     "--export-data",
@@ -340,7 +361,21 @@ def _stop(signum, frame):
     help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
     "(sliders over gdcore's runs; every render writes it too) instead of rendering",
 )
-def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, export_data, explore, **given):
+def main(
+    scene,
+    quality,
+    lang,
+    output,
+    voice,
+    force,
+    slides,
+    jobs,
+    cluster,
+    list_only,
+    export_data,
+    explore,
+    **given,
+):
     """Render a lecture on gradient descent with momentum; the last line printed is the video's path."""
     if list_only:
         click.echo(list_scenes())
@@ -352,16 +387,21 @@ def main(scene, quality, lang, output, voice, force, slides, jobs, list_only, ex
     if export_data is not None:
         export(scene, quality, lang, voice, slides, force, export_data, given)
         return
-    if scene == "all" or len(lang) > 1 or len(quality) > 1:
-        batch(scene, quality, lang, output, voice, force, slides, jobs, given)
+    if cluster is not None or scene == "all" or len(lang) > 1 or len(quality) > 1:  # on a cluster: a batch
+        batch(scene, quality, lang, output, voice, force, slides, jobs, given, cluster)
         return
+    single(scene, quality[0], lang[0], output, voice, force, slides, given, jobs)
+
+
+def single(scene, quality, lang, output, voice, force, slides, given, jobs=None) -> None:
+    """Render one video here and print its path; a full disk or a signal ends it with one line."""
     lecture = resolve(scene, given)
-    ready_to_render(output, voice, slides, lang)
+    ready_to_render(output, voice, slides, (lang,))
     try:
         video = render_lecture(
             lecture,
-            quality=quality[0],
-            lang=lang[0],
+            quality=quality,
+            lang=lang,
             output=output,
             voice=voice,
             force=force,
@@ -390,7 +430,7 @@ def export(scene, quality, lang, voice, slides, force, folder: Path, given: dict
     """--export-data: write the lecture's numbers into `folder`, never over files already there (unless
     `force`); the options that only a video uses are usage errors."""
     ctx = click.get_current_context()
-    for name in ("quality", "lang", "voice", "slides", "jobs", "output"):
+    for name in ("quality", "lang", "voice", "slides", "jobs", "output", "cluster"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError(f"--export-data writes numbers, not a video: {_flag(name)} does not apply")
     if scene == "all":
@@ -416,26 +456,24 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
     """--explore: write the explorer page of `scene` in each language, with the options given as its first
     setting; print its size and the time it took (stderr) and its path. A video's options are usage errors."""
     ctx = click.get_current_context()
-    for name in ("export_data", "slides", "voice"):
+    for name in ("export_data", "slides", "voice", "cluster"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError(
                 f"--explore writes a page, not a video or data: {_flag(name)} does not apply"
             )
     if scene not in EXPLORED:
         raise click.UsageError(f"--scene {scene} has no explorer (--explore is for {', '.join(EXPLORED)})")
-    defaults = LECTURES[scene].DEFAULTS
+    lecture = LECTURES[scene]
     given = {name: values for name, values in given.items() if values is not None}
     for name, values in given.items():
-        if name not in defaults:
+        if name not in lecture.DEFAULTS:
             raise click.UsageError(f"{_flag(name)} does not apply to --scene {scene}")
-        if len(values) > 1 and not isinstance(defaults[name], tuple):
+        if len(values) > 1 and name != lecture.COMPARES:
             raise click.UsageError(
                 f"--explore takes one value per option (got a list on {_flag(name)}): the page "
                 "varies α, β and the rule itself"
             )
-    single = {
-        name: values if isinstance(defaults[name], tuple) else values[0] for name, values in given.items()
-    }
+    single = {name: values if name == lecture.COMPARES else values[0] for name, values in given.items()}
     ensure_writable(output, "--output")
     for one in langs:
         path, size, seconds = _checked(timed, scene, one, output, single)
@@ -443,18 +481,17 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
         click.echo(path)
 
 
-def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) -> None:
-    """Render every (scene, language, quality) in separate processes, `jobs` at a time: each path is
-    printed as it lands, progress goes to stderr, and the exit status says which failed."""
+def batch(scene, qualities, langs, output, voice, force, slides, jobs, given, cluster=None) -> None:
+    """Render every (scene, language, quality) in separate processes, `jobs` at a time (or on the Dask
+    cluster at `cluster`): each path is printed as it lands, progress goes to stderr, and the exit status
+    says which failed."""
     given = {name: values for name, values in given.items() if values is not None}
     if scene == "all" and given:
         raise click.UsageError(
             "--scene all renders every lecture at its defaults: give hyperparameters with one --scene"
         )
-    scenes = SCENES if scene == "all" else [scene]
-    for one in scenes:
-        resolve(one, dict(given))  # bad options stop the whole batch before anything renders
-    ready_to_render(output, voice, slides, langs)
+    # bad options stop the whole batch before anything renders
+    subjects = {one: resolve(one, dict(given)) for one in (SCENES if scene == "all" else [scene])}
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
     extra = [
         "--output",
@@ -463,34 +500,78 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given) ->
         *(["--force"] if force else []),
         *(["--slides"] if slides else []),
     ]
-    # --jobs counts processes in all: as many renders at once as there are jobs (or videos), and each render
-    # that splits its animations (chunks.splits: 1080p and above) shares out the rest, so at most --jobs draw
-    total = jobs or os.cpu_count() or 1
-    at_once = min(total, len(scenes) * len(langs) * len(qualities))
-    share = max(1, total // at_once)
-    jobs_args = [
-        [
-            *("--scene", one, "--lang", lang, "--quality", quality, *options, *extra),
-            *("--jobs", str(share if chunks.splits(QUALITY[quality][1]) else 1)),
-        ]
-        for one in scenes
+    work = [
+        Job(("--scene", one, "--lang", lang, "--quality", quality, *options, *extra), subject, lang, quality)
+        for one, subject in subjects.items()
         for lang in langs
         for quality in qualities
     ]
-    landed = []
-    try:
-        failed = run_batch(
-            jobs_args,
+    work, at_once = shared(work, jobs, cluster)
+    with reach(cluster) as client:  # an address that does not answer is a usage error: nothing written
+        ready_to_render(output, voice, slides, langs)
+        send(
+            work,
             at_once,
-            lambda path: (landed.append(path), click.echo(path)),
-            lambda line: click.echo(line, err=True),
+            client,
+            output,
+            lambda job: (
+                None if force else finished(job.subject, job.quality, job.lang, output, voice, slides)
+            ),
         )
+
+
+def shared(work: list[Job], jobs: int | None, cluster: str | None) -> tuple[list[Job], int]:
+    """--jobs counts processes in all: as many renders at once as there are jobs (or videos), and each render
+    that splits its animations (chunks.splits: 1080p and above) gets a share of the rest, so that at most
+    --jobs draw. Returns the jobs (each with its --jobs, except on a cluster, where each worker's render
+    splits by its own CPUs) and how many run at once."""
+    total = jobs or os.cpu_count() or 1
+    at_once = min(total, len(work))
+    if cluster is not None:
+        return work, at_once
+    share = {
+        job.quality: max(1, total // at_once) if chunks.splits(QUALITY[job.quality][1]) else 1 for job in work
+    }
+    return [replace(job, args=(*job.args, "--jobs", str(share[job.quality]))) for job in work], at_once
+
+
+@contextlib.contextmanager
+def reach(address: str | None):
+    """The Dask client of the scheduler at `address` (None: no cluster), closed afterwards."""
+    if address is None:
+        yield None
+        return
+    try:
+        client = connect(address)
+    except ClusterError as err:
+        raise click.BadParameter(str(err), param_hint="--cluster") from None
+    with contextlib.closing(client):
+        yield client
+
+
+def send(work: list[Job], jobs: int, client, output: Path, there) -> None:
+    """Run the batch `work` here (`jobs` at a time) or on the cluster of `client`; write the class page and
+    say what failed or how it was interrupted. `there(job)`: the video of a job already in `output`."""
+    landed = []
+
+    def done(path: str) -> None:
+        landed.append(path)
+        click.echo(path)
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        if client is None:
+            failed = run_batch([list(job.args) for job in work], jobs, done, say)
+        else:
+            failed = run_on_cluster(work, client, output, done, say, there)
     except KeyboardInterrupt:
         write_page_safely(output)
-        fail(f"interrupted: the batch stopped with {len(landed)} of {len(jobs_args)} videos in {output}")
+        fail(f"interrupted: the batch stopped with {len(landed)} of {len(work)} videos in {output}")
     write_page_safely(output)
     if failed:
-        click.echo(f"Error: {len(failed)} of {len(jobs_args)} renders failed: " + "; ".join(failed), err=True)
+        click.echo(f"Error: {len(failed)} of {len(work)} renders failed: " + "; ".join(failed), err=True)
         sys.exit(1)
 
 

@@ -7,6 +7,7 @@ from .landscape import Landscape, landscape
 from .lesson import Lesson, Outcome, Verdict, lesson
 from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
 from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_regression
+from .subject import Subject
 from .theory import Damping
 from .trajectory import Trajectory, run
 from .validation import HYPERPARAMETERS, MAX_RUNS, VARIANTS, Hyperparameter, ParameterError, check, check_all
@@ -34,6 +35,7 @@ __all__ = [
     "Quadratic",
     "RULES",
     "Regression",
+    "Subject",
     "Trajectory",
     "VARIANTS",
     "Verdict",

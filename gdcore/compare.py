@@ -39,6 +39,10 @@ class Comparison:
         """The first run: the one a regression comparison's 3-D plane follows."""
         return self.lessons[0]
 
+    @property
+    def compared(self) -> str:
+        return self.varied
+
     def label(self, i: int) -> str:
         """How run i is named in captions and legends: 'β = 0.5', or the variant's name."""
         symbol = HYPERPARAMETERS[self.varied].symbol
@@ -72,13 +76,12 @@ class Comparison:
 
 def compare(scene: str, varied: str, values, **given) -> Comparison:
     """The Comparison of lecture `scene` over `values` of hyperparameter `varied` (2 to MAX_RUNS different
-    values of a comparable one; from 1 for the option a lecture compares by design, whose default is a
-    tuple), the others given or at their defaults; each value is checked once."""
+    values of a comparable one; from 1 for the option a lecture compares by design, its COMPARES), the others given or at their defaults; each value is checked once."""
     values = tuple(values)
     if varied not in HYPERPARAMETERS or not HYPERPARAMETERS[varied].comparable:
         comparable = ", ".join(n for n, row in HYPERPARAMETERS.items() if row.comparable)
         raise ParameterError(varied, values, f"one value (lists are for {comparable})")
-    least = 1 if isinstance(LECTURES[scene].DEFAULTS.get(varied), tuple) else 2  # 1: compared by design
+    least = 1 if LECTURES[scene].COMPARES == varied else 2  # 1: compared by design
     if not least <= len(values) <= MAX_RUNS or len(set(values)) < len(values):
         raise ParameterError(varied, values, f"{least} to {MAX_RUNS} different values")
     if varied in given:

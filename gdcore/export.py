@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .compare import Comparison
 from .landscape import Landscape
-from .problems import Regression
 from .trajectory import Trajectory
 
 
@@ -58,19 +57,10 @@ def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[s
 
 
 def _run_files(traj: Trajectory, folder: Path) -> list:
-    """trajectory.csv, and data.csv (x1,x2,y) for a problem fitted to data."""
+    """trajectory.csv, and data.csv for a problem fitted to data (its `data_table`)."""
     files = [(folder / "trajectory.csv", lambda: trajectory_rows(traj))]
-    if isinstance(traj.problem, Regression):
-        data = traj.problem
-        files.append(
-            (
-                folder / "data.csv",
-                lambda: (
-                    ["x1", "x2", "y"],
-                    [[float(a), float(b), float(y)] for (a, b), y in zip(data.features, data.targets)],
-                ),
-            )
-        )
+    if traj.problem.data_table() is not None:
+        files.append((folder / "data.csv", traj.problem.data_table))
     return files
 
 

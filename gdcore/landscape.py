@@ -15,7 +15,7 @@ import numpy as np
 
 from . import theory
 from .lesson import Lesson, checked, teach
-from .problems import _frozen
+from .problems import frozen
 from .validation import check
 
 GRID = (320, 320)  # cells along α and along β
@@ -45,6 +45,11 @@ class Landscape:
     params: Mapping
 
     scene = "landscape"
+    compared = None  # one run on the map (the tour's stops are runs() in the sidecar)
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return (self.lesson,)
 
     @property
     def problem(self):
@@ -84,52 +89,57 @@ def landscape(problem: str = "parabola", **given) -> Landscape:
     params = checked(problem, given)
     run = teach(problem, params)
     variant, lams = params["variant"], run.problem.curvatures
-    small, big = float(lams[0]), float(lams[-1])
-
-    a = TOUR_A / big
-    crit = theory.critical_beta(variant, a, small)
-    crit = 0.0 if math.isnan(crit) else crit
-    stops = {
-        "over-damped": (a, 0.5 * crit),
-        "under-damped": (a, crit + 0.6 * (1 - crit)),
-        "diverged": (1.15 * theory.stable_lr_limit(variant, 0.5, big), 0.5),
-    }
+    stops = tour_stops(variant, float(lams[0]), float(lams[-1]))
     tour = tuple(
         (region, teach(problem, {**params, "lr": lr, "beta": beta})) for region, (lr, beta) in stops.items()
     )
-
     edge = np.linspace(0, BETA_TOP, 200)
-    boundary = np.column_stack([[theory.stable_lr_limit(variant, b, big) for b in edge], edge])
+    boundary = np.column_stack([[theory.stable_lr_limit(variant, b, float(lams[-1])) for b in edge], edge])
     # α reaches a little past the widest stable α (at most 4/λ: ema's grows without bound as β → 1), so the
     # map is mostly where runs converge, whether momentum widens the stable α (classic) or narrows it
-    top = 1.15 * max(min(boundary[:, 0].max(), 4.0 / big), stops["diverged"][0], params["lr"])
+    top = 1.15 * max(min(boundary[:, 0].max(), 4.0 / lams[-1]), stops["diverged"][0], params["lr"])
     lrs = (np.arange(GRID[0]) + 0.5) / GRID[0] * top
     betas = (np.arange(GRID[1]) + 0.5) / GRID[1] * BETA_TOP
     rho = theory.convergence_factors(variant, lrs[None, :], betas[:, None], lams)
-
-    alphas = np.linspace(0, top, 400)[1:]
-    critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, small)])
-    critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
-    critical = critical[
-        theory.convergence_factors(variant, critical[:, 0], critical[:, 1], lams) < 1
-    ]  # stable part
-    optimum = None
-    if big / small > 1 + 1e-9 and variant != "nesterov":
-        lr_opt, beta_opt, _ = theory.optimal_parameters(big / small, big)
-        optimum = (
-            lr_opt / (1 - beta_opt) if variant == "ema" else lr_opt,
-            beta_opt,
-        )  # ema(α/(1−β), β) = classic(α, β)
     return Landscape(
         problem,
         variant,
-        _frozen(lrs),
-        _frozen(betas),
-        _frozen(rho),
-        _frozen(boundary),
-        _frozen(critical),
-        optimum,
+        frozen(lrs),
+        frozen(betas),
+        frozen(rho),
+        frozen(boundary),
+        frozen(critical_curve(variant, top, lams)),
+        optimum(variant, lams),
         run,
         tour,
         MappingProxyType({"problem": problem, **params}),
     )
+
+
+def tour_stops(variant: str, small: float, big: float) -> dict[str, tuple[float, float]]:
+    """Region → the (α, β) of its stop: over- and under-damped at α = TOUR_A/λ_max, and one past the limit."""
+    a = TOUR_A / big
+    crit = theory.critical_beta(variant, a, small)
+    crit = 0.0 if math.isnan(crit) else crit
+    return {
+        "over-damped": (a, 0.5 * crit),
+        "under-damped": (a, crit + 0.6 * (1 - crit)),
+        "diverged": (1.15 * theory.stable_lr_limit(variant, 0.5, big), 0.5),
+    }
+
+
+def critical_curve(variant: str, top: float, lams: np.ndarray) -> np.ndarray:
+    """(k, 2) points (α, β_c(α)) of critical damping for the slowest mode, α in (0, top], where stable."""
+    alphas = np.linspace(0, top, 400)[1:]
+    critical = np.column_stack([alphas, theory.critical_beta(variant, alphas, float(lams[0]))])
+    critical = critical[np.isfinite(critical[:, 1]) & (critical[:, 1] <= BETA_TOP)]
+    return critical[theory.convergence_factors(variant, critical[:, 0], critical[:, 1], lams) < 1]
+
+
+def optimum(variant: str, lams: np.ndarray) -> tuple[float, float] | None:
+    """Polyak's (α*, β*) for κ = λ_max/λ_min (ema's α is α*/(1−β*): the same run), None for κ = 1 and nesterov."""
+    small, big = float(lams[0]), float(lams[-1])
+    if big / small <= 1 + 1e-9 or variant == "nesterov":
+        return None
+    lr_opt, beta_opt, _ = theory.optimal_parameters(big / small, big)
+    return (lr_opt / (1 - beta_opt) if variant == "ema" else lr_opt, beta_opt)

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import claims, theory
 from .optimizers import displacement
-from .problems import LECTURES, Problem, _frozen
+from .problems import LECTURES, Problem, frozen
 from .trajectory import Trajectory, iterate, iterate_many
 from .validation import check_all
 
@@ -98,12 +98,26 @@ class Lesson:
         }
 
     @property
+    def lesson(self) -> Lesson:
+        return self
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return (self,)
+
+    compared = None  # one run: nothing is compared
+
+    def runs(self) -> None:
+        """A single run has no list of runs in its sidecar (its summary is the run)."""
+        return None
+
+    @property
     def lookahead(self) -> np.ndarray | None:
         """(N+1, d) Nesterov's look-ahead points x + βv, where its gradient is measured; None for the
         other rules."""
         if self.params["variant"] != "nesterov":
             return None
-        return _frozen(self.run.positions + self.params["beta"] * self.run.states)
+        return frozen(self.run.positions + self.params["beta"] * self.run.states)
 
     def facts(self, run: str = "momentum") -> dict[str, dict]:
         """This run's claims (gdcore.claims) by kind: outcome, damping, rate, stable_limit, events, and when
@@ -157,9 +171,7 @@ def checked(scene: str, given: dict) -> dict:
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    # a default that is a tuple is the list a lecture compares by design: one run takes its first value
-    defaults = {name: v[0] if isinstance(v, tuple) else v for name, v in cls.DEFAULTS.items()}
-    return {**defaults, **check_all(**given)}
+    return {**cls.single_defaults(), **check_all(**given)}
 
 
 def teach(scene: str, params: dict) -> Lesson:
@@ -237,8 +249,8 @@ def _assembled(
         problem,
         main,
         baseline,
-        _frozen(moves),
-        _frozen(-lr * main.gradients),
-        _frozen((moves**2).sum(axis=1) / (2 * lr)),
+        frozen(moves),
+        frozen(-lr * main.gradients),
+        frozen((moves**2).sum(axis=1) / (2 * lr)),
         verdict,
     )

@@ -1,7 +1,8 @@
 """The problems of the lectures. A problem is one object: its loss, gradient and Hessian, its minimizer, the
 names of its parameters, its formulas (LaTeX, caption text, and the structure the language files read
-aloud: gdcore holds no words of any language) and the defaults of the lecture that teaches it. A new
-lecture's problem is one more class here, registered in LECTURES.
+aloud: gdcore holds no words of any language) and the declaration of the lecture that teaches it: its
+options with their defaults, the option it compares by design, and the rows it adds to the table of
+hyperparameters. A new lecture's problem is one more class here: declaring a `name` registers it in LECTURES.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .validation import HYPERPARAMETERS, Choices, Hyperparameter, check_all
+from .validation import Choices, Hyperparameter, add_row, check_all
 
 
-def _frozen(a) -> np.ndarray:
+def frozen(a) -> np.ndarray:
     """A read-only float copy: results of gdcore cannot be changed by the code that reads them."""
     a = np.array(a, dtype=float)
     a.setflags(write=False)
@@ -53,13 +54,20 @@ def scaled(c: float, term: Formula) -> Formula:
     return Formula(rf"{c:g}\, {term.tex}", f"{c:g}·{term.text}", "say_times", {"c": f"{c:g}", "term": term})
 
 
+# The lectures by scene name, each with the problem it teaches (filled by Problem's subclasses).
+LECTURES: dict[str, type[Problem]] = {}
+
+
 class Problem:
     """What every problem gives. Parameters are vectors (a 1-vector for a 1-D problem) named param_names.
 
     param_tex, loss_symbol: the parameters' and the loss's symbols in the update rule on screen;
     loss_tex, grad_tex: the left-hand sides of loss_tex = formula and grad_tex = derivative;
     formula, derivative: the loss and its gradient as Formulas (what `formulas` hands to the captions);
-    DEFAULTS: every hyperparameter of the problem's lecture with its default (the command line's options)."""
+    DEFAULTS: every hyperparameter of the problem's lecture with its default (the command line's options);
+    COMPARES: the option the lecture compares by design (its default is then a tuple: the runs), or None;
+    OPTIONS: rows of the table of hyperparameters that only this lecture takes (its own options).
+    A subclass that declares a `name` is a lecture: it is registered in LECTURES under that name."""
 
     name: ClassVar[str]
     quadratic: ClassVar[bool] = True  # its Hessian is constant: theory and the (α, β) map are exact for it
@@ -69,8 +77,23 @@ class Problem:
     loss_tex: ClassVar[str]
     grad_tex: ClassVar[str]
     DEFAULTS: ClassVar[dict]
+    COMPARES: ClassVar[str | None] = None
+    OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = ()
 
     formula: Formula
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for row in cls.__dict__.get("OPTIONS", ()):
+            add_row(row)
+        if "name" in cls.__dict__:
+            LECTURES[cls.name] = cls
+
+    @classmethod
+    def single_defaults(cls) -> dict:
+        """DEFAULTS for one run: the option compared by design at its first value."""
+        return {name: v[0] if name == cls.COMPARES else v for name, v in cls.DEFAULTS.items()}
+
     derivative: Formula
 
     @property
@@ -121,6 +144,10 @@ class Problem:
         """basin(x) for each row of positions (N, d)."""
         return ["global"] * len(positions)
 
+    def data_table(self) -> tuple[list[str], list[list[float]]] | None:
+        """The data a problem is fitted to, as the header and rows of data.csv (None: no data)."""
+        return None
+
     def describe(self) -> dict:
         """The problem for a sidecar: its name and formula (LaTeX)."""
         return {"name": self.name, "formula": self.formula.tex}
@@ -133,7 +160,7 @@ class Problem:
     @cached_property
     def curvatures(self) -> np.ndarray:
         """The Hessian's eigenvalues, smallest first: the curvatures along its principal directions."""
-        return _frozen(np.linalg.eigvalsh(self.hessian()))
+        return frozen(np.linalg.eigvalsh(self.hessian()))
 
 
 @dataclass(frozen=True)
@@ -186,7 +213,7 @@ class Quadratic(Problem):
         return 2.0 * self.a * xs[:, :1]
 
     def minimizer(self) -> np.ndarray:
-        return _frozen([0.0])
+        return frozen([0.0])
 
     def hessian(self) -> np.ndarray:
         return np.array([[2.0 * self.a]])
@@ -237,7 +264,7 @@ class Regression(Problem):
 
     def __post_init__(self):
         n = len(self.targets)
-        object.__setattr__(self, "design", _frozen(np.column_stack([self.features, np.ones(n)])))
+        object.__setattr__(self, "design", frozen(np.column_stack([self.features, np.ones(n)])))
 
     @classmethod
     def from_params(cls, params: dict) -> Regression:
@@ -273,7 +300,7 @@ class Regression(Problem):
 
     @cached_property
     def _hessian(self) -> np.ndarray:
-        return _frozen(2.0 * self.design.T @ self.design / len(self.targets))
+        return frozen(2.0 * self.design.T @ self.design / len(self.targets))
 
     def minimizer(self) -> np.ndarray:
         """The least-squares solution (w1, w2, b)."""
@@ -281,10 +308,16 @@ class Regression(Problem):
 
     @cached_property
     def _solution(self) -> np.ndarray:
-        return _frozen(np.linalg.lstsq(self.design, self.targets, rcond=None)[0])
+        return frozen(np.linalg.lstsq(self.design, self.targets, rcond=None)[0])
 
     def hessian(self) -> np.ndarray:
         return self._hessian
+
+    def data_table(self) -> tuple[list[str], list[list[float]]]:
+        """x1, x2, y of every sample."""
+        return ["x1", "x2", "y"], [
+            [float(a), float(b), float(y)] for (a, b), y in zip(self.features, self.targets)
+        ]
 
     def level_curve(self, gap: float, points: int = 80) -> np.ndarray:
         """(points, 2): the (w1, w2) where L = L* + gap with b held at its optimum, an ellipse around the
@@ -312,7 +345,7 @@ def _generate(p: dict) -> Regression:
     x = np.column_stack([z[:, 0], rho * z[:, 0] + np.sqrt(1 - rho**2) * z[:, 1]])
     w1, w2, b = p["true_w1"], p["true_w2"], p["true_b"]
     y = w1 * x[:, 0] + w2 * x[:, 1] + b + p["noise"] * rng.standard_normal(p["samples"])
-    return Regression(_frozen(x), _frozen(y), _frozen([w1, w2, b]))
+    return Regression(frozen(x), frozen(y), frozen([w1, w2, b]))
 
 
 @dataclass(frozen=True)
@@ -338,6 +371,7 @@ class DoubleWell(Problem):
     loss_tex: ClassVar[str] = "f(x)"
     grad_tex: ClassVar[str] = "f'(x)"
     # β is compared by design: the three runs of the lecture (plain GD, momentum that escapes, too much of it)
+    COMPARES: ClassVar[str] = "beta"
     DEFAULTS: ClassVar[dict] = {
         "lr": 0.2,
         "beta": (0.0, 0.8, 0.95),
@@ -412,14 +446,14 @@ class DoubleWell(Problem):
         return self._critical[1][0]
 
     def minimizer(self) -> np.ndarray:
-        return _frozen([next(x for x, _, kind in self.minima() if kind == "global")])
+        return frozen([next(x for x, _, kind in self.minima() if kind == "global")])
 
     def hessian(self) -> np.ndarray:
         """f'' at the global minimum: the theory's quadratic model of the loss there."""
         return np.array([[self.second(float(self.minimizer()[0]))]])
 
     def settle_target(self, final: np.ndarray) -> np.ndarray:
-        return _frozen([min((x for x, _, _ in self.minima()), key=lambda x: abs(x - final[0]))])
+        return frozen([min((x for x, _, _ in self.minima()), key=lambda x: abs(x - final[0]))])
 
     def basin(self, x: np.ndarray) -> str:
         """The kind of the minimum on x's side of the barrier."""
@@ -444,12 +478,11 @@ class DoubleWell(Problem):
         }
 
 
-# The lectures by scene name, each with the problem it teaches; the problem's DEFAULTS are its options.
-LECTURES: dict[str, type[Problem]] = {cls.name: cls for cls in (Quadratic, Regression, DoubleWell)}
-
 # The (α, β) map's --problem: a quadratic one of the lectures' problems (a row of the table, choices from here).
-HYPERPARAMETERS["problem"] = Hyperparameter(
-    "problem",
-    Choices(tuple(n for n, c in LECTURES.items() if c.quadratic)),
-    "the problem whose (α, β) map is drawn (--scene landscape)",
+add_row(
+    Hyperparameter(
+        "problem",
+        Choices(tuple(n for n, c in LECTURES.items() if c.quadratic)),
+        "the problem whose (α, β) map is drawn (--scene landscape)",
+    )
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .optimizers import RULES
-from .problems import Problem, _frozen
+from .problems import Problem, frozen
 from .validation import check_all
 
 # Divergence rule: a step diverges when any value is not finite, or when its loss exceeds
@@ -87,7 +87,7 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
         converged_at = None
     if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
         diverged_at = None
-    pos, st, gr, loss = (_frozen(part) for part in zip(*rows[: steps + 1]))
+    pos, st, gr, loss = (frozen(part) for part in zip(*rows[: steps + 1]))
     return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)
 
 
@@ -146,5 +146,5 @@ def _one(
         converged_at = None
     if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
         diverged_at = None
-    pos, st, gr, loss = (_frozen(part[: steps + 1]) for part in parts)
+    pos, st, gr, loss = (frozen(part[: steps + 1]) for part in parts)
     return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)

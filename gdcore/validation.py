@@ -2,7 +2,7 @@
 
 Each row names a parameter, its valid values and its help; the command line's options, `--help`, `--list`
 and every error message are generated from it. Which lectures take a parameter, and its default there, is
-said by each problem's DEFAULTS (gdcore/problems.py).
+said by each problem's DEFAULTS (gdcore/problems.py); a lecture's own parameters are rows its problem adds.
 """
 
 from __future__ import annotations
@@ -153,6 +153,14 @@ HYPERPARAMETERS: dict[str, Hyperparameter] = {
         ),
     )
 }
+
+
+def add_row(row: Hyperparameter) -> None:
+    """Add a lecture's own parameter to the table (the same row twice is one row; another with its name is
+    a programming error)."""
+    if HYPERPARAMETERS.setdefault(row.name, row) != row:
+        raise ValueError(f"two different rows of the table are called {row.name!r}")
+
 
 # A comparison takes 2 to MAX_RUNS values of one comparable hyperparameter.
 MAX_RUNS = 5

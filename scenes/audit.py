@@ -1,5 +1,5 @@
 """The layout audit: build a lecture without encoding a video, place every piece at the end of every beat and
-at STEPS_CHECKED steps of the run, and report what the layout rules of docs/DESIGN forbid.
+at STEPS_CHECKED steps of the run, and report what the layout rules (docs/story.md, "Checking the layout") forbid.
 
     python -m scenes.audit --scene S [the options of render.py]
 
@@ -133,7 +133,7 @@ class Layout:
             self.walk(mob, mob in caption, False, type(mob).__name__)
 
     def walk(self, mob, caption: bool, tick: bool, owner: str) -> None:
-        from manim import BackgroundRectangle, Circle, ImageMobject, NumberLine, Surface
+        from manim import NumberLine
 
         from .components import BallOnCurve, Readout
 
@@ -150,33 +150,9 @@ class Layout:
             for row in mob.values:
                 item = text_item(self.camera, row, "readout")
                 self.texts += [item] if item else []
-        if isinstance(mob, (ImageMobject, Surface)):  # a picture or a plane: a box, no lines
-            drawn = [
-                p
-                for p in (
-                    [mob.points]
-                    if isinstance(mob, ImageMobject)
-                    else [shown_points(self.camera, face) for face in mob.get_family()]
-                )
-                if len(p)
-            ]
-            if drawn:
-                points = (
-                    self.camera.transform_points_pre_display(mob, np.vstack(drawn))
-                    if isinstance(mob, ImageMobject)
-                    else np.vstack(drawn)
-                )
-                self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
+        if self.picture(mob, owner):
             return
-        points = shown_points(self.camera, mob)
-        if len(points) and isinstance(mob, BackgroundRectangle) and mob.get_fill_opacity() >= 0.8:
-            self.backings.append((box_of(points), len(self.shapes)))
-        elif len(points):
-            self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "shape", box_of(points)))
-            if not isinstance(mob, Circle) and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0:
-                self.strokes.append(
-                    (f"{owner}/{type(mob).__name__}", box_of(points), polyline(points), len(self.shapes))
-                )
+        self.shape(mob, owner)
         parts = (
             {id(getattr(mob, "numbers", None)), id(getattr(mob, "labels", None))}
             if isinstance(mob, NumberLine)
@@ -186,6 +162,39 @@ class Layout:
         for sub in mob.submobjects:
             if id(sub) not in readout:
                 self.walk(sub, caption, tick or id(sub) in parts, owner)
+
+    def picture(self, mob, owner: str) -> bool:
+        """Record a picture or a plane as a box, no lines; whether `mob` was one."""
+        from manim import ImageMobject, Surface
+
+        if not isinstance(mob, (ImageMobject, Surface)):
+            return False
+        if isinstance(mob, ImageMobject):
+            drawn = [mob.points] if len(mob.points) else []
+        else:
+            drawn = [p for p in (shown_points(self.camera, face) for face in mob.get_family()) if len(p)]
+        if drawn:
+            points = np.vstack(drawn)
+            if isinstance(mob, ImageMobject):
+                points = self.camera.transform_points_pre_display(mob, points)
+            self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
+        return True
+
+    def shape(self, mob, owner: str) -> None:
+        """Record a drawn shape's box and, when it has a visible stroke, its lines; an opaque background
+        rectangle is a backing that hides what was drawn before it."""
+        from manim import BackgroundRectangle, Circle
+
+        points = shown_points(self.camera, mob)
+        if not len(points):
+            return
+        if isinstance(mob, BackgroundRectangle) and mob.get_fill_opacity() >= 0.8:
+            self.backings.append((box_of(points), len(self.shapes)))
+            return
+        name = f"{owner}/{type(mob).__name__}"
+        self.shapes.append(Item(name, "shape", box_of(points)))
+        if not isinstance(mob, Circle) and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0:
+            self.strokes.append((name, box_of(points), polyline(points), len(self.shapes)))
 
 
 def polyline(points: np.ndarray, samples: int = 8) -> np.ndarray:
@@ -237,46 +246,33 @@ def text_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
     for i, a in enumerate(texts):
         for b in texts[i + 1 :]:
             if touching(a.box, b.box) and not (a.kind == b.kind == "caption"):
+                about_caption = "caption" in (a.kind, b.kind)
                 found.append(
-                    problem(
-                        "overlap",
-                        beat,
-                        step,
-                        [a.name, b.name],
-                        "their boxes touch",
-                        "caption" in (a.kind, b.kind),
-                    )
+                    problem("overlap", beat, step, [a.name, b.name], "their boxes touch", about_caption)
                 )
-        inner = a.box + np.array([INSET, INSET, -INSET, -INSET])
-        if a.kind != "caption" and np.all(inner[2:] > inner[:2]):
-            below = max([order for box, order in layout.backings if inside(inner, box)], default=-1)
-            across = [
-                name
-                for name, box, segments, order in layout.strokes
-                if order > below and touching(box, inner, 0.0) and crossing(segments, inner)
-            ]
-            if across:
-                found.append(
-                    problem(
-                        "crossed",
-                        beat,
-                        step,
-                        [a.name],
-                        f"{across[0]} runs through its box {np.round(a.box, 2).tolist()}",
-                    )
-                )
+        across = strokes_across(layout, a)
+        if across:
+            where = f"{across[0]} runs through its box {np.round(a.box, 2).tolist()}"
+            found.append(problem("crossed", beat, step, [a.name], where))
         least = (MIN_TICK_CAP if a.kind == "tick" else MIN_CAP) * height
         if a.cap < least - 1e-6:
-            found.append(
-                problem(
-                    "too_small",
-                    beat,
-                    step,
-                    [a.name],
-                    f"capital height {a.cap / height:.1%} of the frame < {least / height:.1%}",
-                )
-            )
+            size = f"capital height {a.cap / height:.1%} of the frame < {least / height:.1%}"
+            found.append(problem("too_small", beat, step, [a.name], size))
     return found
+
+
+def strokes_across(layout: Layout, text: Item) -> list[str]:
+    """The strokes drawn over `text` (not hidden under a backing drawn after them) that run through its box
+    (shrunk by INSET); none for a caption."""
+    inner = text.box + np.array([INSET, INSET, -INSET, -INSET])
+    if text.kind == "caption" or not np.all(inner[2:] > inner[:2]):
+        return []
+    below = max([order for box, order in layout.backings if inside(inner, box)], default=-1)
+    return [
+        name
+        for name, box, segments, order in layout.strokes
+        if order > below and touching(box, inner, 0.0) and crossing(segments, inner)
+    ]
 
 
 def outside_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:

@@ -13,6 +13,7 @@ from gdcore import HYPERPARAMETERS
 
 from . import locales
 from .patches import cache_lock, replace_file
+from .sidecar import QUALITY, Sidecar, SidecarError
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 
@@ -48,89 +49,64 @@ def shown(params: dict) -> str:
     )
 
 
-def lecture_id(meta: dict) -> str:
+def lecture_id(meta: Sidecar) -> str:
     """<scene>-<digest of the run>: the same for every language and quality of one lecture."""
-    run = json.dumps([meta["params"], bool(meta["voice"])], sort_keys=True)
-    return f"{meta['scene']}-{hashlib.sha1(run.encode()).hexdigest()[:8]}"
+    run = json.dumps([meta.params, bool(meta.voice)], sort_keys=True)
+    return f"{meta.scene}-{hashlib.sha1(run.encode()).hexdigest()[:8]}"
 
 
-# What the page reads of a sidecar: one that lacks any of it is left out (and said), never a failed render
-READ = (
-    "scene",
-    "lang",
-    "quality",
-    "params",
-    "voice",
-    "poster",
-    "subtitles",
-    "captions",
-    "question",
-    "chapters",
-    "duration",
-)
-
-
-def finished(output: Path) -> list[tuple[Path, dict]]:
-    """Every finished video's sidecar under `output` (one with chapters beside an mp4), newest first; a
-    sidecar the page cannot read is named on stderr in one line and left out."""
+def finished(output: Path) -> list[tuple[Path, Sidecar]]:
+    """Every finished video's sidecar under `output` (a .json beside an mp4), newest first; a sidecar that
+    is not whole is named on stderr in one line and left out."""
     found = []
-    for sidecar in output.rglob("*.json"):
+    for path in output.rglob("*.json"):
+        movie = path.with_suffix(".mp4")
+        if not movie.is_file():
+            continue
         try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        movie = sidecar.with_suffix(".mp4")
-        if not (isinstance(meta, dict) and "chapters" in meta and movie.is_file()):
-            continue
-        missing = [key for key in READ if key not in meta] or [
-            f"subtitles.{key}"
-            for key in ("vtt", "chapters")
-            if not isinstance(meta["subtitles"], dict) or key not in meta["subtitles"]
-        ]
-        if missing or not meta["captions"]:
-            print(
-                f"warning: the class page leaves out {sidecar}: it has no {', '.join(missing) or 'captions'}",
-                file=sys.stderr,
-            )
+            meta = Sidecar.read(path)
+            missing = [f"subtitles.{key}" for key in ("vtt", "chapters") if key not in meta.subtitles]
+            if missing or not meta.captions:
+                raise SidecarError(f"it has no {', '.join(missing) or 'captions'}")
+        except SidecarError as err:
+            print(f"warning: the class page leaves out {path}: {err}", file=sys.stderr)
         else:
-            found.append((movie.stat().st_mtime, sidecar, meta))
+            found.append((movie.stat().st_mtime, path, meta))
     found.sort(key=lambda item: item[0], reverse=True)
-    return [(sidecar, meta) for _, sidecar, meta in found]
+    return [(path, meta) for _, path, meta in found]
 
 
-def video(output: Path, sidecar: Path, meta: dict, others: list[tuple[Path, dict]]) -> dict:
+def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, Sidecar]]) -> dict:
     """One file of a lecture as the page plays it; `others`: the lecture's videos in other languages, whose
     subtitles it offers (the same quality's, else any)."""
-    from .render import QUALITY
-
     rel, name = sidecar.parent.relative_to(output).as_posix(), sidecar.stem
     langs = {}
-    for s, m in sorted(others, key=lambda o: o[1]["quality"] != meta["quality"]):
-        langs.setdefault(m["lang"], s.with_name(m["subtitles"]["vtt"]))
-    explorer = f"explore/{meta['scene']}-{meta['lang']}.html"  # scenes/explore.py writes it
+    for s, m in sorted(others, key=lambda o: o[1].quality != meta.quality):
+        langs.setdefault(m.lang, s.with_name(m.subtitles["vtt"]))
+    explorer = f"explore/{meta.scene}-{meta.lang}.html"  # scenes/explore.py writes it
     return {
-        "id": f"{name}-{meta['quality']}",
+        "id": f"{name}-{meta.quality}",
         "lecture": lecture_id(meta),
         "src": f"{rel}/{name}.mp4",
-        "poster": f"{rel}/{meta['poster']}",
-        "scene": meta["scene"],
-        "lang": meta["lang"],
-        "language": language_name(meta["lang"]),
-        "quality": meta["quality"],
-        "fps": int(QUALITY[meta["quality"]][1].split("p")[1]),
-        "voice": bool(meta["voice"]),
-        "params": shown(meta["params"]),
-        "opening": meta["captions"][0]["text"],
-        "question": meta["question"],
-        "chapters": meta["chapters"],
-        "duration": meta["duration"],
+        "poster": f"{rel}/{meta.poster}",
+        "scene": meta.scene,
+        "lang": meta.lang,
+        "language": language_name(meta.lang),
+        "quality": meta.quality,
+        "fps": int(QUALITY[meta.quality][1].split("p")[1]),
+        "voice": bool(meta.voice),
+        "params": shown(meta.params),
+        "opening": meta.captions[0]["text"],
+        "question": meta.question,
+        "chapters": meta.chapters,
+        "duration": meta.duration,
         "tracks": [
             {"lang": lang, "label": language_name(lang), "src": data_uri(vtt)}
             for lang, vtt in sorted(langs.items())
         ],
-        "chapter_track": data_uri(sidecar.with_name(meta["subtitles"]["chapters"])),
-        "slides": {kind: f"{rel}/{file}" for kind, file in meta.get("slides", {}).items()},
-        "transcript": f"{rel}/{meta['transcript']}" if meta.get("transcript") else None,
+        "chapter_track": data_uri(sidecar.with_name(meta.subtitles["chapters"])),
+        "slides": {kind: f"{rel}/{file}" for kind, file in (meta.slides or {}).items()},
+        "transcript": f"{rel}/{meta.transcript}",
         "explore": explorer if (output / explorer).is_file() else None,
     }
 
@@ -146,11 +122,7 @@ def videos(output: Path) -> list[dict]:
                     output,
                     sidecar,
                     meta,
-                    [
-                        (s, m)
-                        for s, m in found
-                        if lecture_id(m) == lecture_id(meta) and m["lang"] != meta["lang"]
-                    ],
+                    [(s, m) for s, m in found if lecture_id(m) == lecture_id(meta) and m.lang != meta.lang],
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:  # never fails a render
@@ -164,8 +136,6 @@ def videos(output: Path) -> list[dict]:
 def lectures(listed: list[dict]) -> list[dict]:
     """One entry per lecture (newest first): its scene, parameters, and its videos, one per language and
     quality (the newest, when older software made another)."""
-    from .render import QUALITY
-
     found: dict[str, dict] = {}
     for v in listed:
         entry = found.setdefault(

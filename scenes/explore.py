@@ -122,7 +122,7 @@ def setting(scene: str, given: dict) -> tuple[dict, dict]:
     beta = given.get("beta")
     if isinstance(beta, (tuple, list)):
         given["beta"] = next((b for b in (check("beta", b) for b in beta) if b), 0.0)
-    elif beta is None and isinstance(LECTURES[scene].DEFAULTS["beta"], tuple):
+    elif beta is None and LECTURES[scene].COMPARES == "beta":
         given["beta"] = next(b for b in LECTURES[scene].DEFAULTS["beta"] if b)
     params = checked(scene, given)
     if params["steps"] > MAX_STEPS:

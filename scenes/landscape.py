@@ -84,6 +84,7 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 
 class LandscapeLecture(Lecture):
+    TEACHES = Landscape
     BEATS = (
         "intro",
         "show_map",
@@ -130,8 +131,7 @@ class LandscapeLecture(Lecture):
         self.play(Create(axes), FadeIn(names), run_time=1.2)
         self.play(FadeIn(image), FadeIn(bar), FadeIn(ticks), FadeIn(red), FadeIn(red_name), run_time=1.5)
         problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
-        with self.caption("ls_map", variant=self.words(land.variant), problem=problem):
-            pass
+        self.tell("ls_map", variant=self.words(land.variant), problem=problem)
 
     # 3 — the theory over it: stability limit, critical damping, plain GD, Polyak's optimum
     def show_theory(self) -> None:
@@ -192,8 +192,7 @@ class LandscapeLecture(Lecture):
                 self.reveal_inset(one)
 
     def closing(self) -> None:
-        with self.caption("ls_end", at_least=1.0):
-            pass
+        self.tell("ls_end", at_least=1.0)
 
     def at(self, one: Lesson) -> np.ndarray:
         """Where a run sits on the map (a run off the top of the α axis sits on its edge)."""

@@ -20,7 +20,7 @@ from manim import (
     config,
 )
 
-from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, equations
+from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
 from . import captions, story, style
 from .captions import fmt, fmt_param
@@ -40,14 +40,15 @@ class Lecture(Scene):
     with a record of cues (start, end, text) in video time. It draws the subject's numbers; it computes none.
     `lesson` is the subject's (first) single run."""
 
+    TEACHES: type  # what it draws (gdcore's Lesson, Comparison or Landscape): render finds it by this
     BEATS: tuple[str, ...] = ()  # the lecture's storyboard: names of methods played in order
     VERDICT = "verdict"  # the beat whose first caption says what happened (the class page's one-line verdict)
     TITLE, QUESTION = "title", "question"  # message names of the opening beat
 
-    def __init__(self, subject: Lesson, lang: str = "en", voice: Voice | None = None, **kwargs):
+    def __init__(self, subject: Subject, lang: str = "en", voice: Voice | None = None, **kwargs):
         super().__init__(**kwargs)
         self.subject, self.lang, self.voice = subject, lang, voice
-        self.lesson: Lesson = getattr(subject, "lesson", subject)
+        self.lesson: Lesson = subject.lesson
         self.cues: list[list] = []  # [start, end, text]: the one timeline of captions and subtitles
         self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
         self.claims: list[list[dict]] = []  # each cue's claims: what its sentence rests on
@@ -95,13 +96,15 @@ class Lecture(Scene):
         if hold:  # else it stays up while the next beat draws, and the next caption waits until it is read
             self.hold(at_least)
 
+    def tell(self, key: str, at_least: float = 0.0, claims: Sequence[dict] = (), hold: bool = True, **values):
+        """Show message `key` as `caption` does, with nothing playing meanwhile."""
+        with self.caption(key, at_least, claims, hold, **values):
+            pass
+
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
         for i, said in enumerate(lines):
-            with self.caption(
-                said.key, at_least=at_least if i == len(lines) - 1 else 0.0, claims=said.claims, **said.values
-            ):
-                pass
+            self.tell(said.key, at_least if i == len(lines) - 1 else 0.0, said.claims, **said.values)
 
     def _show(self, key: str, values: dict) -> None:
         if self.cues:
@@ -150,8 +153,7 @@ class Lecture(Scene):
         self.wait(1.8)
         self.play(FadeOut(title), run_time=0.5)
         key, values = self.question()
-        with self.caption(key, hold=False, **values):  # read while the next beat draws its picture
-            pass
+        self.tell(key, hold=False, **values)  # read while the next beat draws its picture
 
     # before the run: a question about this run, with its values, and a pause to predict (the class page
     # stops here); the verdict answers it
@@ -188,7 +190,7 @@ class Lecture(Scene):
             shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
             return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
 
-        colour = style.TEXT if hasattr(self.subject, "lessons") else style.VELOCITY
+        colour = style.TEXT if self.subject.compared else style.VELOCITY
         values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
         if values.width > width:  # a list of values: α and β on lines of their own, the rule stays readable
             values = VGroup(
@@ -203,8 +205,7 @@ class Lecture(Scene):
         self.pin(self.rule)
         self.play(Write(self.rule), run_time=1.5)
         key, values = self.rule_caption()
-        with self.caption(key, **values):
-            pass
+        self.tell(key, **values)
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
@@ -216,13 +217,13 @@ class Lecture(Scene):
         """The run's clock: every step of the longest run, fast-forward once every ball has settled (or
         left), plain gradient descent's beside a single run too, so that a long run does not spend most of
         its time on balls at rest."""
-        lessons = getattr(self.subject, "lessons", [self.lesson])
+        lessons = self.subject.lessons
         n = max(one.run.last_step for one in lessons)
         ends = [
             one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
             for one in lessons
         ]
-        if not hasattr(self.subject, "lessons"):  # the violet ball of plain gradient descent
+        if not self.subject.compared:  # the violet ball of plain gradient descent
             ends.append(self.lesson.verdict.gd_steps or n)
         return Schedule.for_steps(max(n, 1), max(ends))
 
@@ -254,8 +255,7 @@ class Lecture(Scene):
         layer.add_updater(update)
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
-            with self.caption(key, at_least=0.5, **values):
-                pass
+            self.tell(key, at_least=0.5, **values)
         events = list(story.run_events(self.subject))
         if schedule.fast_from is not None:
             events.append(
@@ -361,6 +361,8 @@ class Comparing:
 
     def question(self) -> tuple[str, dict]:
         c = self.subject
+        if c.problem.COMPARES == c.varied:  # a lecture that compares this by design asks its own question
+            return super().question()
         key = "cmp_question_variants" if c.varied == "variant" else "cmp_question"
         return key, dict(
             count=len(c.values), symbol=HYPERPARAMETERS[c.varied].symbol, values=self.value_list()
@@ -368,6 +370,8 @@ class Comparing:
 
     def rule_caption(self) -> tuple[str, dict]:
         c, params = self.subject, self.subject.params
+        if len(c.values) == 1:  # one run of a lecture that compares by design: its rule, as a single run's
+            return super().rule_caption()
         if c.varied == "variant":
             return "cmp_rule_variants", dict(
                 count=len(c.values), lr=fmt_param(params["lr"]), beta=fmt_param(params["beta"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
 
-from gdcore import DISPLACEMENT_TEX, Outcome, Problem
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Problem
 
 from . import story, style
 from .captions import fmt, fmt_param
@@ -67,6 +67,7 @@ def legend(ball: BallOnCurve) -> str:
 
 
 class ParabolaLecture(Lecture):
+    TEACHES = Lesson
     BEATS = ("intro", "show_parabola", "show_rule", "predict", "run_balls", "verdict")
 
     # 2 — the parabola, its formula and derivative
@@ -79,8 +80,7 @@ class ParabolaLecture(Lecture):
         self.formulas.move_to([*FORMULA_AT, 0])
         self.play(Create(self.axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
-        with self.caption("parabola"):
-            pass
+        self.tell("parabola")
 
     # 3 — the update rule that is actually run, with α and β as values
     def show_rule(self) -> None:
@@ -178,6 +178,8 @@ class ParabolaComparison(Comparing, ParabolaLecture):
     """The parabola lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the same
     curve (concentric, the first the largest, so balls at the same place stay visible), a readout of each
     ball's x, all loss curves on one inset, and a verdict table."""
+
+    TEACHES = Comparison
 
     def run_balls(self) -> None:
         c, p = self.subject, self.subject.problem

@@ -1,7 +1,9 @@
 """Everything that replaces Manim's own behaviour, in one place, applied by `apply()` before a render.
 
-Each replacement was tried with the Manim versions in TESTED only; with another version `apply()` leaves
-Manim as it is and says so once, so a render still works (unsafely in parallel, or slower)."""
+REPLACEMENTS lists each with its reason and the upstream issue it belongs to. They were tried with the
+versions in TESTED only; with another version `apply()` leaves that package as it is and says so once, so a
+render still works (unsafely in parallel, or slower). Nothing outside this module touches a private member
+of Manim or manim-slides (tests/core/test_patches.py checks both)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,17 @@ import contextlib
 import errno
 import fcntl
 import functools
+import importlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-
-TESTED = ("0.22",)  # the Manim minor versions whose private code these replacements were tried with
 
 
 def cache_dir() -> Path:
@@ -328,70 +333,205 @@ def _segment_finish(finish):
     return wrapper
 
 
-def _replacements():
-    """(owner, attribute, replacement factory, why): each replacement of Manim's code."""
-    from manim.mobject.svg import svg_mobject
-    from manim.mobject.text import tex_mobject, text_mobject
-    from manim.renderer import cairo_renderer
-    from manim.scene import video_segment_encoder
-
-    return [
-        # two renders compile LaTeX into one shared folder, and Manim deletes the other's files (no issue filed)
-        (tex_mobject, "tex_to_svg_file", _cached_tex, "LaTeX cache made whole, under a lock"),
-        # Text writes its SVG in place where another render reads it (manimpango rewrites it with "w")
-        (text_mobject.Text, "_text2svg", _cached_text, "text cache made whole, under a lock"),
-        (text_mobject.MarkupText, "_text2svg", _cached_text, "text cache made whole, under a lock"),
-        (
-            text_mobject.PangoUtils,
-            "remove_last_M",
-            lambda _: staticmethod(remove_last_m),
-            "rewrite by rename",
-        ),
-        # generate_mobject writes a temporary copy beside the cached SVG and deletes it: another render's too
-        (svg_mobject.SVGMobject, "generate_mobject", _locked, "SVG parsing under the cache lock"),
-        # every held frame was converted to yuv420p again (Manim 0.22's segment encoder)
-        (
-            video_segment_encoder.VideoSegmentEncoder,
-            "write_frame",
-            lambda _: _write_frame,
-            "held frames once",
-        ),
-        # a skipped (or cached) play moved the clock by its run time, not its frames, and updaters once with
-        # the whole of it: a chunk's start or a reused segment drifted from a one-process render (no issue
-        # filed); a sound added after a skipped play was dropped
-        (cairo_renderer.CairoRenderer, "play", lambda _: _play, "undrawn plays keep the timeline"),
-        (cairo_renderer.CairoRenderer, "render", _render, "undrawn plays keep the timeline"),
-        # a segment was written in place in the (shared) cache folder: another render could take it half-made
-        (video_segment_encoder.VideoSegmentEncoder, "__init__", _segment_init, "segment made whole"),
-        (video_segment_encoder.VideoSegmentEncoder, "finish", _segment_finish, "segment made whole"),
-    ]
-
-
-def apply() -> None:
-    """Install every replacement once per process (a second call changes nothing); with an untested Manim
-    version, install none and warn."""
-    import manim
-    from manim import logger
-
-    if not manim.__version__.startswith(tuple(v + "." for v in TESTED)):
-        if not getattr(apply, "warned", False):
-            logger.warning(
-                "Manim %s is untested here: parallel renders may share caches unsafely", manim.__version__
-            )
-            apply.warned = True
-        return
+def _hash_without_display_funcs(entry: Replacement) -> None:
+    """Leave the camera's display_funcs out of Manim's hash of a play."""
     from manim.utils import hashing
 
-    # the camera's display_funcs are filled on its first drawn frame: a play hashed after undrawn ones (a chunk's
-    # start, reused segments) got another key than in a render that drew them (no issue filed)
     hashing.KEYS_TO_FILTER_OUT.add("display_funcs")
-    for owner, name, make, _why in _replacements():
-        original = owner.__dict__[name]
-        function = getattr(original, "__func__", original)
-        if not hasattr(function, "original"):
-            new = make(function)
-            getattr(new, "__func__", new).original = function
-            setattr(owner, name, new)
+
+
+def _slide_init(self, *args, **kwargs) -> None:
+    """manim-slides' Slide.__init__ without its config["write_to_movie"] = True (Manim 0.22 has no such key)."""
+    from manim_slides.slide.manim import Slide
+
+    super(Slide, self).__init__(*args, **kwargs)
+
+
+def _slide_render(self, *args, **kwargs) -> None:
+    """manim-slides' Slide.render without config["flush_cache"] (Manim 0.22 has no such key): render, then
+    save the slides. The render's settings keep every partial movie (max_files_cached -1)."""
+    from manim import config
+    from manim_slides.slide.manim import Slide
+
+    super(Slide, self).render(*args, **kwargs)
+    self._save_slides(
+        use_cache=not (config.disable_caching or self.disable_caching),
+        flush_cache=self.flush_cache,
+        skip_reversing=self.skip_reversing,
+    )
+
+
+def _log_on_stderr(entry: Replacement | None = None) -> None:
+    """Every handler of Manim's logger prints on Manim's stderr console instead of its stdout one."""
+    from manim import logger
+    from manim._config import error_console
+
+    for handler in logger.handlers:
+        handler.console = error_console
+
+
+def _swap(entry: Replacement) -> None:
+    """Replace `entry.owner`'s attribute by `entry.make(original)`, once: the original is kept on the new
+    function as `original`, and a second call changes nothing."""
+    module, _, cls = entry.owner.partition(":")
+    owner = importlib.import_module(module)
+    owner = getattr(owner, cls) if cls else owner
+    original = owner.__dict__[entry.name]
+    function = getattr(original, "__func__", original)
+    if not hasattr(function, "original"):
+        new = entry.make(function)
+        getattr(new, "__func__", new).original = function
+        setattr(owner, entry.name, new)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One replacement of Manim's (or manim-slides') behaviour: by default `owner`'s attribute `name` becomes
+    `make(original)`, where `owner` is "module" or "module:Class"."""
+
+    owner: str
+    name: str
+    make: Callable | None
+    reason: str  # one line: why it is replaced
+    upstream: str  # the upstream issue or pull request it belongs to; the upstream code when none is filed
+    install: Callable[[Replacement], None] = _swap
+
+    @property
+    def package(self) -> str:
+        return self.owner.split(".")[0].split(":")[0]
+
+
+MANIM = "https://github.com/ManimCommunity/manim"
+SLIDES = "https://github.com/jeertmans/manim-slides/blob/main/manim_slides/slide/manim.py"
+TEXT = "manim.mobject.text.text_mobject"
+WHOLE_TEXT = (
+    "text cache made whole under the lock, on a canvas wider than any line: Pango wraps at the pixel width"
+)
+
+REPLACEMENTS = (
+    Replacement(
+        "manim.mobject.text.tex_mobject",
+        "tex_to_svg_file",
+        _cached_tex,
+        "LaTeX in a private folder, renamed in whole under the lock: Manim deletes every non-SVG file in the folder",
+        f"{MANIM}/pull/4084",
+    ),
+    Replacement(f"{TEXT}:Text", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
+    Replacement(f"{TEXT}:MarkupText", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
+    Replacement(
+        f"{TEXT}:PangoUtils",
+        "remove_last_M",
+        lambda _: staticmethod(remove_last_m),
+        "the shared cached SVG rewritten by a rename, only when it changes: manimpango truncates it in place",
+        "https://github.com/ManimCommunity/ManimPango/blob/main/manimpango/utils.py",
+    ),
+    Replacement(
+        "manim.mobject.svg.svg_mobject:SVGMobject",
+        "generate_mobject",
+        _locked,
+        "parsed under the lock: it writes a modified copy beside the shared SVG and deletes it, another's too",
+        f"{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
+    ),
+    Replacement(
+        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
+        "write_frame",
+        lambda _: _write_frame,
+        "a held frame converted to the video's pixel format once instead of once per repeat, and never copied",
+        f"{MANIM}/pull/3503",
+    ),
+    Replacement(
+        "manim.renderer.cairo_renderer:CairoRenderer",
+        "play",
+        lambda _: _play,
+        "a skipped or reused play moved the clock by its run time, not its frames: chunks drifted from one render",
+        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
+    ),
+    Replacement(
+        "manim.renderer.cairo_renderer:CairoRenderer",
+        "render",
+        _render,
+        "while a play is undrawn (_play), a frame only advances the clock, as a drawn frame does",
+        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
+    ),
+    Replacement(
+        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
+        "__init__",
+        _segment_init,
+        "a segment encoded under a private name: a render sharing the cache never takes a half-written one",
+        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
+    ),
+    Replacement(
+        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
+        "finish",
+        _segment_finish,
+        "the finished segment renamed into the shared cache",
+        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
+    ),
+    Replacement(
+        "manim.utils.hashing",
+        "KEYS_TO_FILTER_OUT",
+        None,
+        "display_funcs (filled on the first drawn frame) out of a play's hash: drawn or not, a play has one key",
+        f"{MANIM}/blob/main/manim/utils/hashing.py",
+        install=_hash_without_display_funcs,
+    ),
+    Replacement(
+        "manim:logger",
+        "handlers",
+        None,
+        "Manim's log on stderr, so that stdout ends with the video's path (Manim's handler prints on stdout)",
+        f"{MANIM}/blob/main/manim/_config/logger_utils.py",
+        install=_log_on_stderr,
+    ),
+    Replacement(
+        "manim_slides.slide.manim:Slide",
+        "__init__",
+        lambda _: _slide_init,
+        "Slide.__init__ sets config['write_to_movie'], a setting Manim 0.22 no longer has",
+        SLIDES,
+    ),
+    Replacement(
+        "manim_slides.slide.manim:Slide",
+        "render",
+        lambda _: _slide_render,
+        "Slide.render reads config['flush_cache'], a setting Manim 0.22 no longer has",
+        SLIDES,
+    ),
+)
+
+# The versions (major.minor) of each package whose private code these replacements were tried with
+TESTED = {"manim": ("0.22",), "manim_slides": ("5.7",)}
+UNTESTED = {  # what leaving a package's code as it is costs
+    "manim": "parallel renders may share caches unsafely, and held frames encode slower",
+    "manim_slides": "--slides may fail",
+}
+WARNED: set[str] = set()  # the packages whose untested version was already said
+
+
+def installed_version(package: str) -> str:
+    return metadata.version(package.replace("_", "-"))
+
+
+def tested(package: str) -> bool:
+    """Whether the installed `package` is a version the replacements were tried with."""
+    return installed_version(package).startswith(tuple(v + "." for v in TESTED[package]))
+
+
+def apply(package: str = "manim") -> None:
+    """Install every replacement of `package` ("manim" or "manim_slides") once per process (a second call
+    changes nothing); with a version not in TESTED, install none and say so once."""
+    if not tested(package):
+        if package not in WARNED:
+            WARNED.add(package)
+            print(
+                f"warning: {package} {installed_version(package)} is untested here and left as it is:"
+                f" {UNTESTED[package]}",
+                file=sys.stderr,
+            )
+        return
+    for entry in REPLACEMENTS:
+        if entry.package == package:
+            entry.install(entry)
 
 
 def applied() -> bool:
@@ -402,9 +542,6 @@ def applied() -> bool:
 
 
 def messages_to_stderr() -> None:
-    """Manim's log goes to stderr, so that stdout ends with the video's path."""
-    from manim import logger
-    from manim._config import error_console
-
-    for handler in logger.handlers:
-        handler.console = error_console
+    """Manim's log goes to stderr, so that stdout ends with the video's path (on the tested versions)."""
+    if tested("manim"):
+        _log_on_stderr()

@@ -27,7 +27,7 @@ from manim import (
     smooth,
 )
 
-from gdcore import DISPLACEMENT_TEX, Lesson, Outcome, Regression
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
 from . import story, style
 from .captions import fmt, linear
@@ -257,6 +257,7 @@ class ParameterPanel(VGroup):
 
 
 class RegressionLecture(Lecture, ThreeDScene):
+    TEACHES = Lesson
     BEATS = ("intro", "show_data", "show_rule", "predict", "run_fit", "verdict")
     TITLE, QUESTION = "reg_title", "reg_question"
 
@@ -316,8 +317,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
             self.pin(self.formulas)
             self.play(Write(self.formulas), run_time=1.5)
-        with self.caption("reg_model"):
-            pass
+        self.tell("reg_model")
 
     def screen_to_world(self, x: float, y: float) -> np.ndarray:
         """The world vector that the fixed camera shows as the frame offset (x, y)."""
@@ -382,13 +382,14 @@ class RegressionLecture(Lecture, ThreeDScene):
         )
         self.say(story.verdict(self.lesson))
         if v.outcome is not Outcome.DIVERGED:
-            with self.caption("reg_gap", at_least=1.0, gap=fmt(v.distance)):
-                pass
+            self.tell("reg_gap", at_least=1.0, gap=fmt(v.distance))
 
 
 class RegressionComparison(Comparing, RegressionLecture):
     """The regression lecture for 2 to 5 runs that differ in one hyperparameter: one path per run on the
     (w1, w2) panel, each run's loss on the inset and in the readout; the 3-D plane follows the first run."""
+
+    TEACHES = Comparison
 
     def run_fit(self) -> None:
         c, p = self.subject, self.subject.problem

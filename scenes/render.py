@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib
 import json
@@ -15,40 +16,22 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
-from gdcore import Comparison, Landscape, Lesson
+from gdcore import Subject
 
 from . import chunks, locales, patches, segments
 from .classpage import write_page
 from .explore import write_explorer_safely
 from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .patches import cache_dir, private_prefix, sweep
+from .sidecar import QUALITY, Sidecar, plain
 from .slides import as_slides, write_deck
 
-# --quality → (Manim's quality name, what it gives)
-QUALITY = {
-    "low": ("low_quality", "480p15"),
-    "medium": ("medium_quality", "720p30"),
-    "high": ("high_quality", "1080p60"),
-    "production": ("production_quality", "1440p60"),
-    "4k": ("fourk_quality", "2160p60"),
-}
 # x264 settings per quality (Manim's default is {"crf": "23"} with x264's "medium" preset). Measured by
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
 ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
 SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".txt", ".jpg", ".json")  # what a finished render is
 DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
-# (scene, what it teaches) → the module and class that draw it
-SCENES = {
-    ("parabola", Lesson): ("scenes.parabola", "ParabolaLecture"),
-    ("parabola", Comparison): ("scenes.parabola", "ParabolaComparison"),
-    ("regression", Lesson): ("scenes.regression", "RegressionLecture"),
-    ("regression", Comparison): ("scenes.regression", "RegressionComparison"),
-    ("landscape", Landscape): ("scenes.landscape", "LandscapeLecture"),
-    ("valleys", Comparison): ("scenes.valleys", "ValleysLecture"),
-}
 
 
 def versions(voice: bool = False) -> dict:
@@ -76,7 +59,7 @@ def video_name(
         "versions": versions(voice) if found is None else found,
         "words": locales.load(lang).digest,
     }
-    digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=_plain).encode()).hexdigest()[:10]
+    digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=plain).encode()).hexdigest()[:10]
     return f"{scene}-{lang}{'-voice' if voice else ''}-{digest}"
 
 
@@ -90,11 +73,11 @@ def cached(folder: Path, name: str, params: dict, slides: bool = False) -> bool:
     """Whether `folder` holds a finished, whole render called `name`: a sidecar for these parameters, and
     every file it lists (the decks too, for `slides`) with the content it recorded."""
     try:
-        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        files = meta["files"]
+        meta = Sidecar.read(folder / f"{name}.json")
+        files = meta.files
         wanted = SUFFIXES[:-1] + (DECK[:-1] if slides else ())
         return (
-            meta["params"] == json.loads(json.dumps(params, default=_plain))
+            meta.params == json.loads(json.dumps(params, default=plain))
             and set(wanted) <= set(files)
             and (not slides or (folder / name).is_dir())
             and all(digest(folder / f"{name}{suffix}") == sha for suffix, sha in files.items())
@@ -115,13 +98,23 @@ class Interrupted(KeyboardInterrupt):
         self.landed = landed
 
 
-def scene_class(subject):
-    """The Manim scene class that draws `subject` (a Lesson, Comparison or Landscape)."""
-    module, name = SCENES[subject.scene, type(subject)]
-    return getattr(importlib.import_module(module), name)
+def scene_class(subject: Subject) -> type:
+    """The Manim scene class that draws `subject`: the one in the module scenes.<its scene> that declares it
+    TEACHES the subject's kind (a Lesson, a Comparison or a Landscape)."""
+    module = importlib.import_module(f"{__package__}.{subject.scene}")
+    found = [
+        cls
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and cls.__module__ == module.__name__
+        and getattr(cls, "TEACHES", None) is type(subject)
+    ]
+    if len(found) != 1:
+        raise RenderError(f"--scene {subject.scene} has no lecture for a {type(subject).__name__}")
+    return found[0]
 
 
-def _install(made: dict[str, Path], folder: Path, name: str) -> None:
+def install(made: dict[str, Path], folder: Path, name: str) -> None:
     """Copy every file (or folder) next to its place under a hidden name, then rename them all: a failure
     (a full disk) while copying leaves nothing behind."""
     parts = {suffix: folder / f"{private_prefix()}{name}{suffix}" for suffix in made}
@@ -174,7 +167,7 @@ def poster(movie: Path, t: float, out: Path, width: int = 640) -> None:
 
 
 def render_lecture(
-    subject: Lesson | Comparison | Landscape,
+    subject: Subject,
     quality: str = "high",
     lang: str = "en",
     output: Path = Path("media"),
@@ -189,10 +182,9 @@ def render_lecture(
     each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
     transcript <name>.txt and a poster <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its
     assets in the folder <name>). The class page <output>/index.html is written again. A finished, undamaged
-    render of the same lecture with the same software is returned as it is, unless `force`, which also
-    draws again every animation that the segment cache holds. `encoder`: x264 options (default: ENCODER's).
-    `jobs`: processes that draw it (default: one per CPU at 1080p and above, else one). Raises RenderError
-    (one line) when a folder refuses the files, Interrupted on SIGINT/SIGTERM."""
+    render of the same lecture with the same software is returned as it is, unless `force` (which also
+    draws every cached animation again). `encoder`: x264 options (default: ENCODER's); `jobs`: chunks.processes.
+    Raises RenderError (one line) when a folder refuses the files, Interrupted on SIGINT/SIGTERM."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
@@ -219,7 +211,7 @@ def render_lecture(
         raise
     with signals_held() as got:
         try:
-            _land(subject, lang, made, folder, name, output)
+            land(subject, lang, made, folder, name, output)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -227,11 +219,26 @@ def render_lecture(
     return video
 
 
-def _land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
+def finished(
+    subject: Subject,
+    quality: str,
+    lang: str,
+    output: Path,
+    voice: bool = False,
+    slides: bool = False,
+) -> Path | None:
+    """The mp4 that render_lecture would return without rendering (a finished, undamaged render of the same
+    lecture with the same software in `output`), or None."""
+    name = video_name(subject.scene, lang, dict(subject.params), quality, voice)
+    folder = Path(output) / subject.scene / quality
+    return folder / f"{name}.mp4" if cached(folder, name, dict(subject.params), slides) else None
+
+
+def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
     """Install the files into `folder` (all or nothing), then write the explorer and the class page."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _install(made, folder, name)
+        install(made, folder, name)
     except OSError as err:
         for empty in (folder, folder.parent):  # folders made for this video only
             with contextlib.suppress(OSError):
@@ -301,7 +308,6 @@ def _settings(quality: str, name: str, work: Path, encoder: dict) -> dict:
         **({"partial_movie_dir": str(segments.folder(quality, encoder))} if shared else {}),
         "max_files_cached": -1,
         "verbosity": "WARNING",
-        "write_to_movie": True,
         "format": "mp4",
         "video_encoder_options": encoder,
     }
@@ -365,46 +371,38 @@ def _write_files(
     )
     if slides:
         made.update(write_deck(lecture, work / "slides", name, title))
+    files = {suffix: digest(path) for suffix, path in made.items() if path.is_file() and suffix != ".json"}
     sidecar = _sidecar(subject, lecture, name, quality, lang, slides, found, chapters)
-    sidecar["files"] = {
-        suffix: digest(path) for suffix, path in made.items() if path.is_file() and suffix != ".json"
-    }
-    made[".json"].write_text(
-        json.dumps(sidecar, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8"
-    )
+    made[".json"].write_text(dataclasses.replace(sidecar, files=files).dumps(), encoding="utf-8")
     return made
 
 
-def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> dict:
-    """The typed sidecar <name>.json: what was rendered, how, and what it says."""
-    voice = lecture.voice is not None
-    sidecar = {
-        "scene": subject.scene,
-        "quality": quality,
-        "lang": lang,
-        "params": dict(subject.params),
-        "problem": subject.problem.describe(),
-        "summary": subject.summary(),
-        **({"runs": subject.runs()} if hasattr(subject, "runs") else {}),
-        "headline": lecture.opening(lecture.VERDICT),
-        "question": lecture.opening("predict"),
-        "subtitles": {"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
-        "transcript": f"{name}.txt",
-        "poster": f"{name}.jpg",
-        **({"slides": {"pptx": f"{name}.pptx", "html": f"{name}.html"}} if slides else {}),
-        "voice": {"engine": ENGINE, "version": found[ENGINE]} if voice else False,
-        "captions": [{"start": a, "end": b, "text": line} for a, b, line in lecture.cues],
-        "beats": lecture.beats,
-        "chapters": chapters,
-        "duration": lecture.now,
-        "versions": found,
-    }
-    for cue, said in zip(sidecar["captions"], lecture.claims):  # what each sentence rests on
-        cue["claims"] = said
-    for cue, said in zip(sidecar["captions"], lecture.spoken):  # what the voice said, with --voice
+def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> Sidecar:
+    """The sidecar of a rendered `lecture`: what was rendered, how, and what it says (files: added later)."""
+    captions = [
+        {"start": a, "end": b, "text": line, "claims": said}  # with what each sentence rests on
+        for (a, b, line), said in zip(lecture.cues, lecture.claims)
+    ]
+    for cue, said in zip(captions, lecture.spoken):  # what the voice said, with --voice
         cue["spoken"] = said
-    return sidecar
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else str(value)
+    return Sidecar(
+        scene=subject.scene,
+        quality=quality,
+        lang=lang,
+        params=dict(subject.params),
+        problem=subject.problem.describe(),
+        summary=subject.summary(),
+        runs=subject.runs(),
+        headline=lecture.opening(lecture.VERDICT),
+        question=lecture.opening("predict"),
+        subtitles={"srt": f"{name}.srt", "vtt": f"{name}.vtt", "chapters": f"{name}.chapters.vtt"},
+        transcript=f"{name}.txt",
+        poster=f"{name}.jpg",
+        slides={"pptx": f"{name}.pptx", "html": f"{name}.html"} if slides else None,
+        voice={"engine": ENGINE, "version": found[ENGINE]} if lecture.voice is not None else False,
+        captions=captions,
+        beats=lecture.beats,
+        chapters=chapters,
+        duration=lecture.now,
+        versions=found,
+    )

@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from . import patches
+
 # reveal.js files the HTML deck loads (manim-slides' template), copied from set-up's local npm package
 REVEAL_FILES = (
     "reveal.css",
@@ -25,22 +27,16 @@ def reveal_package() -> Path:
 def as_slides(lecture: type) -> type:
     """The lecture class rendered by manim-slides: Slide (ThreeDSlide for a 3-D lecture) mixed in first, so
     that `Lecture.construct` finds `next_slide` and starts a slide at every beat. No reversed copies of the
-    slides are made (a teacher goes back with the class page or the video)."""
+    slides are made (a teacher goes back with the class page or the video). manim-slides' own __init__ and
+    render are replaced in `patches` (they use settings Manim 0.22 no longer has)."""
     from manim import ThreeDScene
     from manim_slides import Slide, ThreeDSlide
 
+    patches.apply("manim_slides")
     base = ThreeDSlide if issubclass(lecture, ThreeDScene) else Slide
 
     class Deck(base, lecture):
-        # manim-slides 5.7 sets and reads Manim settings that Manim 0.22 no longer has (write_to_movie,
-        # flush_cache): skip its Slide.__init__ and Slide.render, keep the rest, and save the slides.
-        # The render's settings keep every partial movie (max_files_cached -1).
-        def __init__(self, *args, **kwargs):
-            super(Slide, self).__init__(*args, **kwargs)
-
-        def render(self, *args, **kwargs):
-            super(Slide, self).render(*args, **kwargs)
-            self._save_slides(use_cache=False, skip_reversing=True)
+        skip_reversing = True
 
     Deck.__name__ = Deck.__qualname__ = lecture.__name__
     return Deck

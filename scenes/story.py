@@ -155,44 +155,43 @@ def predict(subject) -> Line:
 def verdict(lesson: Lesson) -> list[Line]:
     """A single run's verdict: what happened (and why it diverged), who settled first and by how much,
     plain gradient descent's fate, and why, from ρ and damping."""
-    f, v, params = lesson.facts(), lesson.verdict, lesson.params
+    f, v = lesson.facts(), lesson.verdict
     said = [_outcome_line(lesson, f)]
     if "faster" in f:
         said.append(_race(lesson, f))
-        if f["plain_outcome"]["outcome"] == "diverged":
-            change = "widened" if f["stable_limit"]["change"] == "widened" else "narrowed"
-            said.append(
-                line(
-                    f"plain_diverged_{change}",
-                    [f["plain_outcome"], f["stable_limit"]],
-                    k=f["plain_outcome"]["step"],
-                    lr=fmt_param(params["lr"]),
-                    plain_limit=fmt_param(f["stable_limit"]["plain"]),
-                    limit=fmt_param(f["stable_limit"]["momentum"]),
-                )
-            )
-        elif f["stable_limit"]["change"] == "narrowed":
-            said.append(
-                line(
-                    "limit_narrowed",
-                    [f["stable_limit"]],
-                    beta=fmt_param(params["beta"]),
-                    variant=params["variant"],
-                    plain_limit=fmt_param(f["stable_limit"]["plain"]),
-                    limit=fmt_param(f["stable_limit"]["momentum"]),
-                )
-            )
+        said += _stable_limit(lesson.params, f)
     if v.outcome.value != "diverged":
         if (
             "faster" in f and max(f["rate"]["rho"], f["rate"]["plain_rho"]) < 1
         ):  # a factor ≥ 1 shrinks nothing
-            said.append(
-                line(
-                    "why_rates", [f["rate"]], rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])
-                )
-            )
+            rates = dict(rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"]))
+            said.append(line("why_rates", [f["rate"]], **rates))
         said.append(_damping(lesson, f))
     return said
+
+
+def _stable_limit(params, f: dict) -> list[Line]:
+    """Plain gradient descent diverged where momentum did not (momentum widened or narrowed the stable α),
+    or momentum narrowed it: one line, or none."""
+    limits = dict(
+        plain_limit=fmt_param(f["stable_limit"]["plain"]), limit=fmt_param(f["stable_limit"]["momentum"])
+    )
+    if f["plain_outcome"]["outcome"] == "diverged":
+        change = "widened" if f["stable_limit"]["change"] == "widened" else "narrowed"
+        claims = [f["plain_outcome"], f["stable_limit"]]
+        return [
+            line(
+                f"plain_diverged_{change}",
+                claims,
+                k=f["plain_outcome"]["step"],
+                lr=fmt_param(params["lr"]),
+                **limits,
+            )
+        ]
+    if f["stable_limit"]["change"] == "narrowed":
+        values = dict(beta=fmt_param(params["beta"]), variant=params["variant"], **limits)
+        return [line("limit_narrowed", [f["stable_limit"]], **values)]
+    return []
 
 
 def _outcome_line(lesson: Lesson, f: dict) -> Line:
@@ -243,46 +242,33 @@ def compare_verdict(c: Comparison) -> list[Line]:
     facts = c.facts()
     first, same = facts["fastest"], facts["same_rate"]
     claims = [first, *([same] if same else [])]
-    said = []
     if not first["winners"]:
-        said.append(line("cmp_none", claims, count=max(one.run.last_step for one in c.lessons)))
+        said = [line("cmp_none", claims, count=max(one.run.last_step for one in c.lessons))]
     elif len(first["winners"]) > 1:
-        said.append(line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"]))
+        said = [line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"])]
     else:
-        winner = first["winners"][0]
-        one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
-        if same and winner in same["runs"]:
-            key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
-            said.append(
-                line(
-                    key,
-                    claims,
-                    label=winner,
-                    count=first["step"],
-                    rho=fmt(same["rho"]),
-                    labels=", ".join(same["runs"]),
-                )
-            )
-        else:
-            key = (
-                "cmp_fastest_rho"
-                if one.verdict.rho == min(o.verdict.rho for o in c.lessons if not o.run.diverged) and not same
-                else "cmp_fastest"
-            )
-            said.append(line(key, claims, label=winner, count=first["step"], rho=fmt(one.verdict.rho)))
+        said = [_winner(c, first, same, claims)]
     for label, f in facts["runs"].items():
         if f["outcome"]["outcome"] == "diverged":
-            said.append(
-                line(
-                    "cmp_diverged",
-                    [f["outcome"], f["stable_limit"]],
-                    label=label,
-                    k=f["outcome"]["step"],
-                    lr=fmt_param(f["stable_limit"]["lr"]),
-                    limit=fmt_param(f["stable_limit"]["momentum"]),
-                )
+            limits = dict(
+                lr=fmt_param(f["stable_limit"]["lr"]), limit=fmt_param(f["stable_limit"]["momentum"])
             )
+            claimed = [f["outcome"], f["stable_limit"]]
+            said.append(line("cmp_diverged", claimed, label=label, k=f["outcome"]["step"], **limits))
     return said
+
+
+def _winner(c: Comparison, first: dict, same: dict | None, claims: list[dict]) -> Line:
+    """The one run that settled first, and why: the smallest ρ (shared, or √β for every under-damped run)."""
+    winner = first["winners"][0]
+    one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
+    if same and winner in same["runs"]:
+        key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
+        values = dict(rho=fmt(same["rho"]), labels=", ".join(same["runs"]))
+        return line(key, claims, label=winner, count=first["step"], **values)
+    lowest = one.verdict.rho == min(o.verdict.rho for o in c.lessons if not o.run.diverged)
+    key = "cmp_fastest_rho" if lowest and not same else "cmp_fastest"
+    return line(key, claims, label=winner, count=first["step"], rho=fmt(one.verdict.rho))
 
 
 def _sqrt_beta(c: Comparison, labels: list[str]) -> bool:

@@ -21,7 +21,7 @@ from manim import (
     Write,
 )
 
-from gdcore import Problem
+from gdcore import Comparison, Problem
 
 from . import story, style
 from .captions import fmt_param
@@ -135,11 +135,9 @@ class EnergyBars(VGroup):
 
 
 class ValleysLecture(Comparing, Lecture):
+    TEACHES = Comparison
     BEATS = ("intro", "show_landscape", "show_rule", "predict", "run_balls", "verdict")
     TITLE, QUESTION = "val_title", "val_question"
-
-    def question(self) -> tuple[str, dict]:
-        return Lecture.question(self)
 
     # 2 — the landscape: two minima and the barrier between them, found by gdcore
     def show_landscape(self) -> None:
@@ -185,9 +183,6 @@ class ValleysLecture(Comparing, Lecture):
 
     def show_rule(self) -> None:
         self.write_rule(at=RULE_AT, width=RULE_WIDTH)
-
-    def rule_caption(self) -> tuple[str, dict]:
-        return Lecture.rule_caption(self) if len(self.subject.values) == 1 else Comparing.rule_caption(self)
 
     # 4 — the runs together: balls on the curve, their energy, their losses
     def run_balls(self) -> None:

@@ -46,7 +46,7 @@ def test_help_lists_every_hyperparameter_with_its_default():
     assert "0.3 (parabola)" in out and "1080p60" in out
 
 
-def test_list_prints_scenes_and_parameters_and_the_readme_shows_it():
+def test_list_prints_scenes_and_parameters_and_the_docs_show_it():
     result = invoke("--list")
     assert result.exit_code == 0
     assert "parabola" in result.output and "regression" in result.output and "--samples" in result.output
@@ -56,9 +56,9 @@ def test_list_prints_scenes_and_parameters_and_the_readme_shows_it():
             line = next(
                 line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-")
             )
-            assert render._shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
-    readme = (Path(render.__file__).parent / "README.md").read_text()
-    assert result.output.strip() in readme  # the README's table is the command's output, not a copy by hand
+            assert render.shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
+    page = (Path(render.__file__).parent / "docs" / "options.md").read_text()
+    assert result.output.strip() in page  # the documented table is the command's output, not a copy by hand
 
 
 def test_help_and_errors_come_from_the_table():

@@ -116,11 +116,11 @@ def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
         "import os, signal, sys\n"
         "sys.path.insert(0, %r)\n"
         "import scenes.render as r\n"
-        "install = r._install\n"
+        "install = r.install\n"
         "def interrupted(*args):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    install(*args)\n"
-        "r._install = interrupted\n"
+        "r.install = interrupted\n"
         "import render\n"
         "sys.argv = ['render.py', *%r, '--x0', '3', '--output', %r]\n"
         "render.main()\n" % (str(ROOT), TINY, str(tmp_path / "out"))
