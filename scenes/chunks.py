@@ -166,23 +166,24 @@ def _greedy(cost, undrawn, limit: float) -> list[tuple[int, int]] | None:
 
 
 def run(pieces: list[Piece]) -> list[tuple[list, float]]:
-    """Draw the first piece in this process and every other one in its own (spawned: a fresh Manim each);
-    return each piece's plays and seconds, in order. An error in one stops the others and is raised here; so
-    is an interrupt of this process."""
+    """Draw every piece in its own process (spawned: a fresh Manim each; a second scene drawn in this
+    process got other hashes than a fresh process for some plays, so it reused less); return each piece's
+    plays and seconds, in order. An error in one stops the others and is raised here; so is an interrupt of
+    this process."""
     context = multiprocessing.get_context("spawn")
     procs, links = [], []
     try:
-        for piece in pieces[1:]:
+        for piece in pieces:
             here, there = context.Pipe(duplex=False)
             proc = context.Process(target=_draw, args=(piece, there), daemon=True)
             proc.start()
             there.close()
             procs.append(proc)
             links.append(here)
-        results = {0: draw(pieces[0])}
+        results: dict[int, tuple[list, float]] = {}
         while len(results) < len(pieces):
-            for link in wait([link for i, link in enumerate(links, 1) if i not in results]):
-                i = links.index(link) + 1
+            for link in wait([link for i, link in enumerate(links) if i not in results]):
+                i = links.index(link)
                 try:
                     kind, value = link.recv()
                 except EOFError:
