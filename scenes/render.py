@@ -181,10 +181,9 @@ def render_lecture(
     summary, the runs of a comparison or a landscape's tour, captions with their claims, chapters, versions,
     each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
     transcript <name>.txt and a poster <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its
-    assets in the folder <name>). The class page <output>/index.html is written again. A finished, whole render
-    of it with the same software is returned as it is, unless `force` (every animation drawn again). `encoder`:
-    x264 options (default: ENCODER's); `jobs`: chunks.processes. RenderError (one line): a folder refused a file;
-    Interrupted: SIGINT/SIGTERM."""
+    assets in the folder <name>). The class page <output>/index.html is written again. A whole render of
+    it with the same software is returned as it is unless `force` (all drawn again). `encoder`: x264 options
+    (ENCODER's); `jobs`: chunks.processes. RenderError (one line): a folder refused a file; or Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
