@@ -14,7 +14,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .validation import Choices, Hyperparameter, add_row, check_all
+from . import theory
+from .validation import Choices, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
 def frozen(a) -> np.ndarray:
@@ -476,6 +477,125 @@ class DoubleWell(Problem):
             "minima": [{"x": x, "f": f, "kind": kind} for x, f, kind in self.minima()],
             "barrier": dict(zip(("x", "f"), self.barrier())),
         }
+
+
+KAPPA = Hyperparameter(
+    "kappa",
+    Range(1.0, 1000.0),
+    "condition number κ of the ravine: its steep direction y is κ times as curved as its flat one x",
+    symbol="κ",
+    tex=r"\kappa",
+)
+Y0 = Hyperparameter(
+    "y0", Range(-1000.0, 1000.0), "where the ball starts across the ravine", symbol="y₀", tex="y_0"
+)
+
+
+@dataclass(frozen=True)
+class Ravine(Problem):
+    """A long narrow valley f(x, y) = ½(x² + κ·y²): curvature 1 along x (the slow direction) and κ along y
+    (the steep one), so κ is the Hessian's condition number; minimum at (0, 0); ∇f = (x, κ·y).
+
+    >>> p = Ravine(25.0)
+    >>> p.formula.text, p.derivative.text, p.curvatures.tolist()
+    ('½(x² + 25·y²)', '(x, 25·y)', [1.0, 25.0])
+    """
+
+    kappa: float = 25.0
+
+    name: ClassVar[str] = "ravine"
+    param_names: ClassVar[tuple[str, ...]] = ("x", "y")
+    param_tex: ClassVar[str] = r"\mathbf{x}"
+    loss_symbol: ClassVar[str] = "f"
+    loss_tex: ClassVar[str] = "f(x, y)"
+    grad_tex: ClassVar[str] = r"\nabla f"
+    DEFAULTS: ClassVar[dict] = {
+        "lr": 0.07,
+        "beta": 0.7,
+        "steps": 100,
+        "variant": "classic",
+        "kappa": 25.0,
+        "x0": -5.0,
+        "y0": 2.0,
+    }
+    OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = (KAPPA, Y0)
+
+    def __post_init__(self):  # not through check(): the lesson's parameters are checked once, there
+        if not KAPPA.valid.holds(self.kappa):
+            raise ParameterError("kappa", self.kappa, KAPPA.valid.text())
+
+    @classmethod
+    def from_params(cls, params: dict) -> Ravine:
+        return cls(params["kappa"])
+
+    def start(self, params: dict) -> np.ndarray:
+        return np.array([params["x0"], params["y0"]], dtype=float)
+
+    @property
+    def formula(self) -> Formula:
+        k = f"{self.kappa:g}"
+        if self.kappa == 1:  # a round bowl: no coefficient 1 to read
+            return Formula(r"\tfrac{1}{2}\left(x^2 + y^2\right)", "½(x² + y²)", "say_ravine_round")
+        return Formula(
+            rf"\tfrac{{1}}{{2}}\left(x^2 + {k}\, y^2\right)", f"½(x² + {k}·y²)", "say_ravine", {"kappa": k}
+        )
+
+    @property
+    def derivative(self) -> Formula:
+        k = f"{self.kappa:g}"
+        if self.kappa == 1:
+            return Formula(r"\left(x,\ y\right)", "(x, y)", "say_ravine_gradient_round")
+        return Formula(rf"\left(x,\ {k}\, y\right)", f"(x, {k}·y)", "say_ravine_gradient", {"kappa": k})
+
+    def loss(self, x: np.ndarray) -> float:
+        return float(0.5 * (x[0] ** 2 + self.kappa * x[1] ** 2))
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        return np.array([x[0], self.kappa * x[1]], dtype=float)
+
+    def losses(self, xs: np.ndarray) -> np.ndarray:
+        return 0.5 * (np.float_power(xs[:, 0], 2.0) + self.kappa * np.float_power(xs[:, 1], 2.0))
+
+    def grads(self, xs: np.ndarray) -> np.ndarray:
+        return xs[:, :2] * np.array([1.0, self.kappa])
+
+    def hessian(self) -> np.ndarray:
+        return np.diag([1.0, self.kappa])
+
+    def minimizer(self) -> np.ndarray:
+        return frozen([0.0, 0.0])
+
+    def direction_rates(self, variant: str, lr: float, beta: float) -> dict:
+        """The claim "direction_rates": along each principal direction (x with curvature 1, y with κ) the
+        factor ρ by which the error is multiplied per step with momentum β and without (β = 0), from the 2×2
+        iteration matrix of that curvature; "slowest" and "plain_slowest" name the direction with the
+        larger ρ, or "both" when they are equal (to 4 digits). "plain_slowest" is None for β = 0."""
+        rows = [
+            {
+                "name": name,
+                "curvature": lam,
+                "rho": theory.convergence_factor(variant, lr, beta, lam),
+                "plain_rho": theory.convergence_factor(variant, lr, 0.0, lam),
+            }
+            for name, lam in (("x", 1.0), ("y", self.kappa))
+        ]
+
+        def slowest(key: str) -> str:
+            x, y = (row[key] for row in rows)
+            return "both" if math.isclose(x, y, rel_tol=1e-4) else "x" if x > y else "y"
+
+        return {
+            "claim": "direction_rates",
+            "directions": rows,
+            "slowest": slowest("rho"),
+            "plain_slowest": slowest("plain_rho") if beta else None,
+        }
+
+    def level(self, value: float, points: int = 120) -> np.ndarray:
+        """(points, 2): the (x, y) where f = value, the ellipse x²/(2·value) + y²/(2·value/κ) = 1."""
+        angles = np.linspace(0, 2 * np.pi, points)
+        r = np.sqrt(2.0 * value)
+        return np.column_stack([r * np.cos(angles), r / np.sqrt(self.kappa) * np.sin(angles)])
 
 
 # The (α, β) map's --problem: a quadratic one of the lectures' problems (a row of the table, choices from here).

@@ -145,7 +145,7 @@ class Layout:
             return
         if isinstance(mob, BallOnCurve):
             self.balls.append(mob.ball)
-        self.balls += list(mob.dots) if type(mob).__name__ == "ParameterPanel" else []
+        self.balls += list(getattr(mob, "balls", ()))  # a piece that draws runs as balls declares them
         if isinstance(mob, Readout):
             for row in mob.values:
                 item = text_item(self.camera, row, "readout")

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -77,7 +78,8 @@ def connect(address: str):
         from distributed import Client
     except ImportError:
         raise ClusterError(f"needs Dask's distributed package; install it with: {INSTALL}") from None
-    kind = asyncio.run(identity(address))
+    with ThreadPoolExecutor(1) as asking:  # its own event loop, whether or not this thread runs one
+        kind = asking.submit(asyncio.run, identity(address)).result()
     if kind != "Scheduler":
         raise ClusterError(
             f"{address} does not answer as a Dask scheduler "

@@ -235,6 +235,11 @@ class ParameterPanel(VGroup):
         self.moving = VGroup(self.traces, self.dots, self.velocity)
         super().__init__(self.still, self.moving)
 
+    @property
+    def balls(self) -> list:
+        """The runs' dots: the layout audit checks that none hides another's."""
+        return list(self.dots)
+
     def at(self, i: int, k: int, s: float) -> np.ndarray:
         """Run i's (w1, w2) at step k + s (its last one once it has ended)."""
         path, last = self.paths[i], len(self.paths[i]) - 1

@@ -111,6 +111,8 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         plain_rho="0.9833",
         labels="α = 0.1235, α = 0.25",
         n=10000,
+        slow="x",
+        mslow="y",
         **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
         **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas},
     )

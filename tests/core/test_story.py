@@ -117,6 +117,20 @@ def test_regression_story_holds_for_any_hyperparameters(variant, lr, beta, steps
     check_lesson(lesson("regression", variant=variant, lr=lr, beta=beta, steps=steps, samples=40))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    variant=VARIANTS,
+    lr=st.floats(1e-4, 0.5),
+    beta=BETA,
+    steps=st.integers(1, 150),
+    kappa=st.floats(1, 1000),
+    x0=st.floats(-50, 50),
+    y0=st.floats(-50, 50),
+)
+def test_ravine_story_holds_for_any_hyperparameters(variant, lr, beta, steps, kappa, x0, y0):
+    check_lesson(lesson("ravine", variant=variant, lr=lr, beta=beta, steps=steps, kappa=kappa, x0=x0, y0=y0))
+
+
 @settings(max_examples=30, deadline=None)
 @given(variant=VARIANTS, lrs=st.lists(LR, min_size=2, max_size=4, unique=True), beta=BETA)
 def test_comparison_story_names_the_real_winner(variant, lrs, beta):

@@ -220,6 +220,12 @@ MATRIX = {
     "oscillating-es": ["--beta", "0.95", "--lang", "es"],
     "tied-es": ["--lr", "0.1,1,5", "--lang", "es"],
     "long": ["--steps", "10000", "--beta", "0.99", "--lr", "0.05"],
+    "ravine": ["--scene", "ravine"],
+    "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
+    "ravine-round": ["--scene", "ravine", "--kappa", "1"],
+    "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
+    "ravine-es": ["--scene", "ravine", "--lang", "es"],
+    "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
 }
 
 

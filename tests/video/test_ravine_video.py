@@ -1,0 +1,128 @@
+"""The ravine lecture rendered at low quality with few steps: the balls where gdcore's runs put them (decoded
+pixels, mapped through the plot's axes), the captions' claims against gdcore, a diverging run, a comparison."""
+
+import numpy as np
+import pytest
+from videos import frame_at, hex_rgb, pixel, render
+
+from gdcore import compare, lesson
+from scenes import style
+from scenes.pacing import Schedule
+from scenes.ravine import ValleyPlot, reach, runs_of, slow_line
+
+STEPS = 8
+ARGS = ["--scene", "ravine", "--steps", str(STEPS)]
+
+
+@pytest.fixture(scope="module")
+def ravine(media):
+    return render(media, *ARGS)
+
+
+def claims_of(meta, kind: str) -> list[dict]:
+    return [claim for c in meta["captions"] for claim in c["claims"] if claim["claim"] == kind]
+
+
+@pytest.mark.parametrize("k", [2, 5])
+def test_both_balls_are_drawn_where_the_runs_say(ravine, k):
+    video, meta, _ = ravine
+    taught = lesson("ravine", **meta["params"])
+    axes = ValleyPlot(taught.problem, reach(taught.run.positions[0]), "x", "y").axes
+    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(STEPS).rest_time(k))
+    orange, violet = hex_rgb(style.BALL), hex_rgb(style.GHOST)
+    momentum, plain = taught.run.positions[k], taught.baseline.positions[k]
+    assert np.linalg.norm(momentum - plain) > 0.5  # apart: each ball is seen by itself
+    row, col = pixel(axes.c2p(*momentum), frame.shape)
+    assert np.abs(frame[row, col].astype(int) - orange).max() < 45, frame[row, col]
+    # plain gradient descent's ball: violet at 55 % over the background (or its violet path, which ends there)
+    ghost = 0.55 * violet + 0.45 * hex_rgb(style.BACKGROUND)
+    row, col = pixel(axes.c2p(*plain), frame.shape)
+    here = frame[row, col].astype(int)
+    assert min(np.abs(here - ghost).max(), np.abs(here - violet).max()) < 45, (here, ghost)
+    # and the momentum ball is not yet where its next step takes it
+    row, col = pixel(axes.c2p(*taught.run.positions[k + 1]), frame.shape)
+    assert np.abs(frame[row, col].astype(int) - orange).max() > 60
+
+
+def test_the_captions_claims_are_gdcores(ravine):
+    _, meta, _ = ravine
+    taught = lesson("ravine", **meta["params"])
+    facts = taught.facts()
+    for kind in ("outcome", "plain_outcome", "faster", "stable_limit"):
+        said = claims_of(meta, kind)
+        assert said and all(claim == facts[kind] for claim in said), kind
+    rates = claims_of(meta, "direction_rates")
+    p = meta["params"]
+    assert rates == [taught.problem.direction_rates(p["variant"], p["lr"], p["beta"])]
+    line = next(c["text"] for c in meta["captions"] if c["claims"] == rates)
+    assert f"slow direction is {rates[0]['plain_slowest']}" in line
+
+
+@pytest.mark.parametrize(
+    ("lr", "beta", "kappa"), [(0.07, 0.7, 25.0), (0.07, 0.0, 25.0), (0.07, 0.7, 1.0), (0.079, 0.1, 25.0)]
+)
+def test_the_slow_direction_said_is_the_one_with_the_larger_rho(lr, beta, kappa):
+    said = slow_line(lesson("ravine", lr=lr, beta=beta, kappa=kappa))
+    rows = {row["name"]: row for row in said.claims[0]["directions"]}
+
+    def slower(key: str) -> str:
+        x, y = rows["x"][key], rows["y"][key]
+        return "both" if np.isclose(x, y, rtol=1e-4) else "x" if x > y else "y"
+
+    plain = "rho" if beta == 0 else "plain_rho"  # β = 0: the run is plain gradient descent
+    if said.key in ("rav_slow", "rav_slow_even", "rav_slow_plain"):
+        assert said.values["slow"] == slower(plain) != "both"
+    if said.key in ("rav_slow", "rav_slow_momentum"):
+        assert said.values["mslow"] == slower("rho") != "both"
+    if said.key in ("rav_alike", "rav_slow_momentum", "rav_alike_plain"):
+        assert slower(plain) == "both"
+    if said.key in ("rav_alike", "rav_slow_even"):
+        assert slower("rho") == "both"
+    assert float(said.values["rho"]) == pytest.approx(max(r["rho"] for r in rows.values()), rel=1e-3)
+
+
+def test_a_diverging_run_renders_and_says_so(media):
+    video, meta, _ = render(media, "--scene", "ravine", "--lr", "0.14", "--steps", "40")
+    truth = lesson("ravine", lr=0.14, steps=40)
+    assert truth.verdict.outcome.value == "diverged" and truth.baseline.diverged
+    outcome = claims_of(meta, "outcome")
+    assert outcome and outcome[0]["outcome"] == "diverged" and outcome[0]["step"] == truth.run.diverged_at
+    assert any(c["text"].startswith(f"Diverged at step {truth.run.diverged_at}") for c in meta["captions"])
+    # the balls have left the box: their markers say where they are, in their colours, above the caption band
+    last = frame_at(video, meta["beats"]["verdict"] - 0.2)
+    box = ValleyPlot(truth.problem, reach(truth.run.positions[0]), "x", "y").border
+    low = pixel(box.get_corner([1, -1, 0]), last.shape)
+    corner = last[low[0] - 45 : low[0], low[1] - 200 : low[1]].reshape(-1, 3).astype(int)
+    for colour in (style.BALL, style.GHOST):
+        assert (np.abs(corner - hex_rgb(colour)).max(axis=1) < 40).sum() > 20, colour
+
+
+def test_a_comparison_of_betas_renders_one_ball_per_run(media):
+    video, meta, _ = render(media, "--scene", "ravine", "--beta", "0.3,0.9", "--steps", str(STEPS))
+    c = compare("ravine", "beta", (0.3, 0.9), steps=STEPS)
+    assert meta["runs"] and [r["params"]["beta"] for r in meta["runs"]] == [0.3, 0.9]
+    axes = ValleyPlot(c.problem, reach(c.lessons[0].run.positions[0]), "x", "y").axes
+    k = 4
+    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(STEPS).rest_time(k))
+    for i, one in enumerate(c.lessons):
+        row, col = pixel(axes.c2p(*one.run.positions[k]), frame.shape)
+        assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[i])).max() < 45, (i, frame[row, col])
+
+
+def test_contour_lines_are_the_level_curves_inside_the_box():
+    """Each drawn stretch of a contour line lies inside the plot's box and on one level of f (mapped back
+    through the axes), and a curve cut by the box keeps every stretch inside it, the one across its start too."""
+    one = lesson("ravine", kappa=9.0, x0=-4.0, y0=3.0)
+    plot = ValleyPlot(one.problem, reach(one.run.positions[0]), "x", "y")
+    levels = set()
+    for line in plot.contours:
+        xy = np.array([plot.axes.p2c(point)[:2] for point in line.get_anchors()])
+        assert np.all(np.abs(xy) <= plot.half + 1e-9)
+        values = [one.problem.loss(q) for q in xy]
+        assert np.ptp(values) <= 1e-6 * max(values)
+        levels.add(round(values[0], 6))
+    assert len(levels) == 8
+    angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    inside = np.abs(circle[:, 1]) < 0.6  # points 0, 1, 5, 6, 7, 11: two stretches, one across the start
+    assert sorted(map(len, runs_of(circle, inside))) == [3, 3]
