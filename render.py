@@ -12,6 +12,7 @@ import re
 import signal
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -29,6 +30,7 @@ from gdcore import (
     lesson,
     planned,
 )
+from scenes import chunks
 from scenes.batch import run_batch
 from scenes.cluster import ClusterError, Job, check_address, connect, run_on_cluster
 from scenes.explore import SCENES as EXPLORED
@@ -257,6 +259,21 @@ class Languages(Names):
         return codes
 
 
+class Jobs(click.ParamType):
+    """--jobs: a whole number of processes, 1 to 64."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        try:
+            jobs = int(str(value), 10)
+        except ValueError:
+            jobs = None
+        if jobs is None or not 1 <= jobs <= 64:
+            self.fail(f"takes a whole number of processes from 1 to 64 (got {value!r})", param, ctx)
+        return jobs
+
+
 def cluster_address(ctx, param, value):
     """--cluster: tcp://HOST:PORT, or a usage error before anything else."""
     try:
@@ -317,10 +334,11 @@ def _stop(signum, frame):
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
+    type=Jobs(),
+    default=None,
     show_default="number of CPUs",
-    help="renders at once in a batch (--scene all, or lists on --lang/--quality)",
+    help="processes in all: a batch (--scene all, or lists on --lang/--quality) renders that many videos at "
+    "once, a single render (at 1080p and above by default) splits its animations among that many",
 )
 @click.option(
     "--cluster",
@@ -372,16 +390,23 @@ def main(
     if cluster is not None or scene == "all" or len(lang) > 1 or len(quality) > 1:  # on a cluster: a batch
         batch(scene, quality, lang, output, voice, force, slides, jobs, given, cluster)
         return
-    single(scene, quality[0], lang[0], output, voice, force, slides, given)
+    single(scene, quality[0], lang[0], output, voice, force, slides, given, jobs)
 
 
-def single(scene, quality, lang, output, voice, force, slides, given) -> None:
+def single(scene, quality, lang, output, voice, force, slides, given, jobs=None) -> None:
     """Render one video here and print its path; a full disk or a signal ends it with one line."""
     lecture = resolve(scene, given)
     ready_to_render(output, voice, slides, (lang,))
     try:
         video = render_lecture(
-            lecture, quality=quality, lang=lang, output=output, voice=voice, force=force, slides=slides
+            lecture,
+            quality=quality,
+            lang=lang,
+            output=output,
+            voice=voice,
+            force=force,
+            slides=slides,
+            jobs=jobs,
         )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))
@@ -481,17 +506,33 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given, cl
         for lang in langs
         for quality in qualities
     ]
+    work, at_once = shared(work, jobs, cluster)
     with reach(cluster) as client:  # an address that does not answer is a usage error: nothing written
         ready_to_render(output, voice, slides, langs)
         send(
             work,
-            jobs,
+            at_once,
             client,
             output,
             lambda job: (
                 None if force else finished(job.subject, job.quality, job.lang, output, voice, slides)
             ),
         )
+
+
+def shared(work: list[Job], jobs: int | None, cluster: str | None) -> tuple[list[Job], int]:
+    """--jobs counts processes in all: as many renders at once as there are jobs (or videos), and each render
+    that splits its animations (chunks.splits: 1080p and above) gets a share of the rest, so that at most
+    --jobs draw. Returns the jobs (each with its --jobs, except on a cluster, where each worker's render
+    splits by its own CPUs) and how many run at once."""
+    total = jobs or os.cpu_count() or 1
+    at_once = min(total, len(work))
+    if cluster is not None:
+        return work, at_once
+    share = {
+        job.quality: max(1, total // at_once) if chunks.splits(QUALITY[job.quality][1]) else 1 for job in work
+    }
+    return [replace(job, args=(*job.args, "--jobs", str(share[job.quality]))) for job in work], at_once
 
 
 @contextlib.contextmanager

@@ -1,7 +1,15 @@
-"""Render a lecture and an empty Manim scene of the same duration at the same quality; print the ratio of
-their wall times and the peak memory of each.
+"""Render lectures with `--jobs 1` and `--jobs N` against Manim's empty scene of the same duration at the same
+quality, and a β change (its unchanged animations reused from the segment cache) against a cold render of the
+same lecture; print the wall times, their ratios (measured in this one run) and the peak memory of each.
 
-    .venv/bin/python bench/bench_render.py --scene parabola --quality high
+    .venv/bin/python bench/bench_render.py                       # parabola and regression at 1080p60
+    .venv/bin/python bench/bench_render.py --scene parabola --quality low --jobs 2 -- --steps 12
+
+The machine's load changes the figures: the load average is printed with them. Targets on 2 cores at 1080p60:
+parabola with --jobs N at most 0.5× its empty scene, regression at most 0.58×, a β change at most 0.6× a cold
+render. The renders use a cache folder of their own (XDG_CACHE_HOME), filled by a first render that is not
+timed, so what is measured is what a teacher re-renders: formulas and texts cached, animations drawn again
+(--force) except where the β change reuses them.
 """
 
 from __future__ import annotations
@@ -30,47 +38,75 @@ with tempconfig({"quality": sys.argv[1], "media_dir": sys.argv[3], "disable_cach
                  "verbosity": "WARNING", "progress_bar": "none"}):
     Empty().render()
 """
+TARGETS = {"parabola": 0.5, "regression": 0.58}  # × the empty scene, with --jobs N at 1080p60 on 2 cores
+BETA_TARGET = 0.6  # a β change × a cold render
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Run `cmd`; return its wall time (s) and peak resident memory (MiB)."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Run `cmd`; return its wall time (s) and the peak resident memory (MiB) of its largest process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
         raise SystemExit(f"failed: {' '.join(cmd)}")
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
+def duration(folder: Path) -> float:
+    with av.open(str(next(folder.rglob("*.mp4")))) as box:
+        return float(box.duration) / 1e6
+
+
+def lecture(scene: str, args, env: dict, tmp: Path) -> None:
+    """--jobs 1 and --jobs N of `scene`, each against the empty scene of the same duration."""
+    render = [sys.executable, "render.py", "--scene", scene, "--quality", args.quality, *args.extra]
+    timed([*render, "--output", str(tmp / scene), "--jobs", str(args.jobs)], env)  # fills the caches
+    one, one_mb = timed([*render, "--output", str(tmp / scene), "--jobs", "1", "--force"], env)
+    many, many_mb = timed([*render, "--output", str(tmp / scene), "--jobs", str(args.jobs), "--force"], env)
+    seconds = duration(tmp / scene)
+    empty, empty_mb = timed(
+        [sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(seconds), str(tmp / "empty")], env
+    )
+    target = f" (target ≤ {TARGETS[scene]}x)" if scene in TARGETS and args.quality == "high" else ""
+    print(f"{scene} {args.quality} video={seconds:.1f}s  load {os.getloadavg()[0]:.1f}")
+    print(f"  empty scene: {empty:.1f} s, peak {empty_mb:.0f} MiB")
+    print(f"  --jobs 1:    {one:.1f} s, peak {one_mb:.0f} MiB, {one / empty:.2f}x the empty scene")
+    print(
+        f"  --jobs {args.jobs}:    {many:.1f} s, peak {many_mb:.0f} MiB, {many / empty:.2f}x the empty scene"
+        f"{target}, {many / one:.2f}x --jobs 1"
+    )
+
+
+def beta_change(args, env: dict, tmp: Path) -> None:
+    """β 0.6 → 0.8 with the segments of β 0.6 in the cache, against β 0.8 drawn cold; both with --jobs N."""
+    render = [sys.executable, "render.py", "--scene", "parabola", "--quality", args.quality, *args.extra]
+    render += ["--jobs", str(args.jobs)]
+    timed([*render, "--beta", "0.6", "--output", str(tmp / "before")], env)
+    changed, _ = timed([*render, "--beta", "0.8", "--output", str(tmp / "changed")], env)
+    cold, _ = timed([*render, "--beta", "0.8", "--output", str(tmp / "cold"), "--force"], env)
+    target = f" (target ≤ {BETA_TARGET}x)" if args.quality == "high" else ""
+    print(f"beta change parabola {args.quality}, --jobs {args.jobs}  load {os.getloadavg()[0]:.1f}")
+    print(f"  cold β=0.8:            {cold:.1f} s")
+    print(f"  β 0.6 → 0.8 (reused):  {changed:.1f} s, {changed / cold:.2f}x the cold render{target}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scene", default="parabola")
+    ap.add_argument("--scene", choices=["parabola", "regression", "both"], default="both")
     ap.add_argument("--quality", default="high", choices=QUALITY)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the --jobs N runs")
+    ap.add_argument("--no-beta", action="store_true", help="leave out the β change")
     ap.add_argument("extra", nargs="*", help="more render.py options, after --")
     args = ap.parse_args()
+    print(
+        f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        render = [
-            sys.executable,
-            "render.py",
-            "--scene",
-            args.scene,
-            "--quality",
-            args.quality,
-            "--output",
-            tmp,
-            *args.extra,
-        ]
-        timed(render)  # warm-up: fills the LaTeX cache, so the measured run is what a teacher re-renders
-        lecture_s, lecture_mb = timed([*render, "--force"])  # rendered again, not taken from the cache
-        with av.open(str(next(Path(tmp).rglob("*.mp4")))) as box:
-            duration = float(box.duration) / 1e6
-        empty_s, empty_mb = timed(
-            [sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(duration), str(Path(tmp) / "empty")]
-        )
-    print(f"scene={args.scene} quality={args.quality} video={duration:.1f}s")
-    print(f"lecture: {lecture_s:.1f} s wall, peak {lecture_mb:.0f} MiB")
-    print(f"empty:   {empty_s:.1f} s wall, peak {empty_mb:.0f} MiB")
-    print(f"ratio:   {lecture_s / empty_s:.2f}x the empty scene")
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        for scene in ["parabola", "regression"] if args.scene == "both" else [args.scene]:
+            lecture(scene, args, env, Path(tmp))
+        if not args.no_beta:
+            beta_change(args, env, Path(tmp))
 
 
 if __name__ == "__main__":

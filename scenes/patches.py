@@ -223,6 +223,123 @@ def _write_frame(self, pixels, *, repeat: int = 1) -> None:
         raise self._operation_error("encode", error) from error
 
 
+def _play(self, scene, *args, **kwargs) -> None:
+    """CairoRenderer.play, except that an animation that is not drawn (outside from_animation_number /
+    upto_animation_number, found in the segment cache, or every one when `renderer.planning`) is played frame
+    by frame without drawing (`_undrawn`), so the clock and the updaters move exactly as in a drawn render.
+    Each play's segment key (or None), frame count and whether it is held still are recorded in
+    `renderer.played`; `renderer.reuse` False renders every animation again (the segment is rewritten)."""
+    self.skip_animations = self._original_skipping_status
+    self.update_skipping_status()
+    scene.compile_animation_data(*args, **kwargs)
+    planning = getattr(self, "planning", False)
+    key = None if self.skip_animations or planning else segment_key(self, scene)
+    looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
+    found = looked and self.file_writer.is_already_cached(key)
+    self.skip_animations = self.skip_animations or found or planning
+    self.file_writer.add_partial_movie_file(key)
+    self.animations_hashes.append(key)
+    self.file_writer.begin_animation(not self.skip_animations, animation_index=self.num_plays)
+    scene.begin_animations()
+    held, start = scene.is_current_animation_frozen_frame(), self.time
+    if self.skip_animations:
+        _undrawn(self, scene, held)
+    else:
+        self.save_static_frame_data(scene, scene.static_mobjects)
+        if held:
+            self.update_frame(scene, mobjects=scene.moving_mobjects)
+            self.freeze_current_frame(scene.duration)
+        else:
+            scene.play_internal()
+    self.file_writer.end_animation(not self.skip_animations)
+    frames = round((self.time - start) * self.camera.frame_rate)
+    getattr(self, "played", []).append((key, frames, held, bool(found)))
+    self.num_plays += 1
+    self.skip_animations = self._original_skipping_status  # a sound added after a skipped play is kept
+
+
+def segment_key(renderer, scene) -> str:
+    """Manim's cache key of the play about to run (its hash, or uncached_<n> with caching off)."""
+    from manim import config
+    from manim._config.video_encoder import video_encoder_fingerprint
+    from manim.utils.hashing import get_hash_from_play_call
+
+    if config["disable_caching"]:
+        return f"uncached_{renderer.num_plays:05}"
+    return get_hash_from_play_call(
+        scene,
+        renderer.camera,
+        scene.animations,
+        scene.mobjects,
+        backend="cairo",
+        encoder_fingerprint=video_encoder_fingerprint(scene.session_spec.video_encoder),
+        renderer_state=(),
+    )
+
+
+def _undrawn(renderer, scene, held: bool) -> None:
+    """Play the compiled animation without drawing or encoding: a still frame advances the clock by its
+    frames at once (as freeze_current_frame does), anything else steps through every frame's time with its
+    updaters (renderer.render only counts the frame, `_render`)."""
+    dt = 1 / renderer.camera.frame_rate
+    if held:
+        renderer.time += int(scene.duration / dt) * dt
+        return
+    renderer.skip_animations, renderer.undrawn = False, True
+    try:
+        scene.play_internal()
+    finally:
+        renderer.skip_animations, renderer.undrawn = True, False
+
+
+def _render(render):
+    """CairoRenderer.render that, while a play is undrawn, only advances the clock by one frame, exactly as
+    add_frame does for a drawn one."""
+
+    @functools.wraps(render)
+    def wrapper(self, scene, time, moving_mobjects=None):
+        if getattr(self, "undrawn", False):
+            self.time += 1 * (1 / self.camera.frame_rate)
+            return None
+        return render(self, scene, time, moving_mobjects)
+
+    return wrapper
+
+
+def _segment_init(init):
+    """VideoSegmentEncoder.__init__ that encodes into a private file beside the segment (`_segment_finish`
+    renames it into place): a render sharing the segment cache never takes a half-written segment."""
+
+    @functools.wraps(init)
+    def wrapper(self, *, target, spec):
+        self.final = Path(target)
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        handle, private = tempfile.mkstemp(dir=self.final.parent, prefix=private_prefix(), suffix=".mp4")
+        os.close(handle)
+        init(self, target=Path(private), spec=spec)
+
+    return wrapper
+
+
+def _segment_finish(finish):
+    @functools.wraps(finish)
+    def wrapper(self):
+        done = self._closed
+        finish(self)
+        if not done:
+            os.replace(self.target, self.final)
+            self.target = self.final
+
+    return wrapper
+
+
+def _hash_without_display_funcs(entry: Replacement) -> None:
+    """Leave the camera's display_funcs out of Manim's hash of a play."""
+    from manim.utils import hashing
+
+    hashing.KEYS_TO_FILTER_OUT.add("display_funcs")
+
+
 def _slide_init(self, *args, **kwargs) -> None:
     """manim-slides' Slide.__init__ without its config["write_to_movie"] = True (Manim 0.22 has no such key)."""
     from manim_slides.slide.manim import Slide
@@ -323,6 +440,42 @@ REPLACEMENTS = (
         f"{MANIM}/pull/3503",
     ),
     Replacement(
+        "manim.renderer.cairo_renderer:CairoRenderer",
+        "play",
+        lambda _: _play,
+        "a skipped or reused play moved the clock by its run time, not its frames: chunks drifted from one render",
+        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
+    ),
+    Replacement(
+        "manim.renderer.cairo_renderer:CairoRenderer",
+        "render",
+        _render,
+        "while a play is undrawn (_play), a frame only advances the clock, as a drawn frame does",
+        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
+    ),
+    Replacement(
+        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
+        "__init__",
+        _segment_init,
+        "a segment encoded under a private name: a render sharing the cache never takes a half-written one",
+        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
+    ),
+    Replacement(
+        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
+        "finish",
+        _segment_finish,
+        "the finished segment renamed into the shared cache",
+        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
+    ),
+    Replacement(
+        "manim.utils.hashing",
+        "KEYS_TO_FILTER_OUT",
+        None,
+        "display_funcs (filled on the first drawn frame) out of a play's hash: drawn or not, a play has one key",
+        f"{MANIM}/blob/main/manim/utils/hashing.py",
+        install=_hash_without_display_funcs,
+    ),
+    Replacement(
         "manim:logger",
         "handlers",
         None,
@@ -379,6 +532,13 @@ def apply(package: str = "manim") -> None:
     for entry in REPLACEMENTS:
         if entry.package == package:
             entry.install(entry)
+
+
+def applied() -> bool:
+    """Whether apply() installed the replacements (the Manim version is tested): chunks and reuse need them."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    return hasattr(CairoRenderer.play, "original")
 
 
 def messages_to_stderr() -> None:

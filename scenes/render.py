@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gdcore import Subject
 
-from . import locales, patches
+from . import chunks, locales, patches, segments
 from .classpage import write_page
 from .explore import write_explorer_safely
 from .narration import ENGINE, Voice, engine_version, transcript, webvtt
@@ -175,15 +175,15 @@ def render_lecture(
     force: bool = False,
     encoder: dict | None = None,
     slides: bool = False,
+    jobs: int | None = None,
 ) -> Path:
     """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
     summary, the runs of a comparison or a landscape's tour, captions with their claims, chapters, versions,
     each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
     transcript <name>.txt and a poster <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its
-    assets in the folder <name>). The class page <output>/index.html is written again. A finished, undamaged
-    render of the same lecture with the same software is returned as it is, unless `force`. `encoder`: x264
-    options (default: ENCODER's). Raises RenderError (one line) when a folder refuses the files, Interrupted
-    on SIGINT/SIGTERM."""
+    assets in the folder <name>). The class page <output>/index.html is written again. A whole render of
+    it with the same software is returned as it is unless `force` (all drawn again). `encoder`: x264 options
+    (ENCODER's); `jobs`: chunks.processes. RenderError (one line): a folder refused a file; or Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
@@ -203,7 +203,7 @@ def render_lecture(
         return video
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
     try:
-        made = _make(subject, quality, lang, voice, encoder, slides, name, work, found)
+        made = _make(subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force)
     except BaseException:
         with signals_held():
             shutil.rmtree(work, ignore_errors=True)
@@ -258,39 +258,58 @@ def write_page_safely(output: Path) -> None:
         )
 
 
-def _make(subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict) -> dict[str, Path]:
-    """Render the video and write every file of the render into `work`; return them by suffix. A folder
-    that refuses a file (a full disk) is a RenderError naming it."""
+def _make(
+    subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict, jobs=None, force=False
+) -> dict[str, Path]:
+    """Render the video and write every file of the render into `work`; return them by suffix. `jobs`:
+    processes that draw it (chunks.processes; a slide deck is drawn by one); the animations found in the
+    segment cache are reused unless `force`. A folder that refuses a file (a full disk) is a RenderError
+    naming it."""
     from manim import tempconfig
 
     patches.messages_to_stderr()
     patches.apply()
-    settings = {
-        "quality": QUALITY[quality][0],
-        "media_dir": str(work),
-        "output_file": name,
-        "tex_dir": str(cache_dir() / "tex"),
-        "text_dir": str(cache_dir() / "texts"),
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "format": "mp4",
-        "video_encoder_options": encoder,
-        **({"max_files_cached": -1} if slides else {}),
-    }
+    settings = _settings(quality, name, work, encoder)
     try:
-        with tempconfig(settings):
+        with tempconfig(settings), segments.in_use(segments.folder(quality, encoder)):
             speaker = Voice(lang, work) if voice else None
             decks = work / "slides"
             cls = as_slides(scene_class(subject)) if slides else scene_class(subject)
-            lecture = cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
-            lecture.render()
+
+            def make():
+                return cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
+
+            drawers = 1 if slides else chunks.processes(jobs)
+            lecture = chunks.render(
+                make, settings, drawers, not force, lambda line: print(line, file=sys.stderr)
+            )
             movie = Path(lecture.renderer.file_writer.movie_file_path)
+        segments.bound()
         return _write_files(subject, lecture, movie, work, name, quality, lang, slides, found)
     except Exception as err:
         refused = _refusal(err, work)
         if refused is None:
             raise
         raise RenderError(refused) from err
+
+
+def _settings(quality: str, name: str, work: Path, encoder: dict) -> dict:
+    """Manim's settings for a render into `work`: the shared LaTeX, text and (with a tested Manim) segment
+    caches; Manim's own cache bound is off (segments.bound keeps the shared one)."""
+    shared = patches.applied()
+    return {
+        "quality": QUALITY[quality][0],
+        "media_dir": str(work),
+        "output_file": name,
+        "tex_dir": str(cache_dir() / "tex"),
+        "text_dir": str(cache_dir() / "texts"),
+        "disable_caching": not shared,
+        **({"partial_movie_dir": str(segments.folder(quality, encoder))} if shared else {}),
+        "max_files_cached": -1,
+        "verbosity": "WARNING",
+        "format": "mp4",
+        "video_encoder_options": encoder,
+    }
 
 
 def _refusal(err: BaseException, work: Path) -> str | None:

@@ -1,0 +1,273 @@
+"""One lecture rendered by several processes: its animations split into ranges of play numbers, each range
+drawn by its own process with Manim's from_animation_number / upto_animation_number, the segments joined
+without re-encoding by Manim's own concatenation.
+
+Every process runs the lecture's construct() from the start: the plays before its range are undrawn
+(scenes.patches: frame by frame, without drawing), so the clock, the updaters and therefore the captions
+and every frame are those of a one-process render. The parent plays the whole lecture undrawn first: that
+gives the timeline (captions, chapters, the voice's track) and each play's frames, by which the ranges are
+balanced, and its file writer joins the segments at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from . import patches
+
+# The balance's cost model: estimates, not fitted. A frame held still is drawn once and only encoded again: taken
+# as a fifth of a moving one. PER_PIXEL is what drawing and encoding a moving frame cost per pixel in one 1080p60
+# parabola render here under load (75 s for 2008 moving and 3241 held frames, 11 s of it the undrawn work).
+HELD = 0.2
+PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
+MIN_RATE = 60e6  # pixels per second of video: below it (low, medium) drawing is a small share of a render
+GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
+
+
+# a subject's params are a read-only mapping: sent to a chunk's process as a dict, read-only again there
+def read_only(mapping: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(mapping)
+
+
+copyreg.pickle(types.MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What one process draws: plays first..last (inclusive) of `cls` teaching `subject`."""
+
+    cls: type
+    subject: object
+    lang: str
+    settings: dict
+    first: int
+    last: int
+    reuse: bool
+    said: tuple = ()  # the parent's voice lines: (wav path, seconds) in order
+
+
+class Recorded:
+    """A voice that keeps what it said, for the chunks to replay (or a replay of `said`, without speaking)."""
+
+    def __init__(self, voice=None, said=()):
+        self.voice, self.said, self.next = voice, list(said), 0
+
+    def speak(self, words: str) -> tuple[Path, float]:
+        if self.voice is None:
+            self.next += 1
+            return self.said[self.next - 1]
+        self.said.append(self.voice.speak(words))
+        return self.said[-1]
+
+
+def processes(jobs: int | None) -> int:
+    """How many processes draw one render (inside Manim's tempconfig of its quality): `jobs`, or with None
+    one per CPU where drawing is most of a render (splits), else one."""
+    from manim import config
+
+    if jobs is not None:
+        return jobs
+    return (os.cpu_count() or 1) if _pixels() * config.frame_rate >= MIN_RATE else 1
+
+
+def splits(size: str) -> bool:
+    """Whether a render at `size` (QUALITY's "1080p60") is split by default: the same rule as processes()."""
+    height, rate = map(int, size.split("p"))
+    return height * height * 16 / 9 * rate >= MIN_RATE
+
+
+def _pixels() -> int:
+    from manim import config
+
+    return config.pixel_width * config.pixel_height
+
+
+def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Callable[[str], None]):
+    """Render the lecture that `make()` builds (inside Manim's tempconfig(settings)) with `jobs` processes;
+    return the rendered scene, whose file writer has written the movie. One job (or an untested Manim) is an
+    ordinary render in this process."""
+    if jobs <= 1 or not patches.applied():
+        lecture = make()
+        lecture.renderer.played, lecture.renderer.reuse = [], reuse
+        lecture.render()
+        _report(lecture.renderer.played, 1, progress, "")
+        return lecture
+    lecture = make()
+    if lecture.voice is not None:
+        lecture.voice = Recorded(lecture.voice)
+    lecture.renderer.played, lecture.renderer.planning = [], True
+    start = time.perf_counter()
+    lecture.render()  # undrawn: the timeline, and the segment writer's movie path
+    seconds = time.perf_counter() - start
+    plan = lecture.renderer.played
+    said = tuple(lecture.voice.said) if lecture.voice is not None else ()
+    ranges = split(costs(plan, seconds, _pixels()), jobs)
+    pieces = [
+        Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
+    ]
+    drawn = run(pieces)
+    played = [one for records, _ in drawn for one in records]
+    join(lecture, plan, played)
+    took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
+    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s; plays {took} s)")
+    return lecture
+
+
+def costs(plan: list, seconds: float, pixels: int) -> list[tuple[float, float]]:
+    """Each play's (undrawn, drawn) cost in seconds: its share of the parent's undrawn pass by frames, and
+    that plus drawing and encoding its frames."""
+    frames = sum(f for _, f, _, _ in plan) or 1
+    out = []
+    for _, f, held, _ in plan:
+        undrawn = seconds * f / frames
+        out.append((undrawn, undrawn + f * (HELD if held else 1.0) * pixels * PER_PIXEL))
+    return out
+
+
+def split(cost: list[tuple[float, float]], jobs: int) -> list[tuple[int, int]]:
+    """Consecutive ranges (first, last) of plays, at most `jobs`, that make the slowest process fastest: a
+    process plays the plays before its range undrawn, then draws its range."""
+    undrawn = [0.0]
+    for u, _ in cost:
+        undrawn.append(undrawn[-1] + u)
+    low, high = 0.0, undrawn[-1] + sum(d for _, d in cost)
+    best = [(0, len(cost) - 1)]
+    for _ in range(60):
+        limit = (low + high) / 2
+        ranges = _greedy(cost, undrawn, limit)
+        if ranges is not None and len(ranges) <= jobs:
+            best, high = ranges, limit
+        else:
+            low = limit
+    return best
+
+
+def _greedy(cost, undrawn, limit: float) -> list[tuple[int, int]] | None:
+    """The ranges made by filling each process up to `limit` seconds; None if one play alone exceeds it."""
+    ranges, first, spent = [], 0, undrawn[0]
+    for i, (_, drawn) in enumerate(cost):
+        if i > first and undrawn[first] + spent + drawn > limit:
+            ranges.append((first, i - 1))
+            first, spent = i, 0.0
+        spent += drawn
+        if undrawn[first] + spent > limit:
+            return None
+    return [*ranges, (first, len(cost) - 1)]
+
+
+def run(pieces: list[Piece]) -> list[tuple[list, float]]:
+    """Draw every piece in its own process (spawned: a fresh Manim each; a second scene drawn in this
+    process got other hashes than a fresh process for some plays, so it reused less); return each piece's
+    plays and seconds, in order. An error in one stops the others and is raised here; so is an interrupt of
+    this process."""
+    context = multiprocessing.get_context("spawn")
+    procs, links = [], []
+    try:
+        for piece in pieces:
+            here, there = context.Pipe(duplex=False)
+            proc = context.Process(target=_draw, args=(piece, there), daemon=True)
+            proc.start()
+            there.close()
+            procs.append(proc)
+            links.append(here)
+        results: dict[int, tuple[list, float]] = {}
+        while len(results) < len(pieces):
+            for link in wait([link for i, link in enumerate(links) if i not in results]):
+                i = links.index(link)
+                try:
+                    kind, value = link.recv()
+                except EOFError:
+                    kind, value = (
+                        "error",
+                        RuntimeError(f"the process drawing chunk {i + 1} of {len(pieces)} died"),
+                    )
+                if kind == "error":
+                    raise value
+                results[i] = value
+        return [results[i] for i in range(len(pieces))]
+    finally:
+        _stop(procs)
+
+
+def _stop(procs: list) -> None:
+    """Ask the processes still running to stop (they clean up), and kill those still there after GRACE."""
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + GRACE
+    for proc in procs:
+        proc.join(max(deadline - time.monotonic(), 0.1))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def draw(piece: Piece) -> tuple[list, float]:
+    """Draw plays first..last of the piece (in the current process, inside the render's tempconfig or not);
+    return their records and the seconds it took."""
+    from manim import tempconfig
+
+    start = time.perf_counter()
+    settings = {
+        **piece.settings,
+        "media_dir": str(Path(piece.settings["media_dir"]) / f"chunk{piece.first}"),
+        "from_animation_number": piece.first,
+        "upto_animation_number": piece.last,
+    }
+    with tempconfig(settings):
+        voice = Recorded(said=piece.said) if piece.said else None
+        lecture = piece.cls(piece.subject, lang=piece.lang, voice=voice)
+        lecture.renderer.played, lecture.renderer.reuse = [], piece.reuse
+        lecture.render()
+    return lecture.renderer.played[piece.first : piece.last + 1], time.perf_counter() - start
+
+
+def _draw(piece: Piece, link) -> None:
+    """A chunk's process: draw the piece and send back its records (or the error, which the parent raises:
+    a full disk stays an OSError there)."""
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
+    patches.messages_to_stderr()
+    patches.apply()
+    try:
+        link.send(("ok", draw(piece)))
+    except BaseException as err:
+        with contextlib.suppress(Exception):  # the parent may be gone
+            try:
+                link.send(("error", err))
+            except Exception:
+                link.send(("error", RuntimeError(f"{type(err).__name__}: {err}")))
+        if not isinstance(err, Exception):
+            sys.exit(1)
+
+
+def join(lecture, plan: list, played: list) -> None:
+    """Join the drawn (and reused) segments into the lecture's movie with Manim's own concatenation (no
+    re-encoding), the lecture's sound track added. Each play must have the frames the undrawn pass counted."""
+    if [f for _, f, _, _ in played] != [f for _, f, _, _ in plan]:
+        raise RuntimeError("the chunks' timeline differs from the lecture's: not joined")
+    writer = lecture.renderer.file_writer
+    writer.partial_movie_files = [str(writer.output_plan.segment_path(key)) for key, _, _, _ in played]
+    writer.combine_to_movie()
+
+
+def _report(played: list, count: int, progress: Callable[[str], None], times: str) -> None:
+    reused = [f for _, f, _, found in played if found]
+    total = sum(f for _, f, _, _ in played)
+    progress(
+        f"animations: {len(played) - len(reused)} drawn, {len(reused)} reused from the cache "
+        f"({sum(reused)} of {total} frames), in {count} process{'es' if count > 1 else ''}{times}"
+    )
