@@ -30,7 +30,6 @@ from gdcore import (
     lesson,
     planned,
 )
-from scenes import chunks
 from scenes.batch import run_batch
 from scenes.cluster import ClusterError, Job, check_address, connect, run_on_cluster
 from scenes.explore import SCENES as EXPLORED
@@ -338,7 +337,7 @@ def _stop(signum, frame):
     default=None,
     show_default="number of CPUs",
     help="processes in all: a batch (--scene all, or lists on --lang/--quality) renders that many videos at "
-    "once, a single render (at 1080p and above by default) splits its animations among that many",
+    "once; given for a single render, it splits its animations among that many (default 1 for one render)",
 )
 @click.option(
     "--cluster",
@@ -522,17 +521,17 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given, cl
 
 def shared(work: list[Job], jobs: int | None, cluster: str | None) -> tuple[list[Job], int]:
     """--jobs counts processes in all: as many renders at once as there are jobs (or videos), and each render
-    that splits its animations (chunks.splits: 1080p and above) gets a share of the rest, so that at most
-    --jobs draw. Returns the jobs (each with its --jobs, except on a cluster, where each worker's render
+    gets a share of the rest for its animations (only when --jobs is given: a single render splits only
+    then), so that at most --jobs draw. Returns the jobs (each with its --jobs, except on a cluster, where each worker's render
     splits by its own CPUs) and how many run at once."""
     total = jobs or os.cpu_count() or 1
     at_once = min(total, len(work))
     if cluster is not None:
         return work, at_once
-    share = {
-        job.quality: max(1, total // at_once) if chunks.splits(QUALITY[job.quality][1]) else 1 for job in work
-    }
-    return [replace(job, args=(*job.args, "--jobs", str(share[job.quality]))) for job in work], at_once
+    if jobs is None:  # one process per video (a render splits only when asked to)
+        return work, at_once
+    share = str(max(1, total // at_once))
+    return [replace(job, args=(*job.args, "--jobs", share)) for job in work], at_once
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import multiprocessing
-import os
 import signal
 import sys
 import time
@@ -30,7 +29,6 @@ from . import patches
 # parabola render here under load (75 s for 2008 moving and 3241 held frames, 11 s of it the undrawn work).
 HELD = 0.2
 PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
-MIN_RATE = 60e6  # pixels per second of video: below it (low, medium) drawing is a small share of a render
 GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
 
 
@@ -70,26 +68,17 @@ class Recorded:
         return self.said[-1]
 
 
-def processes(jobs: int | None) -> int:
-    """How many processes draw one render (inside Manim's tempconfig of its quality): `jobs`, or with None
-    one per CPU where drawing is most of a render (splits), else one."""
-    from manim import config
-
-    if jobs is not None:
-        return jobs
-    return (os.cpu_count() or 1) if _pixels() * config.frame_rate >= MIN_RATE else 1
-
-
-def splits(size: str) -> bool:
-    """Whether a render at `size` (QUALITY's "1080p60") is split by default: the same rule as processes()."""
-    height, rate = map(int, size.split("p"))
-    return height * height * 16 / 9 * rate >= MIN_RATE
-
-
-def _pixels() -> int:
+def pixels() -> int:
+    """Pixels of a frame at the quality set (inside Manim's tempconfig)."""
     from manim import config
 
     return config.pixel_width * config.pixel_height
+
+
+def processes(jobs: int | None) -> int:
+    """How many processes draw one render: `jobs`, or one when --jobs was not given (measured on a 2-core
+    machine, a split was no faster there: docs/benchmarks.md; it is asked for, not the default)."""
+    return 1 if jobs is None else jobs
 
 
 def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Callable[[str], None]):
@@ -111,7 +100,7 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
     seconds = time.perf_counter() - start
     plan = lecture.renderer.played
     said = tuple(lecture.voice.said) if lecture.voice is not None else ()
-    ranges = split(costs(plan, seconds, _pixels()), jobs)
+    ranges = split(costs(plan, seconds, pixels()), jobs)
     pieces = [
         Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
     ]

@@ -177,17 +177,13 @@ def render_lecture(
     slides: bool = False,
     jobs: int | None = None,
 ) -> Path:
-    """Render `subject`; return the path of the finished mp4. Beside it land <name>.json (parameters,
-    summary, the runs of a comparison or a landscape's tour, captions with their claims, chapters, versions,
-    each file's SHA-256), the subtitles <name>.srt and <name>.vtt, the chapters <name>.chapters.vtt, the
-    transcript <name>.txt and a poster <name>.jpg; with `slides`, the decks <name>.pptx and <name>.html (its
-    assets in the folder <name>). The class page <output>/index.html is written again. A whole render of
-    it with the same software is returned as it is unless `force` (all drawn again). `encoder`: x264 options
-    (ENCODER's); `jobs`: chunks.processes. RenderError (one line): a folder refused a file; or Interrupted."""
+    """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.sidecar),
+    subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks; the explorer and the class
+    page are written again. A whole render of it by the same software is returned as it is, unless `force`.
+    `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes. Raises RenderError (one line), Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
-    name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
-    folder = Path(output) / subject.scene / quality
+    name, folder = place(subject, quality, lang, output, voice, encoder, found)
     video = folder / f"{name}.mp4"
     for stale in (
         Path(tempfile.gettempdir()),
@@ -196,21 +192,32 @@ def render_lecture(
         folder,
         Path(output),
     ):
-        sweep(stale)
+        sweep(stale)  # what renders that died left behind
     if not force and cached(folder, name, dict(subject.params), slides):
-        write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
-        write_page_safely(Path(output))
+        write_pages(subject, lang, Path(output))
         return video
+    return _built(
+        lambda work: _make(subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force),
+        subject,
+        lang,
+        video,
+        output,
+    )
+
+
+def _built(make, subject: Subject, lang: str, video: Path, output: Path) -> Path:
+    """`video`, made by make(work) in a temporary folder and installed (signals held meanwhile), the folder
+    removed either way; Interrupted(video) if a signal came while it was installed."""
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
     try:
-        made = _make(subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force)
+        made = make(work)
     except BaseException:
         with signals_held():
             shutil.rmtree(work, ignore_errors=True)
         raise
     with signals_held() as got:
         try:
-            land(subject, lang, made, folder, name, output)
+            land(subject, lang, made, video.parent, video.stem, output)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -228,9 +235,14 @@ def finished(
 ) -> Path | None:
     """The mp4 that render_lecture would return without rendering (a finished, undamaged render of the same
     lecture with the same software in `output`), or None."""
-    name = video_name(subject.scene, lang, dict(subject.params), quality, voice)
-    folder = Path(output) / subject.scene / quality
+    name, folder = place(subject, quality, lang, output, voice)
     return folder / f"{name}.mp4" if cached(folder, name, dict(subject.params), slides) else None
+
+
+def place(subject: Subject, quality, lang, output, voice=False, encoder=None, found=None) -> tuple[str, Path]:
+    """A video's name (video_name) and its folder <output>/<scene>/<quality>."""
+    name = video_name(subject.scene, lang, dict(subject.params), quality, voice, encoder, found)
+    return name, Path(output) / subject.scene / quality
 
 
 def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
@@ -243,8 +255,13 @@ def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, out
             with contextlib.suppress(OSError):
                 empty.rmdir()
         raise RenderError(f"could not write the video into {output}: {err.strerror or err}") from err
-    write_explorer_safely(subject, lang, Path(output))  # before the class page, which links it
-    write_page_safely(Path(output))
+    write_pages(subject, lang, Path(output))
+
+
+def write_pages(subject: Subject, lang: str, output: Path) -> None:
+    """The explorer (before the class page, which links it), then the class page; neither fails a render."""
+    write_explorer_safely(subject, lang, output)
+    write_page_safely(output)
 
 
 def write_page_safely(output: Path) -> None:

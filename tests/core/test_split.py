@@ -57,4 +57,3 @@ def test_the_bound_removes_the_least_recently_used_and_never_while_a_render_hold
         assert segments.bound(limit=4500) == 0 and len(list(where.iterdir())) == 10
     assert segments.bound(limit=4500) == 6
     assert sorted(p.name for p in where.glob("*.mp4")) == [f"{age}.mp4" for age in range(4)]
-    assert chunks.splits("1080p60") and not chunks.splits("720p30") and not chunks.splits("480p15")
