@@ -294,6 +294,24 @@ class Lecture(Scene):
         }[v.outcome]
         return label(self.words(key, k=v.step, count=v.step), style.PANEL_SIZE, colour)
 
+    def verdict_panel(self) -> VGroup:
+        """The verdict in formulas, unplaced: its head, ρ and why it diverged (α over its limit) or ρ and β
+        against β_c, and plain gradient descent's line when it ran beside."""
+        v, params = self.lesson.verdict, self.lesson.params
+        if v.outcome is Outcome.DIVERGED:
+            lines = [
+                rf"\rho = {fmt(v.rho)} > 1",
+                rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
+            ]
+        else:
+            lines = [
+                rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
+                rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}",
+            ]
+        gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
+        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
+        return panel
+
     def plain_line(self) -> str:
         """Plain gradient descent's line in a verdict panel: when it settled, or diverged, or neither."""
         plain = self.lesson.baseline

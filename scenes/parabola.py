@@ -4,13 +4,13 @@ run, verdict."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, VGroup, Write
+from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, Write
 
-from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Problem
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from . import story, style
-from .captions import fmt, fmt_param
-from .components import BallOnCurve, Follow, Readout, Window, axis_names, inset_at, label, math
+from .captions import fmt_param
+from .components import BallOnCurve, Follow, Readout, Window, axis_names, inset_at, math
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -172,19 +172,7 @@ class ParabolaLecture(Lecture):
 
     # 5 — the verdict from the theory
     def verdict(self) -> None:
-        v, params = self.lesson.verdict, self.lesson.params
-        if v.outcome is Outcome.DIVERGED:
-            lines = [
-                rf"\rho = {fmt(v.rho)} > 1",
-                rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
-            ]
-        else:
-            lines = [
-                rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
-                rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}",
-            ]
-        gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
-        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
+        panel = self.verdict_panel()
         # in the place of the formula and the rule, above the readout
         panel.arrange(DOWN, buff=0.12).move_to(
             [RULE_AT[0], (style.SAFE_TOP + self.readout.get_top()[1]) / 2, 0]

@@ -23,7 +23,7 @@ from manim import (
     Write,
 )
 
-from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome
+from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
 from . import story, style
 from .captions import fmt, fmt_param
@@ -400,19 +400,7 @@ class RavineLecture(Lecture):
 
     # 5 — the verdict from the theory, in the readout's place
     def verdict(self) -> None:
-        v, params = self.lesson.verdict, self.lesson.params
-        if v.outcome is Outcome.DIVERGED:
-            lines = [
-                rf"\rho = {fmt(v.rho)} > 1",
-                rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
-            ]
-        else:
-            lines = [
-                rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
-                rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}",
-            ]
-        gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
-        panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
+        panel = self.verdict_panel()
         panel.arrange(DOWN, buff=0.12).scale_to_fit_width(min(panel.width, RULE_WIDTH))
         top = self.table.get_bottom()[1] - 0.2
         panel.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, top, 0], UP)
