@@ -484,23 +484,7 @@ class Follow(VGroup):
 
     def plan(self, balls: Sequence[BallOnCurve]) -> tuple[np.ndarray, np.ndarray]:
         """The zoom at fractional steps: the running largest need while a ball is followed, then back to 1."""
-        w = self.window
-        half = np.max(np.abs(w.base[0] - w.anchor[0]))
-        times = np.arange(0, (max(len(b.xs) for b in balls) - 1) * self.SAMPLES + 1) / self.SAMPLES
-        zooms = np.ones_like(times)
-        for b in balls:
-            out = [k for k in range(1, len(b.xs)) if not b.inside(b.xs[k]) and b.inside(b.xs[k - 1])]
-            if not out:
-                continue
-            start, end = out[0] - 1, out[0] + self.FOLLOW
-            near = (times >= start) & (times <= end)
-            x = np.array([b.x_at(int(v), v - int(v)) for v in times[near]]) - w.anchor[0]
-            need = np.maximum.accumulate(np.clip(np.abs(x) / (self.EDGE * half), 1, self.MAX_ZOOM))
-            back = (times > end) & (times <= end + self.RETURN)
-            ease = 1 - smooth_step((times[back] - end) / self.RETURN)
-            zooms[near] = np.maximum(zooms[near], need)
-            zooms[back] = np.maximum(zooms[back], need[-1] ** ease)
-        return times, zooms
+        return zoom_plan(self.window, [b.xs[:, None] for b in balls], self.SAMPLES)
 
     def zoom_at(self, t: float) -> tuple[float, float]:
         """(zx, zy): x by the plan; y so that the curve at the view's edges reaches the top, no further."""
@@ -572,6 +556,33 @@ class Follow(VGroup):
                 a = np.array([w.c2p(v, 0.0)[0], w.axes.x_axis.get_y(), 0.0]) + UP * size
                 points += [a + DOWN * size * 2 * u for u in (0, 1 / 3, 2 / 3, 1)]
         self.ticks.set_points(np.array(points) if points else np.zeros((0, 3)))
+
+
+def zoom_plan(window: Window, tracks: Sequence[np.ndarray], samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Follow's plan for `tracks` (positions per step, (n, d): the first d axes of `window`): at `samples`
+    times per step, the zoom that keeps each track within EDGE of the view's half-size on every axis, from
+    the step before it first leaves the unzoomed view until FOLLOW steps after (its running largest), then
+    back to 1 over RETURN steps. One zoom for all axes (a 2-D view keeps its shapes)."""
+    low, high = window.base[: tracks[0].shape[1]].T
+    anchor = np.array(window.anchor[: tracks[0].shape[1]])
+    half = np.maximum(np.abs(low - anchor), np.abs(high - anchor))
+    times = np.arange(0, (max(len(t) for t in tracks) - 1) * samples + 1) / samples
+    zooms = np.ones_like(times)
+    for track in tracks:
+        inside = np.all((low <= track) & (track <= high), axis=1)
+        out = [k for k in range(1, len(track)) if not inside[k] and inside[k - 1]]
+        if not out:
+            continue
+        start, end = out[0] - 1, out[0] + Follow.FOLLOW
+        near = (times >= start) & (times <= end)
+        at = np.array([np.interp(times[near], np.arange(len(track)), track[:, d]) for d in range(len(half))])
+        need = np.max(np.abs(at.T - anchor) / (Follow.EDGE * half), axis=1)
+        need = np.maximum.accumulate(np.clip(need, 1, Follow.MAX_ZOOM))
+        back = (times > end) & (times <= end + Follow.RETURN)
+        ease = 1 - smooth_step((times[back] - end) / Follow.RETURN)
+        zooms[near] = np.maximum(zooms[near], need)
+        zooms[back] = np.maximum(zooms[back], need[-1] ** ease)
+    return times, zooms
 
 
 def smooth_step(u: np.ndarray) -> np.ndarray:
