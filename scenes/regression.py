@@ -31,7 +31,7 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
 from . import story, style
 from .captions import fmt, fmt_param, linear
-from .components import Readout, StepArrow, Traces, inset_at, label, math
+from .components import Follow, Readout, StepArrow, Traces, Window, inset_at, label, math, zoom_plan
 from .lecture import Comparing, Lecture
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
@@ -173,7 +173,9 @@ class ParameterPanel(VGroup):
     """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (a white
     ring), axis values on its border, and each run's path revealed step by step with a dot at its current
     position (paths: (positions, colour)). `arrow` = (moves, TeX label): the first run's momentum step as an
-    arrow. Paths leaving the panel are clipped to it."""
+    arrow. When a path leaves the panel, the panel follows it (Follow's plan: its ranges widen about their
+    middle, contours, values and paths redrawn, then back); beyond what it shows, a marker gives the run's
+    (w1, w2) and the path is clipped to the border."""
 
     def __init__(
         self,
@@ -197,6 +199,10 @@ class ParameterPanel(VGroup):
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
         self.box = np.array([w1_range, w2_range])
+        self.window = Window(self.axes)
+        self.window.anchor = (float(np.mean(w1_range)), float(np.mean(w2_range)))
+        self.paths, self.level_lines = [path for path, _ in paths], (problem, start_gap)
+        self.times, self.zooms = zoom_plan(self.window, [path[:, :2] for path in self.paths], Follow.SAMPLES)
         contours = self.contours(problem, start_gap)
         ticks, names = self.ticks(w1_range, w2_range)
         optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
@@ -205,13 +211,16 @@ class ParameterPanel(VGroup):
             [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour) for path, colour in paths],
             width=2.5,
         )
-        self.paths = [path for path, _ in paths]
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
         self.arrow = arrow
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
-        self.still = VGroup(self.axes, border, contours, ticks, names, optimum)
-        self.moving = VGroup(self.traces, self.dots, self.velocity)
+        self.markers = VGroup(*(label("", style.LABEL_SIZE, colour) for _, colour in paths))
+        self.drawn, self.shown = VGroup(contours, ticks, optimum), 1.0
+        follows = bool(self.zooms.max() > 1.0)  # contours and values redrawn: they move with the paths
+        self.still = VGroup(self.axes, border, names, *([] if follows else [self.drawn]))
+        self.moving = VGroup(*([self.drawn] if follows else []), self.traces, self.dots, self.velocity)
+        self.moving.add(self.markers)
         super().__init__(self.still, self.moving)
 
     def contours(self, problem: Regression, start_gap: float) -> VGroup:
@@ -221,10 +230,7 @@ class ParameterPanel(VGroup):
                 VMobject(
                     stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.7
                 ).set_points_as_corners(
-                    [
-                        self.axes.c2p(*w)
-                        for w in np.clip(problem.level_curve(gap), self.box[:, 0], self.box[:, 1])
-                    ]
+                    self.window.c2p(*np.clip(problem.level_curve(gap), *self.shown_box().T).T)
                 )
                 for gap in max(start_gap, 1e-6) * np.geomspace(0.01, 1.5, 7)
             )
@@ -237,13 +243,13 @@ class ParameterPanel(VGroup):
         ticks = VGroup(
             *(
                 label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                    self.axes.c2p(v, w2_range[0]), DOWN, buff=0.08
+                    self.window.c2p(v, w2_range[0]), DOWN, buff=0.08
                 )
                 for v in w1s
             ),
             *(
                 label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                    self.axes.c2p(w1_range[1], v), RIGHT, buff=0.08
+                    self.window.c2p(w1_range[1], v), RIGHT, buff=0.08
                 )
                 for v in w2s
             ),
@@ -265,16 +271,51 @@ class ParameterPanel(VGroup):
         a, b = path[min(k, last), :2], path[min(k + 1, last), :2]
         return a + s * (b - a)
 
+    def shown_box(self) -> np.ndarray:
+        """The (w1, w2) ranges the panel shows now, rows [low, high]."""
+        return np.array([self.window.span(0), self.window.span(1)])
+
     def inside(self, w: np.ndarray) -> bool:
-        return bool(np.all((self.box[:, 0] <= w) & (w <= self.box[:, 1])))
+        box = self.shown_box()
+        return bool(np.all((box[:, 0] <= w) & (w <= box[:, 1])))
+
+    def follow(self, t: float) -> None:
+        """The zoom at step t by the plan; contours, values and paths redrawn when it changes."""
+        zoom = float(np.interp(t, self.times, self.zooms))
+        self.window.zoom = (zoom, zoom)
+        if zoom == self.shown:
+            return
+        self.shown, box = zoom, self.shown_box()
+        contours, ticks, _ = self.drawn
+        contours.become(self.contours(*self.level_lines))
+        ticks.become(self.ticks(*box)[0])
+        origin = self.axes.get_origin()
+        for i, (idx, _) in enumerate(self.traces.curves):
+            points = np.clip(self.paths[i][idx, :2], box[:, 0], box[:, 1])
+            self.traces.curves[i] = (idx, self.window.c2p(*points.T) - origin)
+
+    def mark(self, i: int, w: np.ndarray) -> None:
+        """Run i's marker, in the panel's lower left corner: its (w1, w2) while it is beyond the view."""
+        marker = self.markers[i]
+        if self.inside(w):
+            marker.set_opacity(0)
+            return
+        words = f"({fmt(w[0])}, {fmt(w[1])})"
+        corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.28 * i, 0])
+        marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color())).move_to(corner, DOWN + LEFT)
 
     def set_step(self, k: int, s: float = 0.0) -> None:
+        self.follow(k + s)
         self.traces.reveal(k + s)
+        box = self.shown_box()
         for i, dot in enumerate(self.dots):
-            dot.move_to(self.axes.c2p(*np.clip(self.at(i, k, s), self.box[:, 0], self.box[:, 1])))
+            here = self.at(i, k, s)
+            dot.move_to(self.window.c2p(*np.clip(here, box[:, 0], box[:, 1])))
+            dot.set_opacity(1.0 if self.inside(here) else 0.0)
+            self.mark(i, self.paths[i][min(k, len(self.paths[i]) - 1), :2])
         if self.arrow:
             moves = self.arrow[0]
-            step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.unit
+            step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.unit / self.window.zoom[0]
             self.velocity.show(self.dots[0].get_center(), np.clip(step, -0.9, 0.9))
             if not self.inside(self.at(0, k, s)):
                 self.velocity.set_opacity(0)
