@@ -216,6 +216,7 @@ class ParameterPanel(VGroup):
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
         self.markers = VGroup(*(label("", style.LABEL_SIZE, colour) for _, colour in paths))
+        self.marked: list[str | None] = [None] * len(paths)  # the words each marker shows (None: hidden)
         self.drawn, self.shown = VGroup(contours, ticks, optimum), 1.0
         follows = bool(self.zooms.max() > 1.0)  # contours and values redrawn: they move with the paths
         self.still = VGroup(self.axes, border, names, *([] if follows else [self.drawn]))
@@ -237,28 +238,44 @@ class ParameterPanel(VGroup):
         )
 
     def ticks(self, w1_range, w2_range) -> tuple[VGroup, VGroup]:
-        """The axis values (w1's below the panel, w2's on its right: its left is the formulas' column) and
-        the axis names."""
-        w1s, w2s = nice_ticks(*w1_range), nice_ticks(*w2_range)
-        ticks = VGroup(
-            *(
-                label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                    self.window.c2p(v, w2_range[0]), DOWN, buff=0.08
-                )
-                for v in w1s
-            ),
-            *(
-                label(f"{v:g}", style.SMALL_SIZE, style.MUTED).next_to(
-                    self.window.c2p(w1_range[1], v), RIGHT, buff=0.08
-                )
-                for v in w2s
-            ),
-        )
+        """The axis values (w1's below the panel, w2's on its right: its left is the formulas' column), every
+        one any zoom of the plan shows made once (only those shown now are visible), and the axis names."""
+        self.numbers: dict[tuple[int, float], VMobject] = {}
+        for zoom in np.unique(self.zooms):
+            for key in self.values(self.box_at(zoom)):
+                if key not in self.numbers:
+                    self.numbers[key] = label(f"{key[1]:g}", style.SMALL_SIZE, style.MUTED)
+                    self.numbers[key].value = key[1]
+        ticks = VGroup(*self.numbers.values())
+        self.show_numbers(self.box)
+        first = [self.numbers[key] for key in self.values(self.box)]
         names = VGroup(
-            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(ticks[: len(w1s)], DOWN, buff=0.04),
-            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(ticks[len(w1s) :], UP, buff=0.08),
+            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(
+                VGroup(*first[: len(nice_ticks(*w1_range))]), DOWN, buff=0.04
+            ),
+            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(
+                VGroup(*first[len(nice_ticks(*w1_range)) :]), UP, buff=0.08
+            ),
         )
         return ticks, names
+
+    @staticmethod
+    def values(box: np.ndarray) -> list[tuple[int, float]]:
+        """(axis, value) of the numbers shown on the panel's borders when it shows `box`."""
+        return [(axis, float(v)) for axis in (0, 1) for v in nice_ticks(*box[axis])]
+
+    def show_numbers(self, box: np.ndarray) -> None:
+        """The numbers of `box` placed where the window puts their values; the others hidden."""
+        shown = self.values(box)
+        for (axis, v), number in self.numbers.items():
+            number.set_opacity(1.0 if (axis, v) in shown else 0.0)
+            at = self.window.c2p(v, box[1][0]) if axis == 0 else self.window.c2p(box[0][1], v)
+            number.next_to(at, DOWN if axis == 0 else RIGHT, buff=0.08)
+
+    def box_at(self, zoom: float) -> np.ndarray:
+        """The (w1, w2) ranges shown at `zoom`, rows [low, high]."""
+        anchor = np.array(self.window.anchor)[:, None]
+        return anchor + (self.box - anchor) * zoom
 
     @property
     def balls(self) -> list:
@@ -273,7 +290,7 @@ class ParameterPanel(VGroup):
 
     def shown_box(self) -> np.ndarray:
         """The (w1, w2) ranges the panel shows now, rows [low, high]."""
-        return np.array([self.window.span(0), self.window.span(1)])
+        return self.box_at(self.window.zoom[0])
 
     def inside(self, w: np.ndarray) -> bool:
         box = self.shown_box()
@@ -286,9 +303,8 @@ class ParameterPanel(VGroup):
         if zoom == self.shown:
             return
         self.shown, box = zoom, self.shown_box()
-        contours, ticks, _ = self.drawn
-        contours.become(self.contours(*self.level_lines))
-        ticks.become(self.ticks(*box)[0])
+        self.drawn[0].become(self.contours(*self.level_lines))
+        self.show_numbers(box)
         origin = self.axes.get_origin()
         for i, (idx, _) in enumerate(self.traces.curves):
             points = np.clip(self.paths[i][idx, :2], box[:, 0], box[:, 1])
@@ -299,8 +315,12 @@ class ParameterPanel(VGroup):
         marker = self.markers[i]
         if self.inside(w):
             marker.set_opacity(0)
+            self.marked[i] = None
             return
         words = f"({fmt(w[0])}, {fmt(w[1])})"
+        if self.marked[i] == words:
+            return
+        self.marked[i] = words
         corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.28 * i, 0])
         marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color())).move_to(corner, DOWN + LEFT)
 

@@ -4,10 +4,12 @@ had lost it."""
 
 import numpy as np
 import pytest
+from manim import DL, DR, UL, UR
 from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import lesson
 from scenes import style
+from scenes.captions import fmt
 from scenes.components import BallOnCurve, Follow, Window
 from scenes.pacing import Schedule
 from scenes.parabola import X_VIEW, curve, plot_axes
@@ -95,3 +97,107 @@ def test_the_video_shows_the_ball_while_the_plot_follows_it(tmp_path):
     radius = 0.25 * frame.shape[0] / 8.0
     close = inside & ((rows - row) ** 2 + (cols - col) ** 2 < radius**2)
     assert close.sum() > 50, (row, col, rows[inside].mean(), cols[inside].mean())
+
+
+# The regression's (w1, w2) panel: the same follow in 2-D.
+DIVERGENT = {"lr": 0.9, "beta": 0.9, "samples": 500, "noise": 3}
+
+
+def panel_of(taught):
+    """The panel as RegressionLecture.run_fit builds it (plain GD's path cut at the run's last step)."""
+    from scenes.regression import ParameterPanel
+
+    ghost = taught.baseline.positions[: taught.run.last_step + 1]
+    paths = [(taught.run.positions, style.BALL), (ghost, style.GHOST)]
+    return ParameterPanel(taught.problem, paths, taught.run.losses[0] - taught.problem.lowest_loss)
+
+
+def scale_of(panel, axis: int) -> tuple[float, float]:
+    """(slope, offset) of scene coordinate against value, fitted to the panel's shown axis values (w1's
+    below it, w2's right of it); the fit must be exact: one linear scale."""
+    bottom, right = panel.axes.get_bottom()[1], panel.axes.get_right()[0]
+    marks = [
+        (t.value, t.get_x() if axis == 0 else t.get_y())
+        for t in panel.drawn[1]
+        if t.get_fill_opacity() > 0
+        and (t.get_y() < bottom) == (axis == 0)
+        and (t.get_x() > right) == (axis == 1)
+    ]
+    values, at = np.array(marks).T
+    assert len(values) >= 2
+    (slope, offset), *_ = np.linalg.lstsq(np.column_stack([values, np.ones_like(values)]), at, rcond=None)
+    assert np.allclose(slope * values + offset, at, atol=1e-6)
+    return slope, offset
+
+
+def first_out(panel, path) -> int:
+    box = panel.box
+    return next(k for k, w in enumerate(path[:, :2]) if not np.all((box[:, 0] <= w) & (w <= box[:, 1])))
+
+
+def test_the_panel_follows_a_path_out_of_it_and_its_values_say_where_the_dot_is():
+    taught = lesson("regression", **DIVERGENT)
+    panel = panel_of(taught)
+    path = panel.paths[1]
+    out = first_out(panel, path)
+    for k in (out, out + 1):  # beyond the unzoomed panel, still followed
+        panel.set_step(k)
+        assert panel.window.zoom[0] > 1.0 and panel.window.zoom[0] == panel.window.zoom[1]
+        dot = panel.dots[1]
+        assert dot.get_fill_opacity() > 0 and panel.markers[1].get_fill_opacity() == 0
+        for axis in (0, 1):
+            slope, offset = scale_of(panel, axis)
+            assert (dot.get_center()[axis] - offset) / slope == pytest.approx(path[k, axis], rel=1e-6)
+            low, high = panel.axes.get_corner(DL)[axis], panel.axes.get_corner(UR)[axis]
+            assert low < dot.get_center()[axis] < high  # drawn inside the panel
+    # the ranges shown grew as the path went out
+    spans = []
+    for k in range(out - 1, out + 2):
+        panel.set_step(k)
+        spans.append(np.ptp(panel.shown_box(), axis=1))
+    assert np.all(np.diff(np.array(spans), axis=0) >= 0) and np.all(spans[-1] > spans[0])
+
+
+def test_the_panel_comes_back_and_a_marker_keeps_the_values():
+    taught = lesson("regression", **DIVERGENT)
+    panel = panel_of(taught)
+    last = taught.run.last_step
+    panel.set_step(last)
+    assert panel.window.zoom == (1.0, 1.0)
+    np.testing.assert_allclose(panel.shown_box(), panel.box)
+    assert panel.dots[1].get_fill_opacity() == 0 and panel.markers[1].get_fill_opacity() > 0
+    w1, w2 = panel.paths[1][-1, :2]  # plain GD's path, cut at the run's last step
+    assert panel.marked[1] == f"({fmt(w1)}, {fmt(w2)})"
+    assert panel.dots[0].get_fill_opacity() > 0 and panel.markers[0].get_fill_opacity() == 0
+
+
+def test_a_panel_whose_paths_stay_in_it_is_not_followed():
+    taught = lesson("regression", steps=12, samples=30)
+    panel = panel_of(taught)
+    assert panel.zooms.max() == 1.0
+    assert panel.drawn in panel.still.submobjects  # nothing redrawn: it stays pinned
+
+
+def test_the_video_shows_the_panel_following_plain_gd(tmp_path):
+    video, meta, _ = render(
+        tmp_path, "--scene", "regression", *(f"--{k}={v}" for k, v in DIVERGENT.items()), "--steps", "10"
+    )
+    taught = lesson("regression", **meta["params"])
+    panel = panel_of(taught)
+    k = first_out(panel, panel.paths[1]) + 1
+    panel.set_step(k)
+    assert panel.window.zoom[0] > 1.0
+    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k))
+    near = np.abs(frame.astype(int) - hex_rgb(style.GHOST)).max(axis=2) < 40
+    rows, cols = np.nonzero(near)
+    # where the zoom puts plain GD's dot: its value on the panel's scale now, not the unzoomed one's
+    (row, col), (row0, col0) = (
+        pixel(panel.window.c2p(*panel.paths[1][k, :2]), frame.shape),
+        pixel(panel.axes.c2p(*panel.paths[1][k, :2]), frame.shape),
+    )
+    radius = 0.1 * frame.shape[0] / 8.0
+    close = (rows - row) ** 2 + (cols - col) ** 2 < radius**2
+    assert close.sum() > 5, (row, col, row0, col0)
+    top, left = pixel(panel.axes.get_corner(UL), frame.shape)
+    bottom, right = pixel(panel.axes.get_corner(DR), frame.shape)
+    assert top < row < bottom and left < col < right
