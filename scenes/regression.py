@@ -257,6 +257,7 @@ class ParameterPanel(VGroup):
                 VGroup(*first[len(nice_ticks(*w1_range)) :]), UP, buff=0.08
             ),
         )
+        self.names = names
         return ticks, names
 
     @staticmethod
@@ -266,11 +267,12 @@ class ParameterPanel(VGroup):
 
     def show_numbers(self, box: np.ndarray) -> None:
         """The numbers of `box` placed where the window puts their values; the others hidden."""
-        shown = self.values(box)
+        shown, name = self.values(box), getattr(self, "names", None)
         for (axis, v), number in self.numbers.items():
-            number.set_opacity(1.0 if (axis, v) in shown else 0.0)
             at = self.window.c2p(v, box[1][0]) if axis == 0 else self.window.c2p(box[0][1], v)
             number.next_to(at, DOWN if axis == 0 else RIGHT, buff=0.08)
+            clear = axis == 0 or name is None or number.get_top()[1] < name[1].get_bottom()[1] - 0.05
+            number.set_opacity(1.0 if (axis, v) in shown and clear else 0.0)  # none under w2's name
 
     def box_at(self, zoom: float) -> np.ndarray:
         """The (w1, w2) ranges shown at `zoom`, rows [low, high]."""
