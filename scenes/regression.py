@@ -319,7 +319,7 @@ class ParameterPanel(VGroup):
             marker.set_opacity(0)
             self.marked[i] = None
             return
-        words = f"({fmt(w[0])}, {fmt(w[1])})"
+        words = f"({fmt_param(w[0], 3)}, {fmt_param(w[1], 3)})"  # short: it fits the panel
         if self.marked[i] == words:
             return
         self.marked[i] = words

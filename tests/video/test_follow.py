@@ -9,7 +9,7 @@ from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import lesson
 from scenes import style
-from scenes.captions import fmt
+from scenes.captions import fmt_param
 from scenes.components import BallOnCurve, Follow, Window
 from scenes.pacing import Schedule
 from scenes.parabola import X_VIEW, curve, plot_axes
@@ -167,7 +167,7 @@ def test_the_panel_comes_back_and_a_marker_keeps_the_values():
     np.testing.assert_allclose(panel.shown_box(), panel.box)
     assert panel.dots[1].get_fill_opacity() == 0 and panel.markers[1].get_fill_opacity() > 0
     w1, w2 = panel.paths[1][-1, :2]  # plain GD's path, cut at the run's last step
-    assert panel.marked[1] == f"({fmt(w1)}, {fmt(w2)})"
+    assert panel.marked[1] == f"({fmt_param(w1, 3)}, {fmt_param(w2, 3)})"
     assert panel.dots[0].get_fill_opacity() > 0 and panel.markers[0].get_fill_opacity() == 0
 
 
