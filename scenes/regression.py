@@ -11,6 +11,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    BackgroundRectangle,
     Circle,
     Create,
     Dot,
@@ -221,7 +222,10 @@ class ParameterPanel(VGroup):
         follows = bool(self.zooms.max() > 1.0)  # contours and values redrawn: they move with the paths
         self.still = VGroup(self.axes, border, names, *([] if follows else [self.drawn]))
         self.moving = VGroup(*([self.drawn] if follows else []), self.traces, self.dots, self.velocity)
-        self.moving.add(self.markers)
+        self.backs = VGroup(
+            *(BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0) for _ in paths)
+        )  # under each marker: the panel's lines do not run through it
+        self.moving.add(self.backs, self.markers)
         super().__init__(self.still, self.moving)
 
     def contours(self, problem: Regression, start_gap: float) -> VGroup:
@@ -317,6 +321,7 @@ class ParameterPanel(VGroup):
         marker = self.markers[i]
         if self.inside(w):
             marker.set_opacity(0)
+            self.backs[i].set_fill(opacity=0)
             self.marked[i] = None
             return
         words = f"({fmt_param(w[0], 3)}, {fmt_param(w[1], 3)})"  # short: it fits the panel
@@ -325,6 +330,9 @@ class ParameterPanel(VGroup):
         self.marked[i] = words
         corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.28 * i, 0])
         marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color())).move_to(corner, DOWN + LEFT)
+        self.backs[i].become(
+            BackgroundRectangle(marker, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
+        )
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.follow(k + s)
