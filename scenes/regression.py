@@ -170,6 +170,19 @@ class FittedPlane(VGroup):
         self.plane.set_opacity(0.45 if inside else 0.0)
 
 
+def panel_axes(w1_range, w2_range) -> Axes:
+    """The (w1, w2) panel's axes, in its place."""
+    axes = Axes(
+        x_range=[*w1_range, 10],
+        y_range=[*w2_range, 10],
+        x_length=PANEL_SIZE[0],
+        y_length=PANEL_SIZE[1],
+        tips=False,
+        axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5},
+    )
+    return axes.move_to([*PANEL_AT, 0])
+
+
 class ParameterPanel(VGroup):
     """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (a white
     ring), axis values on its border, and each run's path revealed step by step with a dot at its current
@@ -188,15 +201,7 @@ class ParameterPanel(VGroup):
         best = problem.minimizer()
         every = np.vstack([path[:, :2] for path, _ in paths] + [best[None, :2]])
         w1_range, w2_range = clipped_range(every[:, 0], 0.4, 4.0), clipped_range(every[:, 1], 0.4, 4.0)
-        self.axes = Axes(
-            x_range=[*w1_range, 10],
-            y_range=[*w2_range, 10],
-            x_length=PANEL_SIZE[0],
-            y_length=PANEL_SIZE[1],
-            tips=False,
-            axis_config={"color": style.MUTED, "stroke_width": 1.5, "stroke_opacity": 0.5},
-        )
-        self.axes.move_to([*PANEL_AT, 0])
+        self.axes, self.best = panel_axes(w1_range, w2_range), best
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
         self.box = np.array([w1_range, w2_range])
@@ -216,17 +221,21 @@ class ParameterPanel(VGroup):
         self.arrow = arrow
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
-        self.markers = VGroup(*(label("", style.LABEL_SIZE, colour) for _, colour in paths))
-        self.marked: list[str | None] = [None] * len(paths)  # the words each marker shows (None: hidden)
+        self.markers, self.backs = self.marker_pieces([colour for _, colour in paths])
         self.drawn, self.shown = VGroup(contours, ticks, optimum), 1.0
         follows = bool(self.zooms.max() > 1.0)  # contours and values redrawn: they move with the paths
         self.still = VGroup(self.axes, border, names, *([] if follows else [self.drawn]))
         self.moving = VGroup(*([self.drawn] if follows else []), self.traces, self.dots, self.velocity)
-        self.backs = VGroup(
-            *(BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0) for _ in paths)
-        )  # under each marker: the panel's lines do not run through it
         self.moving.add(self.backs, self.markers)
         super().__init__(self.still, self.moving)
+
+    def marker_pieces(self, colours: list[str]) -> tuple[VGroup, VGroup]:
+        """Each run's marker (hidden until its path is beyond the view) and the dark patch under it (the
+        panel's lines do not run through it)."""
+        self.marked: list[str | None] = [None] * len(colours)  # the words each marker shows (None: hidden)
+        markers = VGroup(*(label("", style.LABEL_SIZE, colour) for colour in colours))
+        backs = [BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0) for _ in colours]
+        return markers, VGroup(*backs)
 
     def contours(self, problem: Regression, start_gap: float) -> VGroup:
         """Level curves L = L* + gap for gaps from 1 % to 150 % of the start's, clipped to the panel."""
@@ -310,6 +319,7 @@ class ParameterPanel(VGroup):
             return
         self.shown, box = zoom, self.shown_box()
         self.drawn[0].become(self.contours(*self.level_lines))
+        self.drawn[2].move_to(self.window.c2p(*self.best[:2]))
         self.show_numbers(box)
         origin = self.axes.get_origin()
         for i, (idx, _) in enumerate(self.traces.curves):

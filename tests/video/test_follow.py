@@ -148,6 +148,8 @@ def test_the_panel_follows_a_path_out_of_it_and_its_values_say_where_the_dot_is(
         for axis in (0, 1):
             slope, offset = scale_of(panel, axis)
             assert (dot.get_center()[axis] - offset) / slope == pytest.approx(path[k, axis], rel=1e-6)
+            best = taught.problem.minimizer()[axis]  # the white ring of the least-squares point moves too
+            assert (panel.drawn[2].get_center()[axis] - offset) / slope == pytest.approx(best, abs=1e-6)
             low, high = panel.axes.get_corner(DL)[axis], panel.axes.get_corner(UR)[axis]
             assert low < dot.get_center()[axis] < high  # drawn inside the panel
     # the ranges shown grew as the path went out
