@@ -334,11 +334,11 @@ class ParameterPanel(VGroup):
             self.backs[i].set_fill(opacity=0)
             self.marked[i] = None
             return
-        words = f"({fmt_param(w[0], 3)}, {fmt_param(w[1], 3)})"  # short: it fits the panel
+        words = f"({fmt_param(w[0], 3)},\n {fmt_param(w[1], 3)})"  # on two lines: it fits the panel
         if self.marked[i] == words:
             return
         self.marked[i] = words
-        corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.28 * i, 0])
+        corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.7 * i, 0])
         marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color())).move_to(corner, DOWN + LEFT)
         self.backs[i].become(
             BackgroundRectangle(marker, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)

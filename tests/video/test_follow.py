@@ -169,7 +169,7 @@ def test_the_panel_comes_back_and_a_marker_keeps_the_values():
     np.testing.assert_allclose(panel.shown_box(), panel.box)
     assert panel.dots[1].get_fill_opacity() == 0 and panel.markers[1].get_fill_opacity() > 0
     w1, w2 = panel.paths[1][-1, :2]  # plain GD's path, cut at the run's last step
-    assert panel.marked[1] == f"({fmt_param(w1, 3)}, {fmt_param(w2, 3)})"
+    assert panel.marked[1] == f"({fmt_param(w1, 3)},\n {fmt_param(w2, 3)})"
     assert panel.dots[0].get_fill_opacity() > 0 and panel.markers[0].get_fill_opacity() == 0
 
 
