@@ -327,7 +327,7 @@ class ParameterPanel(VGroup):
             self.traces.curves[i] = (idx, self.window.c2p(*points.T) - origin)
 
     def mark(self, i: int, w: np.ndarray) -> None:
-        """Run i's marker, in the panel's lower left corner: its (w1, w2) while it is beyond the view."""
+        """Run i's marker, in a corner of the panel: its (w1, w2) while it is beyond the view."""
         marker = self.markers[i]
         if self.inside(w):
             marker.set_opacity(0)
@@ -338,11 +338,27 @@ class ParameterPanel(VGroup):
         if self.marked[i] == words:
             return
         self.marked[i] = words
-        corner = self.window.c2p(*self.shown_box()[:, 0]) + np.array([0.08, 0.1 + 0.7 * i, 0])
-        marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color())).move_to(corner, DOWN + LEFT)
+        marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color()))
         self.backs[i].become(
             BackgroundRectangle(marker, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
         )
+
+    def place_marker(self, i: int) -> None:
+        """Run i's marker in the panel's lower left corner, or its upper left one if the momentum arrow is
+        there (rows stacked away from the corner)."""
+        for side in (DOWN + LEFT, UP + LEFT):
+            corner = self.axes.get_corner(side) - side * [0.08, 0.1 + 0.7 * i, 0]
+            self.markers[i].move_to(corner, side)
+            if not (self.arrow_shown and self.touches(self.markers[i], self.velocity)):
+                break
+        self.backs[i].move_to(self.markers[i])
+
+    @staticmethod
+    def touches(a: VMobject, b: VMobject, pad: float = 0.15) -> bool:
+        """Whether the boxes of a and b come within `pad` of each other."""
+        a0, b0 = (m.get_corner(DOWN + LEFT)[:2] for m in (a, b))
+        a1, b1 = (m.get_corner(UP + RIGHT)[:2] for m in (a, b))
+        return bool(np.all(a0 - pad < b1) and np.all(b0 - pad < a1))
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.follow(k + s)
@@ -352,13 +368,17 @@ class ParameterPanel(VGroup):
             here = self.at(i, k, s)
             dot.move_to(self.window.c2p(*np.clip(here, box[:, 0], box[:, 1])))
             dot.set_opacity(1.0 if self.inside(here) else 0.0)
-            self.mark(i, self.paths[i][min(k, len(self.paths[i]) - 1), :2])
+        self.arrow_shown = bool(self.arrow) and self.inside(self.at(0, k, s))
         if self.arrow:
             moves = self.arrow[0]
             step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.unit / self.window.zoom[0]
             self.velocity.show(self.dots[0].get_center(), np.clip(step, -0.9, 0.9))
-            if not self.inside(self.at(0, k, s)):
+            if not self.arrow_shown:
                 self.velocity.set_opacity(0)
+        for i, path in enumerate(self.paths):
+            self.mark(i, path[min(k, len(path) - 1), :2])
+            if self.marked[i] is not None:
+                self.place_marker(i)
 
 
 class RegressionLecture(Lecture, ThreeDScene):
