@@ -344,10 +344,11 @@ class ParameterPanel(VGroup):
         )
 
     def place_marker(self, i: int) -> None:
-        """Run i's marker in the panel's lower left corner, or its upper left one if the momentum arrow is
-        there (rows stacked away from the corner)."""
-        for side in (DOWN + LEFT, UP + LEFT):
-            corner = self.axes.get_corner(side) - side * [0.08, 0.1 + 0.7 * i, 0]
+        """Run i's marker in the first corner of the panel clear of the momentum arrow (the lower left one
+        first; rows stacked away from the corner, one per marker shown)."""
+        row = sum(words is not None for words in self.marked[:i])
+        for side in (DOWN + LEFT, UP + LEFT, DOWN + RIGHT, UP + RIGHT):
+            corner = self.axes.get_corner(side) - side * [0.3 if side[0] > 0 else 0.08, 0.1 + 0.7 * row, 0]
             self.markers[i].move_to(corner, side)
             if not (self.arrow_shown and self.touches(self.markers[i], self.velocity)):
                 break
