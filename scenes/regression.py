@@ -188,8 +188,8 @@ class ParameterPanel(VGroup):
     ring), axis values on its border, and each run's path revealed step by step with a dot at its current
     position (paths: (positions, colour)). `arrow` = (moves, TeX label): the first run's momentum step as an
     arrow. When a path leaves the panel, the panel follows it (Follow's plan: its ranges widen about their
-    middle, contours, values and paths redrawn, then back); beyond what it shows, a marker gives the run's
-    (w1, w2) and the path is clipped to the border."""
+    middle, contours, values and paths redrawn, then back); beyond what it shows, a marker above the panel
+    gives the run's (w1, w2) and the path is clipped to the border."""
 
     def __init__(
         self,
@@ -327,7 +327,7 @@ class ParameterPanel(VGroup):
             self.traces.curves[i] = (idx, self.window.c2p(*points.T) - origin)
 
     def mark(self, i: int, w: np.ndarray) -> None:
-        """Run i's marker, in a corner of the panel: its (w1, w2) while it is beyond the view."""
+        """Run i's marker: its (w1, w2) while it is beyond the view."""
         marker = self.markers[i]
         if self.inside(w):
             marker.set_opacity(0)
@@ -344,22 +344,13 @@ class ParameterPanel(VGroup):
         )
 
     def place_marker(self, i: int) -> None:
-        """Run i's marker in the first corner of the panel clear of the momentum arrow (the lower left one
-        first; rows stacked away from the corner, one per marker shown)."""
+        """Run i's marker above the panel, left-aligned on it (clear of its paths, dots and arrow); one row
+        per marker shown, stacked upwards."""
         row = sum(words is not None for words in self.marked[:i])
-        for side in (DOWN + LEFT, UP + LEFT, DOWN + RIGHT, UP + RIGHT):
-            corner = self.axes.get_corner(side) - side * [0.3 if side[0] > 0 else 0.08, 0.1 + 0.7 * row, 0]
-            self.markers[i].move_to(corner, side)
-            if not (self.arrow_shown and self.touches(self.markers[i], self.velocity)):
-                break
+        self.markers[i].next_to(
+            self.axes.get_corner(UP + LEFT) + UP * 0.72 * row, UP, buff=0.1, aligned_edge=LEFT
+        )
         self.backs[i].move_to(self.markers[i])
-
-    @staticmethod
-    def touches(a: VMobject, b: VMobject, pad: float = 0.15) -> bool:
-        """Whether the boxes of a and b come within `pad` of each other."""
-        a0, b0 = (m.get_corner(DOWN + LEFT)[:2] for m in (a, b))
-        a1, b1 = (m.get_corner(UP + RIGHT)[:2] for m in (a, b))
-        return bool(np.all(a0 - pad < b1) and np.all(b0 - pad < a1))
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.follow(k + s)
