@@ -367,7 +367,7 @@ class Audited:
 
     def drive(self, pieces, cues) -> None:
         super().drive(pieces, cues)
-        schedule, beat = self.schedule(), self.current_beat()
+        schedule, beat = self.clock, self.current_beat()
         last = len(schedule.durations)
         for k in sorted(set(np.linspace(0, last, STEPS_CHECKED).round().astype(int).tolist())):
             self.set_step(pieces, k, 0.0)

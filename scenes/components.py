@@ -10,10 +10,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Arrow,
     Axes,
     BackgroundRectangle,
@@ -87,17 +89,33 @@ def ball(color: str = style.BALL, radius: float = 0.16, opacity: float = 1.0) ->
     )
 
 
+SAFE_BOX = (
+    np.array([-style.SAFE_RIGHT, style.BAND_TOP, 0.0]),
+    np.array([style.SAFE_RIGHT, style.SAFE_TOP, 0.0]),
+)
+
+
+def inside(mobject: Mobject, box: tuple[np.ndarray, np.ndarray] = SAFE_BOX) -> None:
+    """Shift `mobject` back into `box` (its lower-left and upper-right corners) if part of it is out."""
+    low, high = mobject.get_corner(DL), mobject.get_corner(UR)
+    shift = np.maximum(box[0] - low, 0) - np.maximum(high - box[1], 0)
+    if shift.any():
+        mobject.shift(shift * [1, 1, 0])
+
+
 class StepArrow(VGroup):
     """An arrow with a label, drawn from a point. `show(origin, vector)` rebuilds the arrow only when the
-    vector changes (once per step) and otherwise just moves it, so per-frame work stays small."""
+    vector changes (once per step) and otherwise just moves it, so per-frame work stays small. The label stays
+    inside `frame` (a panel's border), or else inside the safe area."""
 
-    def __init__(self, tex: str, color: str, min_length: float = 0.06, width: float = 5):
+    def __init__(self, tex: str, color: str, min_length: float = 0.06, width: float = 5, frame=None):
         self.arrow = Arrow(LEFT, RIGHT, buff=0, color=color, stroke_width=width)
         self.text = math(tex, style.LABEL_SIZE, color)
         # a dark patch under the label: an axis or curve behind it never runs through it
         self.back = BackgroundRectangle(self.text, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04)
         super().__init__(self.arrow, self.back, self.text)
         self.color_, self.width_, self.min_length, self.vector = color, width, min_length, None
+        self.frame = frame  # a panel's frame the label stays inside (None: the safe area)
 
     def show(self, origin: np.ndarray, vector: np.ndarray) -> None:
         vector = np.asarray(vector, dtype=float)
@@ -123,6 +141,10 @@ class StepArrow(VGroup):
         else:
             self.arrow.shift(origin - self.arrow.get_start())
         self.text.next_to(self.arrow.get_end(), self.direction, buff=0.08)
+        inside(
+            self.text,
+            SAFE_BOX if self.frame is None else (self.frame.get_corner(DL), self.frame.get_corner(UR)),
+        )
         self.back.move_to(self.text)
 
 

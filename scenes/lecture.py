@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from manim import (
     DOWN,
+    LEFT,
+    RIGHT,
     UP,
     FadeIn,
     FadeOut,
@@ -33,6 +36,33 @@ MIN_CAPTION = 2.5  # seconds
 AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next caption
 READING_CHARS = 17  # characters per second: no caption is up for less than its length at this rate
 LONGEST = 12.0  # seconds: no caption is up for longer
+SHORTEST = 0.9  # seconds a caption of the run is up at least: its fade-in (0.4) and half a second
+RUN_FADE = 0.8  # seconds the run's pieces take to fade in before its clock starts
+
+
+def split_sum(tex: str) -> tuple[str, str] | None:
+    """`tex` cut before its first + or − outside brackets right of "=" (the part that goes on a second line),
+    or None when there is none."""
+    depth, start = 0, tex.find(" = ")
+    for i in range(max(start, 0), len(tex) - 2):
+        depth += (tex[i] in "({") - (tex[i] in ")}")
+        if depth == 0 and tex[i : i + 3] in (" - ", " + "):
+            return tex[:i], "{}" + tex[i:]
+    return None
+
+
+def rule_lines(lines: dict[str, str], size: float, width: float) -> list[Mobject]:
+    """The rule's lines (TeX → colour) in TeX at `size`; a line that would have to shrink below the smallest
+    readable size to fit in `width` goes on two, its sum's second term indented."""
+    out = []
+    for tex, colour in lines.items():
+        line, parts = math(tex, size, colour), split_sum(tex)
+        if line.width * style.SMALL_SIZE / size > width and parts is not None:
+            first, second = (math(part, size, colour) for part in parts)
+            line = VGroup(first, second).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+            second.shift(RIGHT * size / 40)  # a quad's indent
+        out.append(line)
+    return out
 
 
 class Lecture(Scene):
@@ -53,6 +83,8 @@ class Lecture(Scene):
         self.spoken: list[str] = []  # each cue's words as read aloud (with --voice)
         self.claims: list[list[dict]] = []  # each cue's claims: what its sentence rests on
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
+        self.speeches: dict[str, tuple[Path, float]] = {}  # each sentence as spoken: its WAV and length
+        self.clock: Schedule | None = None  # the run's schedule as played (Lecture.paced)
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
         self.camera.background_color = ManimColor(style.BACKGROUND)
@@ -103,8 +135,12 @@ class Lecture(Scene):
 
     def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
         """Each line of the story in turn, with its claims; the last one held `at_least` seconds more."""
-        for i, said in enumerate(lines):
+        for i, said in enumerate(map(self.as_said, lines)):
             self.tell(said.key, at_least if i == len(lines) - 1 else 0.0, said.claims, **said.values)
+
+    def as_said(self, said: story.Line) -> story.Line:
+        """A line of the story as this lecture says it."""
+        return said
 
     def _show(self, key: str, values: dict) -> None:
         if self.cues:
@@ -114,18 +150,11 @@ class Lecture(Scene):
         if self.cues:
             self.cues[-1][1] = self.now
         self.cues.append([self.now, None, line])
-        # long enough to be read, at either rate, but never so long that the picture seems stuck
-        # (a frame's slack over the reading time; at most 9 s, leaving room for the animations before the next)
-        need = min(
-            max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS) + 0.2, LONGEST - 3
-        )
+        self.needs.append(self.needed(key, values))
         if self.voice:
-            said = captions.speech(self.lang, key, **values)
-            wav, seconds = self.voice.speak(said)
+            said, wav, _ = self.voiced(key, values)
             self.spoken.append(said)
             self.add_sound(str(wav))
-            need = max(need, seconds + AFTER_SPEECH)
-        self.needs.append(need)
         self.pin(bar)
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
         # moves to the back: static from then on, so the moving layer alone is redrawn every frame.
@@ -134,6 +163,24 @@ class Lecture(Scene):
             self.remove(self.bar)
         self.bring_to_back(bar)
         self.bar = bar
+
+    def needed(self, key: str, values: dict) -> float:
+        """Seconds message `key` stays up: long enough to be read at either rate (and spoken), but never so
+        long that the picture seems stuck (a frame's slack over the reading time; at most 9 s, leaving room for
+        the animations before the next)."""
+        values = {**self.subject.problem.formulas, **values}
+        line = self.words(key, **values)
+        need = min(
+            max(MIN_CAPTION, len(line.split()) / READING_RATE, len(line) / READING_CHARS) + 0.2, LONGEST - 3
+        )
+        return max(need, self.voiced(key, values)[2] + AFTER_SPEECH) if self.voice else need
+
+    def voiced(self, key: str, values: dict) -> tuple[str, Path, float]:
+        """Message `key` as read aloud, its WAV file and its length in seconds (each sentence spoken once)."""
+        said = captions.speech(self.lang, key, **values)
+        if said not in self.speeches:
+            self.speeches[said] = self.voice.speak(said)
+        return said, *self.speeches[said]
 
     def hold(self, at_least: float = 0.0) -> None:
         """Wait until the current caption has been read (and spoken), and at least `at_least` seconds more."""
@@ -183,7 +230,7 @@ class Lecture(Scene):
         for variant, colour in zip(variants, colours):
             for line in equations(variant, p.param_tex, p.loss_symbol):
                 seen.setdefault(line, colour)
-        lines = [math(line, size, colour) for line, colour in seen.items()]
+        lines = rule_lines(seen, size, width)
 
         def value(name: str) -> str:
             v = params[name]
@@ -223,8 +270,10 @@ class Lecture(Scene):
             one.run.last_step if one.verdict.outcome is Outcome.NOT_SETTLED else one.verdict.step
             for one in lessons
         ]
-        if not self.subject.compared:  # the violet ball of plain gradient descent
-            ends.append(self.lesson.verdict.gd_steps or n)
+        plain = None if self.subject.compared else self.lesson.baseline
+        if plain is not None:  # the violet ball of plain gradient descent, to its own end past a diverged run
+            n = max(n, plain.last_step)
+            ends.append(plain.diverged_at or plain.converged_at or plain.last_step)
         return Schedule.for_steps(max(n, 1), max(ends))
 
     def inset_steps(self) -> int:
@@ -241,8 +290,8 @@ class Lecture(Scene):
 
         The pieces' `still` parts are added before their `moving` parts: they are drawn once into Manim's
         static background instead of on every frame."""
-        clock, schedule = [0.0], self.schedule()
-        last = len(schedule.durations)
+        clock, schedule = [0.0], self.paced(cues)
+        self.clock, last = schedule, len(schedule.durations)
         still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
 
         def update(_: Mobject, dt: float) -> None:
@@ -251,7 +300,7 @@ class Lecture(Scene):
             self.set_step(pieces, min(k, last), s)
 
         self.set_step(pieces, 0, 0.0)
-        self.play(FadeIn(still), FadeIn(layer), run_time=0.8)
+        self.play(FadeIn(still), FadeIn(layer), run_time=RUN_FADE)
         self.remove(
             *(m for p in pieces for m in getattr(p, "replaces", ()))
         )  # drawn by the piece from now on
@@ -259,16 +308,33 @@ class Lecture(Scene):
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
             self.tell(key, at_least=0.5, **values)
-        events = list(story.run_events(self.subject))
+        for step, said in self.run_lines(schedule):
+            self.wait_captioned(schedule.rest_time(step) - clock[0], schedule, clock, last)
+            self.say([said], at_least=0.5)
+        self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
+        layer.remove_updater(update)
+
+    def run_lines(self, schedule: Schedule) -> list[tuple[int, story.Line]]:
+        """The captions at the run's events (story.run_events), and the time-lapse's, by step."""
+        last = len(schedule.durations)
+        events = [(min(step, last), said) for step, said in story.run_events(self.subject)]
         if schedule.fast_from is not None:
             events.append(
                 (schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), []))
             )
-        for step, said in sorted(events, key=lambda event: event[0]):
-            self.wait_captioned(schedule.rest_time(min(step, last)) - clock[0], schedule, clock, last)
-            self.say([said], at_least=0.5)
-        self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
-        layer.remove_updater(update)
+        return sorted(events, key=lambda event: event[0])
+
+    def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
+        """The run's schedule, slowed where need be so that each event's caption starts as its step is
+        reached, not after it: the captions before it (`cues`, then the events before) have been read."""
+        schedule, before = self.schedule(), 0
+        up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
+        t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values in cues)
+        for step, said in self.run_lines(schedule):
+            said = self.as_said(said)
+            schedule, before = schedule.reaching(step, t, before), step
+            t = max(t, schedule.rest_time(step)) + max(self.needed(said.key, said.values), SHORTEST)
+        return schedule
 
     def wait_captioned(self, seconds: float, schedule: Schedule, clock: list, last: int) -> None:
         """Wait `seconds` of the run; no caption stays up longer than LONGEST: the step reached is said."""
@@ -360,11 +426,9 @@ class Comparing:
     def named(self, run: str) -> str:
         return self.words(f"run_{run}") if self.subject.varied == "variant" else run
 
-    def say(self, lines: Sequence[story.Line], at_least: float = 0.0) -> None:
-        """The story's lines with the runs' labels in the language; their claims keep gdcore's labels."""
-        super().say(
-            [story.Line(said.key, self.named_values(said.values), said.claims) for said in lines], at_least
-        )
+    def as_said(self, said: story.Line) -> story.Line:
+        """The story's line with the runs' labels in the language; its claims keep gdcore's labels."""
+        return story.Line(said.key, self.named_values(said.values), said.claims)
 
     def named_values(self, values: dict) -> dict:
         named = dict(values)

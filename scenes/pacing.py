@@ -59,6 +59,17 @@ class Schedule:
             return i + 1, 0.0
         return i, float(3 * move**2 - 2 * move**3)  # smoothstep: the ball starts and stops gently
 
+    def reaching(self, k: int, t: float, after: int = 0) -> Schedule:
+        """This schedule with steps after+1..k slowed evenly, if need be, so that step k is not reached
+        (its rest time) before t seconds."""
+        now = self.rest_time(k)
+        if k <= after or now >= t:
+            return self
+        stretch = (t - self.ends[after]) / (now - self.ends[after])
+        durations = self.durations.copy()
+        durations[after:k] *= stretch
+        return Schedule(durations, self.fast_from)
+
     def rest_time(self, k: int) -> float:
         """A moment when the ball sits still at step k (the middle of its rest)."""
         if k == 0:

@@ -97,8 +97,8 @@ class ParabolaLecture(Lecture):
     # 4 — the run: ball, plain-GD ghost, arrows, trail, readout, loss inset, all driven by one clock
     def run_balls(self) -> None:
         lesson, p = self.lesson, self.lesson.problem
-        run, n = lesson.run, lesson.run.last_step
-        ghost = lesson.baseline.positions[: n + 1, 0] if lesson.baseline else None  # the steps the run shows
+        run = lesson.run
+        ghost = lesson.baseline.positions[:, 0] if lesson.baseline else None
         state_tex = DISPLACEMENT_TEX[lesson.params["variant"]]
 
         rows = [
@@ -127,7 +127,7 @@ class ParabolaLecture(Lecture):
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
         ball, balls = self.run_balls_of(f, state_tex, ahead, ghost)
         cues = [(legend(ball), {"state": self.state_text()})]
-        if ahead is not None:
+        if ahead is not None and lesson.run.diverged_at is None:  # a diverging ball is soon out of view
             cues.append(("lookahead", {}))
         if ghost is not None:
             cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))

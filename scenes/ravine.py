@@ -29,7 +29,6 @@ from . import story, style
 from .captions import fmt, fmt_param
 from .components import Readout, StepArrow, Traces, ball, inset_at, label, math, tick_value
 from .lecture import Comparing, Lecture
-from .pacing import Schedule
 from .regression import nice_ticks
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -290,15 +289,6 @@ class RavineLecture(Lecture):
     # 3 — the update rule that is run, with α and β as values
     def show_rule(self) -> None:
         self.write_rule(at=RULE_AT, width=RULE_WIDTH)
-
-    def schedule(self) -> Schedule:
-        """Lecture's, but beside a run that diverged, plain gradient descent is shown to its own end (the
-        verdict says where it settled: the class sees it)."""
-        plain, run = self.lesson.baseline, self.lesson.run
-        if self.subject.compared or plain is None or plain.last_step <= run.last_step:
-            return super().schedule()
-        end = plain.diverged_at or plain.converged_at or plain.last_step
-        return Schedule.for_steps(plain.last_step, max(end, run.last_step))
 
     def walkers(self) -> list[Walker]:
         """Plain gradient descent's walker (when it runs beside) first, then the momentum run's."""

@@ -45,9 +45,9 @@ TURN = 45 * DEGREES  # the cloud turns this much while the data is introduced, t
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
 FORMULAS_AT = (1.9, 2.95)
-RULE_AT, RULE_WIDTH = (1.85, 1.3), 3.55
+RULE_AT, RULE_WIDTH = (1.6, 1.2), 4.05
 RULES_AT, RULES_WIDTH = (3.3, 1.3), 5.6  # several rules: the right half, until the run's panels take it
-READOUT_AT = (1.35, -0.6)  # clear of the inset's title on its right
+READOUT_AT = (1.35, -0.85)  # clear of the inset's title on its right
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
 INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band
 VERDICT_AT, VERDICT_WIDTH = (3.0, 0.6), 6.6  # right of the cloud, in the place of the run's panels
@@ -219,7 +219,7 @@ class ParameterPanel(VGroup):
         )
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
         self.arrow = arrow
-        self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4) if arrow else VGroup()
+        self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4, frame=border) if arrow else VGroup()
         self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
         self.markers, self.backs = self.marker_pieces([colour for _, colour in paths])
         self.drawn, self.shown = VGroup(contours, ticks, optimum), 1.0
@@ -477,8 +477,8 @@ class RegressionLecture(Lecture, ThreeDScene):
     # 4 — the run: plane, residuals, (w1, w2) panel with velocity, readout, loss inset
     def run_fit(self) -> None:
         lesson, p = self.lesson, self.lesson.problem
-        run, n = lesson.run, lesson.run.last_step
-        ghost = lesson.baseline.positions[: n + 1] if lesson.baseline else None  # the steps the run shows
+        run = lesson.run
+        ghost = lesson.baseline.positions if lesson.baseline else None
         floor = p.lowest_loss
 
         rows = [
@@ -486,13 +486,15 @@ class RegressionLecture(Lecture, ThreeDScene):
             *((name, style.BALL) for name in ("w_1", "w_2", "b")),
             (p.loss_symbol, style.TEXT),
         ]
-        readout = Readout(rows, [*run.positions.T, run.losses]).move_to([*READOUT_AT, 0])
+        series = [*run.positions.T, run.losses]
+        readout = Readout(rows, series).move_to([*READOUT_AT, 0])
         losses = [(run.losses - floor, style.BALL)] + (
             [(lesson.baseline.losses - floor, style.GHOST)] if ghost is not None else []
         )
         inset = inset_at(
             INSET_X, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"), *INSET_SIZE
         )
+        clear_of(readout, series, inset)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(
             p, paths, run.losses[0] - floor, arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]])

@@ -235,6 +235,17 @@ MATRIX = {
     "oscillating-divergent": ["--lr", "11", "--beta", "0.999"],
     # three rules written across the right half, their names in the language
     "regression-variants-es": ["--scene", "regression", "--variant", "classic,ema,nesterov", "--lang", "es"],
+    # Nesterov's rule on two lines; momentum leaves, plain GD settles later and is shown to its end
+    "regression-nesterov-divergent": [
+        "--scene",
+        "regression",
+        "--variant",
+        "nesterov",
+        "--lr",
+        "0.5",
+        "--beta",
+        "0.9",
+    ],
     "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
     "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],

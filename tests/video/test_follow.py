@@ -13,6 +13,7 @@ from scenes.captions import fmt_param
 from scenes.components import BallOnCurve, Follow, Window
 from scenes.pacing import Schedule
 from scenes.parabola import X_VIEW, curve, plot_axes
+from scenes.render import scene_class
 
 
 def followed(**given):
@@ -203,3 +204,22 @@ def test_the_video_shows_the_panel_following_plain_gd(tmp_path):
     top, left = pixel(panel.axes.get_corner(UL), frame.shape)
     bottom, right = pixel(panel.axes.get_corner(DR), frame.shape)
     assert top < row < bottom and left < col < right
+
+
+@pytest.mark.parametrize(
+    "scene, given",
+    [
+        ("parabola", dict(lr=5, beta=0.95, variant="nesterov")),
+        ("regression", dict(lr=0.5, beta=0.9, variant="nesterov")),
+        ("ravine", dict(lr=0.07, beta=0.9, variant="nesterov")),
+    ],
+)
+def test_plain_gradient_descent_is_shown_to_its_end_past_a_run_that_diverged(scene, given):
+    taught = lesson(scene, **given)
+    plain = taught.baseline
+    assert taught.run.diverged_at < plain.converged_at  # the case: momentum leaves, plain GD settles later
+    schedule = scene_class(taught)(taught).schedule()
+    assert len(schedule.durations) == plain.last_step  # the clock runs over every step plain GD took
+    assert (
+        schedule.fast_from is None or schedule.fast_from >= plain.converged_at
+    )  # its steps to settling in full
