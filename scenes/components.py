@@ -655,12 +655,13 @@ def smooth_step(u: np.ndarray) -> np.ndarray:
 
 
 def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
-    """At most `most` round values (steps of 1, 2 or 5 × 10^k) inside (low, high), clear of its ends."""
+    """At most `most` round values (steps of 1, 2, 2.5 or 5 × 10^k) inside (low, high), clear of its ends
+    (2.5: a range about 0 always gets -s, 0, s, never 0 alone)."""
     span = high - low
     for step in sorted(
         m * 10.0**e
         for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
-        for m in (1, 2, 5)
+        for m in (1, 2, 2.5, 5)
     ):
         ticks = np.arange(np.ceil((low + 0.1 * span) / step), np.floor((high - 0.1 * span) / step) + 1) * step
         if len(ticks) <= most:
@@ -743,7 +744,8 @@ class AxisValues(VGroup):
     """The values on a 2-D plot's borders at round values (nice_ticks) of the ranges its `view` shows: x's
     below its box, y's beside it on `y_side` (LEFT or RIGHT), `buff` away. Every value a zoom of the view's
     plan shows is made once by `make(text)` (Manim draws the family it listed); `show()` places them for the
-    box shown now and hides the others and those that come near one of `keep_clear` (the axes' names)."""
+    box shown now and hides the others, those that come near one of `keep_clear` (the axes' names) and those
+    that would cross the frame's safe margin (a long value beside a box near the frame's edge)."""
 
     def __init__(self, view: PlaneView, make, y_side: np.ndarray = RIGHT, buff: float = 0.08):
         self.view, self.y_side, self.buff, self.keep_clear = view, y_side, buff, []
@@ -773,6 +775,7 @@ class AxisValues(VGroup):
             at = window.c2p(v, box[1][0]) if axis == 0 else window.c2p(side, v)
             mark.next_to(at, DOWN if axis == 0 else self.y_side, buff=self.buff)
             clear = not any(near(mark, other, 0.05) for other in self.keep_clear)
+            clear &= -style.SAFE_RIGHT <= mark.get_left()[0] and mark.get_right()[0] <= style.SAFE_RIGHT
             mark.set_opacity(1.0 if (axis, v) in shown and clear else 0.0)
 
 
