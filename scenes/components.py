@@ -263,8 +263,9 @@ class Traces(VGroup):
 
 def clipped_polyline(points: np.ndarray, box: np.ndarray) -> np.ndarray:
     """The Bézier points (4 per segment, (4k, 3)) of the parts inside `box` (x0, y0, x1, y1) of the polyline
-    through `points` (n, 3): each segment cut to the box (Liang–Barsky); consecutive parts meet, so Manim
-    draws them as one path, and a gap where the polyline is outside starts a new one."""
+    through `points` (n, 3): each segment with an end in the box cut to it (Liang–Barsky; one that only
+    passes through, from beyond it to beyond it, is a jump the view did not show: not drawn); consecutive
+    parts meet, so Manim draws them as one path, and a gap where the polyline is outside starts a new one."""
     a, d = points[:-1, :2], np.diff(points[:, :2], axis=0)
     t0, t1 = np.zeros(len(a)), np.ones(len(a))
     for axis in (0, 1):
@@ -274,7 +275,8 @@ def clipped_polyline(points: np.ndarray, box: np.ndarray) -> np.ndarray:
             ta, tb = (box[axis] - start) / d[:, axis], (box[axis + 2] - start) / d[:, axis]
         t0 = np.maximum(t0, np.where(flat, np.where(within, -np.inf, np.inf), np.minimum(ta, tb)))
         t1 = np.minimum(t1, np.where(flat, np.where(within, np.inf, -np.inf), np.maximum(ta, tb)))
-    keep = t0 <= t1
+    ends_in = np.all((box[:2] <= points[:, :2]) & (points[:, :2] <= box[2:]), axis=1)
+    keep = (t0 <= t1) & (ends_in[:-1] | ends_in[1:])
     starts, ends = a[keep] + t0[keep, None] * d[keep], a[keep] + t1[keep, None] * d[keep]
     thirds = np.array([0, 1 / 3, 2 / 3, 1])[None, :, None]
     curves = starts[:, None] + thirds * (ends - starts)[:, None]  # (k, 4, 2): straight Bézier segments
