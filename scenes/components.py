@@ -148,6 +148,38 @@ class StepArrow(VGroup):
         self.back.move_to(self.text)
 
 
+class Marker(Text):
+    """A label whose words change as a run goes (where a ball went): `say(words)` draws them in place of its
+    glyphs (become: the family Manim draws stays this one) and keeps `text` current, which become alone does
+    not (the layout audit reads it); `hide()`. `back`: the dark patch under it (drawn before it, lines below
+    do not run through it), made for the words by say() and moved under them by `fit()` once they are placed."""
+
+    def __init__(self, colour: str, size: float = style.LABEL_SIZE):
+        super().__init__("", font=style.FONT, font_size=size, color=colour)
+        self.colour, self.size, self.shown = colour, size, None  # shown: its words, None while hidden
+        self.back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)
+        self.set_opacity(0)
+
+    def say(self, words: str) -> bool:
+        """Show `words` (at the origin: place them, then fit()); whether they were not shown already."""
+        if words == self.shown:
+            return False
+        drawn = label(words, self.size, self.colour)
+        self.become(drawn)
+        self.text, self.original_text, self.shown = drawn.text, drawn.original_text, words
+        self.back.become(BackgroundRectangle(self, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05))
+        return True
+
+    def fit(self) -> None:
+        self.back.move_to(self)
+
+    def hide(self) -> None:
+        if self.shown is not None:
+            self.set_opacity(0)
+            self.back.set_fill(opacity=0)
+            self.shown = None
+
+
 class Glyphs:
     """Number glyphs rendered once, so a changing number only swaps point arrays (a new Text per step costs
     ~20 ms). The font is monospaced: glyph i of a string sits i advances to the right of the first."""
@@ -212,10 +244,19 @@ class Readout(VGroup):
 
 class Traces(VGroup):
     """Polylines through given axes coordinates, revealed up to a (fractional) step with `reveal(step)`.
-    Points are kept relative to the axes' origin, so the axes can be moved after the traces are made."""
+    Points are kept relative to the axes' origin, so the axes can be moved after the traces are made. With
+    `clip` (a scene box x0, y0, x1, y1), only their parts inside it are drawn (a path that leaves the box and
+    comes back is cut where it left and resumes where it came back)."""
 
-    def __init__(self, axes: Axes, curves: Sequence[tuple[np.ndarray, np.ndarray, str]], width: float = 3):
+    def __init__(
+        self,
+        axes: Axes,
+        curves: Sequence[tuple[np.ndarray, np.ndarray, str]],
+        width: float = 3,
+        clip: np.ndarray | None = None,
+    ):
         origin = axes.get_origin()
+        self.clip = None if clip is None else np.asarray(clip, dtype=float) - np.tile(origin[:2], 2)
         self.axes, self.curves = axes, []
         for xs, ys, _color in curves:
             idx = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 300)).astype(int))  # enough for the eye
@@ -236,7 +277,32 @@ class Traces(VGroup):
                 shown = np.vstack([shown, points[n - 1] + frac * (points[n] - points[n - 1])])
             if len(shown) < 2:
                 shown = np.vstack([points[:1], points[:1]])
-            drawn.set_points_as_corners(shown + origin)
+            if self.clip is None:
+                drawn.set_points_as_corners(shown + origin)
+            else:
+                drawn.set_points(clipped_polyline(shown + origin, self.clip + np.tile(origin[:2], 2)))
+
+
+def clipped_polyline(points: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """The Bézier points (4 per segment, (4k, 3)) of the parts inside `box` (x0, y0, x1, y1) of the polyline
+    through `points` (n, 3): each segment with an end in the box cut to it (Liang–Barsky; one that only
+    passes through, from beyond it to beyond it, is a jump the view did not show: not drawn); consecutive
+    parts meet, so Manim draws them as one path, and a gap where the polyline is outside starts a new one."""
+    a, d = points[:-1, :2], np.diff(points[:, :2], axis=0)
+    t0, t1 = np.zeros(len(a)), np.ones(len(a))
+    for axis in (0, 1):
+        flat, start = d[:, axis] == 0, a[:, axis]
+        within = (box[axis] <= start) & (start <= box[axis + 2])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ta, tb = (box[axis] - start) / d[:, axis], (box[axis + 2] - start) / d[:, axis]
+        t0 = np.maximum(t0, np.where(flat, np.where(within, -np.inf, np.inf), np.minimum(ta, tb)))
+        t1 = np.minimum(t1, np.where(flat, np.where(within, np.inf, -np.inf), np.maximum(ta, tb)))
+    ends_in = np.all((box[:2] <= points[:, :2]) & (points[:, :2] <= box[2:]), axis=1)
+    keep = (t0 <= t1) & (ends_in[:-1] | ends_in[1:])
+    starts, ends = a[keep] + t0[keep, None] * d[keep], a[keep] + t1[keep, None] * d[keep]
+    thirds = np.array([0, 1 / 3, 2 / 3, 1])[None, :, None]
+    curves = starts[:, None] + thirds * (ends - starts)[:, None]  # (k, 4, 2): straight Bézier segments
+    return np.concatenate([curves, np.zeros((*curves.shape[:2], 1))], axis=2).reshape(-1, 3)
 
 
 class LossInset(VGroup):
@@ -338,9 +404,9 @@ class BallOnCurve(VGroup):
         self.ball = ball(color, radius, opacity).set_z_index(1)  # above every marker and its dark patch
         self.trail = VGroup(*(ball(color, 0.07, 0.5 * (1 - i / trail)) for i in range(trail)))
         self.arrows = [(np.asarray(values, dtype=float), StepArrow(tex, c)) for values, tex, c in arrows]
-        self.escape = label("", style.LABEL_SIZE, escape) if escape else None
-        self.escape_back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)  # under it
-        self.escape_color, self.escape_row, self.escaped_text = escape, escape_row, None
+        self.escape = Marker(escape) if escape else None
+        self.escape_back = self.escape.back if escape else None  # under it
+        self.escape_color, self.escape_row = escape, escape_row
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
         super().__init__(
@@ -404,24 +470,24 @@ class BallOnCurve(VGroup):
                 low = max(low, box[2] + room) if box[2] < x else low
         return float(np.clip(x + vector, min(low, x), max(high, x)) - x)
 
+    @property
+    def escaped_text(self) -> str | None:
+        """The words its marker shows, None while there is none."""
+        return self.escape.shown if self.escape is not None else None
+
     def mark_escape(self, xk: float) -> None:
         """The marker of where the ball went (x at the last step reached), or none while it is in view."""
         if self.inside(xk) and self.escaped_text is not None:  # back in view: no marker
-            self.escape.set_opacity(0)
-            self.escape_back.set_fill(opacity=0)
-            self.escaped_text = None
+            self.escape.hide()
             self.window.markers[self.escape_row] = None
         if not self.inside(xk):
             side = 1 if xk > self.view[1] else -1
             words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
-            if self.escaped_text != words:
-                self.escape.become(label(words, style.LABEL_SIZE, self.escape_color)).next_to(
+            if self.escape.say(words):
+                self.escape.next_to(
                     self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1
                 )
-                self.escape_back.become(
-                    BackgroundRectangle(self.escape, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
-                )
-                self.escaped_text = words
+                self.escape.fit()
                 left, bottom = self.escape_back.get_corner(DOWN + LEFT)[:2]
                 right, top = self.escape_back.get_corner(UP + RIGHT)[:2]
                 self.window.markers[self.escape_row] = (left, bottom, right, top)
@@ -610,3 +676,135 @@ def zoom_plan(window: Window, tracks: Sequence[np.ndarray], samples: int) -> tup
 def smooth_step(u: np.ndarray) -> np.ndarray:
     u = np.clip(u, 0, 1)
     return 3 * u**2 - 2 * u**3
+
+
+def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
+    """At most `most` round values (steps of 1, 2, 2.5 or 5 × 10^k) inside (low, high), clear of its ends
+    (2.5: a range about 0 always gets -s, 0, s, never 0 alone)."""
+    span = high - low
+    for step in sorted(
+        m * 10.0**e
+        for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
+        for m in (1, 2, 2.5, 5)
+    ):
+        ticks = np.arange(np.ceil((low + 0.1 * span) / step), np.floor((high - 0.1 * span) / step) + 1) * step
+        if len(ticks) <= most:
+            return np.round(ticks, 10) + 0.0  # no "-0"
+    return np.array([(low + high) / 2])
+
+
+class PlaneView:
+    """What a 2-D plot shows while it follows runs that leave it: its axes' ranges (the box) zoomed out about
+    their middle by Follow's plan for the runs' `paths` ((n, 2) each; zoom_plan, one zoom for both axes, so
+    shapes keep theirs). The axes stay where they are on screen: the box shown at any zoom is drawn in their
+    rectangle `frame` (scene x0, y0, x1, y1). `follow(t)` sets the zoom of step t."""
+
+    def __init__(self, axes: Axes, paths: Sequence[np.ndarray] = ()):
+        self.window = Window(axes)
+        self.box = self.window.base.copy()  # rows [low, high] of x and y, unzoomed
+        self.window.anchor = tuple(float(v) for v in self.box.mean(axis=1))
+        tracks = [np.asarray(path, dtype=float)[:, :2] for path in paths]
+        self.times, self.zooms = (
+            zoom_plan(self.window, tracks, Follow.SAMPLES) if tracks else (np.zeros(1), np.ones(1))
+        )
+        self.frame = np.concatenate([axes.c2p(*self.box[:, 0])[:2], axes.c2p(*self.box[:, 1])[:2]])
+        self.shown = 1.0
+
+    @property
+    def follows(self) -> bool:
+        """Whether the view ever zooms: what it draws must then be redrawn as it goes."""
+        return bool(self.zooms.max() > 1.0)
+
+    @property
+    def zoom(self) -> float:
+        return self.window.zoom[0]
+
+    @property
+    def unit(self) -> np.ndarray:
+        """Scene units per unit of x and of y as the view shows them now, (ux, uy, 0)."""
+        axes = self.window.axes
+        return np.array([axes.get_x_unit_size(), axes.get_y_unit_size(), 0.0]) / self.zoom
+
+    def zoom_at(self, t: float) -> float:
+        return float(np.interp(t, self.times, self.zooms))
+
+    def box_at(self, zoom: float) -> np.ndarray:
+        """The (x, y) ranges shown at `zoom`, rows [low, high]."""
+        anchor = np.array(self.window.anchor)[:, None]
+        return anchor + (self.box - anchor) * zoom
+
+    def shown_box(self) -> np.ndarray:
+        return self.box_at(self.zoom)
+
+    def inside(self, point: np.ndarray, zoom: float | None = None) -> bool:
+        """Whether (x, y) is in the box shown now (or at `zoom`)."""
+        box = self.box_at(self.zoom if zoom is None else zoom)
+        return bool(np.all((box[:, 0] <= point[:2]) & (point[:2] <= box[:, 1])))
+
+    def point(self, point: np.ndarray) -> np.ndarray:
+        """The scene point of (x, y) as shown now, on the border when it is beyond it."""
+        box = self.shown_box()
+        return self.window.c2p(*np.clip(point[:2], box[:, 0], box[:, 1]))
+
+    def place(self, dot: Mobject, point: np.ndarray, opacity: float = 1.0) -> None:
+        """A run's dot at (x, y), hidden while it is beyond the view."""
+        dot.move_to(self.point(point)).set_opacity(opacity if self.inside(point) else 0.0)
+
+    def follow(self, t: float) -> bool:
+        """The zoom of step t by the plan; whether it changed (what depends on it must be redrawn)."""
+        zoom = self.zoom_at(t)
+        self.window.zoom = (zoom, zoom)
+        changed, self.shown = zoom != self.shown, zoom
+        return changed
+
+    def retrace(self, traces: Traces, paths: Sequence[np.ndarray]) -> None:
+        """The traces' points (of `paths`, one a trace) where the view puts them now."""
+        origin = traces.axes.get_origin()
+        for i, ((idx, _), path) in enumerate(zip(traces.curves, paths)):
+            traces.curves[i] = (idx, self.window.c2p(*np.asarray(path)[idx, :2].T) - origin)
+
+
+class AxisValues(VGroup):
+    """The values on a 2-D plot's borders at round values (nice_ticks) of the ranges its `view` shows: x's
+    below its box, y's beside it on `y_side` (LEFT or RIGHT), `buff` away. Every value a zoom of the view's
+    plan shows is made once by `make(text)` (Manim draws the family it listed); `show()` places them for the
+    box shown now and hides the others, those that come near one of `keep_clear` (the axes' names) and those
+    that would cross the frame's safe margin (a long value beside a box near the frame's edge)."""
+
+    def __init__(self, view: PlaneView, make, y_side: np.ndarray = RIGHT, buff: float = 0.08):
+        self.view, self.y_side, self.buff, self.keep_clear = view, y_side, buff, []
+        self.marks: dict[tuple[int, float], Mobject] = {}
+        for zoom in np.unique(view.zooms):
+            for key in self.values(view.box_at(zoom)):
+                if key not in self.marks:
+                    self.marks[key] = make(f"{key[1]:g}")
+                    self.marks[key].value = key[1]
+        super().__init__(*self.marks.values())
+        self.show()
+
+    @staticmethod
+    def values(box: np.ndarray) -> list[tuple[int, float]]:
+        """(axis, value) of the numbers shown on the borders of a plot showing `box`."""
+        return [(axis, float(v)) for axis in (0, 1) for v in nice_ticks(*box[axis])]
+
+    def on(self, axis: int) -> list[Mobject]:
+        """The numbers of `axis` shown now."""
+        return [mark for (a, _), mark in self.marks.items() if a == axis and mark.get_fill_opacity() > 0]
+
+    def show(self) -> None:
+        box, window = self.view.shown_box(), self.view.window
+        shown = set(self.values(box))
+        side = box[0][1] if self.y_side[0] > 0 else box[0][0]
+        for (axis, v), mark in self.marks.items():
+            at = window.c2p(v, box[1][0]) if axis == 0 else window.c2p(side, v)
+            mark.next_to(at, DOWN if axis == 0 else self.y_side, buff=self.buff)
+            clear = not any(near(mark, other, 0.05) for other in self.keep_clear)
+            clear &= -style.SAFE_RIGHT <= mark.get_left()[0] and mark.get_right()[0] <= style.SAFE_RIGHT
+            mark.set_opacity(1.0 if (axis, v) in shown and clear else 0.0)
+
+
+def near(a: Mobject, b: Mobject, gap: float) -> bool:
+    """Whether the boxes of two mobjects overlap or come closer than `gap`."""
+    (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
+    (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
+    return min(ax1, bx1) - max(ax0, bx0) > -gap and min(ay1, by1) - max(ay0, by0) > -gap

@@ -522,7 +522,9 @@ class Comparing:
         return {
             Outcome.CONVERGED: str(v.step),
             Outcome.NOT_SETTLED: "—",
-            Outcome.DIVERGED: self.words("diverged_cell", k=v.step),
+            Outcome.DIVERGED: self.words("diverged_cell", k=v.step).replace(
+                " ", "\n", 1
+            ),  # as narrow as a heading
         }[v.outcome]
 
     def say_verdict(self) -> None:

@@ -12,7 +12,6 @@ from manim import (
     RIGHT,
     UP,
     Axes,
-    BackgroundRectangle,
     Circle,
     Create,
     FadeIn,
@@ -27,9 +26,21 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
 from . import story, style
 from .captions import fmt, fmt_param
-from .components import Readout, StepArrow, Traces, ball, inset_at, label, math, tick_value
+from .components import (
+    AxisValues,
+    Marker,
+    PlaneView,
+    Readout,
+    StepArrow,
+    Traces,
+    ball,
+    inset_at,
+    label,
+    math,
+    near,
+    tick_value,
+)
 from .lecture import Comparing, Lecture
-from .regression import nice_ticks
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 PLOT_AT, PLOT_SIZE = (-2.4, 0.68), (7.5, 5.2)  # the contour plot's box: equal scales on x and y
@@ -84,67 +95,68 @@ class ValleyPlot(VGroup):
             },
         ).move_to([*PLOT_AT, 0])
         self.border = Rectangle(width=w, height=h, color=style.MUTED, stroke_width=1.5).move_to([*PLOT_AT, 0])
-        self.contours = self.level_lines(problem)
-        ticks = self.ticks()
-        self.flat = label(flat, style.SMALL_SIZE, style.MUTED).next_to(ticks[0], DOWN, buff=0.1)
+        self.levels = self.level_points(problem)
+        self.contours = VGroup(
+            *(VMobject(stroke_color=style.CURVE, stroke_width=2, stroke_opacity=0.55) for _ in self.levels)
+        )
+        self.draw_levels(self.contours, PlaneView(self.axes))
+        self.numbers = self.values(PlaneView(self.axes))
+        self.flat = label(flat, style.SMALL_SIZE, style.MUTED).next_to(
+            VGroup(*self.numbers.on(0)), DOWN, buff=0.1
+        )
         self.steep = label(steep, style.SMALL_SIZE, style.MUTED).next_to(self.border, UP, buff=0.1)
         self.steep.align_to(self.border, LEFT)
-        optimum = Circle(radius=0.07, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(0, 0))
-        self.unit = w / (2 * hx)  # scene units per unit of x (and of y)
-        super().__init__(self.axes, self.border, self.contours, ticks, self.flat, self.steep, optimum)
+        self.optimum = Circle(radius=0.07, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(0, 0))
+        self.unit = w / (2 * hx)  # scene units per unit of x (and of y), unzoomed
+        super().__init__(
+            self.axes, self.border, self.contours, self.numbers, self.flat, self.steep, self.optimum
+        )
 
-    def level_lines(self, problem) -> VGroup:
-        """LEVELS contour lines, from one whose ellipse spans a seventh of the box to half the loss at its
-        corner: closed ellipses near the minimum, the ravine's near-parallel walls further out."""
+    def level_points(self, problem) -> list[np.ndarray]:
+        """LEVELS contour lines as (x, y) points, from one whose ellipse spans a seventh of the box to half the
+        loss at its corner: closed ellipses near the minimum, the ravine's near-parallel walls further out."""
         hx, hy = self.half
         low, high = (hx / 7) ** 2 / 2, problem.loss(np.array([hx, hy])) / 2
-        lines = VGroup()
-        for value in np.geomspace(low, max(high, 2 * low), LEVELS):
-            points = problem.level(value, 240)
-            inside = np.all(np.abs(points) <= self.half, axis=1)
-            for stretch in runs_of(points, inside):
-                curve = VMobject(stroke_color=style.CURVE, stroke_width=2, stroke_opacity=0.55)
-                lines.add(curve.set_points_as_corners([self.axes.c2p(*p) for p in stretch]))
-        return lines
+        return [problem.level(value, 240) for value in np.geomspace(low, max(high, 2 * low), LEVELS)]
 
-    def ticks(self) -> tuple[VGroup, VGroup]:
-        """Round tick values: x's below the box, y's on its left."""
-        hx, hy = self.half
-        xs = VGroup(
-            *(
-                tick_value(f"{v:g}").next_to(self.axes.c2p(v, -hy), DOWN, buff=0.1)
-                for v in nice_ticks(-hx, hx)
-            )
-        )
-        ys = VGroup(
-            *(
-                tick_value(f"{v:g}").next_to(self.axes.c2p(-hx, v), LEFT, buff=0.1)
-                for v in nice_ticks(-hy, hy)
-            )
-        )
-        return VGroup(xs, ys)
+    def draw_levels(self, lines: VGroup, view: PlaneView) -> None:
+        """The contour lines as `view` shows them now, one a level: its stretches inside the box it shows."""
+        half = self.half * view.zoom
+        for points, line in zip(self.levels, lines):
+            stretches = runs_of(points, np.all(np.abs(points) <= half, axis=1))
+            line.points = np.zeros((0, 3))
+            for stretch in stretches:
+                scene = view.window.c2p(*stretch.T)
+                line.start_new_path(scene[0])
+                line.add_points_as_corners(scene[1:])
+
+    def values(self, view: PlaneView) -> AxisValues:
+        """Round tick values of what `view` shows (every zoom of its plan): x's below the box, y's on its left."""
+        return AxisValues(view, tick_value, y_side=LEFT, buff=0.1)
 
     def inside(self, point: np.ndarray) -> bool:
         return bool(np.all(np.abs(point) <= self.half))
 
 
 class Walker:
-    """One run on the plot: its ball, its path revealed step by step, and where it went once it has left the
-    box (a marker in the colour given, on row `row` of the plot's lower corner)."""
+    """One run on the plot: its ball, its path revealed step by step (cut where it leaves the box shown), and
+    where it went once it is beyond it (a marker in the colour given, on row `row` of the plot's lower corner).
+    `view`: what the plot shows, set by the RavineRuns that drives it."""
 
     def __init__(
         self, plot: ValleyPlot, positions: np.ndarray, colour: str, radius: float, opacity: float, row: int
     ):
         self.plot, self.positions = plot, np.asarray(positions, dtype=float)
-        inside = np.all(np.abs(self.positions) <= plot.half, axis=1)
-        self.left_at = int(np.argmin(inside)) if not inside.all() else None  # the first step out of the box
-        shown = self.positions[: (self.left_at + 1 if self.left_at is not None else None)]
-        clipped = np.clip(shown, -plot.half, plot.half)  # the path ends where it crossed the border
-        self.trace = Traces(plot.axes, [(*clipped.T, colour)], width=2.5)
+        self.view = PlaneView(plot.axes)
+        self.trace = Traces(plot.axes, [(*self.positions.T, colour)], 2.5, self.view.frame)
         self.ball = ball(colour, radius, opacity)
-        self.colour, self.row, self.marked, self.ball_opacity = colour, row, None, opacity
-        self.marker = label("", style.LABEL_SIZE, colour)
-        self.back = BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0)
+        self.row, self.ball_opacity = row, opacity
+        self.marker = Marker(colour)
+        self.back = self.marker.back
+
+    @property
+    def marked(self) -> str | None:
+        return self.marker.shown
 
     def at(self, k: int, s: float) -> np.ndarray:
         last = len(self.positions) - 1
@@ -152,44 +164,41 @@ class Walker:
         return a + s * (b - a)
 
     def set_step(self, k: int, s: float) -> None:
-        self.trace.reveal(min(k + s, self.left_at) if self.left_at is not None else k + s)
-        here = self.at(k, s)
-        self.ball.move_to(self.plot.axes.c2p(*np.clip(here, -self.plot.half, self.plot.half)))
-        self.ball.set_opacity(self.ball_opacity if self.plot.inside(here) else 0.0)
+        self.trace.reveal(k + s)
+        self.view.place(self.ball, self.at(k, s), self.ball_opacity)
         self.mark(self.positions[min(k, len(self.positions) - 1)])
 
     def mark(self, point: np.ndarray) -> None:
-        """Say where the ball is while it is out of the box, in the corner away from the start."""
-        if self.plot.inside(point):
-            if self.marked is not None:
-                self.marker.set_opacity(0)
-                self.back.set_fill(opacity=0)
-                self.marked = None
+        """Say where the ball is while it is beyond the view, in the corner away from the start."""
+        if self.view.inside(point):
+            self.marker.hide()
             return
-        words = f"({fmt(point[0])}, {fmt(point[1])})"
-        if words == self.marked:
-            return
-        side = LEFT if self.positions[0, 0] > 0 else RIGHT
-        corner = self.plot.border.get_corner(DOWN + side) + UP * (0.3 + 0.4 * self.row) - side * 0.15
-        self.marker.become(label(words, style.LABEL_SIZE, self.colour)).move_to(corner, aligned_edge=side)
-        self.back.become(
-            BackgroundRectangle(self.marker, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
-        )
-        self.marked = words
+        if self.marker.say(f"({fmt(point[0])}, {fmt(point[1])})"):
+            side = LEFT if self.positions[0, 0] > 0 else RIGHT
+            corner = self.plot.border.get_corner(DOWN + side) + UP * (0.3 + 0.4 * self.row) - side * 0.15
+            self.marker.move_to(corner, aligned_edge=side)
+            self.marker.fit()
 
 
 class RavineRuns(VGroup):
     """The runs on the plot, driven by one clock: walkers (drawn first: below the others), and for the first
     run its velocity and its push as arrows from the ball, to scale, kept inside the box, and (Nesterov) the
-    look-ahead point x + βv where its gradient is measured, as a ring."""
+    look-ahead point x + βv where its gradient is measured, as a ring. When a ball leaves the box the plot
+    follows it (a PlaneView, as the regression's panel: one zoom for x and y about the minimum, contours, tick
+    values, paths and arrows redrawn for what it shows, then back); its marker says where it went."""
 
     def __init__(self, plot: ValleyPlot, walkers: list[Walker], arrows=(), ahead: np.ndarray | None = None):
         self.plot, self.walkers, self.ahead = plot, walkers, ahead
+        self.view = PlaneView(plot.axes, [w.positions for w in walkers])
+        for walker in walkers:
+            walker.view = self.view
         self.ring = Circle(radius=BALL_RADIUS + 0.06, color=style.GRADIENT, stroke_width=3)
         self.arrows = [
             (np.asarray(values, dtype=float), StepArrow(tex, colour)) for values, tex, colour in arrows
         ]
+        drawn = self.redrawn() if self.view.follows else []
         super().__init__(
+            *drawn,
             *(w.trace for w in walkers),
             *(arrow for _, arrow in self.arrows),
             *(w.ball for w in walkers),
@@ -199,23 +208,55 @@ class RavineRuns(VGroup):
         self.balls = [w.ball for w in walkers]  # what the layout audit checks for a ball hiding another
         self.still, self.moving = VGroup(), self
 
+    def redrawn(self) -> list:
+        """The plot's pieces that change as it follows (its own are removed once the run shows): contour
+        lines, tick values (every one a zoom shows) and the minimum's ring."""
+        plot = self.plot
+        self.contours, self.optimum = plot.contours.copy(), plot.optimum.copy()
+        self.numbers = plot.values(self.view)
+        self.replaces = [plot.contours, plot.numbers, plot.optimum]
+        return [self.contours, self.numbers, self.optimum]
+
+    def follow(self, t: float) -> None:
+        """The zoom at step t; what depends on it redrawn when it changed."""
+        if not self.view.follow(t):
+            return
+        self.plot.draw_levels(self.contours, self.view)
+        self.numbers.show()
+        self.optimum.move_to(self.view.window.c2p(0.0, 0.0))
+        for walker in self.walkers:
+            self.view.retrace(walker.trace, [walker.positions])
+
     def set_step(self, k: int, s: float = 0.0) -> None:
+        self.follow(k + s)
         for walker in self.walkers:
             walker.set_step(k, s)
         lead = self.walkers[-1]
         here = lead.at(k, s)
         for values, arrow in self.arrows:
-            vector = np.append(values[min(k, len(values) - 1)], 0.0) * self.plot.unit
-            origin = self.plot.axes.c2p(*here) if self.plot.inside(here) else lead.ball.get_center()
+            vector = np.append(values[min(k, len(values) - 1)], 0.0) * self.view.unit
+            origin = lead.ball.get_center()
             arrow.show(origin, self.fit(origin, vector))
-            if not self.plot.inside(here):
+            if not self.view.inside(here):
                 arrow.set_opacity(0)
+        self.part_labels()
         if self.ahead is not None:
             last = len(self.ahead) - 1
             a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]
             where = a + s * (b - a)
-            self.ring.move_to(self.plot.axes.c2p(*np.clip(where, -self.plot.half, self.plot.half)))
-            self.ring.set_stroke(opacity=1.0 if self.plot.inside(where) else 0.0)
+            self.ring.move_to(self.view.point(where))
+            self.ring.set_stroke(opacity=1.0 if self.view.inside(where) else 0.0)
+
+    def part_labels(self) -> None:
+        """When the two arrows' labels would touch (arrows alike in direction and length), the second's goes
+        beside its arrow's end, across it, instead of beyond it."""
+        if len(self.arrows) < 2:
+            return
+        (_, first), (_, second) = self.arrows[:2]
+        if near(first.text, second.text, 0.1):
+            across = np.array([-second.direction[1], second.direction[0], 0.0])
+            second.text.next_to(second.arrow.get_end(), across, buff=0.12)
+            second.back.move_to(second.text)
 
     def fit(self, origin: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """The vector shortened (its direction kept) so that its end and label stay inside the box."""
@@ -231,12 +272,14 @@ class RavineRuns(VGroup):
         return vector * scale
 
     def seen(self, i: int, steps: int) -> bool:
-        """Whether arrow i is long enough to be seen at one of the first `steps` steps with the ball in view."""
+        """Whether arrow i is long enough to be seen at one of the first `steps` steps with the ball in view
+        (at the zoom the plan has then)."""
         values = self.arrows[i][0]
         lead = self.walkers[-1]
         return any(
-            np.linalg.norm(values[min(k, len(values) - 1)]) * self.plot.unit >= SEEN
-            and self.plot.inside(lead.positions[min(k, len(lead.positions) - 1)])
+            np.linalg.norm(values[min(k, len(values) - 1)]) * self.plot.unit / (zoom := self.view.zoom_at(k))
+            >= SEEN
+            and self.view.inside(lead.positions[min(k, len(lead.positions) - 1)], zoom)
             for k in range(steps)
         )
 

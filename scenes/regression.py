@@ -11,7 +11,6 @@ from manim import (
     RIGHT,
     UP,
     Axes,
-    BackgroundRectangle,
     Circle,
     Create,
     Dot,
@@ -32,7 +31,17 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
 from . import story, style
 from .captions import fmt, fmt_param, linear
-from .components import Follow, Readout, StepArrow, Traces, Window, inset_at, label, math, zoom_plan
+from .components import (
+    AxisValues,
+    Marker,
+    PlaneView,
+    Readout,
+    StepArrow,
+    Traces,
+    inset_at,
+    label,
+    math,
+)
 from .lecture import Comparing, Lecture
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
@@ -58,20 +67,6 @@ def clipped_range(values: np.ndarray, pad: float, cap: float) -> tuple[float, fl
     mid = float(np.median(values))
     low, high = float(values.min()) - pad, float(values.max()) + pad
     return max(low, mid - cap), min(high, mid + cap)
-
-
-def nice_ticks(low: float, high: float, most: int = 3) -> np.ndarray:
-    """At most `most` round values (steps of 1, 2 or 5 × 10^k) inside (low, high), clear of its ends."""
-    span = high - low
-    for step in sorted(
-        m * 10.0**e
-        for e in range(int(np.floor(np.log10(span))) - 1, int(np.log10(span)) + 2)
-        for m in (1, 2, 5)
-    ):
-        ticks = np.arange(np.ceil((low + 0.1 * span) / step), np.floor((high - 0.1 * span) / step) + 1) * step
-        if len(ticks) <= most:
-            return np.round(ticks, 10) + 0.0  # no "-0"
-    return np.array([(low + high) / 2])
 
 
 def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
@@ -187,9 +182,9 @@ class ParameterPanel(VGroup):
     """The loss over (w1, w2) with b at its optimum: level curves around the least-squares point (a white
     ring), axis values on its border, and each run's path revealed step by step with a dot at its current
     position (paths: (positions, colour)). `arrow` = (moves, TeX label): the first run's momentum step as an
-    arrow. When a path leaves the panel, the panel follows it (Follow's plan: its ranges widen about their
+    arrow. When a path leaves the panel, the panel follows it (a PlaneView: its ranges widen about their
     middle, contours, values and paths redrawn, then back); beyond what it shows, a marker above the panel
-    gives the run's (w1, w2) and the path is clipped to the border."""
+    gives the run's (w1, w2) and the path is cut at the border."""
 
     def __init__(
         self,
@@ -204,38 +199,35 @@ class ParameterPanel(VGroup):
         self.axes, self.best = panel_axes(w1_range, w2_range), best
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
-        self.box = np.array([w1_range, w2_range])
-        self.window = Window(self.axes)
-        self.window.anchor = (float(np.mean(w1_range)), float(np.mean(w2_range)))
-        self.paths, self.level_lines = [path for path, _ in paths], (problem, start_gap)
-        self.times, self.zooms = zoom_plan(self.window, [path[:, :2] for path in self.paths], Follow.SAMPLES)
+        self.paths = [path[:, :2] for path, _ in paths]
+        self.view = PlaneView(self.axes, self.paths)
+        self.window, self.box, self.zooms = self.view.window, self.view.box, self.view.zooms
+        self.level_lines = (problem, start_gap)
         contours = self.contours(problem, start_gap)
-        ticks, names = self.ticks(w1_range, w2_range)
+        ticks, names = self.ticks()
         optimum = Circle(radius=0.06, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
         self.traces = Traces(
             self.axes,
-            [(*np.clip(path[:, :2], self.box[:, 0], self.box[:, 1]).T, colour) for path, colour in paths],
-            width=2.5,
+            [(*path.T, colour) for path, (_, colour) in zip(self.paths, paths)],
+            2.5,
+            self.view.frame,
         )
         self.dots = VGroup(*(Dot(radius=0.06, color=colour) for _, colour in paths))
         self.arrow = arrow
         self.velocity = StepArrow(arrow[1], style.VELOCITY, width=4, frame=border) if arrow else VGroup()
-        self.unit = np.array([PANEL_SIZE[0] / np.ptp(w1_range), PANEL_SIZE[1] / np.ptp(w2_range), 0])
-        self.markers, self.backs = self.marker_pieces([colour for _, colour in paths])
-        self.drawn, self.shown = VGroup(contours, ticks, optimum), 1.0
-        follows = bool(self.zooms.max() > 1.0)  # contours and values redrawn: they move with the paths
+        self.markers = VGroup(*(Marker(colour) for _, colour in paths))  # hidden until beyond the view
+        self.backs = VGroup(*(marker.back for marker in self.markers))
+        self.drawn = VGroup(contours, ticks, optimum)
+        follows = self.view.follows  # contours and values redrawn: they move with the paths
         self.still = VGroup(self.axes, border, names, *([] if follows else [self.drawn]))
         self.moving = VGroup(*([self.drawn] if follows else []), self.traces, self.dots, self.velocity)
         self.moving.add(self.backs, self.markers)
         super().__init__(self.still, self.moving)
 
-    def marker_pieces(self, colours: list[str]) -> tuple[VGroup, VGroup]:
-        """Each run's marker (hidden until its path is beyond the view) and the dark patch under it (the
-        panel's lines do not run through it)."""
-        self.marked: list[str | None] = [None] * len(colours)  # the words each marker shows (None: hidden)
-        markers = VGroup(*(label("", style.LABEL_SIZE, colour) for colour in colours))
-        backs = [BackgroundRectangle(label("x"), color=style.BACKGROUND, fill_opacity=0) for _ in colours]
-        return markers, VGroup(*backs)
+    @property
+    def marked(self) -> list[str | None]:
+        """The words each run's marker shows (None: hidden)."""
+        return [marker.shown for marker in self.markers]
 
     def contours(self, problem: Regression, start_gap: float) -> VGroup:
         """Level curves L = L* + gap for gaps from 1 % to 150 % of the start's, clipped to the panel."""
@@ -250,47 +242,17 @@ class ParameterPanel(VGroup):
             )
         )
 
-    def ticks(self, w1_range, w2_range) -> tuple[VGroup, VGroup]:
-        """The axis values (w1's below the panel, w2's on its right: its left is the formulas' column), every
-        one any zoom of the plan shows made once (only those shown now are visible), and the axis names."""
-        self.numbers: dict[tuple[int, float], VMobject] = {}
-        for zoom in np.unique(self.zooms):
-            for key in self.values(self.box_at(zoom)):
-                if key not in self.numbers:
-                    self.numbers[key] = label(f"{key[1]:g}", style.SMALL_SIZE, style.MUTED)
-                    self.numbers[key].value = key[1]
-        ticks = VGroup(*self.numbers.values())
-        self.show_numbers(self.box)
-        first = [self.numbers[key] for key in self.values(self.box)]
+    def ticks(self) -> tuple[AxisValues, VGroup]:
+        """The axis values (w1's below the panel, w2's on its right: its left is the formulas' column; every
+        one any zoom of the plan shows made once), and the axis names (no value is shown under w2's)."""
+        numbers = AxisValues(self.view, lambda text: label(text, style.SMALL_SIZE, style.MUTED))
         names = VGroup(
-            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(
-                VGroup(*first[: len(nice_ticks(*w1_range))]), DOWN, buff=0.04
-            ),
-            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(
-                VGroup(*first[len(nice_ticks(*w1_range)) :]), UP, buff=0.08
-            ),
+            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(VGroup(*numbers.on(0)), DOWN, buff=0.04),
+            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(VGroup(*numbers.on(1)), UP, buff=0.08),
         )
+        numbers.keep_clear = [names[1]]
         self.names = names
-        return ticks, names
-
-    @staticmethod
-    def values(box: np.ndarray) -> list[tuple[int, float]]:
-        """(axis, value) of the numbers shown on the panel's borders when it shows `box`."""
-        return [(axis, float(v)) for axis in (0, 1) for v in nice_ticks(*box[axis])]
-
-    def show_numbers(self, box: np.ndarray) -> None:
-        """The numbers of `box` placed where the window puts their values; the others hidden."""
-        shown, name = self.values(box), getattr(self, "names", None)
-        for (axis, v), number in self.numbers.items():
-            at = self.window.c2p(v, box[1][0]) if axis == 0 else self.window.c2p(box[0][1], v)
-            number.next_to(at, DOWN if axis == 0 else RIGHT, buff=0.08)
-            clear = axis == 0 or name is None or number.get_top()[1] < name[1].get_bottom()[1] - 0.05
-            number.set_opacity(1.0 if (axis, v) in shown and clear else 0.0)  # none under w2's name
-
-    def box_at(self, zoom: float) -> np.ndarray:
-        """The (w1, w2) ranges shown at `zoom`, rows [low, high]."""
-        anchor = np.array(self.window.anchor)[:, None]
-        return anchor + (self.box - anchor) * zoom
+        return numbers, names
 
     @property
     def balls(self) -> list:
@@ -305,43 +267,26 @@ class ParameterPanel(VGroup):
 
     def shown_box(self) -> np.ndarray:
         """The (w1, w2) ranges the panel shows now, rows [low, high]."""
-        return self.box_at(self.window.zoom[0])
+        return self.view.shown_box()
 
     def inside(self, w: np.ndarray) -> bool:
-        box = self.shown_box()
-        return bool(np.all((box[:, 0] <= w) & (w <= box[:, 1])))
+        return self.view.inside(w)
 
     def follow(self, t: float) -> None:
         """The zoom at step t by the plan; contours, values and paths redrawn when it changes."""
-        zoom = float(np.interp(t, self.times, self.zooms))
-        self.window.zoom = (zoom, zoom)
-        if zoom == self.shown:
+        if not self.view.follow(t):
             return
-        self.shown, box = zoom, self.shown_box()
         self.drawn[0].become(self.contours(*self.level_lines))
         self.drawn[2].move_to(self.window.c2p(*self.best[:2]))
-        self.show_numbers(box)
-        origin = self.axes.get_origin()
-        for i, (idx, _) in enumerate(self.traces.curves):
-            points = np.clip(self.paths[i][idx, :2], box[:, 0], box[:, 1])
-            self.traces.curves[i] = (idx, self.window.c2p(*points.T) - origin)
+        self.drawn[1].show()
+        self.view.retrace(self.traces, self.paths)
 
     def mark(self, i: int, w: np.ndarray) -> None:
         """Run i's marker: its (w1, w2) while it is beyond the view."""
-        marker = self.markers[i]
         if self.inside(w):
-            marker.set_opacity(0)
-            self.backs[i].set_fill(opacity=0)
-            self.marked[i] = None
-            return
-        words = f"({fmt_param(w[0], 3)},\n {fmt_param(w[1], 3)})"  # on two lines: it fits the panel
-        if self.marked[i] == words:
-            return
-        self.marked[i] = words
-        marker.become(label(words, style.LABEL_SIZE, self.dots[i].get_color()))
-        self.backs[i].become(
-            BackgroundRectangle(marker, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05)
-        )
+            self.markers[i].hide()
+        else:  # on two lines: it fits the panel
+            self.markers[i].say(f"({fmt_param(w[0], 3)},\n {fmt_param(w[1], 3)})")
 
     def place_marker(self, i: int) -> None:
         """Run i's marker above the panel, left-aligned on it (clear of its paths, dots and arrow); one row
@@ -350,20 +295,17 @@ class ParameterPanel(VGroup):
         self.markers[i].next_to(
             self.axes.get_corner(UP + LEFT) + UP * 0.72 * row, UP, buff=0.1, aligned_edge=LEFT
         )
-        self.backs[i].move_to(self.markers[i])
+        self.markers[i].fit()
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.follow(k + s)
         self.traces.reveal(k + s)
-        box = self.shown_box()
         for i, dot in enumerate(self.dots):
-            here = self.at(i, k, s)
-            dot.move_to(self.window.c2p(*np.clip(here, box[:, 0], box[:, 1])))
-            dot.set_opacity(1.0 if self.inside(here) else 0.0)
+            self.view.place(dot, self.at(i, k, s))
         self.arrow_shown = bool(self.arrow) and self.inside(self.at(0, k, s))
         if self.arrow:
             moves = self.arrow[0]
-            step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.unit / self.window.zoom[0]
+            step = np.append(moves[min(k, len(moves) - 1), :2], 0) * self.view.unit
             self.velocity.show(self.dots[0].get_center(), np.clip(step, -0.9, 0.9))
             if not self.arrow_shown:
                 self.velocity.set_opacity(0)

@@ -276,3 +276,50 @@ def test_the_lectures_have_no_layout_problems(case):
 def test_the_lectures_captions_are_timed_and_sized_to_be_read(case):
     captions = [p for p in report(case)["problems"] if p["caption"]]
     assert captions == [], json.dumps(captions, ensure_ascii=False, indent=1)
+
+
+def marker_shown(piece: str):
+    """A marker as each lecture draws it, shown at the end of a divergent run: the mobjects to place in a
+    scene, the marker, and the words it must show (the run's position, written from gdcore's numbers)."""
+    from gdcore import lesson
+    from scenes.captions import fmt, fmt_param
+    from scenes.parabola import X_VIEW
+
+    if piece == "parabola":
+        taught = lesson("parabola", lr=9.8)
+        axes, f = plot_axes(taught.problem), curve(taught.problem)
+        ball = BallOnCurve(axes, f, taught.run.positions[:, 0], escape=style.BALL)
+        ball.set_step(taught.run.last_step)
+        x = taught.run.positions[-1, 0]
+        assert abs(x) > X_VIEW
+        return [axes, ball], ball.escape, f"x = {fmt(x)} →" if x > 0 else f"← x = {fmt(x)}"
+    if piece == "regression":
+        from scenes.regression import ParameterPanel
+
+        taught = lesson("regression", lr=0.9, beta=0.9, samples=500, noise=3)
+        ghost = taught.baseline.positions[: taught.run.last_step + 1]
+        panel = ParameterPanel(taught.problem, [(ghost, style.GHOST)], 1.0)
+        panel.set_step(taught.run.last_step)
+        w1, w2 = ghost[-1, :2]
+        return [panel], panel.markers[0], f"({fmt_param(w1, 3)},\n {fmt_param(w2, 3)})"  # on two lines
+    from scenes.ravine import RavineRuns, ValleyPlot, Walker, reach
+
+    taught = lesson("ravine", lr=0.14, steps=12)
+    plot = ValleyPlot(taught.problem, reach(taught.run.positions[0]), "x", "y")
+    runs = RavineRuns(plot, [Walker(plot, taught.run.positions, style.BALL, 0.13, 1.0, 0)])
+    runs.set_step(taught.run.last_step)
+    x, y = taught.run.positions[-1]
+    return [plot, runs], runs.walkers[0].marker, f"({fmt(x)}, {fmt(y)})"
+
+
+@pytest.mark.parametrize("piece", ["parabola", "regression", "ravine"])
+def test_a_marker_is_read_with_the_words_it_shows_now(piece):
+    """A marker's words change as the run goes (become() swaps its glyphs): the audit names it by what it
+    shows, and a label put onto it is an overlap between the two."""
+    mobjects, marker, words = marker_shown(piece)
+    assert marker.get_fill_opacity() > 0
+    words = words.replace("\n", " ")  # the audit names a text of several lines on one
+    tag = label("label").move_to(marker)
+    overlaps = [p["texts"] for p in found(*mobjects, tag) if p["kind"] == "overlap"]
+    assert [words, "label"] in overlaps, overlaps
+    assert not [p for p in found(*mobjects) if p["kind"] == "overlap" and words in p["texts"]]

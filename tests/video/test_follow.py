@@ -7,9 +7,9 @@ import pytest
 from manim import DL, DR, UL, UR
 from videos import frame_at, hex_rgb, pixel, render
 
-from gdcore import lesson
+from gdcore import compare, lesson
 from scenes import style
-from scenes.captions import fmt_param
+from scenes.captions import fmt, fmt_param
 from scenes.components import BallOnCurve, Follow, Window
 from scenes.pacing import Schedule
 from scenes.parabola import X_VIEW, curve, plot_axes
@@ -223,3 +223,147 @@ def test_plain_gradient_descent_is_shown_to_its_end_past_a_run_that_diverged(sce
     assert (
         schedule.fast_from is None or schedule.fast_from >= plain.converged_at
     )  # its steps to settling in full
+
+
+# The ravine's contour plot: the same follow as the regression's panel, x and y on one scale.
+RAVINE = {"lr": 0.14, "steps": 40}  # the divergent render of test_ravine_video: made once a session
+
+
+def ravine_runs(subject):
+    """The plot and its runs as the ravine lectures build them: for a lesson plain GD's walker, then the
+    momentum run's with its arrows; for a comparison one walker per run, the first the largest."""
+    from scenes.ravine import BALL_RADIUS, GHOST_RADIUS, RavineRuns, ValleyPlot, Walker, reach
+
+    lessons = getattr(subject, "lessons", [subject])
+    start = np.max(np.abs([one.run.positions[0] for one in lessons]), axis=0)
+    plot = ValleyPlot(subject.problem, reach(start), "x", "y")
+    if len(lessons) > 1:
+        walkers = [
+            Walker(plot, one.run.positions, style.RUNS[i], 0.12 + 0.06 * (len(lessons) - 1 - i), 1.0, i)
+            for i, one in enumerate(lessons)
+        ]
+        return plot, RavineRuns(plot, walkers), [one.run.positions for one in lessons]
+    walkers = [
+        Walker(plot, subject.baseline.positions, style.GHOST, GHOST_RADIUS, 0.55, 1),
+        Walker(plot, subject.run.positions, style.BALL, BALL_RADIUS, 1.0, 0),
+    ]
+    arrows = [(subject.moves, "v", style.VELOCITY), (subject.pushes, "g", style.GRADIENT)]
+    runs = RavineRuns(plot, walkers, arrows, subject.lookahead)
+    return plot, runs, [subject.baseline.positions, subject.run.positions]
+
+
+def ravine_scale(plot, numbers, axis: int) -> tuple[float, float]:
+    """(slope, offset) of scene coordinate against value, fitted to the tick values shown (x's below the
+    box, y's left of it, read from their TeX); the fit must be exact: one linear scale."""
+    border = plot.border
+    marks = [
+        (float(mark.get_tex_string()), mark.get_center()[axis])
+        for mark in numbers
+        if mark.get_fill_opacity() > 0
+        and (
+            mark.get_top()[1] < border.get_bottom()[1]
+            if axis == 0
+            else mark.get_right()[0] < border.get_left()[0]
+        )
+    ]
+    values, at = np.array(marks).T
+    assert len(values) >= 2
+    (slope, offset), *_ = np.linalg.lstsq(np.column_stack([values, np.ones_like(values)]), at, rcond=None)
+    assert np.allclose(slope * values + offset, at, atol=1e-6)
+    return slope, offset
+
+
+def at_step(path, k):
+    return path[min(k, len(path) - 1)]
+
+
+@pytest.mark.parametrize(("compared", "k"), [(False, 2), (False, 3), (True, 3)])
+def test_the_ravine_follows_its_balls_and_its_values_say_where_they_are(compared, k):
+    subject = compare("ravine", "lr", (0.05, 0.14), steps=20) if compared else lesson("ravine", **RAVINE)
+    plot, runs, paths = ravine_runs(subject)
+    runs.set_step(k)
+    assert runs.view.zoom > 1.0 and any(not plot.inside(at_step(path, k)) for path in paths)
+    (sx, ox), (sy, oy) = ravine_scale(plot, runs.numbers, 0), ravine_scale(plot, runs.numbers, 1)
+    assert sx == pytest.approx(sy, rel=1e-9)  # one scale for x and y: the valley keeps its shape
+    low, high = plot.border.get_corner(DL), plot.border.get_corner(UR)
+    for walker, path in zip(runs.walkers, paths):
+        centre = walker.ball.get_center()
+        assert walker.ball.get_fill_opacity() > 0 and walker.marker.get_fill_opacity() == 0
+        assert np.all(low[:2] < centre[:2]) and np.all(centre[:2] < high[:2])  # drawn inside the box
+        read = np.array([(centre[0] - ox) / sx, (centre[1] - oy) / sy])
+        np.testing.assert_allclose(read, at_step(path, k), rtol=1e-6)
+        # its path ends at the ball, on the same scale
+        end = walker.trace[0].get_end()
+        np.testing.assert_allclose([(end[0] - ox) / sx, (end[1] - oy) / sy], at_step(path, k), rtol=1e-6)
+    # the contour lines, read back through the same scale, lie each on its level of f
+    for line, level in zip(runs.contours, plot.levels):
+        xy = (np.array(line.get_anchors())[:, :2] - [ox, oy]) / [sx, sy]
+        assert len(xy)
+        np.testing.assert_allclose(subject.problem.losses(xy), subject.problem.loss(level[0]), rtol=1e-6)
+    centre = runs.optimum.get_center()  # the minimum's ring at (0, 0)
+    assert abs((centre[0] - ox) / sx) < 1e-6 and abs((centre[1] - oy) / sy) < 1e-6
+    # the arrows to scale, or shortened along their direction (kept inside the box), never longer
+    for values, arrow in runs.arrows:
+        drawn = (arrow.arrow.get_end() - arrow.arrow.get_start())[:2] / sx
+        want = at_step(values, k)
+        share = np.linalg.norm(drawn) / np.linalg.norm(want)
+        assert 0 < share <= 1 + 1e-6 and np.allclose(drawn, share * want, atol=1e-6)
+        assert k != 3 or share == pytest.approx(1.0)
+
+
+def test_the_ravine_comes_back_and_the_markers_keep_the_values():
+    taught = lesson("ravine", **RAVINE)
+    plot, runs, paths = ravine_runs(taught)
+    last = taught.run.last_step
+    runs.set_step(last)
+    assert runs.view.zoom == 1.0
+
+    def shown(numbers):
+        return sorted(
+            (m.get_tex_string(), *np.round(m.get_center(), 6)) for m in numbers if m.get_fill_opacity() > 0
+        )
+
+    assert shown(runs.numbers) == shown(plot.numbers)  # the plot's own values, where they were
+    for line, own in zip(runs.contours, plot.contours):
+        np.testing.assert_allclose(line.points, own.points, atol=1e-9)
+    for walker, path in zip(runs.walkers, paths):
+        x, y = at_step(path, last)
+        assert not plot.inside(np.array([x, y]))
+        assert walker.ball.get_fill_opacity() == 0 and walker.marker.get_fill_opacity() > 0
+        assert walker.marker.shown == f"({fmt(x)}, {fmt(y)})"
+
+
+def test_a_ravine_run_that_stays_in_view_is_not_followed():
+    taught = lesson("ravine", steps=20)
+    plot, runs, paths = ravine_runs(taught)
+    assert all(plot.inside(point) for path in paths for point in path)
+    assert not hasattr(runs, "replaces")  # the plot is drawn once, nothing of it redrawn
+    for k in range(taught.run.last_step + 1):
+        runs.set_step(k, 0.5)
+        assert runs.view.zoom == 1.0
+
+
+@pytest.fixture(scope="module")
+def ravine_followed(media):
+    return render(media, "--scene", "ravine", "--lr", "0.14", "--steps", "40")
+
+
+def test_the_video_shows_the_ravine_following_its_ball(ravine_followed):
+    video, meta, _ = ravine_followed
+    taught = lesson("ravine", **meta["params"])
+    plot, runs, _ = ravine_runs(taught)
+    k = 2
+    momentum = taught.run.positions[k]
+    assert not plot.inside(momentum)  # the unzoomed plot has lost it
+    runs.set_step(k)
+    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k))
+    near = np.abs(frame.astype(int) - hex_rgb(style.BALL)).max(axis=2) < 40
+    rows, cols = np.nonzero(near)
+    top, left = pixel(plot.border.get_corner(UL), frame.shape)
+    bottom, right = pixel(plot.border.get_corner(DR), frame.shape)
+    inside = (rows > top) & (rows < bottom) & (cols > left) & (cols < right)
+    row, col = pixel(runs.view.window.c2p(*momentum), frame.shape)  # where the zoom puts it
+    assert top < row < bottom and left < col < right
+    radius = 0.2 * frame.shape[0] / 8.0
+    close = inside & ((rows - row) ** 2 + (cols - col) ** 2 < radius**2)
+    assert close.sum() > 30, (row, col, rows[inside].mean(), cols[inside].mean())
