@@ -314,6 +314,13 @@ class Lecture(Scene):
         self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
         layer.remove_updater(update)
 
+    def step_times(self) -> list[float] | None:
+        """When the run rests at each of its steps 0..n, in video time (seconds), or None without a run."""
+        if self.clock is None:
+            return None
+        start = self.beats["clock"]
+        return [round(start + self.clock.rest_time(k), 4) for k in range(len(self.clock.durations) + 1)]
+
     def run_lines(self, schedule: Schedule) -> list[tuple[int, story.Line]]:
         """The captions at the run's events (story.run_events), and the time-lapse's, by step."""
         last = len(schedule.durations)

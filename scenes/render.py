@@ -418,6 +418,7 @@ def _sidecar(subject, lecture, name, quality, lang, slides, found, chapters) -> 
         voice={"engine": ENGINE, "version": found[ENGINE]} if lecture.voice is not None else False,
         captions=captions,
         beats=lecture.beats,
+        steps=lecture.step_times(),
         chapters=chapters,
         duration=lecture.now,
         versions=found,

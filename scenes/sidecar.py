@@ -21,7 +21,7 @@ QUALITY = {
 }
 
 
-OPTIONAL = ("runs", "slides", "files")  # keys a sidecar may lack
+OPTIONAL = ("runs", "slides", "files", "steps")  # keys a sidecar may lack
 
 
 class SidecarError(ValueError):
@@ -35,7 +35,8 @@ class Sidecar:
     runs or a landscape's tour, None for one run); headline: the verdict in one line; question: the predict
     beat's; subtitles, transcript, poster, slides: file names beside the video (slides None without decks);
     voice: False, or the speech engine and its version; captions: [{start, end, text, claims[, spoken]}]
-    in seconds; beats: beat → start (s); chapters: [{beat, title, start, end}]; duration (s); versions: of
+    in seconds; beats: beat → start (s); steps: when the run rests at each step 0..n (s; None without a
+    run); chapters: [{beat, title, start, end}]; duration (s); versions: of
     the software; files: suffix → SHA-256 of every file of the render (the cache checks them)."""
 
     scene: str
@@ -54,6 +55,7 @@ class Sidecar:
     voice: dict | bool
     captions: list
     beats: dict
+    steps: list | None = None
     chapters: list
     duration: float
     versions: dict

@@ -10,7 +10,6 @@ from videos import frame_at, hex_rgb, options, pixel, probe
 from gdcore import compare, landscape
 from scenes import style
 from scenes.landscape import DIVERGENT, colours, map_axes
-from scenes.pacing import Schedule
 from scenes.parabola import curve, plot_axes
 from scenes.render import video_name
 
@@ -32,7 +31,7 @@ def test_each_ball_is_where_its_run_is(parabola_compare, k):
     video, meta, _ = parabola_compare
     truth = compare("parabola", "lr", meta["params"]["lr"], steps=meta["params"]["steps"])
     axes, f = plot_axes(truth.problem), curve(truth.problem)
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     for i, one in enumerate(truth.lessons[:2]):  # the third has left the view
         x = one.run.positions[k, 0]
         row, col = pixel(axes.c2p(x, f(x)), frame.shape)

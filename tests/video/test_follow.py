@@ -11,7 +11,6 @@ from gdcore import compare, lesson
 from scenes import style
 from scenes.captions import fmt, fmt_param
 from scenes.components import BallOnCurve, Follow, Window
-from scenes.pacing import Schedule
 from scenes.parabola import X_VIEW, curve, plot_axes
 from scenes.render import scene_class
 
@@ -76,7 +75,7 @@ def test_the_video_shows_the_ball_while_the_plot_follows_it(tmp_path):
     k = 2
     x = taught.run.positions[k, 0]
     assert abs(x) > X_VIEW
-    t = meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k)
+    t = meta["steps"][k]
     frame = frame_at(video, t)
     axes = plot_axes(taught.problem)
     near = np.abs(frame.astype(int) - hex_rgb(style.BALL)).max(axis=2) < 40
@@ -190,7 +189,7 @@ def test_the_video_shows_the_panel_following_plain_gd(tmp_path):
     k = first_out(panel, panel.paths[1]) + 1
     panel.set_step(k)
     assert panel.window.zoom[0] > 1.0
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     near = np.abs(frame.astype(int) - hex_rgb(style.GHOST)).max(axis=2) < 40
     rows, cols = np.nonzero(near)
     # where the zoom puts plain GD's dot: its value on the panel's scale now, not the unzoomed one's
@@ -356,7 +355,7 @@ def test_the_video_shows_the_ravine_following_its_ball(ravine_followed):
     momentum = taught.run.positions[k]
     assert not plot.inside(momentum)  # the unzoomed plot has lost it
     runs.set_step(k)
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     near = np.abs(frame.astype(int) - hex_rgb(style.BALL)).max(axis=2) < 40
     rows, cols = np.nonzero(near)
     top, left = pixel(plot.border.get_corner(UL), frame.shape)

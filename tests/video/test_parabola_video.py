@@ -8,7 +8,6 @@ from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
 
 from gdcore import lesson
 from scenes import style
-from scenes.pacing import Schedule
 from scenes.parabola import curve, plot_axes
 from scenes.render import video_name
 
@@ -69,7 +68,7 @@ def test_ball_is_drawn_where_the_trajectory_says(english, k):
     video, meta, _ = english
     taught = lesson("parabola", **meta["params"])
     xs, f, axes = taught.run.positions[:, 0], curve(taught.problem), plot_axes(taught.problem)
-    t = meta["beats"]["clock"] + Schedule.for_steps(taught.run.last_step).rest_time(k)
+    t = meta["steps"][k]
     frame = frame_at(video, t)
     assert frame.std() > 10  # not blank
     row, col = pixel(axes.c2p(xs[k], f(xs[k])), frame.shape)
@@ -135,3 +134,21 @@ def test_name_follows_the_language_file(tmp_path, monkeypatch):
     monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
     assert video_name("parabola", "fr", base, "low") != before
     assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")
+
+
+@pytest.mark.parametrize("fixture", ["parabola_en", "regression_en", "valleys_es", "parabola_compare"])
+def test_each_event_is_said_as_its_step_is_reached_not_after_the_run(fixture, request):
+    """A caption of the run that says a run settled or diverged at step k starts when the video shows step k
+    (the sidecar's steps: when each step rests), not before it and not seconds later."""
+    _, meta, _ = request.getfixturevalue(fixture)
+    steps, run, verdict = meta["steps"], meta["beats"]["clock"], meta["beats"]["verdict"]
+    said = [
+        (caption["start"], claim["step"])
+        for caption in meta["captions"]
+        if run <= caption["start"] < verdict
+        for claim in caption["claims"]
+        if claim.get("claim") in ("outcome", "plain_outcome") and claim.get("step") is not None
+    ]
+    assert said, "no event was said during the run"
+    for start, k in said:
+        assert steps[k] - 0.05 <= start <= steps[k] + 2.0, (k, start, steps[k])

@@ -7,7 +7,6 @@ from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import compare, lesson
 from scenes import style
-from scenes.pacing import Schedule
 from scenes.ravine import ValleyPlot, reach, runs_of, slow_line
 
 STEPS = 8
@@ -28,7 +27,7 @@ def test_both_balls_are_drawn_where_the_runs_say(ravine, k):
     video, meta, _ = ravine
     taught = lesson("ravine", **meta["params"])
     axes = ValleyPlot(taught.problem, reach(taught.run.positions[0]), "x", "y").axes
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(STEPS).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     orange, violet = hex_rgb(style.BALL), hex_rgb(style.GHOST)
     momentum, plain = taught.run.positions[k], taught.baseline.positions[k]
     assert np.linalg.norm(momentum - plain) > 0.5  # apart: each ball is seen by itself
@@ -103,7 +102,7 @@ def test_a_comparison_of_betas_renders_one_ball_per_run(media):
     assert meta["runs"] and [r["params"]["beta"] for r in meta["runs"]] == [0.3, 0.9]
     axes = ValleyPlot(c.problem, reach(c.lessons[0].run.positions[0]), "x", "y").axes
     k = 4
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(STEPS).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     for i, one in enumerate(c.lessons):
         row, col = pixel(axes.c2p(*one.run.positions[k]), frame.shape)
         assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[i])).max() < 45, (i, frame[row, col])

@@ -9,7 +9,6 @@ from videos import frame_at, hex_rgb, pixel, probe
 from gdcore import compare
 from gdcore.problems import DoubleWell
 from scenes import style
-from scenes.pacing import Schedule
 from scenes.parabola import curve
 from scenes.valleys import plot_axes
 
@@ -56,7 +55,7 @@ def test_balls_are_where_the_runs_are(valleys_es):
     c = truth(meta)
     axes, f = plot_axes(c.problem), curve(c.problem)
     k = 3
-    frame = frame_at(video, meta["beats"]["clock"] + Schedule.for_steps(meta["params"]["steps"]).rest_time(k))
+    frame = frame_at(video, meta["steps"][k])
     last = c.lessons[-1].run.positions[k, 0]  # the smallest ball, drawn on top
     row, col = pixel(axes.c2p(last, f(last)), frame.shape)
     assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[len(c.values) - 1])).max() < 45
