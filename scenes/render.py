@@ -176,11 +176,13 @@ def render_lecture(
     encoder: dict | None = None,
     slides: bool = False,
     jobs: int | None = None,
+    drawn_by=None,
 ) -> Path:
     """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.sidecar),
     subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks; the explorer and the class
     page are written again. A whole render of it by the same software is returned as it is, unless `force`.
-    `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes. Raises RenderError (one line), Interrupted."""
+    `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes; `drawn_by`: what draws a split render's
+    pieces (chunks.render; default: a process each here). Raises RenderError (one line), Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name, folder = place(subject, quality, lang, output, voice, encoder, found)
@@ -197,7 +199,9 @@ def render_lecture(
         write_pages(subject, lang, Path(output))
         return video
     return _built(
-        lambda work: _make(subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force),
+        lambda work: _make(
+            subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force, drawn_by
+        ),
         subject,
         lang,
         video,
@@ -276,10 +280,21 @@ def write_page_safely(output: Path) -> None:
 
 
 def _make(
-    subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict, jobs=None, force=False
+    subject,
+    quality,
+    lang,
+    voice,
+    encoder,
+    slides,
+    name,
+    work: Path,
+    found: dict,
+    jobs=None,
+    force=False,
+    drawn_by=None,
 ) -> dict[str, Path]:
     """Render the video and write every file of the render into `work`; return them by suffix. `jobs`:
-    processes that draw it (chunks.processes; a slide deck is drawn by one); the animations found in the
+    processes that draw it (chunks.processes; a slide deck is drawn by one), by `drawn_by`; the animations found in the
     segment cache are reused unless `force`. A folder that refuses a file (a full disk) is a RenderError
     naming it."""
     from manim import tempconfig
@@ -298,7 +313,7 @@ def _make(
 
             drawers = 1 if slides else chunks.processes(jobs)
             lecture = chunks.render(
-                make, settings, drawers, not force, lambda line: print(line, file=sys.stderr)
+                make, settings, drawers, not force, lambda line: print(line, file=sys.stderr), drawn_by
             )
             movie = Path(lecture.renderer.file_writer.movie_file_path)
         segments.bound()
