@@ -346,7 +346,8 @@ def _stop(signum, frame):
     default=None,
     callback=cluster_address,
     help="render on the Dask cluster of this scheduler (`dask scheduler`; `dask worker tcp://HOST:PORT` on "
-    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once",
+    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once; "
+    "a single render with --jobs N sends its N chunks instead and joins them here",
 )
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
