@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import pytest
 from click.testing import CliRunner
-from videos import ROOT, VOICED, render, reported, same_frames
+from videos import PARABOLA, ROOT, VOICED, reported, same_frames
 
 import render as cli
 from scenes.cluster import Drawn, arrived
@@ -92,9 +92,10 @@ def on_cluster(address: str, output: Path, *args: str, wait: bool = True):
     return proc.returncode, out, err
 
 
-def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster, tmp_path):
+def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster, tmp_path, parabola_en):
+    """The shared lecture in two languages: its English one is the one rendered here (parabola_en)."""
     address, _, _ = cluster
-    code, out, err = on_cluster(address, tmp_path / "there", *TINY, "--lang", "en,es")
+    code, out, err = on_cluster(address, tmp_path / "there", *PARABOLA, "--lang", "en,es")
     assert code == 0, err[-2000:]
     paths = [Path(line) for line in out.strip().splitlines()]
     assert sorted(p.name.split("-")[1] for p in paths) == ["en", "es"] and "[2/2]" in err
@@ -108,11 +109,11 @@ def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster
         "parabola-en.html",
         "parabola-es.html",
     }
-    local, here, _ = render(tmp_path / "here", *TINY)  # the same lecture rendered on this machine
+    local, here, _ = parabola_en  # the same lecture rendered on this machine
     there = json.loads(next(p for p in paths if "-en-" in p.name).with_suffix(".json").read_text())
     assert local.name in {p.name for p in paths}
     assert there["captions"] == here["captions"] and there["duration"] == here["duration"]
-    again = on_cluster(address, tmp_path / "there", *TINY, "--lang", "en,es")  # finished: nothing is sent
+    again = on_cluster(address, tmp_path / "there", *PARABOLA, "--lang", "en,es")  # finished: nothing sent
     assert again[0] == 0 and sorted(again[1].split()) == sorted(map(str, paths)) and "[2/2] 0 s" in again[2]
 
 
