@@ -154,10 +154,12 @@ def render_started(tmpdir: Path) -> bool:
     return any(p.suffix == ".mp4" for p in tmpdir.glob("momentum-render-*/**/*"))
 
 
-def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_path):
+def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_path, parabola_en):
+    """The shared lecture (its segments in the cache: the render is killed while it joins and writes the
+    video, as a drawn one would be, without drawing it twice first)."""
     address, client, workers = cluster
     before = started_tasks(client, "render_on_worker")
-    proc = on_cluster(address, tmp_path, "--steps", "3", "--x0", "2", wait=False)
+    proc = on_cluster(address, tmp_path, *PARABOLA, wait=False)
     deadline = time.monotonic() + 120
     while not any(render_started(tmp) for _, tmp in workers.values()):
         assert time.monotonic() < deadline and proc.poll() is None, "no worker started the render"
