@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import signal
@@ -31,7 +32,7 @@ from gdcore import (
     planned,
 )
 from scenes.batch import run_batch
-from scenes.cluster import ClusterError, Job, check_address, connect, run_on_cluster
+from scenes.cluster import ClusterError, Job, check_address, connect, draw_on_cluster, run_on_cluster
 from scenes.explore import SCENES as EXPLORED
 from scenes.explore import timed
 from scenes.locales import LanguageError, available, load
@@ -345,7 +346,8 @@ def _stop(signum, frame):
     default=None,
     callback=cluster_address,
     help="render on the Dask cluster of this scheduler (`dask scheduler`; `dask worker tcp://HOST:PORT` on "
-    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once",
+    "each machine with the project): the videos come back here; its workers, not --jobs, say how many at once; "
+    "a single render with --jobs N sends its N chunks instead and joins them here",
 )
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
@@ -386,18 +388,28 @@ def main(
     if export_data is not None:
         export(scene, quality, lang, voice, slides, force, export_data, given)
         return
-    if cluster is not None or scene == "all" or len(lang) > 1 or len(quality) > 1:  # on a cluster: a batch
+    many = scene == "all" or len(lang) > 1 or len(quality) > 1
+    if many or (cluster is not None and (slides or (jobs or 1) == 1)):  # on a cluster, a whole render: a job
         batch(scene, quality, lang, output, voice, force, slides, jobs, given, cluster)
         return
-    single(scene, quality[0], lang[0], output, voice, force, slides, given, jobs)
+    single(scene, quality[0], lang[0], output, voice, force, slides, given, jobs, cluster)
 
 
-def single(scene, quality, lang, output, voice, force, slides, given, jobs=None) -> None:
-    """Render one video here and print its path; a full disk or a signal ends it with one line."""
+def single(scene, quality, lang, output, voice, force, slides, given, jobs=None, cluster=None) -> None:
+    """Render one video here (its chunks, with --jobs, on the Dask cluster at `cluster`) and print its path;
+    a full disk or a signal ends it with one line."""
     lecture = resolve(scene, given)
-    ready_to_render(output, voice, slides, (lang,))
+    with reach(cluster) as client:  # an address that does not answer is a usage error: nothing written
+        ready_to_render(output, voice, slides, (lang,))
+        video = rendered(lecture, quality, lang, output, voice, force, slides, jobs, client)
+    click.echo(video)
+
+
+def rendered(lecture, quality, lang, output, voice, force, slides, jobs, client) -> Path:
+    """render_lecture's video, its chunks drawn on the cluster of `client` (or here); an error in a line."""
+    drawn_by = None if client is None else functools.partial(draw_on_cluster, client)
     try:
-        video = render_lecture(
+        return render_lecture(
             lecture,
             quality=quality,
             lang=lang,
@@ -406,6 +418,7 @@ def single(scene, quality, lang, output, voice, force, slides, given, jobs=None)
             force=force,
             slides=slides,
             jobs=jobs,
+            drawn_by=drawn_by,
         )
     except RenderError as err:  # a full disk, a folder that vanished: one line, and nothing half-written
         fail(str(err))
@@ -416,7 +429,6 @@ def single(scene, quality, lang, output, voice, force, slides, given, jobs=None)
             if landed
             else f"interrupted: nothing was written into {output}"
         )
-    click.echo(video)
 
 
 def fail(message: str) -> None:

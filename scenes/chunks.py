@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import ctypes
 import multiprocessing
 import signal
 import sys
@@ -23,6 +24,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import patches
+from .batch import Tally
 
 # The balance's cost model: estimates, not fitted. A frame held still is drawn once and only encoded again: taken
 # as a fifth of a moving one. PER_PIXEL is what drawing and encoding a moving frame cost per pixel in one 1080p60
@@ -30,6 +32,7 @@ from . import patches
 HELD = 0.2
 PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
 GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
 
 
 # a subject's params are a read-only mapping: sent to a chunk's process as a dict, read-only again there
@@ -60,10 +63,12 @@ class Recorded:
     def __init__(self, voice=None, said=()):
         self.voice, self.said, self.next = voice, list(said), 0
 
-    def speak(self, words: str) -> tuple[Path, float]:
+    def speak(self, words: str) -> tuple[Path | None, float]:
+        """The wav file and its length in seconds; a replay says nothing (no file: the parent's movie has the
+        sound, and its files may be on another machine)."""
         if self.voice is None:
             self.next += 1
-            return self.said[self.next - 1]
+            return None, self.said[self.next - 1][1]
         self.said.append(self.voice.speak(words))
         return self.said[-1]
 
@@ -81,10 +86,18 @@ def processes(jobs: int | None) -> int:
     return 1 if jobs is None else jobs
 
 
-def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Callable[[str], None]):
+def render(
+    make: Callable,
+    settings: dict,
+    jobs: int,
+    reuse: bool,
+    progress: Callable[[str], None],
+    drawn_by: Callable | None = None,
+):
     """Render the lecture that `make()` builds (inside Manim's tempconfig(settings)) with `jobs` processes;
     return the rendered scene, whose file writer has written the movie. One job (or an untested Manim) is an
-    ordinary render in this process."""
+    ordinary render in this process. `drawn_by(pieces, tally)`: what draws the pieces (`run`: here, a process
+    each; scenes.cluster.draw_on_cluster: on a Dask cluster), returning each one's plays and seconds."""
     if jobs <= 1 or not patches.applied():
         lecture = make()
         lecture.renderer.played, lecture.renderer.reuse = [], reuse
@@ -104,7 +117,7 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
     pieces = [
         Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
     ]
-    drawn = run(pieces)
+    drawn = (drawn_by or run)(pieces, Tally(len(pieces), progress))
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
     took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
@@ -154,11 +167,11 @@ def _greedy(cost, undrawn, limit: float) -> list[tuple[int, int]] | None:
     return [*ranges, (first, len(cost) - 1)]
 
 
-def run(pieces: list[Piece]) -> list[tuple[list, float]]:
+def run(pieces: list[Piece], tally: Tally | None = None) -> list[tuple[list, float]]:
     """Draw every piece in its own process (spawned: a fresh Manim each; a second scene drawn in this
     process got other hashes than a fresh process for some plays, so it reused less); return each piece's
-    plays and seconds, in order. An error in one stops the others and is raised here; so is an interrupt of
-    this process."""
+    plays and seconds, in order; `tally` counts each piece drawn. An error in one stops the others and is
+    raised here; so is an interrupt of this process."""
     context = multiprocessing.get_context("spawn")
     procs, links = [], []
     try:
@@ -183,6 +196,8 @@ def run(pieces: list[Piece]) -> list[tuple[list, float]]:
                 if kind == "error":
                     raise value
                 results[i] = value
+                if tally is not None:
+                    tally.count(label(pieces[i]))
         return [results[i] for i in range(len(pieces))]
     finally:
         _stop(procs)
@@ -199,6 +214,17 @@ def _stop(procs: list) -> None:
         if proc.is_alive():
             proc.kill()
             proc.join()
+
+
+def label(piece: Piece) -> str:
+    return f"plays {piece.first + 1}-{piece.last + 1}"
+
+
+def die_with_parent() -> None:
+    """In a child process: be stopped (SIGTERM: it cleans up) when its parent dies, so a killed render or
+    Dask worker leaves no drawing running. Linux only; elsewhere a no-op."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _interrupted(signum, frame):
@@ -229,6 +255,7 @@ def _draw(piece: Piece, link) -> None:
     """A chunk's process: draw the piece and send back its records (or the error, which the parent raises:
     a full disk stays an OSError there)."""
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
+    die_with_parent()
     patches.messages_to_stderr()
     patches.apply()
     try:

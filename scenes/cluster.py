@@ -1,5 +1,7 @@
 """Batches on a Dask cluster: each video renders on a worker, in a temporary folder of its own, and comes
-back as bytes that this machine installs as a local render does (all or nothing). No shared folder is
+back as bytes that this machine installs as a local render does (all or nothing). A single split render
+(--jobs N) sends its chunks instead: each is drawn on a worker, its segments come back as bytes into this
+machine's segment cache, and they are joined here as a local split render's are. No shared folder is
 needed: `dask scheduler` on one machine, `dask worker tcp://HOST:PORT` on each machine with the project.
 
 Dask is the optional extra `cluster`; nothing here imports it until a batch is sent."""
@@ -7,11 +9,9 @@ Dask is the optional extra `cluster`; nothing here imports it until a batch is s
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
+import dataclasses
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,8 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import chunks, segments
 from .batch import RENDER, Tally
-from .patches import private_prefix, sweep
+from .chunks import Piece, die_with_parent
+from .patches import cache_dir, private_prefix, replace_file, sweep
 from .render import DECK, SUFFIXES, Interrupted, RenderError, land, signals_held
 
 # tcp://HOST:PORT, HOST a name, an IPv4 address or an IPv6 one in brackets
@@ -31,7 +33,7 @@ ADDRESS = re.compile(
 TIMEOUT = 5  # seconds a scheduler has to answer before the address counts as dead
 INSTALL = "pip install 'momentum-lectures[cluster]' (or: bash setup.sh python -m pytest)"
 RETRIES = 1  # a render that raised on its worker (not one that failed cleanly) is tried once more
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
+KEY = re.compile(r"[0-9A-Za-z_]+")  # a segment's name as Manim makes it (its hash): nothing else is written
 
 
 class ClusterError(Exception):
@@ -104,13 +106,6 @@ async def identity(address: str) -> str:
         return await asyncio.wait_for(ask(), TIMEOUT)
     except Exception:  # noqa: BLE001 -- refused, timed out, or a server that speaks something else
         return ""
-
-
-def die_with_parent() -> None:
-    """In a worker's render process: be stopped (SIGTERM: it cleans up) when the worker dies, so a killed
-    worker leaves no render running. Linux only; elsewhere a no-op."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def render_on_worker(args: Sequence[str]) -> Rendered:
@@ -228,3 +223,79 @@ def received(future, job: Job, output: Path, done: Callable[[str], None]) -> str
     except RenderError as err:
         return f"Error: {err}"
     return ""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a worker sends back for a chunk: its plays' records and seconds (scenes.chunks.draw), and each
+    play's segment (its encoded frames) by the play's key."""
+
+    records: list
+    seconds: float
+    segments: dict[str, bytes]
+
+
+def here(settings: dict, work: Path) -> dict:
+    """A render's Manim settings from another machine, pointed at this one's folders: `work` for the chunk's
+    own files, this machine's LaTeX, text and segment caches (the same quality and encoder folder)."""
+    return {
+        **settings,
+        "media_dir": str(work),
+        "tex_dir": str(cache_dir() / "tex"),
+        "text_dir": str(cache_dir() / "texts"),
+        "partial_movie_dir": str(segments.root() / Path(settings["partial_movie_dir"]).name),
+    }
+
+
+def draw_on_worker(piece: Piece) -> Drawn:
+    """Run on a worker: draw the chunk in a fresh process of its own (scenes.chunks.run), with this worker's
+    caches; its records and segments, as bytes. A rerun after a worker died starts clean."""
+    sweep(Path(tempfile.gettempdir()))  # folders of workers that were killed mid-chunk
+    work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
+    try:
+        piece = dataclasses.replace(piece, settings=here(piece.settings, work))
+        folder = Path(piece.settings["partial_movie_dir"])
+        with segments.in_use(folder):
+            [(records, seconds)] = chunks.run([piece])
+            made = {key: segments.path(folder, key).read_bytes() for key, *_ in records}
+        segments.bound()
+        return Drawn(records, seconds, made)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def draw_on_cluster(client, pieces: list[Piece], tally: Tally) -> list[tuple[list, float]]:
+    """Draw every piece on the cluster of `client` (as scenes.chunks.run does here, `tally` counting each);
+    each piece's segments land in this machine's segment cache; return each piece's plays and seconds, in
+    order. A piece that fails (after Dask ran it again, if its worker died) is a RenderError in a line, and
+    nothing is left running on the workers."""
+    from distributed import as_completed
+
+    futures = {
+        client.submit(draw_on_worker, piece, pure=False, retries=RETRIES): i for i, piece in enumerate(pieces)
+    }
+    results: dict[int, tuple[list, float]] = {}
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            i = futures[future]
+            results[i] = arrived(future, Path(pieces[i].settings["partial_movie_dir"]))
+            tally.count(chunks.label(pieces[i]))
+    finally:
+        client.cancel(list(futures))
+    return [results[i] for i in range(len(pieces))]
+
+
+def arrived(future, folder: Path) -> tuple[list, float]:
+    """The records and seconds of a finished chunk's `future`, its segments written into `folder` (each whole,
+    by a rename). RenderError when the chunk failed or sent a bad segment name."""
+    try:
+        drawn = future.result()
+    except Exception as err:  # noqa: BLE001 -- a worker's exception (or KilledWorker), in one line
+        said = (str(err).strip().splitlines() or [""])[0]
+        raise RenderError(f"on the cluster: {type(err).__name__}{': ' if said else ''}{said}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, data in drawn.segments.items():
+        if not isinstance(key, str) or not KEY.fullmatch(key):
+            raise RenderError(f"the worker sent a segment with a bad name {key!r}")
+        replace_file(segments.path(folder, key), data)
+    return drawn.records, drawn.seconds

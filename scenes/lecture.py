@@ -154,7 +154,8 @@ class Lecture(Scene):
         if self.voice:
             said, wav, _ = self.voiced(key, values)
             self.spoken.append(said)
-            self.add_sound(str(wav))
+            if wav is not None:  # a chunk's replay of the parent's voice has no file (scenes.chunks)
+                self.add_sound(str(wav))
         self.pin(bar)
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
         # moves to the back: static from then on, so the moving layer alone is redrawn every frame.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib
 import json
@@ -176,28 +177,27 @@ def render_lecture(
     encoder: dict | None = None,
     slides: bool = False,
     jobs: int | None = None,
+    drawn_by=None,
 ) -> Path:
     """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.sidecar),
     subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks; the explorer and the class
     page are written again. A whole render of it by the same software is returned as it is, unless `force`.
-    `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes. Raises RenderError (one line), Interrupted."""
+    `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes; `drawn_by`: what draws a split render's
+    pieces (chunks.render; default: a process each here). Raises RenderError (one line), Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
     found = versions(voice)
     name, folder = place(subject, quality, lang, output, voice, encoder, found)
     video = folder / f"{name}.mp4"
-    for stale in (
-        Path(tempfile.gettempdir()),
-        cache_dir() / "tex",
-        cache_dir() / "texts",
-        folder,
-        Path(output),
-    ):
-        sweep(stale)  # what renders that died left behind
+    for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, output):
+        sweep(Path(stale))  # what renders that died left behind
     if not force and cached(folder, name, dict(subject.params), slides):
         write_pages(subject, lang, Path(output))
         return video
+    draw = functools.partial(
+        chunks.render, jobs=1 if slides else chunks.processes(jobs), reuse=not force, drawn_by=drawn_by
+    )  # a slide deck is drawn by one process
     return _built(
-        lambda work: _make(subject, quality, lang, voice, encoder, slides, name, work, found, jobs, force),
+        lambda work: _make(subject, quality, lang, voice, encoder, slides, name, work, found, draw),
         subject,
         lang,
         video,
@@ -276,12 +276,11 @@ def write_page_safely(output: Path) -> None:
 
 
 def _make(
-    subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict, jobs=None, force=False
+    subject, quality, lang, voice, encoder, slides, name, work: Path, found: dict, draw
 ) -> dict[str, Path]:
-    """Render the video and write every file of the render into `work`; return them by suffix. `jobs`:
-    processes that draw it (chunks.processes; a slide deck is drawn by one); the animations found in the
-    segment cache are reused unless `force`. A folder that refuses a file (a full disk) is a RenderError
-    naming it."""
+    """Render the video and write every file of the render into `work`; return them by suffix. `draw`:
+    chunks.render with its processes, reuse and drawer given (by render_lecture). A folder that refuses a
+    file (a full disk) is a RenderError naming it."""
     from manim import tempconfig
 
     patches.messages_to_stderr()
@@ -296,10 +295,7 @@ def _make(
             def make():
                 return cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
 
-            drawers = 1 if slides else chunks.processes(jobs)
-            lecture = chunks.render(
-                make, settings, drawers, not force, lambda line: print(line, file=sys.stderr)
-            )
+            lecture = draw(make, settings, progress=lambda line: print(line, file=sys.stderr))
             movie = Path(lecture.renderer.file_writer.movie_file_path)
         segments.bound()
         return _write_files(subject, lecture, movie, work, name, quality, lang, slides, found)

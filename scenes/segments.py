@@ -27,6 +27,11 @@ def folder(quality: str, encoder: dict) -> Path:
     return root() / f"{quality}-{tag}"
 
 
+def path(folder: Path, key: str) -> Path:
+    """The segment of the play whose Manim hash is `key` (renders are mp4: scenes.render's settings)."""
+    return folder / f"{key}.mp4"
+
+
 @contextlib.contextmanager
 def in_use(where: Path):
     """A shared lock on the segment cache for the duration (no bound() removes a segment meanwhile); the

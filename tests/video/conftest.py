@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' helper module `videos`
 
-from videos import PARABOLA, REGRESSION, render  # noqa: E402
+from videos import PARABOLA, REGRESSION, VOICED, render  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,3 +74,10 @@ regression_compare_es = rendered(
 )
 landscape_en = rendered("--scene", "landscape", "--steps", "20")
 valleys_es = rendered("--scene", "valleys", "--steps", "60", "--lang", "es")
+
+
+@pytest.fixture(scope="session")
+def parabola_voiced(tmp_path_factory):
+    """The voiced lecture drawn afresh in one process (--force: no segment of a split render in it), in a
+    folder of its own (the class page's tests count the shared folder's videos). Needs espeak-ng."""
+    return render(tmp_path_factory.mktemp("voiced"), *VOICED, "--force")

@@ -1,59 +1,32 @@
 """One lecture drawn by several processes and made of reused segments equals a cold one-process render,
-frame by frame and cue by cue; a bad --jobs is one line."""
+frame by frame and cue by cue; run again, it starts no process; a bad --jobs is one line."""
 
+import multiprocessing.context
 import os
-import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 from click.testing import CliRunner
-from videos import ROOT, render
+from videos import PARABOLA, ROOT, render, reported, same_frames
 
 import render as cli
+from scenes import chunks
 
-STEPS = ["--steps", "8", "--lr", "0.4", "--x0", "4.5"]
-
-
-def frame_pairs(a: Path, b: Path):
-    """The decoded frames of two videos side by side, one pair at a time (None where one has run out)."""
-    with av.open(str(a)) as one, av.open(str(b)) as two:
-        left = (f.to_ndarray(format="rgb24") for f in one.decode(one.streams.video[0]))
-        right = (f.to_ndarray(format="rgb24") for f in two.decode(two.streams.video[0]))
-        while True:
-            x, y = next(left, None), next(right, None)
-            if x is None and y is None:
-                return
-            yield x, y
-
-
-def psnr(x: np.ndarray, y: np.ndarray) -> float:
-    if np.array_equal(x, y):
-        return float("inf")
-    mse = np.mean((x.astype(np.float64) - y.astype(np.float64)) ** 2)
-    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
-
-
-def reported(stderr: str) -> dict:
-    """The render's line 'animations: D drawn, R reused from the cache (F of T frames), in N processes'."""
-    found = re.search(
-        r"animations: (\d+) drawn, (\d+) reused from the cache \((\d+) of (\d+) frames\), in (\d+)", stderr
-    )
-    assert found, stderr[-2000:]
-    return dict(zip(("drawn", "reused", "reused_frames", "frames", "processes"), map(int, found.groups())))
+BETA = PARABOLA.index("--beta")
+STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options but β (0.7 there)
 
 
 @pytest.fixture(scope="module")
-def renders(tmp_path_factory):
-    """β = 0.7 in one process (the cache gets its segments), then β = 0.5 in 3 processes (reusing what did
-    not change), and β = 0.5 cold in one process (--force: nothing reused)."""
+def renders(tmp_path_factory, parabola_en):
+    """β = 0.7 in one process (the shared render: the cache gets its segments), then β = 0.5 in 3 processes
+    (reusing what did not change), and β = 0.5 cold in one process (--force: nothing reused)."""
+    assert PARABOLA[BETA + 1] == "0.7" and parabola_en
     root = tmp_path_factory.mktemp("chunks")
-    render(root / "first", *STEPS, "--beta", "0.7", "--jobs", "1")
     split = render(root / "split", *STEPS, "--beta", "0.5", "--jobs", "3")
     cold = render(root / "cold", *STEPS, "--beta", "0.5", "--jobs", "1", "--force")
     return split, cold
@@ -61,10 +34,7 @@ def renders(tmp_path_factory):
 
 def test_three_processes_and_reused_segments_equal_a_cold_render_frame_by_frame(renders):
     (video, _, _), (cold, _, _) = renders
-    count, worst = 0, float("inf")
-    for x, y in frame_pairs(video, cold):
-        assert x is not None and y is not None, f"frame counts differ after {count} frames"
-        worst, count = min(worst, psnr(x, y)), count + 1
+    count, worst = same_frames(video, cold)
     assert count > 100 and worst >= 45, (count, worst)
 
 
@@ -74,7 +44,7 @@ def test_the_timeline_is_the_one_process_one(renders):
         assert meta[key] == cold_meta[key], key
     for suffix in (".srt", ".vtt", ".chapters.vtt", ".txt"):
         assert video.with_suffix(suffix).read_bytes() == cold.with_suffix(suffix).read_bytes(), suffix
-    assert reported(proc.stderr)["processes"] == 3
+    assert reported(proc.stderr)["processes"] == 3 and "[3/3]" in proc.stderr  # a line per chunk drawn
 
 
 def test_a_new_beta_reuses_exactly_the_animations_before_the_rule(renders):
@@ -94,6 +64,21 @@ def test_the_same_lecture_again_draws_nothing(tmp_path, renders):
     assert again.read_bytes() == video.read_bytes()  # the same segments, joined the same way
 
 
+def test_a_split_render_already_there_starts_no_process_and_plays_nothing(renders, monkeypatch):
+    """The same command again is a cache hit, as with --jobs 1: no process starts, no undrawn pass."""
+    (video, _, _), _ = renders
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a split render already there started a process or played its lecture")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    monkeypatch.setattr(chunks, "render", refused)
+    args = ["--quality", "low", "--output", str(video.parents[2]), *STEPS, "--beta", "0.5", "--jobs", "3"]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines() == [str(video)]
+
+
 @pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "65"])
 def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     result = CliRunner().invoke(
@@ -107,6 +92,10 @@ def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
 def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path):
     temp, cache = tmp_path / "tmp", tmp_path / "cache"
     temp.mkdir()
+    shared = Path(os.environ["XDG_CACHE_HOME"], "momentum-lectures")
+    for made in ("tex", "texts"):  # the session's LaTeX and texts (none of its segments): no LaTeX run here
+        if (shared / made).is_dir():
+            shutil.copytree(shared / made, cache / "momentum-lectures" / made)
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "render.py"), "--quality", "low", *STEPS, "--jobs", "2"]
         + ["--output", str(tmp_path / "out")],

@@ -1,6 +1,6 @@
 """--cluster: a real Dask scheduler and two workers on 127.0.0.1 render a batch whose files come back as bytes
-and land here as a local render's do; a worker killed mid-render has its job run by the other; bad input
-is one line, exit 2, nothing written."""
+and land here as a local render's do, and a split render's chunks, joined here into the one-process video;
+a worker killed mid-render has its job run by the other; bad input is one line, exit 2, nothing written."""
 
 import json
 import os
@@ -11,12 +11,15 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import pytest
 from click.testing import CliRunner
-from videos import ROOT, render
+from videos import PARABOLA, ROOT, VOICED, reported, same_frames
 
 import render as cli
-from scenes.render import digest
+from scenes.cluster import Drawn, arrived
+from scenes.narration import ENGINE, engine_available
+from scenes.render import RenderError, digest
 
 distributed = pytest.importorskip("distributed", reason="the extra 'cluster' (the test command installs it)")
 
@@ -89,9 +92,10 @@ def on_cluster(address: str, output: Path, *args: str, wait: bool = True):
     return proc.returncode, out, err
 
 
-def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster, tmp_path):
+def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster, tmp_path, parabola_en):
+    """The shared lecture in two languages: its English one is the one rendered here (parabola_en)."""
     address, _, _ = cluster
-    code, out, err = on_cluster(address, tmp_path / "there", *TINY, "--lang", "en,es")
+    code, out, err = on_cluster(address, tmp_path / "there", *PARABOLA, "--lang", "en,es")
     assert code == 0, err[-2000:]
     paths = [Path(line) for line in out.strip().splitlines()]
     assert sorted(p.name.split("-")[1] for p in paths) == ["en", "es"] and "[2/2]" in err
@@ -105,12 +109,44 @@ def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster
         "parabola-en.html",
         "parabola-es.html",
     }
-    local, here, _ = render(tmp_path / "here", *TINY)  # the same lecture rendered on this machine
+    local, here, _ = parabola_en  # the same lecture rendered on this machine
     there = json.loads(next(p for p in paths if "-en-" in p.name).with_suffix(".json").read_text())
     assert local.name in {p.name for p in paths}
     assert there["captions"] == here["captions"] and there["duration"] == here["duration"]
-    again = on_cluster(address, tmp_path / "there", *TINY, "--lang", "en,es")  # finished: nothing is sent
+    again = on_cluster(address, tmp_path / "there", *PARABOLA, "--lang", "en,es")  # finished: nothing sent
     assert again[0] == 0 and sorted(again[1].split()) == sorted(map(str, paths)) and "[2/2] 0 s" in again[2]
+
+
+def audio_seconds(video: Path) -> float:
+    """The length of a video's sound track, by its decoded samples."""
+    with av.open(str(video)) as box:
+        stream = box.streams.audio[0]
+        return sum(frame.samples for frame in box.decode(stream)) / stream.rate
+
+
+@pytest.mark.skipif(not engine_available(), reason=f"{ENGINE} (the offline voice) is not installed")
+def test_a_split_render_s_chunks_are_drawn_on_the_workers_and_equal_one_process(
+    cluster, tmp_path, parabola_voiced
+):
+    """--jobs 2 on the cluster, voiced (--force: the workers draw every play): the two chunks are tasks, and
+    the video joined here is the one-process one, frame by frame, with its sound track and cues."""
+    address, client, _ = cluster
+    before = started_tasks(client, "draw_on_worker")
+    code, out, err = on_cluster(address, tmp_path, *VOICED, "--jobs", "2", "--force")
+    assert code == 0, err[-2000:]
+    video, (alone, alone_meta, _) = Path(out.strip().splitlines()[-1]), parabola_voiced
+    meta = json.loads(video.with_suffix(".json").read_text())
+    said = reported(err)
+    assert said["processes"] == 2 and said["reused"] == 0 and "[2/2]" in err and "failed" not in err
+    tries = {key: n for key, n in started_tasks(client, "draw_on_worker").items() if key not in before}
+    assert sorted(tries.values()) == [1, 1]  # each chunk a task of its own, sent once
+    count, worst = same_frames(video, alone)
+    assert count == said["frames"] > 100 and worst >= 45, (count, worst)
+    assert abs(audio_seconds(video) - audio_seconds(alone)) < 1e-3
+    for key in ("captions", "chapters", "beats", "duration"):  # the captions carry what the voice said
+        assert meta[key] == alone_meta[key], key
+    for suffix in (".srt", ".vtt", ".chapters.vtt", ".txt"):
+        assert video.with_suffix(suffix).read_bytes() == alone.with_suffix(suffix).read_bytes(), suffix
 
 
 def render_started(tmpdir: Path) -> bool:
@@ -118,10 +154,12 @@ def render_started(tmpdir: Path) -> bool:
     return any(p.suffix == ".mp4" for p in tmpdir.glob("momentum-render-*/**/*"))
 
 
-def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_path):
+def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_path, parabola_en):
+    """The shared lecture (its segments in the cache: the render is killed while it joins and writes the
+    video, as a drawn one would be, without drawing it twice first)."""
     address, client, workers = cluster
-    before = started_renders(client)
-    proc = on_cluster(address, tmp_path, "--steps", "3", "--x0", "2", wait=False)
+    before = started_tasks(client, "render_on_worker")
+    proc = on_cluster(address, tmp_path, *PARABOLA, wait=False)
     deadline = time.monotonic() + 120
     while not any(render_started(tmp) for _, tmp in workers.values()):
         assert time.monotonic() < deadline and proc.poll() is None, "no worker started the render"
@@ -134,7 +172,7 @@ def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_pa
     video = Path(out.strip().splitlines()[-1])
     assert video.exists() and "[1/1]" in err and "failed" not in err
     assert list(client.scheduler_info()["workers"]) == [a for a in workers if a != killed]
-    tries = {key: n for key, n in started_renders(client).items() if key not in before}
+    tries = {key: n for key, n in started_tasks(client, "render_on_worker").items() if key not in before}
     assert list(tries.values()) == [2]  # one job, sent to a worker twice
     deadline = time.monotonic() + 10  # its render process was stopped with it, not left running
     while orphans(tmpdir) and time.monotonic() < deadline:
@@ -142,13 +180,13 @@ def test_a_worker_killed_mid_render_has_its_job_run_by_the_other(cluster, tmp_pa
     assert not orphans(tmpdir)
 
 
-def started_renders(client) -> dict[str, int]:
-    """How many times the scheduler sent each render task to a worker (its transition log)."""
+def started_tasks(client, function: str) -> dict[str, int]:
+    """How many times the scheduler sent each task of `function` to a worker (its transition log)."""
 
     def count(dask_scheduler):  # nested: cloudpickle sends it by value to the scheduler
         sent = {}
         for key, _, finish, *_ in dask_scheduler.transition_log:
-            if "render_on_worker" in str(key) and finish == "processing":
+            if function in str(key) and finish == "processing":
                 sent[str(key)] = sent.get(str(key), 0) + 1
         return sent
 
@@ -180,11 +218,12 @@ def test_an_address_where_no_scheduler_answers_is_refused_within_seconds(tmp_pat
     _, client, _ = cluster
     alive = next(iter(client.scheduler_info()["workers"]))  # one that was not killed
     start = time.monotonic()
-    for address in (f"tcp://127.0.0.1:{free_port()}", alive):  # nothing there; a worker
-        result = CliRunner().invoke(
-            cli.main, [*TINY, "--output", str(tmp_path / "out"), "--cluster", address]
+    for address, split in [(f"tcp://127.0.0.1:{free_port()}", []), (alive, []), (alive, ["--jobs", "2"])]:
+        result = CliRunner().invoke(  # nothing there; a worker (for a batch's job, or a split's chunks)
+            cli.main, [*TINY, "--output", str(tmp_path / "out"), "--cluster", address, *split]
         )
         assert result.exit_code == 2 and f"{address} does not answer as a Dask scheduler" in result.output
+        assert result.output.count("Error:") == 1
     assert "(it is a Dask Worker)" in result.output
     assert time.monotonic() - start < 15 and not (tmp_path / "out").exists()
 
@@ -204,3 +243,31 @@ def test_without_dask_the_error_names_the_extra_to_install(tmp_path, monkeypatch
     )
     assert result.exit_code == 2 and "pip install 'momentum-lectures[cluster]'" in result.output
     assert result.output.count("Error:") == 1 and not (tmp_path / "out").exists()
+
+
+class Finished:
+    """A finished Dask future, as far as scenes.cluster.arrived reads one."""
+
+    def __init__(self, value=None, error=None):
+        self.value, self.error = value, error
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def test_a_chunk_s_segments_land_whole_and_a_failed_chunk_is_one_line(tmp_path):
+    folder = tmp_path / "segments"
+    drawn = Drawn([("123_456", 3, False, False)], 1.5, {"123_456": b"frames"})
+    assert arrived(Finished(drawn), folder) == (drawn.records, 1.5)
+    assert [p.name for p in folder.iterdir()] == ["123_456.mp4"] and (
+        folder / "123_456.mp4"
+    ).read_bytes() == b"frames"
+    for bad in ("../escape", ".hidden", "a/b", ""):
+        with pytest.raises(RenderError, match="bad name"):
+            arrived(Finished(Drawn([], 0.0, {bad: b"x"})), folder)
+    with pytest.raises(RenderError) as err:
+        arrived(Finished(error=OSError("disk full\non the worker")), folder)
+    assert str(err.value) == "on the cluster: OSError: disk full"
+    assert [p.name for p in folder.iterdir()] == ["123_456.mp4"]

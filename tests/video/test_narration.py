@@ -9,7 +9,7 @@ import pytest
 import srt
 import webvtt
 from click.testing import CliRunner
-from videos import frame_at, probe, render
+from videos import frame_at, probe
 
 import render as cli
 from scenes.narration import ENGINE, engine_available
@@ -81,8 +81,8 @@ def test_the_caption_on_screen_changes_with_the_cues(parabola_en):
 
 
 @needs_voice
-def test_voice_track_matches_the_video_and_sentences_are_not_cut(tmp_path):
-    video, meta, _ = render(tmp_path, "--steps", "4", "--voice")
+def test_voice_track_matches_the_video_and_sentences_are_not_cut(tmp_path, parabola_voiced):
+    video, meta, _ = parabola_voiced
     assert "-voice-" in video.name and meta["voice"]["engine"] == ENGINE
     with av.open(str(video)) as box:
         v, a = box.streams.video[0], box.streams.audio[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The shared renders' options: few steps, small data, so the video tests stay quick.
 PARABOLA = ["--steps", "6", "--lr", "0.4", "--beta", "0.7", "--x0", "4.5"]
 REGRESSION = ["--scene", "regression", "--steps", "5", "--samples", "25", "--seed", "3"]
+VOICED = ["--steps", "4", "--voice"]  # the voiced lecture: the parabola's default run, few steps
 
 
 def options(args: list[str]) -> dict:
@@ -95,3 +97,40 @@ def small_disk(folder: Path, size: str):
         yield folder
     finally:
         subprocess.run(["umount", str(folder)])
+
+
+def frame_pairs(a: Path, b: Path):
+    """The decoded frames of two videos side by side, one pair at a time (None where one has run out)."""
+    with av.open(str(a)) as one, av.open(str(b)) as two:
+        left = (f.to_ndarray(format="rgb24") for f in one.decode(one.streams.video[0]))
+        right = (f.to_ndarray(format="rgb24") for f in two.decode(two.streams.video[0]))
+        while True:
+            x, y = next(left, None), next(right, None)
+            if x is None and y is None:
+                return
+            yield x, y
+
+
+def psnr(x: np.ndarray, y: np.ndarray) -> float:
+    if np.array_equal(x, y):
+        return float("inf")
+    mse = np.mean((x.astype(np.float64) - y.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
+
+
+def same_frames(a: Path, b: Path) -> tuple[int, float]:
+    """How many frames two videos have (asserting the same number) and the worst PSNR of a pair, in dB."""
+    count, worst = 0, float("inf")
+    for x, y in frame_pairs(a, b):
+        assert x is not None and y is not None, f"frame counts differ after {count} frames"
+        worst, count = min(worst, psnr(x, y)), count + 1
+    return count, worst
+
+
+def reported(stderr: str) -> dict:
+    """The render's line 'animations: D drawn, R reused from the cache (F of T frames), in N processes'."""
+    found = re.search(
+        r"animations: (\d+) drawn, (\d+) reused from the cache \((\d+) of (\d+) frames\), in (\d+)", stderr
+    )
+    assert found, stderr[-2000:]
+    return dict(zip(("drawn", "reused", "reused_frames", "frames", "processes"), map(int, found.groups())))
