@@ -27,7 +27,7 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
 from . import story, style
 from .captions import fmt, fmt_param
-from .components import Readout, StepArrow, Traces, ball, inset_at, label, math, tick_value
+from .components import Readout, StepArrow, Traces, ball, inset_at, label, math, tex_sign, tick_value
 from .lecture import Comparing, Lecture
 from .pacing import Schedule
 from .regression import nice_ticks
@@ -68,8 +68,9 @@ class ValleyPlot(VGroup):
     the axes x = 0 and y = 0, tick values outside the box (x below, y on its left), the steep direction named
     above it and the flat one below, and the minimum as a white ring."""
 
-    def __init__(self, problem, half: tuple[float, float], flat: str, steep: str):
+    def __init__(self, problem, half: tuple[float, float], flat: str, steep: str, sign: str = "."):
         (hx, hy), (w, h) = half, PLOT_SIZE
+        self.sign = sign  # the decimal sign of its numbers and of the walkers' markers
         self.half = np.array(half)
         self.axes = Axes(
             x_range=[-hx, hx, hx],
@@ -113,13 +114,17 @@ class ValleyPlot(VGroup):
         hx, hy = self.half
         xs = VGroup(
             *(
-                tick_value(f"{v:g}").next_to(self.axes.c2p(v, -hy), DOWN, buff=0.1)
+                tick_value(f"{v:g}".replace(".", tex_sign(self.sign))).next_to(
+                    self.axes.c2p(v, -hy), DOWN, buff=0.1
+                )
                 for v in nice_ticks(-hx, hx)
             )
         )
         ys = VGroup(
             *(
-                tick_value(f"{v:g}").next_to(self.axes.c2p(-hx, v), LEFT, buff=0.1)
+                tick_value(f"{v:g}".replace(".", tex_sign(self.sign))).next_to(
+                    self.axes.c2p(-hx, v), LEFT, buff=0.1
+                )
                 for v in nice_ticks(-hy, hy)
             )
         )
@@ -167,7 +172,9 @@ class Walker:
                 self.back.set_fill(opacity=0)
                 self.marked = None
             return
-        words = f"({fmt(point[0])}, {fmt(point[1])})"
+        sign = self.plot.sign
+        words = ("; " if sign == "," else ", ").join(fmt(v).replace(".", sign) for v in point[:2])
+        words = f"({words})"  # "(0,5; 1,2)": a comma between them would read as a decimal sign
         if words == self.marked:
             return
         side = LEFT if self.positions[0, 0] > 0 else RIGHT
@@ -274,8 +281,8 @@ class RavineLecture(Lecture):
         kappa = fmt_param(p.kappa)
         round_ = "_round" if p.kappa == 1 else ""  # κ = 1: a round bowl, no steep direction
         names = self.words(f"rav_flat{round_}"), self.words(f"rav_steep{round_}", kappa=kappa)
-        self.plot = ValleyPlot(p, reach(start), *names)
-        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE)
+        self.plot = ValleyPlot(p, reach(start), *names, self.sign)
+        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", tex=True), style.PANEL_SIZE)
         self.formulas.scale_to_fit_width(min(self.formulas.width, RULE_WIDTH)).move_to([*FORMULA_AT, 0])
         plot = self.plot
         self.play(Create(plot.border), FadeIn(plot.axes), run_time=0.8)
@@ -352,12 +359,12 @@ class RavineLecture(Lecture):
     def readout_of(self, series: list[np.ndarray]) -> Readout:
         rows = [(rf"\text{{{self.words('step')}}}", style.TEXT), ("x", style.BALL), ("y", style.BALL)]
         rows += [("f", style.TEXT)] if len(series) == 3 else []
-        readout = Readout(rows, series)
+        readout = Readout(rows, series, self.sign)
         return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
 
     def inset_of(self, losses) -> VGroup:
         words = self.words("loss_axis"), self.words("step")
-        return inset_at(INSET_X, losses, self.inset_steps(), *words, INSET_WIDTH, INSET_HEIGHT)
+        return inset_at(INSET_X, losses, self.inset_steps(), *words, INSET_WIDTH, INSET_HEIGHT, self.sign)
 
     def rates_table(self) -> VGroup:
         """ρ per step along x and y, for the run (and plain gradient descent beside it), and the slowest
@@ -370,7 +377,11 @@ class RavineLecture(Lecture):
             (
                 "rho",
                 claim["slowest"],
-                math(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", style.SMALL_SIZE, style.BALL),
+                math(
+                    self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True),
+                    style.SMALL_SIZE,
+                    style.BALL,
+                ),
             )
         ]
         if lesson.baseline is not None:
@@ -388,7 +399,7 @@ class RavineLecture(Lecture):
         for row in claim["directions"]:
             cells += [
                 math(row["name"], style.SMALL_SIZE),
-                *(label(fmt(row[key]), style.SMALL_SIZE) for key, *_ in cols),
+                *(label(self.number(fmt(row[key])), style.SMALL_SIZE) for key, *_ in cols),
             ]
         cells.append(label(self.words("rav_slowest"), style.SMALL_SIZE, style.MUTED))
         cells += [label(self.words("rav_both") if s == "both" else s, style.SMALL_SIZE) for _, s, _ in cols]
