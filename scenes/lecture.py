@@ -24,7 +24,7 @@ from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject,
 
 from . import captions, locales, story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, Window, caption_bar, label, math
+from .components import BallOnCurve, Window, caption_bar, inset_at, label, math
 from .narration import Voice, webvtt
 from .pacing import Schedule, nice_ceiling
 
@@ -236,6 +236,12 @@ class Lecture(Scene):
         if not self.subject.compared:  # the violet ball of plain gradient descent
             ends.append(self.lesson.verdict.gd_steps or n)
         return Schedule.for_steps(max(n, 1), max(ends))
+
+    def loss_inset(self, x: float, runs, title: str, width: float, height: float):
+        """components.inset_at for `runs` with the lecture's steps, its words (`title`, "step") and its
+        decimal sign."""
+        words = self.words(title), self.words("step")
+        return inset_at(x, runs, self.inset_steps(), *words, width, height, self.sign)
 
     def inset_steps(self) -> int:
         """How many steps the loss inset shows: all of them, or, when the run ends in a time-lapse, up to a

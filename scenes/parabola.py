@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from . import story, style
 from .captions import fmt_param
-from .components import BallOnCurve, Follow, Readout, Window, axis_names, inset_at, math, written_ticks
+from .components import BallOnCurve, Follow, Readout, Window, axis_names, math, written_ticks
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -120,16 +120,7 @@ class ParabolaLecture(Lecture):
             .move_to([0, READOUT_AT[1], 0])
             .align_to([READOUT_AT[0], 0, 0], LEFT)
         )
-        inset = inset_at(
-            INSET_X,
-            losses,
-            self.inset_steps(),
-            self.words("loss_axis"),
-            self.words("step"),
-            INSET_WIDTH,
-            INSET_HEIGHT,
-            self.sign,
-        )
+        inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
         ball, balls = self.run_balls_of(f, state_tex, ahead, ghost)
@@ -208,16 +199,8 @@ class ParabolaComparison(Comparing, ParabolaLecture):
             .move_to([0, READOUT_AT[1], 0])
             .align_to([READOUT_AT[0], 0, 0], LEFT)
         )
-        inset = inset_at(
-            INSET_X,
-            [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)],
-            self.inset_steps(),
-            self.words("loss_axis"),
-            self.words("step"),
-            INSET_WIDTH,
-            INSET_HEIGHT,
-            self.sign,
-        )
+        losses = [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)]
+        inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
         balls = self.balls(self.axes, f)
         self.drive(
             [*following(balls[0].window, f, self.plot, balls), readout, inset, *balls], [("cmp_legend", {})]

@@ -373,17 +373,8 @@ class RavineLecture(Lecture):
         claim = lesson.problem.direction_rates(
             lesson.params["variant"], lesson.params["lr"], lesson.params["beta"]
         )
-        cols = [
-            (
-                "rho",
-                claim["slowest"],
-                math(
-                    self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True),
-                    style.SMALL_SIZE,
-                    style.BALL,
-                ),
-            )
-        ]
+        beta = self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True)
+        cols = [("rho", claim["slowest"], math(beta, style.SMALL_SIZE, style.BALL))]
         if lesson.baseline is not None:
             cols.append(
                 (

@@ -141,9 +141,7 @@ class ValleysLecture(Comparing, Lecture):
         self.axes = axes = written_ticks(plot_axes(p), self.sign)
         self.plot = plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
         names = axis_names(axes, p.param_tex, p.loss_tex)
-        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", tex=True)).move_to(
-            [*FORMULA_AT, 0]
-        )
+        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", True)).move_to([*FORMULA_AT, 0])
         self.marks = marks = VGroup()
         for x, fx, kind in p.minima():
             name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(
