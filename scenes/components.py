@@ -180,6 +180,10 @@ class Glyphs:
             for i, (c, glyph) in enumerate(zip(self.CHARS, atlas))
         }
 
+    def below(self, char: str) -> float:
+        """How far glyph `char` reaches under the digits (a comma's tail; 0 for "."), in scene units."""
+        return max(0.0, float(self.points["0"][:, 1].min() - self.points[char][:, 1].min()))
+
 
 class Readout(VGroup):
     """A panel of labelled numbers: the step, then one row per series (series[i][k] at step k, the last value
@@ -191,8 +195,9 @@ class Readout(VGroup):
     def __init__(self, labels: Sequence[tuple[str, str]], series: Sequence[np.ndarray] = (), sign: str = "."):
         self.series, self.sign = series, sign  # the decimal sign of the language its numbers are read in
         self.names = VGroup(*(math(tex, style.LABEL_SIZE, color) for tex, color in labels))
-        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.glyphs = Glyphs(style.PANEL_SIZE - 2)
+        # rows as far apart as with ".": a comma's tail does not reach the row below
+        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12 + self.glyphs.below(sign))
         self.values = VGroup(
             *(
                 VGroup(
