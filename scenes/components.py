@@ -169,11 +169,12 @@ class Glyphs:
     """Number glyphs rendered once, so a changing number only swaps point arrays (a new Text per step costs
     ~20 ms). The font is monospaced: glyph i of a string sits i advances to the right of the first."""
 
-    CHARS = "0123456789.,-+e"  # the "," inside: the first and last glyphs set the advance
+    CHARS = "0123456789.-+e,"  # the decimal comma last: "0" to "e" set the advance, as before it was there
 
     def __init__(self, size: float, font: str = style.MONO):
         atlas = Text(self.CHARS, font=font, font_size=size)
-        self.advance = (atlas[-1].get_x() - atlas[0].get_x()) / (len(self.CHARS) - 1)
+        last = self.CHARS.index("e")
+        self.advance = (atlas[last].get_x() - atlas[0].get_x()) / last
         origin = atlas[0].get_center()  # middle of the first cell, on the digits' mid-height
         self.points = {
             c: glyph.points - origin - i * self.advance * RIGHT
