@@ -41,6 +41,33 @@ def fmt_param(value: float, digits: int = 4, tex: bool = False) -> str:
     return rf"{mantissa} \times 10^{{{power}}}" if tex else f"{mantissa}×10{power.translate(SUPERSCRIPT)}"
 
 
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")  # a "." between digits: the decimal sign of a number
+
+
+class Listing(tuple):
+    """Values in a list ("0.5, 0.9"), written with the language's list separator ("0,5; 0,9" in es), so that a
+    list of numbers stays readable when the decimal sign is a comma."""
+
+
+def decimals(lang: str, shown: str, tex: bool = False) -> str:
+    """`shown` (numbers written as fmt and fmt_param write them, with ".") with the decimal sign of language
+    `lang`: "0.95" → "0,95" in es and fr; in TeX `tex` "0{,}95" (a bare comma in math mode is punctuation,
+    and TeX would put a space after it). English and every other "." language get `shown` unchanged."""
+    sign = locales.load(lang).decimal_sign
+    if sign == ".":
+        return shown
+    return DECIMAL_POINT.sub(("{,}" if sign == "," else rf"\text{{{sign}}}") if tex else sign, shown)
+
+
+def listed(lang: str, values, tex: bool = False) -> str:
+    """Values joined as language `lang` lists them: its list_separator (", " in en, "; " in es), its decimal
+    sign in each value; in TeX `tex` ",\\ " or, when the decimal sign is a comma, ";\\ "."""
+    if tex:
+        separator = r",\ " if locales.load(lang).decimal_sign != "," else r";\ "
+        return separator.join(decimals(lang, str(v), tex=True) for v in values)
+    return locales.load(lang).message("list_separator").join(decimals(lang, str(v)) for v in values)
+
+
 def linear(w1: float, w2: float, b: float) -> str:
     """'2·x₁ − 1·x₂ + 1': the data's generating model with its signs written properly."""
     terms = [(w1, "·x₁"), (w2, "·x₂"), (b, "")]
@@ -67,10 +94,12 @@ def speech(lang: str, key: str, **values) -> str:
 def _filled(lang: str, key: str, values: dict, aloud: bool) -> str:
     def shown(value):
         if isinstance(value, Formula):
-            return say(lang, value) if aloud else value.text
+            return say(lang, value) if aloud else decimals(lang, value.text)
         if isinstance(value, Phrase):
             return _filled(lang, value.key, value.values, aloud)
-        return value
+        if isinstance(value, Listing):
+            return listed(lang, value)
+        return decimals(lang, value) if isinstance(value, str) else value
 
     message = locales.load(lang).message(key, values.get(locales.COUNT))
     return message.format(**{name: shown(value) for name, value in values.items()})
@@ -78,7 +107,10 @@ def _filled(lang: str, key: str, values: dict, aloud: bool) -> str:
 
 def say(lang: str, formula: Formula) -> str:
     """A formula in words: the language's message formula.say filled with its parts (Formulas in words too)."""
-    parts = {name: say(lang, v) if isinstance(v, Formula) else v for name, v in formula.parts.items()}
+    parts = {
+        name: say(lang, v) if isinstance(v, Formula) else decimals(lang, v) if isinstance(v, str) else v
+        for name, v in formula.parts.items()
+    }
     return locales.load(lang).message(formula.say).format(**parts)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gdcore import HYPERPARAMETERS
 
-from . import locales
+from . import captions, locales
 from .patches import cache_lock, replace_file
 from .sidecar import QUALITY, Sidecar, SidecarError
 
@@ -36,11 +36,15 @@ def data_uri(path: Path) -> str:
     return "data:text/vtt;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def shown(params: dict) -> str:
-    """'α = 0.3 · β = 0.6 · N = 60 · classic': the hyperparameters as the lecture names them."""
+def shown(params: dict, lang: str = "en") -> str:
+    """'α = 0.3 · β = 0.6 · N = 60 · classic': the hyperparameters as the lecture in `lang` names them (in
+    French 'α = 0,3 · β = 0,6 · N = 60 · classic', a list 'β = 0 ; 0,5')."""
 
     def value(v):
-        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+        if isinstance(v, list):  # numbers as the language lists them, names of rules with commas
+            numbers = all(isinstance(one, (int, float)) for one in v)
+            return captions.listed(lang, v) if numbers else ", ".join(map(str, v))
+        return captions.decimals(lang, str(v))
 
     return " · ".join(
         value(v) if HYPERPARAMETERS[k].symbol is None else f"{HYPERPARAMETERS[k].symbol} = {value(v)}"
@@ -95,7 +99,7 @@ def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, S
         "quality": meta.quality,
         "fps": int(QUALITY[meta.quality][1].split("p")[1]),
         "voice": bool(meta.voice),
-        "params": shown(meta.params),
+        "params": shown(meta.params, meta.lang),
         "opening": meta.captions[0]["text"],
         "question": meta.question,
         "chapters": meta.chapters,

@@ -20,6 +20,7 @@ from manim import (
     Axes,
     BackgroundRectangle,
     Circle,
+    DecimalNumber,
     MathTex,
     Mobject,
     Text,
@@ -57,6 +58,44 @@ def tick_value(tex: str, color: str = style.MUTED) -> MathTex:
     mark = MathTex(tex, font_size=style.TICK_SIZE, color=color)
     mark.tick = True  # the audit holds tick values to the smaller size of axis numbers
     return mark
+
+
+def tex_sign(sign: str) -> str:
+    """The decimal sign `sign` in TeX math: a comma braced (a bare one is punctuation, followed by a space)."""
+    return {".": ".", ",": "{,}"}.get(sign, rf"\text{{{sign}}}")
+
+
+def written_number(number: DecimalNumber, sign: str) -> DecimalNumber:
+    """Manim's number `number` (a DecimalNumber: a glyph per character, as NumberLine makes its tick numbers)
+    written with the decimal sign `sign`: its "." glyph becomes the sign's, its dot where the "." was, and no
+    digit grouping (a "," would read as the decimal sign). Its value (get_value) is unchanged; `written` is
+    its text as shown ("0,5"). With "." it is left as Manim made it."""
+    value = number.get_value()
+    if sign == ".":
+        return number
+    if number.group_with_commas:
+        number.group_with_commas, centre = False, number.get_center()
+        number.set_value(value).move_to(centre)  # Manim's own rebuild, without the thousands' commas
+    shown = f"{value:{'+' if number.include_sign else ''}.{number.num_decimal_places}f}"
+    shown = (
+        shown.lstrip("-")
+        if not number.include_sign and round(value, number.num_decimal_places) == 0
+        else shown
+    )
+    number.written = shown.replace(".", sign)
+    if "." in shown and len(number.submobjects) >= len(shown):
+        dot = number[shown.index(".")]
+        glyph = MathTex(tex_sign(sign)).scale(dot.height / MathTex(".").height)  # as large as the "." was
+        number[shown.index(".")].become(glyph.match_style(dot).align_to(dot, UP).set_x(dot.get_x()))
+    return number
+
+
+def written_ticks(axes: Axes, sign: str) -> Axes:
+    """`axes` with every tick number of its axes written with the decimal sign `sign` (written_number)."""
+    for axis in axes.get_axes():
+        for number in getattr(axis, "numbers", []):
+            written_number(number, sign)
+    return axes
 
 
 def axis_names(axes: Axes, x_tex: str, y_tex: str) -> VGroup:
@@ -184,16 +223,21 @@ class Glyphs:
     """Number glyphs rendered once, so a changing number only swaps point arrays (a new Text per step costs
     ~20 ms). The font is monospaced: glyph i of a string sits i advances to the right of the first."""
 
-    CHARS = "0123456789.-+e"
+    CHARS = "0123456789.-+e,"  # the decimal comma last: "0" to "e" set the advance, as before it was there
 
     def __init__(self, size: float, font: str = style.MONO):
         atlas = Text(self.CHARS, font=font, font_size=size)
-        self.advance = (atlas[-1].get_x() - atlas[0].get_x()) / (len(self.CHARS) - 1)
+        last = self.CHARS.index("e")
+        self.advance = (atlas[last].get_x() - atlas[0].get_x()) / last
         origin = atlas[0].get_center()  # middle of the first cell, on the digits' mid-height
         self.points = {
             c: glyph.points - origin - i * self.advance * RIGHT
             for i, (c, glyph) in enumerate(zip(self.CHARS, atlas))
         }
+
+    def below(self, char: str) -> float:
+        """How far glyph `char` reaches under the digits (a comma's tail; 0 for "."), in scene units."""
+        return max(0.0, float(self.points["0"][:, 1].min() - self.points[char][:, 1].min()))
 
 
 class Readout(VGroup):
@@ -203,11 +247,12 @@ class Readout(VGroup):
 
     SLOTS = 11  # the longest text fmt() makes: -1.234e-100
 
-    def __init__(self, labels: Sequence[tuple[str, str]], series: Sequence[np.ndarray] = ()):
-        self.series = series
+    def __init__(self, labels: Sequence[tuple[str, str]], series: Sequence[np.ndarray] = (), sign: str = "."):
+        self.series, self.sign = series, sign  # the decimal sign of the language its numbers are read in
         self.names = VGroup(*(math(tex, style.LABEL_SIZE, color) for tex, color in labels))
-        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.glyphs = Glyphs(style.PANEL_SIZE - 2)
+        # rows as far apart as with ".": a comma's tail does not reach the row below
+        self.names.arrange(DOWN, aligned_edge=LEFT, buff=0.12 + self.glyphs.below(sign))
         self.values = VGroup(
             *(
                 VGroup(
@@ -236,7 +281,7 @@ class Readout(VGroup):
                 )
 
     def show_numbers(self, numbers: Sequence[float], step: int) -> None:
-        self.show([str(step), *(fmt(v) for v in numbers)])
+        self.show([str(step), *(fmt(v).replace(".", self.sign) for v in numbers)])
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.show_numbers([values[min(k, len(values) - 1)] for values in self.series], k)
@@ -318,6 +363,7 @@ class LossInset(VGroup):
         x_title: str,
         width: float = 4.4,
         height: float = 1.5,
+        sign: str = ".",
     ):
         logs = [np.log10(np.maximum(values[: last_step + 1], self.FLOOR)) for values, _ in runs]
         low = np.floor(min(lg.min() for lg in logs))
@@ -333,6 +379,7 @@ class LossInset(VGroup):
             axis_config={"color": style.MUTED, "stroke_width": 2, "font_size": style.TICK_SIZE},
             x_axis_config={"include_numbers": True},
         )
+        written_ticks(self.axes, sign)  # step numbers: ungrouped where the decimal sign is a comma
         self.axes.y_axis.add_labels(
             {k: tick_value(f"10^{{{int(k + low)}}}") for k in range(0, int(span) + 1, tick)}
         )
@@ -353,17 +400,24 @@ class LossInset(VGroup):
 
 
 def inset_at(
-    x: float, runs, last_step: int, y_title: str, x_title: str, width: float = 4.4, height: float = 1.5
+    x: float,
+    runs,
+    last_step: int,
+    y_title: str,
+    x_title: str,
+    width: float = 4.4,
+    height: float = 1.5,
+    sign: str = ".",
 ) -> LossInset:
     """A LossInset centred on x, its bottom just above the caption band. When its step axis title (longer in
     some languages) would cross the right safe margin, its plot is made narrower by as much, its left edge
     kept: the words never get smaller."""
-    inset = LossInset(runs, last_step, y_title, x_title, width, height)
+    inset = LossInset(runs, last_step, y_title, x_title, width, height, sign)
     inset.move_to([x, 0, 0]).align_to([0, style.BAND_TOP + 0.05, 0], DOWN)
     over = inset.get_right()[0] - style.SAFE_RIGHT
     if over <= 0:
         return inset
-    narrow = LossInset(runs, last_step, y_title, x_title, width - over, height)
+    narrow = LossInset(runs, last_step, y_title, x_title, width - over, height, sign)
     return narrow.align_to(inset, LEFT).align_to(inset, DOWN)
 
 
@@ -482,7 +536,8 @@ class BallOnCurve(VGroup):
             self.window.markers[self.escape_row] = None
         if not self.inside(xk):
             side = 1 if xk > self.view[1] else -1
-            words = f"x = {fmt(xk)} →" if side > 0 else f"← x = {fmt(xk)}"
+            x = fmt(xk).replace(".", self.window.sign)
+            words = f"x = {x} →" if side > 0 else f"← x = {x}"
             if self.escape.say(words):
                 self.escape.next_to(
                     self.axes.c2p(self.view[1 if side > 0 else 0], self.escape_y), -side * RIGHT, buff=0.1
@@ -496,10 +551,11 @@ class BallOnCurve(VGroup):
 class Window:
     """The part of the plane a plot's axes show: their own ranges zoomed out by `zoom` = (zx, zy) about an
     anchor (x = 0 and y = 0, where the axes cross, or the middle of the x range and the bottom of the y range
-    when 0 is not in them). The axes stay where they are on screen; what they show widens."""
+    when 0 is not in them). The axes stay where they are on screen; what they show widens. `sign`: the decimal
+    sign its numbers (and the markers of balls that left it) are written with."""
 
-    def __init__(self, axes: Axes):
-        self.axes = axes
+    def __init__(self, axes: Axes, sign: str = "."):
+        self.axes, self.sign = axes, sign
         (x0, x1), (y0, y1) = axes.x_range[:2], axes.y_range[:2]
         self.anchor = (0.0 if x0 <= 0 <= x1 else (x0 + x1) / 2, 0.0 if y0 <= 0 <= y1 else y0)
         self.base = np.array([[x0, x1], [y0, y1]], dtype=float)
@@ -619,7 +675,7 @@ class Follow(VGroup):
         shown = []
         for v in values:
             if (axis, v) not in self.labels:
-                self.labels[(axis, v)] = line.get_number_mobject(v)
+                self.labels[(axis, v)] = written_number(line.get_number_mobject(v), w.sign)
                 self.labels[(axis, v)].tick = True  # the audit holds them to the size of axis numbers
                 self.numbers.add(self.labels[(axis, v)])
             mark = self.labels[(axis, v)]
@@ -697,10 +753,11 @@ class PlaneView:
     """What a 2-D plot shows while it follows runs that leave it: its axes' ranges (the box) zoomed out about
     their middle by Follow's plan for the runs' `paths` ((n, 2) each; zoom_plan, one zoom for both axes, so
     shapes keep theirs). The axes stay where they are on screen: the box shown at any zoom is drawn in their
-    rectangle `frame` (scene x0, y0, x1, y1). `follow(t)` sets the zoom of step t."""
+    rectangle `frame` (scene x0, y0, x1, y1). `follow(t)` sets the zoom of step t. `sign`: the decimal sign
+    of its values and markers."""
 
-    def __init__(self, axes: Axes, paths: Sequence[np.ndarray] = ()):
-        self.window = Window(axes)
+    def __init__(self, axes: Axes, paths: Sequence[np.ndarray] = (), sign: str = "."):
+        self.window = Window(axes, sign)
         self.box = self.window.base.copy()  # rows [low, high] of x and y, unzoomed
         self.window.anchor = tuple(float(v) for v in self.box.mean(axis=1))
         tracks = [np.asarray(path, dtype=float)[:, :2] for path in paths]
@@ -777,7 +834,7 @@ class AxisValues(VGroup):
         for zoom in np.unique(view.zooms):
             for key in self.values(view.box_at(zoom)):
                 if key not in self.marks:
-                    self.marks[key] = make(f"{key[1]:g}")
+                    self.marks[key] = make(f"{key[1]:g}".replace(".", view.window.sign))
                     self.marks[key].value = key[1]
         super().__init__(*self.marks.values())
         self.show()

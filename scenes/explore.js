@@ -84,7 +84,8 @@ function el(parent, tag, attrs = {}) {
   parent.appendChild(e);
   return e;
 }
-const fixed = x => Number(x).toPrecision(4).replace(/\.?0+(e|$)/, "$1");
+// a number as the page's language writes it: 4 digits at most, its decimal sign (D.decimal: "." or ",")
+const fixed = x => Number(x).toPrecision(4).replace(/\.?0+(e|$)/, "$1").replace(".", D.decimal);
 const clamp = (x, a, b) => Math.max(a, Math.min(b, x));
 const pic = {}, plot = {};
 
@@ -173,7 +174,7 @@ function drawPicture() {
     const [w1, w2, b] = s.position;
     const term = (c, name) => `${c < 0 ? " − " : " + "}${fixed(Math.abs(c))}${name}`;
     text = `${W.plane}: ŷ = ${fixed(w1)}·x₁${term(w2, "·x₂")}${term(b, "")}`;
-    pic.note.textContent = out ? `w₁ = ${fixed(w1)}, w₂ = ${fixed(w2)} (${W.diverged})` : "";
+    pic.note.textContent = out ? `w₁ = ${fixed(w1)}${D.listSeparator}w₂ = ${fixed(w2)} (${W.diverged})` : "";
   } else {
     const x = main.columns[0][km], out = place(pic.ball, f, x, lossAt(main, km));
     place(pic.plain, f, plain.columns[0][kp], lossAt(plain, kp));
@@ -187,7 +188,7 @@ function drawPicture() {
       }
     }
     const xs = D.scene !== "valleys" ? fixed(x) :
-      s.position.map((p, i) => `${fixed(p)} (β = ${i ? fixed(D.betas[now.beta]) : 0})`).join(", ");
+      s.position.map((p, i) => `${fixed(p)} (β = ${i ? fixed(D.betas[now.beta]) : 0})`).join(D.listSeparator);
     if (D.scene === "valleys") $("ball-name").textContent = `β = ${fixed(D.betas[now.beta])}`;
     text = `x = ${xs}`;
     pic.note.textContent = (out ? `x = ${fixed(x)} (${W.diverged})` : "");
@@ -258,7 +259,8 @@ function drawMap() {
   canvas.setAttribute("aria-valuemin", 0);
   canvas.setAttribute("aria-valuemax", NA - 1);
   canvas.setAttribute("aria-valuenow", now.lr);
-  canvas.setAttribute("aria-valuetext", `α = ${fixed(D.lrs[now.lr])}, β = ${fixed(D.betas[now.beta])}, ρ = ${fixed(D.rho[r])}`);
+  canvas.setAttribute("aria-valuetext", [`α = ${fixed(D.lrs[now.lr])}`, `β = ${fixed(D.betas[now.beta])}`,
+                                         `ρ = ${fixed(D.rho[r])}`].join(D.listSeparator));
   mapGeometry = {L, T, cw, ch};
 }
 let mapGeometry = null;

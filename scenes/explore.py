@@ -317,6 +317,10 @@ def page_data(g: Grid, lang: str, params: dict, start: dict) -> dict:
     return {
         "scene": g.scene,
         "lang": lang,
+        "decimal": locales.load(lang).decimal_sign,  # how the page writes its numbers: "0,95" in es and fr
+        "listSeparator": locales.load(lang).message(
+            "list_separator"
+        ),  # "; " between them where "," is decimal
         "words": words(lang),
         "lrs": list(g.lrs),
         "betas": list(g.betas),

@@ -26,9 +26,9 @@ from manim import (
 
 from gdcore import Landscape, Lesson, Outcome
 
-from . import story, style
+from . import captions, story, style
 from .captions import Phrase, fmt, fmt_param, wrap
-from .components import LossInset, axis_names, keep_inside, label, math
+from .components import LossInset, axis_names, keep_inside, label, math, written_ticks
 from .lecture import Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -100,7 +100,7 @@ class LandscapeLecture(Lecture):
     # 2 — ρ over the plane: the heat map and its colour bar
     def show_map(self) -> None:
         land = self.subject
-        self.axes = axes = map_axes(land)
+        self.axes = axes = written_ticks(map_axes(land), self.sign)
         image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
         image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
         image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
@@ -114,7 +114,7 @@ class LandscapeLecture(Lecture):
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(
             *(
-                label(f"ρ = {fmt_param(1 - 10.0**-k)}", style.SMALL_SIZE, style.MUTED).next_to(
+                label(self.number(f"ρ = {fmt_param(1 - 10.0**-k)}"), style.SMALL_SIZE, style.MUTED).next_to(
                     bar.get_corner(UP + RIGHT) + DOWN * BAR_SIZE[1] * k / -SLOWEST, RIGHT, buff=0.1
                 )
                 for k in range(0, int(-SLOWEST) + 1)
@@ -220,11 +220,11 @@ class LandscapeLecture(Lecture):
     def show_inset(self, one: Lesson) -> None:
         """Replace the inset by the loss curve of `one` (revealed by reveal_inset)."""
         old = self.inset
-        title = math(
-            rf"\alpha = {fmt_param(one.params['lr'], 3)},\ \beta = {fmt_param(one.params['beta'], 3)}",
-            style.LABEL_SIZE,
-            style.BALL,
-        )
+        values = [
+            rf"\alpha = {fmt_param(one.params['lr'], 3)}",
+            rf"\beta = {fmt_param(one.params['beta'], 3)}",
+        ]
+        title = math(captions.listed(self.lang, values, tex=True), style.LABEL_SIZE, style.BALL)
         p = self.subject.problem
         floor = p.lowest_loss  # the loss above its minimum: the regression's L* is not 0
 
@@ -236,6 +236,7 @@ class LandscapeLecture(Lecture):
                 self.words("step"),
                 width,
                 INSET_SIZE[1],
+                self.sign,
             )
 
         self.inset = VGroup(title, made(INSET_SIZE[0])).arrange(DOWN, buff=0.15).move_to([INSET_X, 0, 0])

@@ -25,9 +25,9 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
-from . import captions, story, style
+from . import captions, locales, story, style
 from .captions import fmt, fmt_param
-from .components import BallOnCurve, Window, caption_bar, label, math
+from .components import BallOnCurve, Window, caption_bar, inset_at, label, math
 from .narration import Voice, webvtt
 from .pacing import Schedule, nice_ceiling
 
@@ -110,6 +110,15 @@ class Lecture(Scene):
 
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
+
+    @property
+    def sign(self) -> str:
+        """The language's decimal sign: "." or "," (locales.Language.decimal_sign)."""
+        return locales.load(self.lang).decimal_sign
+
+    def number(self, shown: str, tex: bool = False) -> str:
+        """`shown` (numbers as fmt writes them) with the language's decimal sign ("0,95"; in TeX "0{,}95")."""
+        return captions.decimals(self.lang, shown, tex)
 
     @property
     def now(self) -> float:
@@ -236,7 +245,8 @@ class Lecture(Scene):
         def value(name: str) -> str:
             v = params[name]
             shown = [fmt_param(one, tex=True) for one in (v if isinstance(v, list) else [v])]
-            return (r" \in \{" + r",\ ".join(shown) + r"\}") if isinstance(v, list) else f" = {shown[0]}"
+            listed = captions.listed(self.lang, shown, tex=True)
+            return (r" \in \{" + listed + r"\}") if isinstance(v, list) else f" = {listed}"
 
         colour = style.TEXT if self.subject.compared else style.VELOCITY
         values = math(rf"\alpha{value('lr')} \qquad \beta{value('beta')}", size, colour)
@@ -276,6 +286,12 @@ class Lecture(Scene):
             n = max(n, plain.last_step)
             ends.append(plain.diverged_at or plain.converged_at or plain.last_step)
         return Schedule.for_steps(max(n, 1), max(ends))
+
+    def loss_inset(self, x: float, runs, title: str, width: float, height: float):
+        """components.inset_at for `runs` with the lecture's steps, its words (`title`, "step") and its
+        decimal sign."""
+        words = self.words(title), self.words("step")
+        return inset_at(x, runs, self.inset_steps(), *words, width, height, self.sign)
 
     def inset_steps(self) -> int:
         """How many steps the loss inset shows: all of them, or, when the run ends in a time-lapse, up to a
@@ -374,13 +390,20 @@ class Lecture(Scene):
         v, params = self.lesson.verdict, self.lesson.params
         if v.outcome is Outcome.DIVERGED:
             lines = [
-                rf"\rho = {fmt(v.rho)} > 1",
-                rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
+                self.number(rf"\rho = {fmt(v.rho)} > 1", tex=True),
+                self.number(
+                    rf"\alpha = {fmt_param(params['lr'], tex=True)} > \alpha_{{\max}} = {fmt_param(v.lr_limit, tex=True)}",
+                    tex=True,
+                ),
             ]
         else:
+            betas = [
+                rf"\beta = {fmt_param(params['beta'], tex=True)}",
+                rf"\beta_c = {fmt_param(v.critical_beta, tex=True)}",
+            ]
             lines = [
-                rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}",
-                rf"\beta = {fmt_param(params['beta'], tex=True)},\ \beta_c = {fmt_param(v.critical_beta, tex=True)}",
+                self.number(rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}", tex=True),
+                captions.listed(self.lang, betas, tex=True),
             ]
         gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
         panel = VGroup(self.verdict_head(), *(math(line, style.PANEL_SIZE) for line in lines), *gd)
@@ -424,7 +447,9 @@ class Comparing:
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
         return (
-            rf"\text{{{self.run_name(i)}}}" if tex is None else f"{tex} = {fmt_param(c.values[i], tex=True)}"
+            rf"\text{{{self.run_name(i)}}}"
+            if tex is None
+            else self.number(f"{tex} = {fmt_param(c.values[i], tex=True)}", tex=True)
         )
 
     def run_name(self, i: int) -> str:
@@ -432,7 +457,7 @@ class Comparing:
         return self.named(self.subject.label(i))
 
     def named(self, run: str) -> str:
-        return self.words(f"run_{run}") if self.subject.varied == "variant" else run
+        return self.words(f"run_{run}") if self.subject.varied == "variant" else self.number(run)
 
     def as_said(self, said: story.Line) -> story.Line:
         """The story's line with the runs' labels in the language; its claims keep gdcore's labels."""
@@ -443,7 +468,9 @@ class Comparing:
         if "label" in values:
             named["label"] = self.named(values["label"])
         for key in ("labels", "values"):  # lists of runs' labels
-            if isinstance(values.get(key), str):
+            if isinstance(values.get(key), captions.Listing):
+                named[key] = captions.Listing(map(self.named, values[key]))
+            elif isinstance(values.get(key), str):
                 named[key] = ", ".join(map(self.named, values[key].split(", ")))
         return named
 
@@ -451,7 +478,7 @@ class Comparing:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
         at the same place stay visible), each with a marker row of its own for when it leaves the view."""
         runs = [one.run for one in self.subject.lessons]
-        window = Window(axes)  # shared: the plot follows a ball that leaves it (components.Follow)
+        window = Window(axes, self.sign)  # shared: the plot follows a ball that leaves it (components.Follow)
         return [
             BallOnCurve(
                 axes,
@@ -466,11 +493,11 @@ class Comparing:
             for i, run in enumerate(runs)
         ]
 
-    def value_list(self) -> str:
+    def value_list(self) -> str | captions.Listing:
         return (
             ", ".join(self.named(str(v)) for v in self.subject.values)
             if self.subject.varied == "variant"
-            else ", ".join(map(fmt_param, self.subject.values))
+            else captions.Listing(map(fmt_param, self.subject.values))
         )
 
     TITLE = "cmp_title"
@@ -504,7 +531,10 @@ class Comparing:
     def verdict_table(self, width: float, columns=None) -> VGroup:
         """One row per run: its name in its colour, then one cell per column (header key, cell text of a
         Lesson); by default the step it settled at (or —, or where it diverged) and ρ. At most `width` wide."""
-        columns = columns or [("settled_at", self.settled_cell), ("rate", lambda one: fmt(one.verdict.rho))]
+        columns = columns or [
+            ("settled_at", self.settled_cell),
+            ("rate", lambda one: self.number(fmt(one.verdict.rho))),
+        ]
         cells = [
             math(r"\;"),
             *(

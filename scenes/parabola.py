@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from . import story, style
 from .captions import fmt_param
-from .components import BallOnCurve, Follow, Readout, Window, axis_names, inset_at, math
+from .components import BallOnCurve, Follow, Readout, Window, axis_names, math, written_ticks
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -79,12 +79,14 @@ class ParabolaLecture(Lecture):
     # 2 — the parabola, its formula and derivative
     def show_parabola(self) -> None:
         p = self.lesson.problem
-        self.axes = plot_axes(p)
+        self.axes = written_ticks(plot_axes(p), self.sign)
         self.plot = plot = self.axes.plot(
             curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4
         )
         names = axis_names(self.axes, p.param_tex, p.loss_tex)
-        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}")
+        self.formulas = math(
+            self.number(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}", tex=True)
+        )
         self.formulas.move_to([*FORMULA_AT, 0])
         self.play(Create(self.axes), FadeIn(names), run_time=1.2)
         self.play(Create(plot), Write(self.formulas), run_time=1.5)
@@ -113,16 +115,12 @@ class ParabolaLecture(Lecture):
             rows.append((p.param_tex + r"_{\mathrm{GD}}", style.GHOST))
             series.append(ghost)
             losses.append((lesson.baseline.losses, style.GHOST))
-        readout = Readout(rows, series).move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
-        inset = inset_at(
-            INSET_X,
-            losses,
-            self.inset_steps(),
-            self.words("loss_axis"),
-            self.words("step"),
-            INSET_WIDTH,
-            INSET_HEIGHT,
+        readout = (
+            Readout(rows, series, self.sign)
+            .move_to([0, READOUT_AT[1], 0])
+            .align_to([READOUT_AT[0], 0, 0], LEFT)
         )
+        inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
         f = curve(p)
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
         ball, balls = self.run_balls_of(f, state_tex, ahead, ghost)
@@ -138,7 +136,7 @@ class ParabolaLecture(Lecture):
 
     def run_balls_of(self, f, state_tex: str, ahead, ghost) -> tuple[BallOnCurve, list[BallOnCurve]]:
         """The momentum ball with its arrows and trail, and plain GD's ball (if any), sharing one window."""
-        lesson, window = self.lesson, Window(self.axes)
+        lesson, window = self.lesson, Window(self.axes, self.sign)
         arrows = [
             (lesson.moves[:, 0], state_tex, style.VELOCITY),
             (lesson.pushes[:, 0], rf"-\alpha \nabla {lesson.problem.loss_symbol}", style.GRADIENT),
@@ -197,19 +195,12 @@ class ParabolaComparison(Comparing, ParabolaLecture):
             *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = (
-            Readout(rows, [run.positions[:, 0] for run in runs])
+            Readout(rows, [run.positions[:, 0] for run in runs], self.sign)
             .move_to([0, READOUT_AT[1], 0])
             .align_to([READOUT_AT[0], 0, 0], LEFT)
         )
-        inset = inset_at(
-            INSET_X,
-            [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)],
-            self.inset_steps(),
-            self.words("loss_axis"),
-            self.words("step"),
-            INSET_WIDTH,
-            INSET_HEIGHT,
-        )
+        losses = [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)]
+        inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
         balls = self.balls(self.axes, f)
         self.drive(
             [*following(balls[0].window, f, self.plot, balls), readout, inset, *balls], [("cmp_legend", {})]

@@ -38,6 +38,7 @@ from .components import (
     label,
     math,
     near,
+    tex_sign,
     tick_value,
 )
 from .lecture import Comparing, Lecture
@@ -78,8 +79,9 @@ class ValleyPlot(VGroup):
     the axes x = 0 and y = 0, tick values outside the box (x below, y on its left), the steep direction named
     above it and the flat one below, and the minimum as a white ring."""
 
-    def __init__(self, problem, half: tuple[float, float], flat: str, steep: str):
+    def __init__(self, problem, half: tuple[float, float], flat: str, steep: str, sign: str = "."):
         (hx, hy), (w, h) = half, PLOT_SIZE
+        self.sign = sign  # the decimal sign of its numbers and of the walkers' markers
         self.half = np.array(half)
         self.axes = Axes(
             x_range=[-hx, hx, hx],
@@ -99,8 +101,8 @@ class ValleyPlot(VGroup):
         self.contours = VGroup(
             *(VMobject(stroke_color=style.CURVE, stroke_width=2, stroke_opacity=0.55) for _ in self.levels)
         )
-        self.draw_levels(self.contours, PlaneView(self.axes))
-        self.numbers = self.values(PlaneView(self.axes))
+        self.draw_levels(self.contours, PlaneView(self.axes, sign=sign))
+        self.numbers = self.values(PlaneView(self.axes, sign=sign))
         self.flat = label(flat, style.SMALL_SIZE, style.MUTED).next_to(
             VGroup(*self.numbers.on(0)), DOWN, buff=0.1
         )
@@ -131,8 +133,11 @@ class ValleyPlot(VGroup):
                 line.add_points_as_corners(scene[1:])
 
     def values(self, view: PlaneView) -> AxisValues:
-        """Round tick values of what `view` shows (every zoom of its plan): x's below the box, y's on its left."""
-        return AxisValues(view, tick_value, y_side=LEFT, buff=0.1)
+        """Round tick values of what `view` shows (every zoom of its plan): x's below the box, y's on its left,
+        in TeX with the plot's decimal sign."""
+        return AxisValues(
+            view, lambda text: tick_value(text.replace(self.sign, tex_sign(self.sign))), LEFT, 0.1
+        )
 
     def inside(self, point: np.ndarray) -> bool:
         return bool(np.all(np.abs(point) <= self.half))
@@ -147,7 +152,7 @@ class Walker:
         self, plot: ValleyPlot, positions: np.ndarray, colour: str, radius: float, opacity: float, row: int
     ):
         self.plot, self.positions = plot, np.asarray(positions, dtype=float)
-        self.view = PlaneView(plot.axes)
+        self.view = PlaneView(plot.axes, sign=plot.sign)
         self.trace = Traces(plot.axes, [(*self.positions.T, colour)], 2.5, self.view.frame)
         self.ball = ball(colour, radius, opacity)
         self.row, self.ball_opacity = row, opacity
@@ -173,7 +178,9 @@ class Walker:
         if self.view.inside(point):
             self.marker.hide()
             return
-        if self.marker.say(f"({fmt(point[0])}, {fmt(point[1])})"):
+        sign = self.plot.sign
+        words = ("; " if sign == "," else ", ").join(fmt(v).replace(".", sign) for v in point[:2])
+        if self.marker.say(f"({words})"):  # "(0,5; 1,2)": a comma between them would read as a decimal sign
             side = LEFT if self.positions[0, 0] > 0 else RIGHT
             corner = self.plot.border.get_corner(DOWN + side) + UP * (0.3 + 0.4 * self.row) - side * 0.15
             self.marker.move_to(corner, aligned_edge=side)
@@ -189,7 +196,7 @@ class RavineRuns(VGroup):
 
     def __init__(self, plot: ValleyPlot, walkers: list[Walker], arrows=(), ahead: np.ndarray | None = None):
         self.plot, self.walkers, self.ahead = plot, walkers, ahead
-        self.view = PlaneView(plot.axes, [w.positions for w in walkers])
+        self.view = PlaneView(plot.axes, [w.positions for w in walkers], plot.sign)
         for walker in walkers:
             walker.view = self.view
         self.ring = Circle(radius=BALL_RADIUS + 0.06, color=style.GRADIENT, stroke_width=3)
@@ -316,8 +323,8 @@ class RavineLecture(Lecture):
         kappa = fmt_param(p.kappa)
         round_ = "_round" if p.kappa == 1 else ""  # κ = 1: a round bowl, no steep direction
         names = self.words(f"rav_flat{round_}"), self.words(f"rav_steep{round_}", kappa=kappa)
-        self.plot = ValleyPlot(p, reach(start), *names)
-        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE)
+        self.plot = ValleyPlot(p, reach(start), *names, self.sign)
+        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", tex=True), style.PANEL_SIZE)
         self.formulas.scale_to_fit_width(min(self.formulas.width, RULE_WIDTH)).move_to([*FORMULA_AT, 0])
         plot = self.plot
         self.play(Create(plot.border), FadeIn(plot.axes), run_time=0.8)
@@ -385,12 +392,12 @@ class RavineLecture(Lecture):
     def readout_of(self, series: list[np.ndarray]) -> Readout:
         rows = [(rf"\text{{{self.words('step')}}}", style.TEXT), ("x", style.BALL), ("y", style.BALL)]
         rows += [("f", style.TEXT)] if len(series) == 3 else []
-        readout = Readout(rows, series)
+        readout = Readout(rows, series, self.sign)
         return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
 
     def inset_of(self, losses) -> VGroup:
         words = self.words("loss_axis"), self.words("step")
-        return inset_at(INSET_X, losses, self.inset_steps(), *words, INSET_WIDTH, INSET_HEIGHT)
+        return inset_at(INSET_X, losses, self.inset_steps(), *words, INSET_WIDTH, INSET_HEIGHT, self.sign)
 
     def rates_table(self) -> VGroup:
         """ρ per step along x and y, for the run (and plain gradient descent beside it), and the slowest
@@ -399,13 +406,8 @@ class RavineLecture(Lecture):
         claim = lesson.problem.direction_rates(
             lesson.params["variant"], lesson.params["lr"], lesson.params["beta"]
         )
-        cols = [
-            (
-                "rho",
-                claim["slowest"],
-                math(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", style.SMALL_SIZE, style.BALL),
-            )
-        ]
+        beta = self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True)
+        cols = [("rho", claim["slowest"], math(beta, style.SMALL_SIZE, style.BALL))]
         if lesson.baseline is not None:
             cols.append(
                 (
@@ -421,7 +423,7 @@ class RavineLecture(Lecture):
         for row in claim["directions"]:
             cells += [
                 math(row["name"], style.SMALL_SIZE),
-                *(label(fmt(row[key]), style.SMALL_SIZE) for key, *_ in cols),
+                *(label(self.number(fmt(row[key])), style.SMALL_SIZE) for key, *_ in cols),
             ]
         cells.append(label(self.words("rav_slowest"), style.SMALL_SIZE, style.MUTED))
         cells += [label(self.words("rav_both") if s == "both" else s, style.SMALL_SIZE) for _, s, _ in cols]

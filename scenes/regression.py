@@ -29,7 +29,7 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
-from . import story, style
+from . import captions, story, style
 from .captions import fmt, fmt_param, linear
 from .components import (
     AxisValues,
@@ -79,9 +79,9 @@ def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
     ]
 
 
-def verdict_table(lesson: Lesson, words) -> VGroup:
+def verdict_table(lesson: Lesson, words, sign: str = ".") -> VGroup:
     """Columns fitted (in the run's colour), true, least squares; rows w1, w2, b. `words(key)`: the
-    language file's text for a column's title."""
+    language file's text for a column's title; `sign`: its decimal sign."""
     rows = verdict_rows(lesson)
     cells = [
         math(r"\;"),
@@ -91,7 +91,11 @@ def verdict_table(lesson: Lesson, words) -> VGroup:
         cells += [
             math(name, style.PANEL_SIZE),
             *(
-                label(values[j], style.PANEL_SIZE - 2, style.BALL if key == "fitted" else style.TEXT)
+                label(
+                    values[j].replace(".", sign),
+                    style.PANEL_SIZE - 2,
+                    style.BALL if key == "fitted" else style.TEXT,
+                )
                 for key, values in rows
             ),
         ]
@@ -192,6 +196,7 @@ class ParameterPanel(VGroup):
         paths: list[tuple[np.ndarray, str]],
         start_gap: float,
         arrow: tuple[np.ndarray, str] | None = None,
+        sign: str = ".",
     ):
         best = problem.minimizer()
         every = np.vstack([path[:, :2] for path, _ in paths] + [best[None, :2]])
@@ -200,7 +205,7 @@ class ParameterPanel(VGroup):
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
         self.paths = [path[:, :2] for path, _ in paths]
-        self.view = PlaneView(self.axes, self.paths)
+        self.view = PlaneView(self.axes, self.paths, sign)  # its numbers and markers with the decimal sign
         self.window, self.box, self.zooms = self.view.window, self.view.box, self.view.zooms
         self.level_lines = (problem, start_gap)
         contours = self.contours(problem, start_gap)
@@ -286,7 +291,9 @@ class ParameterPanel(VGroup):
         if self.inside(w):
             self.markers[i].hide()
         else:  # on two lines: it fits the panel
-            self.markers[i].say(f"({fmt_param(w[0], 3)},\n {fmt_param(w[1], 3)})")
+            sign = self.window.sign
+            w1, w2 = (fmt_param(v, 3).replace(".", sign) for v in w[:2])
+            self.markers[i].say(f"({w1}{';' if sign == ',' else ','}\n {w2})")
 
     def place_marker(self, i: int) -> None:
         """Run i's marker above the panel, left-aligned on it (clear of its paths, dots and arrow); one row
@@ -356,7 +363,8 @@ class RegressionLecture(Lecture, ThreeDScene):
                 rate_func=smooth,
             )
             formulas = VGroup(
-                math(p.model.tex, style.PANEL_SIZE), math(f"{p.loss_tex} = {p.formula.tex}", style.PANEL_SIZE)
+                math(self.number(p.model.tex, tex=True), style.PANEL_SIZE),
+                math(self.number(f"{p.loss_tex} = {p.formula.tex}", tex=True), style.PANEL_SIZE),
             )
             self.formulas = formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
             self.pin(self.formulas)
@@ -396,12 +404,12 @@ class RegressionLecture(Lecture, ThreeDScene):
             )
             for i, (v, name) in enumerate(((w1, "x_1"), (w2, "x_2"), (b, "")))
         )
+        sigma = rf"\sigma = {fmt_param(params['noise'], tex=True)}"
+        spread = captions.listed(self.lang, ["0", r"\sigma^2"], tex=True)
+        normal = rf"\varepsilon \sim \mathcal{{N}}({spread})"
         card = VGroup(
-            math(rf"y = {terms} + \varepsilon", style.PANEL_SIZE, style.POINTS),
-            math(
-                rf"\varepsilon \sim \mathcal{{N}}(0,\ \sigma^2),\ \sigma = {fmt_param(params['noise'], tex=True)}",
-                style.PANEL_SIZE,
-            ),
+            math(self.number(rf"y = {terms} + \varepsilon", tex=True), style.PANEL_SIZE, style.POINTS),
+            math(captions.listed(self.lang, [normal, sigma], tex=True), style.PANEL_SIZE),
             math(rf"n = {params['samples']}", style.PANEL_SIZE),
         )
         card.arrange(DOWN, buff=0.2).move_to([*FORMULAS_AT, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
@@ -429,17 +437,20 @@ class RegressionLecture(Lecture, ThreeDScene):
             (p.loss_symbol, style.TEXT),
         ]
         series = [*run.positions.T, run.losses]
-        readout = Readout(rows, series).move_to([*READOUT_AT, 0])
+        readout = Readout(rows, series, self.sign).move_to([*READOUT_AT, 0])
         losses = [(run.losses - floor, style.BALL)] + (
             [(lesson.baseline.losses - floor, style.GHOST)] if ghost is not None else []
         )
-        inset = inset_at(
-            INSET_X, losses, self.inset_steps(), self.words("excess_loss"), self.words("step"), *INSET_SIZE
-        )
+        words = self.words("excess_loss"), self.words("step")
+        inset = inset_at(INSET_X, losses, self.inset_steps(), *words, *INSET_SIZE, self.sign)
         clear_of(readout, series, inset)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(
-            p, paths, run.losses[0] - floor, arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]])
+            p,
+            paths,
+            run.losses[0] - floor,
+            arrow=(lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]]),
+            sign=self.sign,
         )
         plane = FittedPlane(self.axes, p, self.shown, run.positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)
@@ -459,7 +470,7 @@ class RegressionLecture(Lecture, ThreeDScene):
     def verdict(self) -> None:
         v = self.lesson.verdict
         plain = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
-        panel = VGroup(self.verdict_head(), *plain, verdict_table(self.lesson, self.words))
+        panel = VGroup(self.verdict_head(), *plain, verdict_table(self.lesson, self.words, self.sign))
         panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([*VERDICT_AT, 0])
         self.pin(panel)
@@ -500,7 +511,7 @@ class RegressionComparison(Comparing, RegressionLecture):
             (rf"\text{{{self.words('step')}}}", style.TEXT),
             *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
-        readout = Readout(rows, [run.losses for run in runs]).move_to([*READOUT_AT, 0])
+        readout = Readout(rows, [run.losses for run in runs], self.sign).move_to([*READOUT_AT, 0])
         inset = inset_at(
             INSET_X,
             [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
@@ -508,10 +519,14 @@ class RegressionComparison(Comparing, RegressionLecture):
             self.words("excess_loss"),
             self.words("step"),
             *INSET_SIZE,
+            self.sign,
         )
         clear_of(readout, [run.losses for run in runs], inset)
         panel = ParameterPanel(
-            p, [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)], runs[0].losses[0] - floor
+            p,
+            [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
+            runs[0].losses[0] - floor,
+            sign=self.sign,
         )
         plane = FittedPlane(self.axes, p, self.shown, runs[0].positions, self.z_range)
         self.flat = VGroup(readout.moving, inset.moving, panel.moving)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, claims
 
-from .captions import fmt, fmt_param, times
+from .captions import Listing, fmt, fmt_param, times
 
 
 class Line(NamedTuple):
@@ -134,7 +134,7 @@ def predict(subject) -> Line:
         values = (
             ", ".join(map(str, subject.values))
             if symbol is None
-            else ", ".join(fmt_param(v) for v in subject.values)
+            else Listing(fmt_param(v) for v in subject.values)
         )
         key = (
             "predict_valleys"
@@ -264,7 +264,12 @@ def _winner(c: Comparison, first: dict, same: dict | None, claims: list[dict]) -
     one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
     if same and winner in same["runs"]:
         key = "cmp_same_rho_sqrt" if _sqrt_beta(c, same["runs"]) else "cmp_same_rho"
-        values = dict(rho=fmt(same["rho"]), labels=", ".join(same["runs"]))
+        named = (
+            HYPERPARAMETERS[c.varied].symbol is not None
+        )  # "β = 0.5": numbers, listed as the language lists them
+        values = dict(
+            rho=fmt(same["rho"]), labels=Listing(same["runs"]) if named else ", ".join(same["runs"])
+        )
         return line(key, claims, label=winner, count=first["step"], **values)
     lowest = one.verdict.rho == min(o.verdict.rho for o in c.lessons if not o.run.diverged)
     key = "cmp_fastest_rho" if lowest and not same else "cmp_fastest"

@@ -25,7 +25,7 @@ from gdcore import Comparison, Problem
 
 from . import story, style
 from .captions import fmt_param
-from .components import axis_names, inset_at, keep_inside, label, math
+from .components import axis_names, inset_at, keep_inside, label, math, written_ticks
 from .lecture import Comparing, Lecture
 from .parabola import curve, following
 
@@ -138,10 +138,10 @@ class ValleysLecture(Comparing, Lecture):
     # 2 — the landscape: two minima and the barrier between them, found by gdcore
     def show_landscape(self) -> None:
         p = self.subject.problem
-        self.axes = axes = plot_axes(p)
+        self.axes = axes = written_ticks(plot_axes(p), self.sign)
         self.plot = plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
         names = axis_names(axes, p.param_tex, p.loss_tex)
-        self.formulas = math(rf"{p.loss_tex} = {p.formula.tex}").move_to([*FORMULA_AT, 0])
+        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", True)).move_to([*FORMULA_AT, 0])
         self.marks = marks = VGroup()
         for x, fx, kind in p.minima():
             name = label(self.words(f"val_{kind}"), style.SMALL_SIZE, style.TEXT).next_to(
@@ -189,7 +189,7 @@ class ValleysLecture(Comparing, Lecture):
         energy = EnergyBars(
             [run.losses for run in runs],
             [one.kinetic for one in c.lessons],
-            [fmt_param(v) for v in c.values],
+            [self.number(fmt_param(v)) for v in c.values],
             floor,
             p.barrier()[1],
             self.words("val_barrier"),
@@ -203,6 +203,7 @@ class ValleysLecture(Comparing, Lecture):
             self.words("step"),
             INSET_WIDTH,
             INSET_HEIGHT,
+            self.sign,
         )
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]

@@ -23,6 +23,8 @@ from pathlib import Path
 SOURCE = "en"  # the language whose file defines the messages and their placeholders
 COUNT = "count"  # the placeholder that chooses a plural message's form
 SYMBOL, PAGE = "symbol ", "page_"  # names of the symbols read aloud and of the class page's words
+DECIMAL = "decimal_sign"  # an optional message: the decimal sign, when it is not CLDR's for the Language
+OPTIONAL = (DECIMAL,)  # messages a file may have that English's need not
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")  # plural categories in gettext's form order
 # one line of a PO file: a keyword and a quoted string, or a quoted string that goes on (comments aside)
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
@@ -80,6 +82,14 @@ class Language:
         pairs = [(key[len(SYMBOL) :], text) for key, text in self.messages.items() if key.startswith(SYMBOL)]
         return sorted(pairs, key=lambda pair: -len(pair[0]))
 
+    @functools.cached_property
+    def decimal_sign(self) -> str:
+        """How the language writes the decimal sign ("." or ","): its decimal_sign message, else CLDR's for
+        its locale (Babel): "," for es and fr, "." for en and es_MX."""
+        from babel.numbers import get_decimal_symbol
+
+        return self.messages.get(DECIMAL) or get_decimal_symbol(self.locale)
+
     def page_words(self) -> dict[str, str]:
         """The class page's words, by their name without the page_ prefix."""
         return {key[len(PAGE) :]: text for key, text in self.messages.items() if key.startswith(PAGE)}
@@ -104,6 +114,7 @@ def _load(path: Path, stamp: int) -> Language:
     messages = _messages(path, catalog, len(categories))
     english = messages if path.stem == SOURCE else load(SOURCE).messages
     _compare(path, messages, english)
+    _check_decimal(path, messages.get(DECIMAL))
     return Language(
         path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest()
     )
@@ -221,10 +232,12 @@ def _compare(path: Path, messages: dict, english: dict) -> None:
     missing = next((name for name in english if name not in messages), None)
     if missing is not None:
         raise LanguageError(f"{path}: message {missing!r} is missing")
-    extra = next((name for name in messages if name not in english), None)
+    extra = next((name for name in messages if name not in english and name not in OPTIONAL), None)
     if extra is not None:
         raise LanguageError(f"{path}: message {extra!r} is not one of English's ({SOURCE}.po)")
     for name, text in messages.items():
+        if name not in english:
+            continue  # an optional message (OPTIONAL): checked on its own
         want = english[name]
         if isinstance(want, tuple) != isinstance(text, tuple):
             kind = "plural" if isinstance(want, tuple) else "not plural"
@@ -238,3 +251,11 @@ def _compare(path: Path, messages: dict, english: dict) -> None:
                     f"{path}: message {name!r}: placeholders {shown} differ from English's "
                     + ", ".join(f"{{{p}}}" for p in sorted(expected))
                 )
+
+
+def _check_decimal(path: Path, sign: str | None) -> None:
+    """A decimal_sign message, when there is one, is one character that is neither a digit nor a space."""
+    if sign is not None and (len(sign) != 1 or sign.isdigit() or sign.isspace() or sign in "{}-+"):
+        raise LanguageError(
+            f'{path}: message {DECIMAL!r}: {sign!r} is not a decimal sign (one character, as "." or ",")'
+        )

@@ -5,7 +5,20 @@ import pytest
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
 from gdcore.problems import DoubleWell
 from scenes import locales
-from scenes.captions import SUPERSCRIPT, Phrase, fmt, fmt_param, say, speech, spoken, text, times, wrap
+from scenes.captions import (
+    SUPERSCRIPT,
+    Listing,
+    Phrase,
+    decimals,
+    fmt,
+    fmt_param,
+    say,
+    speech,
+    spoken,
+    text,
+    times,
+    wrap,
+)
 from scenes.style import CAPTION_CHARS
 
 LANGS = locales.available()
@@ -38,7 +51,8 @@ def test_the_parabola_caption_names_the_problem_that_is_run(a):
     p = Quadratic(a)
     for lang in LANGS:
         shown, said = text(lang, "parabola", **p.formulas), speech(lang, "parabola", **p.formulas)
-        assert p.formula.text in shown and p.derivative.text in shown
+        # as the language writes its numbers: "0,3·x²" in es and fr
+        assert decimals(lang, p.formula.text) in shown and decimals(lang, p.derivative.text) in shown
         assert say(lang, p.formula) in said and not set(said) & set("²·−")
     english = {1 / 6: "x squared over 6", 0.25: "x squared over 4", 0.3: "0.3 times x squared"}[a]
     assert say("en", p.formula) == english
@@ -49,7 +63,7 @@ def test_formulas_are_read_in_each_language_from_its_file():
     assert say("en", well.formula) == "x squared minus 4, squared, over 16, plus 0.3 times x"
     assert say("es", Quadratic().formula) == "x al cuadrado entre 6"
     assert say("fr", Quadratic().formula) == "x au carré sur 6"
-    assert say("fr", Quadratic(0.3).derivative) == "0.6 fois x"
+    assert say("fr", Quadratic(0.3).derivative) == "0,6 fois x"  # French's decimal comma
 
 
 def test_the_legend_names_the_momentum_step_of_the_rule():
@@ -104,12 +118,12 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         m=10000,
         label="β = 0.123456",
         symbol="β",
-        values="0.123456, 0.25, 0.5, 0.75, 0.95",
+        values=Listing(["0.123456", "0.25", "0.5", "0.75", "0.95"]),  # as the language lists them
         x="-2.136",
         x0="-999.5",
         plain_limit="11.94",
         plain_rho="0.9833",
-        labels="α = 0.1235, α = 0.25",
+        labels=Listing(["α = 0.1235", "α = 0.25"]),
         n=10000,
         slow="x",
         mslow="y",

@@ -101,3 +101,90 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     meta = json.loads(video.with_suffix(".json").read_text())
     assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
     assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
+
+
+POINT = re.compile(r"\d\.\d")  # a number with "." as its decimal sign
+
+
+def test_the_french_lecture_writes_every_number_with_a_comma_and_keeps_its_data(parabola_fr):
+    """Captions, .srt, .vtt and transcript say "0,6", every ρ of a caption's claims as it writes it; the
+    sidecar's claims and params stay JSON numbers."""
+    video, meta, _ = parabola_fr
+    rows = [c["text"] for c in meta["captions"]]
+    for suffix in (".srt", ".vtt"):
+        rows += [
+            r for r in video.with_suffix(suffix).read_text(encoding="utf-8").splitlines() if "-->" not in r
+        ]
+    rows += video.with_suffix(".txt").read_text(encoding="utf-8-sig").splitlines()
+    assert rows and not [r for r in rows if POINT.search(r)]
+    rates = [
+        (c["text"], claim) for c in meta["captions"] for claim in c["claims"] if claim["claim"] == "rate"
+    ]
+    assert rates
+    for caption, claim in rates:
+        assert isinstance(claim["rho"], float) and f"{claim['rho']:.4f}".replace(".", ",") in caption
+    assert all(isinstance(meta["params"][k], float) for k in ("lr", "beta", "x0"))
+    assert "β = 0,6" in " ".join(rows) and meta["params"]["beta"] == 0.6
+
+
+def built(scene: str, lang: str, *args: str):
+    """The lecture built as scenes.audit builds it (every mobject made, nothing drawn or encoded)."""
+    import tempfile
+
+    from manim import tempconfig
+
+    import render as cli
+    from scenes import patches
+    from scenes.render import scene_class
+
+    patches.apply()
+    subject = cli.resolve(scene, {k: (v,) for k, v in dict(zip(args[::2], args[1::2])).items()})
+    work = tempfile.mkdtemp()
+    settings = {
+        "quality": "low_quality",
+        "media_dir": work,
+        "tex_dir": str(patches.cache_dir() / "tex"),
+        "text_dir": str(patches.cache_dir() / "texts"),
+        "disable_caching": True,
+        "write_to_movie": False,
+        "save_last_frame": False,
+        "skip_animations": True,
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(settings):
+        lecture = scene_class(subject)(subject, lang=lang)
+        lecture.setup()
+        lecture.construct()
+    shutil.rmtree(work, ignore_errors=True)
+    return lecture
+
+
+def test_the_axis_numbers_of_a_spanish_map_are_written_with_a_comma():
+    """The map's β axis (Manim's DecimalNumber tick numbers) reads 0,2 … 1,0 in Spanish: its "." glyph is a
+    comma (it goes below the digits' baseline, as the comma TeX draws does), its value unchanged."""
+    from manim import MathTex
+
+    numbers = {}
+    for lang in ("en", "es"):
+        lecture = built("landscape", lang, "steps", 10)
+        numbers[lang] = list(lecture.axes.y_axis.numbers)
+    assert [n.get_value() for n in numbers["es"]] == [n.get_value() for n in numbers["en"]]
+    assert [n.written for n in numbers["es"]][:3] == ["0,2", "0,4", "0,6"]
+    assert not hasattr(numbers["en"][0], "written")  # English: Manim's own numbers, untouched
+    comma = MathTex("0{,}")
+    descent = (comma[0][0].get_bottom()[1] - comma[0][1].get_bottom()[1]) / comma.height  # of the comma, > 0
+    for es, en in zip(numbers["es"], numbers["en"]):
+        digit, sign = es[0], es[1]
+        assert digit.get_bottom()[1] - sign.get_bottom()[1] == pytest.approx(descent * es.height, rel=0.15)
+        assert abs(en[0].get_bottom()[1] - en[1].get_bottom()[1]) < 0.02 * en.height  # "." on the baseline
+        assert sign.get_top()[1] == pytest.approx(en[1].get_top()[1], abs=1e-6)
+
+
+def test_a_tex_comma_in_braces_compiles_and_adds_no_space():
+    """TeX reads a bare comma in math as punctuation (a space after it); `{,}` is a decimal comma: "0{,}95"
+    is as wide as "0.95", narrower than "0,95"."""
+    from manim import MathTex
+
+    braced, bare, point = (MathTex(t).width for t in ("0{,}95", "0,95", "0.95"))
+    assert braced == pytest.approx(point, rel=0.02) and bare > braced * 1.05
