@@ -15,6 +15,7 @@ import copyreg
 import multiprocessing
 import signal
 import sys
+import threading
 import time
 import types
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import patches
+from . import patches, plans
 
 # The balance's cost model: estimates, not fitted. A frame held still is drawn once and only encoded again: taken
 # as a fifth of a moving one. PER_PIXEL is what drawing and encoding a moving frame cost per pixel in one 1080p60
@@ -30,6 +31,7 @@ from . import patches
 HELD = 0.2
 PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
 GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
+TO_THE_END = 1 << 30  # the last piece's last play: every play after its first
 
 
 # a subject's params are a read-only mapping: sent to a chunk's process as a dict, read-only again there
@@ -92,24 +94,64 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
         _report(lecture.renderer.played, 1, progress, "")
         return lecture
     lecture = make()
-    if lecture.voice is not None:
-        lecture.voice = Recorded(lecture.voice)
-    lecture.renderer.played, lecture.renderer.planning = [], True
-    start = time.perf_counter()
-    lecture.render()  # undrawn: the timeline, and the segment writer's movie path
-    seconds = time.perf_counter() - start
-    plan = lecture.renderer.played
-    said = tuple(lecture.voice.said) if lecture.voice is not None else ()
-    ranges = split(costs(plan, seconds, pixels()), jobs)
-    pieces = [
-        Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
-    ]
-    drawn = run(pieces)
+    known = (
+        None if lecture.voice is not None else plans.load(type(lecture), lecture.lang, settings["quality"])
+    )
+    if known is None:  # the pass first: the plays' frames, and the voice's lines the chunks replay
+        plan, seconds = undrawn_pass(lecture)
+        said = tuple(lecture.voice.said) if lecture.voice is not None else ()
+        pieces = _pieces(lecture, settings, reuse, split(costs(plan, seconds, pixels()), jobs), said)
+        drawn = run(pieces)
+    else:  # split by the last plan, the pass beside the chunks
+        pieces = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs))
+        drawn, (plan, seconds) = beside(lambda: run(pieces), lambda: undrawn_pass(lecture))
+    plans.save(type(lecture), lecture.lang, settings["quality"], plan, seconds)
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
     took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
     _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s; plays {took} s)")
     return lecture
+
+
+def undrawn_pass(lecture) -> tuple[list, float]:
+    """Play the whole lecture undrawn (the timeline, and the segment writer's movie path); return its plays'
+    records and the seconds it took."""
+    if lecture.voice is not None:
+        lecture.voice = Recorded(lecture.voice)
+    lecture.renderer.played, lecture.renderer.planning = [], True
+    start = time.perf_counter()
+    lecture.render()
+    return lecture.renderer.played, time.perf_counter() - start
+
+
+def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()) -> list[Piece]:
+    """A piece per range; the last one draws to the end, however many plays the lecture has (the ranges may
+    come from an earlier plan)."""
+    ranges = [*ranges[:-1], (ranges[-1][0], TO_THE_END)]
+    return [
+        Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
+    ]
+
+
+def beside(here: Callable, there: Callable):
+    """here() in this thread (signals reach it) and there() in another at the same time; both results. An
+    error in here() is raised at once (the other thread is a daemon: it ends with the process), one in
+    there() once here() has returned."""
+    got: dict = {}
+
+    def work():
+        try:
+            got["value"] = there()
+        except BaseException as err:  # raised in this thread below
+            got["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    value = here()
+    thread.join()
+    if "error" in got:
+        raise got["error"]
+    return value, got["value"]
 
 
 def costs(plan: list, seconds: float, pixels: int) -> list[tuple[float, float]]:
