@@ -321,6 +321,7 @@ class BallOnCurve(VGroup):
         self.escape_color, self.escape_row, self.escaped_text = escape, escape_row, None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
+        self.trail_at = None  # (step, zoom) the trail was placed for
         super().__init__(
             self.trail,
             *(arrow for _, arrow in self.arrows),
@@ -360,8 +361,11 @@ class BallOnCurve(VGroup):
             arrow.show(start, RIGHT * self.within_plot(start, vector, arrow.text.width + 0.2))
             if not self.inside(x):
                 arrow.set_opacity(0)
-        for i, dot in enumerate(self.trail):
-            self._place(dot, self.xs[max(min(k, len(self.xs) - 1) - 1 - i, 0)])
+        last = min(k, len(self.xs) - 1)
+        if self.trail_at != (last, self.window.zoom):  # the trail moves once a step (or with the zoom)
+            self.trail_at = (last, self.window.zoom)
+            for i, dot in enumerate(self.trail):
+                self._place(dot, self.xs[max(last - 1 - i, 0)])
         if self.ring is not None:
             last = len(self.ahead) - 1
             a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]
