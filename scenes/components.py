@@ -321,7 +321,6 @@ class BallOnCurve(VGroup):
         self.escape_color, self.escape_row, self.escaped_text = escape, escape_row, None
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
-        self.trail_at = None  # (step, zoom) the trail was placed for
         super().__init__(
             self.trail,
             *(arrow for _, arrow in self.arrows),
@@ -362,8 +361,8 @@ class BallOnCurve(VGroup):
             if not self.inside(x):
                 arrow.set_opacity(0)
         last = min(k, len(self.xs) - 1)
-        if self.trail_at != (last, self.window.zoom):  # the trail moves once a step (or with the zoom)
-            self.trail_at = (last, self.window.zoom)
+        if getattr(self, "trail_at", None) != (last, self.window.zoom):  # it moves once a step (or zoom)
+            self.trail_at = (last, self.window.zoom)  # the (step, zoom) the trail is placed for
             for i, dot in enumerate(self.trail):
                 self._place(dot, self.xs[max(last - 1 - i, 0)])
         if self.ring is not None:
