@@ -6,7 +6,8 @@ Every process runs the lecture's construct() from the start: the plays before it
 (scenes.patches: frame by frame, without drawing), so the clock, the updaters and therefore the captions
 and every frame are those of a one-process render. The parent plays the whole lecture undrawn first: that
 gives the timeline (captions, chapters, the voice's track) and each play's frames, by which the ranges are
-balanced, and its file writer joins the segments at the end."""
+balanced, and its file writer joins the segments at the end. When the lecture's last plan is in the cache
+(scenes.plans) the ranges are balanced by it instead, and the parent's pass runs beside the processes."""
 
 from __future__ import annotations
 
