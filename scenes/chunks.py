@@ -110,19 +110,20 @@ def render(make: Callable, settings: dict, jobs: int, reuse: bool, progress: Cal
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
     took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
-    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s; plays {took} s)")
+    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s CPU; plays {took} s)")
     return lecture
 
 
 def undrawn_pass(lecture) -> tuple[list, float]:
     """Play the whole lecture undrawn (the timeline, and the segment writer's movie path); return its plays'
-    records and the seconds it took."""
+    records and the seconds of CPU it took (a busy machine stretches its wall time, not its work: the balance
+    would give a third process no range on a loaded 2-core machine)."""
     if lecture.voice is not None:
         lecture.voice = Recorded(lecture.voice)
     lecture.renderer.played, lecture.renderer.planning = [], True
-    start = time.perf_counter()
+    start = time.thread_time()
     lecture.render()
-    return lecture.renderer.played, time.perf_counter() - start
+    return lecture.renderer.played, time.thread_time() - start
 
 
 def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()) -> list[Piece]:
