@@ -42,14 +42,15 @@ TARGETS = {"parabola": 0.5, "regression": 0.58}  # × the empty scene, with --jo
 BETA_TARGET = 0.6  # a β change × a cold render
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Run `cmd`; return its wall time (s) and the peak resident memory (MiB) of its largest process."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """Run `cmd`; return its wall time (s), the peak resident memory (MiB) of its largest process and its CPU
+    time (s, user and system of its processes together: what a busy machine changes least)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
         raise SystemExit(f"failed: {' '.join(cmd)}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def duration(folder: Path) -> float:
@@ -61,19 +62,24 @@ def lecture(scene: str, args, env: dict, tmp: Path) -> None:
     """--jobs 1 and --jobs N of `scene`, each against the empty scene of the same duration."""
     render = [sys.executable, "render.py", "--scene", scene, "--quality", args.quality, *args.extra]
     timed([*render, "--output", str(tmp / scene), "--jobs", str(args.jobs)], env)  # fills the caches
-    one, one_mb = timed([*render, "--output", str(tmp / scene), "--jobs", "1", "--force"], env)
-    many, many_mb = timed([*render, "--output", str(tmp / scene), "--jobs", str(args.jobs), "--force"], env)
+    one, one_mb, one_cpu = timed([*render, "--output", str(tmp / scene), "--jobs", "1", "--force"], env)
+    many, many_mb, many_cpu = timed(
+        [*render, "--output", str(tmp / scene), "--jobs", str(args.jobs), "--force"], env
+    )
     seconds = duration(tmp / scene)
-    empty, empty_mb = timed(
+    empty, empty_mb, empty_cpu = timed(
         [sys.executable, "-c", EMPTY, QUALITY[args.quality][0], str(seconds), str(tmp / "empty")], env
     )
     target = f" (target ≤ {TARGETS[scene]}x)" if scene in TARGETS and args.quality == "high" else ""
     print(f"{scene} {args.quality} video={seconds:.1f}s  load {os.getloadavg()[0]:.1f}")
-    print(f"  empty scene: {empty:.1f} s, peak {empty_mb:.0f} MiB")
-    print(f"  --jobs 1:    {one:.1f} s, peak {one_mb:.0f} MiB, {one / empty:.2f}x the empty scene")
+    print(f"  empty scene: {empty:.1f} s ({empty_cpu:.1f} s CPU), peak {empty_mb:.0f} MiB")
     print(
-        f"  --jobs {args.jobs}:    {many:.1f} s, peak {many_mb:.0f} MiB, {many / empty:.2f}x the empty scene"
-        f"{target}, {many / one:.2f}x --jobs 1"
+        f"  --jobs 1:    {one:.1f} s ({one_cpu:.1f} s CPU), peak {one_mb:.0f} MiB,"
+        f" {one / empty:.2f}x the empty scene"
+    )
+    print(
+        f"  --jobs {args.jobs}:    {many:.1f} s ({many_cpu:.1f} s CPU), peak {many_mb:.0f} MiB,"
+        f" {many / empty:.2f}x the empty scene{target}, {many / one:.2f}x --jobs 1"
     )
 
 
@@ -82,12 +88,15 @@ def beta_change(args, env: dict, tmp: Path) -> None:
     render = [sys.executable, "render.py", "--scene", "parabola", "--quality", args.quality, *args.extra]
     render += ["--jobs", str(args.jobs)]
     timed([*render, "--beta", "0.6", "--output", str(tmp / "before")], env)
-    changed, _ = timed([*render, "--beta", "0.8", "--output", str(tmp / "changed")], env)
-    cold, _ = timed([*render, "--beta", "0.8", "--output", str(tmp / "cold"), "--force"], env)
+    changed, _, changed_cpu = timed([*render, "--beta", "0.8", "--output", str(tmp / "changed")], env)
+    cold, _, cold_cpu = timed([*render, "--beta", "0.8", "--output", str(tmp / "cold"), "--force"], env)
     target = f" (target ≤ {BETA_TARGET}x)" if args.quality == "high" else ""
     print(f"beta change parabola {args.quality}, --jobs {args.jobs}  load {os.getloadavg()[0]:.1f}")
-    print(f"  cold β=0.8:            {cold:.1f} s")
-    print(f"  β 0.6 → 0.8 (reused):  {changed:.1f} s, {changed / cold:.2f}x the cold render{target}")
+    print(f"  cold β=0.8:            {cold:.1f} s ({cold_cpu:.1f} s CPU)")
+    print(
+        f"  β 0.6 → 0.8 (reused):  {changed:.1f} s ({changed_cpu:.1f} s CPU),"
+        f" {changed / cold:.2f}x the cold render{target}"
+    )
 
 
 def main() -> None:

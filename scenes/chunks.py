@@ -6,7 +6,8 @@ Every process runs the lecture's construct() from the start: the plays before it
 (scenes.patches: frame by frame, without drawing), so the clock, the updaters and therefore the captions
 and every frame are those of a one-process render. The parent plays the whole lecture undrawn first: that
 gives the timeline (captions, chapters, the voice's track) and each play's frames, by which the ranges are
-balanced, and its file writer joins the segments at the end."""
+balanced, and its file writer joins the segments at the end. When the lecture's last plan is in the cache
+(scenes.plans) the ranges are balanced by it instead, and the parent's pass runs beside the processes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import ctypes
 import multiprocessing
 import signal
 import sys
+import threading
 import time
 import types
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import patches
+from . import patches, plans
 from .batch import Tally
 
 # The balance's cost model: estimates, not fitted. A frame held still is drawn once and only encoded again: taken
@@ -33,6 +35,7 @@ HELD = 0.2
 PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
 GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
+TO_THE_END = 1 << 30  # the last piece's last play: every play after its first
 
 
 # a subject's params are a read-only mapping: sent to a chunk's process as a dict, read-only again there
@@ -104,25 +107,68 @@ def render(
         lecture.render()
         _report(lecture.renderer.played, 1, progress, "")
         return lecture
-    lecture = make()
-    if lecture.voice is not None:
-        lecture.voice = Recorded(lecture.voice)
-    lecture.renderer.played, lecture.renderer.planning = [], True
-    start = time.perf_counter()
-    lecture.render()  # undrawn: the timeline, and the segment writer's movie path
-    seconds = time.perf_counter() - start
-    plan = lecture.renderer.played
-    said = tuple(lecture.voice.said) if lecture.voice is not None else ()
-    ranges = split(costs(plan, seconds, pixels()), jobs)
-    pieces = [
-        Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
-    ]
-    drawn = (drawn_by or run)(pieces, Tally(len(pieces), progress))
+    lecture, draw = make(), drawn_by or run
+    known = (
+        None if lecture.voice is not None else plans.load(type(lecture), lecture.lang, settings["quality"])
+    )
+    if known is None:  # the pass first: the plays' frames, and the voice's lines the chunks replay
+        plan, seconds = undrawn_pass(lecture)
+        said = tuple(lecture.voice.said) if lecture.voice is not None else ()
+        pieces = _pieces(lecture, settings, reuse, split(costs(plan, seconds, pixels()), jobs), said)
+        drawn = draw(pieces, Tally(len(pieces), progress))
+    else:  # split by the last plan, the pass beside the chunks
+        pieces = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs))
+        drawn, (plan, seconds) = beside(
+            lambda: draw(pieces, Tally(len(pieces), progress)), lambda: undrawn_pass(lecture)
+        )
+    plans.save(type(lecture), lecture.lang, settings["quality"], plan, seconds)
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
     took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
-    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s; plays {took} s)")
+    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s CPU; plays {took} s)")
     return lecture
+
+
+def undrawn_pass(lecture) -> tuple[list, float]:
+    """Play the whole lecture undrawn (the timeline, and the segment writer's movie path); return its plays'
+    records and the seconds of CPU it took (a busy machine stretches its wall time, not its work: the balance
+    would give a third process no range on a loaded 2-core machine)."""
+    if lecture.voice is not None:
+        lecture.voice = Recorded(lecture.voice)
+    lecture.renderer.played, lecture.renderer.planning = [], True
+    start = time.thread_time()
+    lecture.render()
+    return lecture.renderer.played, time.thread_time() - start
+
+
+def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()) -> list[Piece]:
+    """A piece per range; the last one draws to the end, however many plays the lecture has (the ranges may
+    come from an earlier plan)."""
+    ranges = [*ranges[:-1], (ranges[-1][0], TO_THE_END)]
+    return [
+        Piece(type(lecture), lecture.subject, lecture.lang, settings, a, b, reuse, said) for a, b in ranges
+    ]
+
+
+def beside(here: Callable, there: Callable):
+    """here() in this thread (signals reach it) and there() in another at the same time; both results. An
+    error in here() is raised at once (the other thread is a daemon: it ends with the process), one in
+    there() once here() has returned."""
+    got: dict = {}
+
+    def work():
+        try:
+            got["value"] = there()
+        except BaseException as err:  # raised in this thread below
+            got["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    value = here()
+    thread.join()
+    if "error" in got:
+        raise got["error"]
+    return value, got["value"]
 
 
 def costs(plan: list, seconds: float, pixels: int) -> list[tuple[float, float]]:

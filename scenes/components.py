@@ -502,8 +502,11 @@ class BallOnCurve(VGroup):
             arrow.show(start, RIGHT * self.within_plot(start, vector, arrow.text.width + 0.2))
             if not self.inside(x):
                 arrow.set_opacity(0)
-        for i, dot in enumerate(self.trail):
-            self._place(dot, self.xs[max(min(k, len(self.xs) - 1) - 1 - i, 0)])
+        last = min(k, len(self.xs) - 1)
+        if getattr(self, "trail_at", None) != (last, self.window.zoom):  # it moves once a step (or zoom)
+            self.trail_at = (last, self.window.zoom)  # the (step, zoom) the trail is placed for
+            for i, dot in enumerate(self.trail):
+                self._place(dot, self.xs[max(last - 1 - i, 0)])
         if self.ring is not None:
             last = len(self.ahead) - 1
             a, b = self.ahead[min(k, last)], self.ahead[min(k + 1, last)]

@@ -19,6 +19,7 @@ from manim import (
     Text,
     ThreeDScene,
     VGroup,
+    Wait,
     Write,
     config,
 )
@@ -87,6 +88,9 @@ class Lecture(Scene):
         self.clock: Schedule | None = None  # the run's schedule as played (Lecture.paced)
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
+        self.step_shown, self.at_rest = None, False  # the run's step drawn last (set_step); unchanged since
+        self.clocked = None  # the run's moving layer, which the clock's updater drives
+        self.updaters_seen: tuple[int, bool] = (-1, False)  # (play, only the run's clock has updaters)
         self.camera.background_color = ManimColor(style.BACKGROUND)
 
     def construct(self) -> None:
@@ -314,7 +318,9 @@ class Lecture(Scene):
         def update(_: Mobject, dt: float) -> None:
             clock[0] += dt
             k, s = schedule.at(clock[0])
-            self.set_step(pieces, min(k, last), s)
+            self.at_rest = (id(pieces), min(k, last), s) == self.step_shown  # between steps, or settled
+            if not self.at_rest:
+                self.set_step(pieces, min(k, last), s)
 
         self.set_step(pieces, 0, 0.0)
         self.play(FadeIn(still), FadeIn(layer), run_time=RUN_FADE)
@@ -322,6 +328,7 @@ class Lecture(Scene):
             *(m for p in pieces for m in getattr(p, "replaces", ()))
         )  # drawn by the piece from now on
         layer.add_updater(update)
+        self.clocked = layer
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
             self.tell(key, at_least=0.5, **values)
@@ -330,6 +337,7 @@ class Lecture(Scene):
             self.say([said], at_least=0.5)
         self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
         layer.remove_updater(update)
+        self.at_rest = False
 
     def step_times(self) -> list[float] | None:
         """When the run rests at each of its steps 0..n, in video time (seconds), or None without a run."""
@@ -373,6 +381,18 @@ class Lecture(Scene):
         """One frame of the run: every piece at step k + s."""
         for piece in pieces:
             piece.set_step(k, s)
+        self.step_shown = (id(pieces), k, s)
+
+    def frame_unchanged(self) -> bool:
+        """Whether this frame is the one before it (scenes.patches then sends that one again, undrawn): a
+        wait while the run is at rest (the clock's updater moved nothing), and no other updater runs."""
+        if not self.at_rest or not all(isinstance(one, Wait) for one in self.animations):
+            return False
+        play = self.renderer.num_plays
+        if self.updaters_seen[0] != play:  # what has updaters is the same during a play: looked at once
+            moved = [m for m in self.get_mobject_family_members() if m.updaters]
+            self.updaters_seen = (play, not self.updaters and len(moved) == 1 and moved[0] is self.clocked)
+        return self.updaters_seen[1]
 
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
