@@ -359,7 +359,7 @@ class Lecture(Scene):
     def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
         """The run's schedule, slowed where need be so that each event's caption starts as its step is
         reached, not after it: the captions before it (`cues`, then the events before) have been read."""
-        schedule, before = self.schedule(), 0
+        schedule, before = self.schedule(), 1  # the first step at its pace: the arrows a legend names appear
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
         t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values in cues)
         for step, said in self.run_lines(schedule):

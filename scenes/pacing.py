@@ -60,8 +60,8 @@ class Schedule:
         return i, float(3 * move**2 - 2 * move**3)  # smoothstep: the ball starts and stops gently
 
     def reaching(self, k: int, t: float, after: int = 0) -> Schedule:
-        """This schedule with steps after+1..k slowed evenly, if need be, so that step k is not reached
-        (its rest time) before t seconds."""
+        """This schedule with steps after+1..k slowed evenly, if need be, so that step k is not reached (its
+        rest time) before t seconds."""
         now = self.rest_time(k)
         if k <= after or now >= t:
             return self
