@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import gdcore
-from scenes import story
+from scenes import locales, story
 from scenes.captions import text
 from scenes.explore import QUANTUM, axes, setting, timed
 
@@ -28,6 +28,13 @@ POINTS = [
     (0.2, 0.3, "nesterov", 3),
     (1.0, 0.0, "classic", 2),
 ]
+
+
+def read(number: str, lang: str) -> float:
+    """A number as the page writes it in `lang`: with that language's decimal sign, and no other."""
+    sign = locales.load(lang).decimal_sign
+    assert sign == "." or "." not in number, number
+    return float(number.replace(sign, "."))
 
 
 @pytest.fixture(scope="session")
@@ -113,8 +120,8 @@ def test_the_page_shows_gdcores_runs_and_verdicts(browser, pages, scene):
             assert abs(math.log(shown["lr"] / lr)) <= max(abs(math.log(b / a)) for a, b in pairwise(lrs)) / 2
         elif lr:
             assert shown["lr"] == (lrs[0] if lr < lrs[0] else lrs[-1])
-        assert float(page.text_content("#lr-out")) == shown["lr"]
-        assert float(page.text_content("#beta-out")) == shown["beta"]
+        assert read(page.text_content("#lr-out"), lang) == shown["lr"]
+        assert read(page.text_content("#beta-out"), lang) == shown["beta"]
         want = truth(scene, lang, given, shown["lr"], shown["beta"], variant, min(step, params["steps"]))
         assert np.allclose(shown["position"], want["position"], rtol=0, atol=QUANTUM * scale)
         assert np.allclose(shown["loss"], want["loss"], rtol=3e-3, atol=1e-12)
@@ -168,7 +175,8 @@ def test_every_control_is_reached_with_tab_moved_with_arrows_and_labelled(browse
     after = page.evaluate("explorer.state()")
     assert after["lr"] == lrs[lrs.index(before["lr"]) + 1] and after["step"] == before["step"] + 1
     assert after["beta"] == 0.525  # the next β of the grid after 0.5
-    assert page.get_attribute("#map", "aria-valuetext").startswith(f"α = {after['lr']:g}, β = 0.525")
+    said = f"α = {after['lr']:g}; β = 0.525".replace(".", ",")  # the Spanish page's numbers and list
+    assert page.get_attribute("#map", "aria-valuetext").startswith(said)
     page.focus("#variant")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("explorer.state().variant") == "ema"

@@ -177,6 +177,9 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
             subject = compare("parabola", "beta", [0, 0.5, 0.9, 0.95, 0.99], steps=10_000)
             lang_ = lang
 
+            def number(self, shown, tex=False):
+                return captions.decimals(self.lang_, shown, tex)
+
             def words(self, key, **v):
                 return captions.text(self.lang_, key, **v)
 

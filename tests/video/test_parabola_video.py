@@ -136,7 +136,7 @@ def test_name_follows_the_language_file(tmp_path, monkeypatch):
     assert video_name("parabola", "en", base, "low") == video_name("parabola", "en", dict(base), "low")
 
 
-@pytest.mark.parametrize("fixture", ["parabola_en", "regression_en", "valleys_es", "parabola_compare"])
+@pytest.mark.parametrize("fixture", ["valleys_es", "parabola_compare"])
 def test_each_event_is_said_as_its_step_is_reached_not_after_the_run(fixture, request):
     """A caption of the run that says a run settled or diverged at step k starts when the video shows step k
     (the sidecar's steps: when each step rests), not before it and not seconds later."""

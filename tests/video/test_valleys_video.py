@@ -9,6 +9,7 @@ from videos import frame_at, hex_rgb, pixel, probe
 from gdcore import compare
 from gdcore.problems import DoubleWell
 from scenes import style
+from scenes.captions import decimals
 from scenes.parabola import curve
 from scenes.valleys import plot_axes
 
@@ -35,7 +36,7 @@ def test_captions_say_where_each_run_ended(valleys_es):
     c = truth(meta)
     said = [cue["text"] for cue in meta["captions"]]
     for i, one in enumerate(c.lessons):
-        mine = [line for line in said if line.startswith(c.label(i) + " ")]
+        mine = [line for line in said if line.startswith(decimals("es", c.label(i)) + " ")]  # "β = 0,8"
         assert len(mine) == 1, (c.label(i), said)
         v = one.verdict
         if v.basin:
