@@ -316,7 +316,8 @@ class Lecture(Scene):
         still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
 
         def update(_: Mobject, dt: float) -> None:
-            clock[0] += dt
+            # the time of the frame being drawn (not a sum of dt: a play's frames fall short of its run time)
+            clock[0] = self.now - self.beats["clock"]
             k, s = schedule.at(clock[0])
             self.at_rest = (id(pieces), min(k, last), s) == self.step_shown  # between steps, or settled
             if not self.at_rest:
