@@ -127,48 +127,18 @@ def test_the_french_lecture_writes_every_number_with_a_comma_and_keeps_its_data(
     assert "β = 0,6" in " ".join(rows) and meta["params"]["beta"] == 0.6
 
 
-def built(scene: str, lang: str, *args: str):
-    """The lecture built as scenes.audit builds it (every mobject made, nothing drawn or encoded)."""
-    import tempfile
-
-    from manim import tempconfig
-
-    import render as cli
-    from scenes import patches
-    from scenes.render import scene_class
-
-    patches.apply()
-    subject = cli.resolve(scene, {k: (v,) for k, v in dict(zip(args[::2], args[1::2])).items()})
-    work = tempfile.mkdtemp()
-    settings = {
-        "quality": "low_quality",
-        "media_dir": work,
-        "tex_dir": str(patches.cache_dir() / "tex"),
-        "text_dir": str(patches.cache_dir() / "texts"),
-        "disable_caching": True,
-        "write_to_movie": False,
-        "save_last_frame": False,
-        "skip_animations": True,
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    with tempconfig(settings):
-        lecture = scene_class(subject)(subject, lang=lang)
-        lecture.setup()
-        lecture.construct()
-    shutil.rmtree(work, ignore_errors=True)
-    return lecture
-
-
 def test_the_axis_numbers_of_a_spanish_map_are_written_with_a_comma():
     """The map's β axis (Manim's DecimalNumber tick numbers) reads 0,2 … 1,0 in Spanish: its "." glyph is a
     comma (it goes below the digits' baseline, as the comma TeX draws does), its value unchanged."""
     from manim import MathTex
 
-    numbers = {}
-    for lang in ("en", "es"):
-        lecture = built("landscape", lang, "steps", 10)
-        numbers[lang] = list(lecture.axes.y_axis.numbers)
+    import render as cli
+    from scenes.components import written_ticks
+    from scenes.landscape import map_axes
+
+    land, numbers = cli.resolve("landscape", {"steps": (10,)}), {}
+    for lang in ("en", "es"):  # the map's axes as LandscapeLecture makes them, with its language's sign
+        numbers[lang] = list(written_ticks(map_axes(land), locales.load(lang).decimal_sign).y_axis.numbers)
     assert [n.get_value() for n in numbers["es"]] == [n.get_value() for n in numbers["en"]]
     assert [n.written for n in numbers["es"]][:3] == ["0,2", "0,4", "0,6"]
     assert not hasattr(numbers["en"][0], "written")  # English: Manim's own numbers, untouched

@@ -1,6 +1,6 @@
 """A split render that finds the lecture's last plan starts its processes at once, its undrawn pass beside
-them: the video equals a one-process render frame by frame, with the plan of the same lecture and with one
-of other parameters (an estimate: another number of plays); and the plan kept is this render's."""
+them: the video equals a one-process render frame by frame with the plan of other parameters (an estimate:
+another number of plays); and the plan kept is each render's."""
 
 import json
 import os
@@ -61,8 +61,6 @@ def kept(cache) -> list:
 def test_a_known_plan_and_an_estimate_give_the_one_process_video(cache, tmp_path):
     first, _, proc = split(cache, tmp_path / "a", "--beta", "0.5")  # no plan: the pass first, then kept
     assert len(kept(cache)) == plays(proc.stderr)
-    again, meta, _ = split(cache, tmp_path / "b", "--beta", "0.5")  # the same lecture's plan
-    assert worst_psnr(again, first) >= 45
     other, other_meta, proc = split(cache, tmp_path / "c", "--beta", "0.0")  # no plain-GD ball: fewer plays
     assert len(kept(cache)) == plays(proc.stderr)
     cold, cold_meta, _ = render(tmp_path / "d", *STEPS, "--beta", "0.0", "--jobs", "1", "--force")
