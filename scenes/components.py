@@ -107,12 +107,6 @@ def axis_names(axes: Axes, x_tex: str, y_tex: str) -> VGroup:
     )
 
 
-def keep_inside(mob: Mobject) -> Mobject:
-    """`mob` shifted sideways, if need be, into the frame's safe area (3 % inside its edges)."""
-    left, right = mob.get_left()[0], mob.get_right()[0]
-    return mob.shift(RIGHT * (max(-style.SAFE_RIGHT - left, 0) - max(right - style.SAFE_RIGHT, 0)))
-
-
 def label(words: str, size: float = style.SMALL_SIZE, color: str = style.TEXT) -> Text:
     return Text(words, font=style.FONT, font_size=size, color=color)
 
@@ -134,12 +128,12 @@ SAFE_BOX = (
 )
 
 
-def inside(mobject: Mobject, box: tuple[np.ndarray, np.ndarray] = SAFE_BOX) -> None:
-    """Shift `mobject` back into `box` (its lower-left and upper-right corners) if part of it is out."""
+def keep_inside(mobject: Mobject, box: tuple[np.ndarray, np.ndarray] = SAFE_BOX) -> Mobject:
+    """`mobject` shifted, if need be, into `box` (its lower-left and upper-right corners; by default the
+    frame's safe area above the caption band, 3 % inside its edges)."""
     low, high = mobject.get_corner(DL), mobject.get_corner(UR)
     shift = np.maximum(box[0] - low, 0) - np.maximum(high - box[1], 0)
-    if shift.any():
-        mobject.shift(shift * [1, 1, 0])
+    return mobject.shift(shift * [1, 1, 0]) if shift.any() else mobject
 
 
 class StepArrow(VGroup):
@@ -180,7 +174,7 @@ class StepArrow(VGroup):
         else:
             self.arrow.shift(origin - self.arrow.get_start())
         self.text.next_to(self.arrow.get_end(), self.direction, buff=0.08)
-        inside(
+        keep_inside(
             self.text,
             SAFE_BOX if self.frame is None else (self.frame.get_corner(DL), self.frame.get_corner(UR)),
         )

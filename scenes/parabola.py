@@ -10,7 +10,7 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from . import story, style
 from .captions import fmt_param
-from .components import BallOnCurve, Follow, Readout, Window, axis_names, math, written_ticks
+from .components import BallOnCurve, Follow, Readout, Window, axis_names, keep_inside, math, written_ticks
 from .lecture import Comparing, Lecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
@@ -175,6 +175,7 @@ class ParabolaLecture(Lecture):
         panel.arrange(DOWN, buff=0.12).move_to(
             [RULE_AT[0], (style.SAFE_TOP + self.readout.get_top()[1]) / 2, 0]
         )
+        keep_inside(panel)  # a long line (a language's words) moves it left, clear of the margin
         self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(panel), run_time=0.8)
         self.say(story.verdict(self.lesson), at_least=1.0)
 

@@ -247,6 +247,8 @@ MATRIX = {
         "0.9",
     ],
     "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
+    # French: the longest words of the verdict panel ("GD simple : divergé au pas 18")
+    "divergent-plain-fr": ["--lr", "7.5", "--lang", "fr"],
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
     "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
