@@ -37,7 +37,9 @@ MIN_CAPTION = 2.5  # seconds
 AFTER_SPEECH = 0.4  # seconds of quiet after a spoken sentence before the next caption
 READING_CHARS = 17  # characters per second: no caption is up for less than its length at this rate
 LONGEST = 12.0  # seconds: no caption is up for longer
-SHORTEST = 0.9  # seconds a caption of the run is up at least: its fade-in (0.4) and half a second
+CAPTION_FADE = 0.4  # seconds a caption takes to fade in
+RUN_HOLD = 0.5  # seconds a caption of the run stays up at least after its fade-in
+SHORTEST = CAPTION_FADE + RUN_HOLD  # seconds a caption of the run is up at least (Lecture.paced plans them)
 RUN_FADE = 0.8  # seconds the run's pieces take to fade in before its clock starts
 
 
@@ -172,7 +174,7 @@ class Lecture(Scene):
         self.pin(bar)
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
         # moves to the back: static from then on, so the moving layer alone is redrawn every frame.
-        self.play(FadeIn(bar, shift=0.1 * UP), run_time=0.4)
+        self.play(FadeIn(bar, shift=0.1 * UP), run_time=CAPTION_FADE)
         if self.bar:
             self.remove(self.bar)
         self.bring_to_back(bar)
@@ -332,10 +334,10 @@ class Lecture(Scene):
         self.clocked = layer
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
         for key, values in cues:
-            self.tell(key, at_least=0.5, **values)
+            self.tell(key, at_least=RUN_HOLD, **values)
         for step, said in self.run_lines(schedule):
             self.wait_captioned(schedule.rest_time(step) - clock[0], schedule, clock, last)
-            self.say([said], at_least=0.5)
+            self.say([said], at_least=RUN_HOLD)
         self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
         layer.remove_updater(update)
         self.at_rest = False

@@ -34,7 +34,6 @@ from .components import (
     StepArrow,
     Traces,
     ball,
-    inset_at,
     label,
     math,
     near,
@@ -396,8 +395,7 @@ class RavineLecture(Lecture):
         return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
 
     def inset_of(self, losses) -> VGroup:
-        words = self.words("loss_axis"), self.words("step")
-        return inset_at(INSET_X, losses, self.inset_steps(), *words, INSET_WIDTH, INSET_HEIGHT, self.sign)
+        return self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
 
     def rates_table(self) -> VGroup:
         """ρ per step along x and y, for the run (and plain gradient descent beside it), and the slowest

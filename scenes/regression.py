@@ -38,7 +38,6 @@ from .components import (
     Readout,
     StepArrow,
     Traces,
-    inset_at,
     label,
     math,
 )
@@ -441,8 +440,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         losses = [(run.losses - floor, style.BALL)] + (
             [(lesson.baseline.losses - floor, style.GHOST)] if ghost is not None else []
         )
-        words = self.words("excess_loss"), self.words("step")
-        inset = inset_at(INSET_X, losses, self.inset_steps(), *words, *INSET_SIZE, self.sign)
+        inset = self.loss_inset(INSET_X, losses, "excess_loss", *INSET_SIZE)
         clear_of(readout, series, inset)
         paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(
@@ -512,15 +510,8 @@ class RegressionComparison(Comparing, RegressionLecture):
             *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = Readout(rows, [run.losses for run in runs], self.sign).move_to([*READOUT_AT, 0])
-        inset = inset_at(
-            INSET_X,
-            [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
-            self.inset_steps(),
-            self.words("excess_loss"),
-            self.words("step"),
-            *INSET_SIZE,
-            self.sign,
-        )
+        losses = [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)]
+        inset = self.loss_inset(INSET_X, losses, "excess_loss", *INSET_SIZE)
         clear_of(readout, [run.losses for run in runs], inset)
         panel = ParameterPanel(
             p,

@@ -25,7 +25,7 @@ from gdcore import Comparison, Problem
 
 from . import story, style
 from .captions import fmt_param
-from .components import axis_names, inset_at, keep_inside, label, math, written_ticks
+from .components import axis_names, keep_inside, label, math, written_ticks
 from .lecture import Comparing, Lecture
 from .parabola import curve, following
 
@@ -195,16 +195,8 @@ class ValleysLecture(Comparing, Lecture):
             self.words("val_barrier"),
             "β =",
         )
-        inset = inset_at(
-            INSET_X,
-            [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)],
-            self.inset_steps(),
-            self.words("val_loss_axis"),
-            self.words("step"),
-            INSET_WIDTH,
-            INSET_HEIGHT,
-            self.sign,
-        )
+        losses = [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)]
+        inset = self.loss_inset(INSET_X, losses, "val_loss_axis", INSET_WIDTH, INSET_HEIGHT)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]
         # a ball that leaves the view: the plot follows it; the minima's names are where they are unzoomed
