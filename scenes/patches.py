@@ -286,18 +286,28 @@ def segment_key(renderer, scene) -> str:
 
 
 def _undrawn(renderer, scene, held: bool) -> None:
-    """Play the compiled animation without drawing or encoding: a still frame advances the clock by its
-    frames at once (as freeze_current_frame does), anything else steps through every frame's time with its
-    updaters (renderer.render only counts the frame, `_render`)."""
+    """Play the compiled animation without drawing or encoding: the clock advances by its frames at once (as
+    freeze_current_frame does for a still one), and a moving one's animations and updaters are brought to
+    its last frame's time in one update (renderer.render only counts the frame, `_render`). The lectures'
+    updaters are functions of the clock, not of the frames before: what a drawn render shows at that frame
+    (a wait until a condition, which the lectures do not use, is updated at every frame)."""
+    import numpy as np
+    from manim import Wait, config
+
     dt = 1 / renderer.camera.frame_rate
     if held:
         renderer.time += int(scene.duration / dt) * dt
         return
+    waits = any(isinstance(a, Wait) and a.stop_condition is not None for a in scene.animations)
+    last = -1.0 if waits else np.arange(0, scene.duration, 1 / config["frame_rate"])[-1]
+    update = scene.update_to_time
+    scene.update_to_time = lambda t: update(t) if t >= last else None
     renderer.skip_animations, renderer.undrawn = False, True
     try:
         scene.play_internal()
     finally:
         renderer.skip_animations, renderer.undrawn = True, False
+        del scene.update_to_time
 
 
 def _render(render):
@@ -358,13 +368,45 @@ UNHASHED = {
     "path_obj": "an SVG path's parsed source (svgelements objects), already turned into its points",
     "id_to_vgroup_dict": "a TeX's groups by id, for look-ups: the drawn ones are among its submobjects",
 }
+DIGITS = 7  # decimals of the values a play's key is made of: a pixel of a 4K frame is 4e-3 scene units wide
 
 
 def _hash_drawn_state_only(entry: Replacement) -> None:
-    """Leave UNHASHED's keys out of Manim's hash of a play."""
+    """Manim's hash of a play without UNHASHED's keys, and of arrays by their values alone: rounded to
+    DIGITS (a frame's state reached by other frames before it, a chunk's undrawn plays or a one-process
+    render's drawn ones, differs by rounding), never by which object holds them (an array shared by two
+    mobjects in one process is two arrays in a chunk's, whose pickled floats numpy copies)."""
+    import numpy as np
     from manim.utils import hashing
 
     hashing.KEYS_TO_FILTER_OUT.update(UNHASHED)
+    if hasattr(hashing._hash_ndarray, "original"):
+        return
+    digest, handle = hashing._hash_ndarray, hashing._Memoizer._handle_already_processed
+
+    def by_value(array: np.ndarray) -> str:
+        return digest(np.round(array, DIGITS) + 0.0 if array.dtype.kind == "f" else array)  # -0.0 as 0.0
+
+    def handled(self, obj, default_function):
+        return default_function(obj) if isinstance(obj, np.ndarray) else handle(self, obj, default_function)
+
+    by_value.original, hashing._hash_ndarray = digest, by_value
+    hashing._Memoizer._handle_already_processed = handled
+
+
+def _share_parsed_path(entry: Replacement) -> None:
+    """A copy of an SVG path's mobject shares its parsed source (`path_obj`) instead of copying it: Manim reads
+    it once, to make the points, when the mobject is made. Copying it, Python object by Python object, was
+    most of the time of a caption's FadeIn (5.5 s of a 16 s undrawn parabola, profiled)."""
+    from manim.mobject.mobject import Mobject
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+    def deepcopy(self, memo: dict):
+        memo.setdefault(id(self.path_obj), self.path_obj)
+        return Mobject.__deepcopy__(self, memo)
+
+    if "__deepcopy__" not in VMobjectFromSVGPath.__dict__:
+        VMobjectFromSVGPath.__deepcopy__ = deepcopy
 
 
 def _slide_init(self, *args, **kwargs) -> None:
@@ -498,9 +540,17 @@ REPLACEMENTS = (
         "manim.utils.hashing",
         "KEYS_TO_FILTER_OUT",
         None,
-        "a play's hash without what is not drawn (UNHASHED): one key drawn or not, 6x faster to compute",
+        "a play's hash of what is drawn (UNHASHED), by value: one key drawn or not, here or in a chunk",
         f"{MANIM}/blob/main/manim/utils/hashing.py",
         install=_hash_drawn_state_only,
+    ),
+    Replacement(
+        "manim.mobject.svg.svg_mobject:VMobjectFromSVGPath",
+        "__deepcopy__",
+        None,
+        "a copied glyph shares its parsed SVG source, read only when it was made: a copy took 5x as long",
+        f"{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
+        install=_share_parsed_path,
     ),
     Replacement(
         "manim:logger",

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from videos import PARABOLA, ROOT, render, reported, same_frames
 
 import render as cli
-from scenes import chunks
+from scenes import chunks, segments
 
 BETA = PARABOLA.index("--beta")
 STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options but β (0.7 there)
@@ -24,22 +24,31 @@ STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options b
 @pytest.fixture(scope="module")
 def renders(tmp_path_factory, parabola_en):
     """β = 0.7 in one process (the shared render: the cache gets its segments), then β = 0.5 in 3 processes
-    (reusing what did not change), and β = 0.5 cold in one process (--force: nothing reused)."""
+    (reusing what did not change), and β = 0.5 cold in one process (--force: nothing reused); and the
+    segments that the cold render added to the cache (none when its plays have the split render's keys)."""
     assert PARABOLA[BETA + 1] == "0.7" and parabola_en
     root = tmp_path_factory.mktemp("chunks")
     split = render(root / "split", *STEPS, "--beta", "0.5", "--jobs", "3")
+    kept = set(segments.root().rglob("*.mp4"))
     cold = render(root / "cold", *STEPS, "--beta", "0.5", "--jobs", "1", "--force")
-    return split, cold
+    return split, cold, set(segments.root().rglob("*.mp4")) - kept
 
 
 def test_three_processes_and_reused_segments_equal_a_cold_render_frame_by_frame(renders):
-    (video, _, _), (cold, _, _) = renders
+    (video, _, _), (cold, _, _), _ = renders
     count, worst = same_frames(video, cold)
     assert count > 100 and worst >= 45, (count, worst)
 
 
+def test_a_play_has_one_key_in_any_process_drawn_or_not(renders):
+    """The chunks' plays (after plays undrawn, frames skipped) have the keys of one process drawing them
+    all: the cold render rewrote their segments and added none."""
+    (_, _, proc), _, added = renders
+    assert reported(proc.stderr)["drawn"] > 0 and not added, sorted(p.name for p in added)
+
+
 def test_the_timeline_is_the_one_process_one(renders):
-    (video, meta, proc), (cold, cold_meta, _) = renders
+    (video, meta, proc), (cold, cold_meta, _), _ = renders
     for key in ("captions", "chapters", "beats", "duration"):
         assert meta[key] == cold_meta[key], key
     for suffix in (".srt", ".vtt", ".chapters.vtt", ".txt"):
@@ -50,7 +59,7 @@ def test_the_timeline_is_the_one_process_one(renders):
 def test_a_new_beta_reuses_exactly_the_animations_before_the_rule(renders):
     """The title, the question and the parabola do not depend on β; the rule shows β: every frame before it
     (the chapters' own clock) is reused, none after."""
-    (_, meta, proc), (_, _, cold_proc) = renders
+    (_, meta, proc), (_, _, cold_proc), _ = renders
     said, cold = reported(proc.stderr), reported(cold_proc.stderr)
     start = next(c["start"] for c in meta["chapters"] if c["beat"] == "show_rule")
     assert said["reused_frames"] == round(start * 15) and said["drawn"] > 0
@@ -58,7 +67,7 @@ def test_a_new_beta_reuses_exactly_the_animations_before_the_rule(renders):
 
 
 def test_the_same_lecture_again_draws_nothing(tmp_path, renders):
-    (video, _, _), _ = renders
+    (video, _, _), *_ = renders
     again, _, proc = render(tmp_path, *STEPS, "--beta", "0.5", "--jobs", "1")
     assert reported(proc.stderr)["drawn"] == 0
     assert again.read_bytes() == video.read_bytes()  # the same segments, joined the same way
@@ -66,7 +75,7 @@ def test_the_same_lecture_again_draws_nothing(tmp_path, renders):
 
 def test_a_split_render_already_there_starts_no_process_and_plays_nothing(renders, monkeypatch):
     """The same command again is a cache hit, as with --jobs 1: no process starts, no undrawn pass."""
-    (video, _, _), _ = renders
+    (video, _, _), *_ = renders
 
     def refused(*args, **kwargs):
         raise AssertionError("a split render already there started a process or played its lecture")
@@ -106,7 +115,8 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
         text=True,
     )
     deadline = time.monotonic() + 120
-    while not list(cache.rglob("segments/*/.momentum-part-*")) and time.monotonic() < deadline:
+    drawn = cache / "momentum-lectures" / "segments"  # not the whole cache: LaTeX's folders come and go
+    while not list(drawn.glob("*/.momentum-part-*")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until a chunk's process is drawing a segment
     proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
     sent = time.monotonic()
