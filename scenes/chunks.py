@@ -3,11 +3,13 @@ drawn by its own process with Manim's from_animation_number / upto_animation_num
 without re-encoding by Manim's own concatenation.
 
 Every process runs the lecture's construct() from the start: the plays before its range are undrawn
-(scenes.patches: frame by frame, without drawing), so the clock, the updaters and therefore the captions
+(scenes.patches: without drawing, the clock and the updaters brought to each play's end), so the captions
 and every frame are those of a one-process render. The parent plays the whole lecture undrawn first: that
 gives the timeline (captions, chapters, the voice's track) and each play's frames, by which the ranges are
 balanced, and its file writer joins the segments at the end. When the lecture's last plan is in the cache
-(scenes.plans) the ranges are balanced by it instead, and the parent's pass runs beside the processes."""
+(scenes.plans) the ranges are balanced by it instead, and the parent draws the first range itself while
+the processes draw the others, then plays the rest of the lecture undrawn: its timeline (with a cluster, it
+plays the whole lecture undrawn while the cluster draws every range)."""
 
 from __future__ import annotations
 
@@ -28,11 +30,12 @@ from pathlib import Path
 from . import patches, plans
 from .batch import Tally
 
-# The balance's cost model: estimates, not fitted. A frame held still is drawn once and only encoded again: taken
-# as a fifth of a moving one. PER_PIXEL is what drawing and encoding a moving frame cost per pixel in one 1080p60
-# parabola render here under load (75 s for 2008 moving and 3241 held frames, 11 s of it the undrawn work).
-HELD = 0.2
-PER_PIXEL = 1.2e-8  # seconds per pixel of a moving frame
+# The balance's cost model, fitted by least squares to each play's time in one-process 1080p60 renders of the
+# parabola and the regression here (a quiet machine): a moving frame 10.4 and 12.6 ms, a frame held still 3.5
+# and 3.7 ms, and 0.18 s a play besides its frames (its key, its segment's first picture).
+HELD = 0.33  # a frame held still, as a share of a moving one
+PER_PIXEL = 5.0e-9  # seconds per pixel of a moving frame, drawn and encoded
+PER_PLAY = 0.18  # seconds
 GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
 TO_THE_END = 1 << 30  # the last piece's last play: every play after its first
@@ -115,17 +118,16 @@ def render(
         plan, seconds = undrawn_pass(lecture)
         said = tuple(lecture.voice.said) if lecture.voice is not None else ()
         pieces = _pieces(lecture, settings, reuse, split(costs(plan, seconds, pixels()), jobs), said)
-        drawn = draw(pieces, Tally(len(pieces), progress))
-    else:  # split by the last plan, the pass beside the chunks
-        pieces = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs))
-        drawn, (plan, seconds) = beside(
-            lambda: draw(pieces, Tally(len(pieces), progress)), lambda: undrawn_pass(lecture)
-        )
+        drawn, note = draw(pieces, Tally(len(pieces), progress)), f"undrawn pass {seconds:.1f} s CPU; "
+    else:  # split by the last plan
+        pieces, seconds = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs)), known[1]
+        tally, note = Tally(len(pieces), progress), "the first range here; " if drawn_by is None else ""
+        drawn, plan = (first_here if drawn_by is None else pass_beside)(lecture, pieces, draw, tally)
     plans.save(type(lecture), lecture.lang, settings["quality"], plan, seconds)
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
     took = ", ".join(f"{spent:.1f}" for _, spent in drawn)
-    _report(played, len(pieces), progress, f" (undrawn pass {seconds:.1f} s CPU; plays {took} s)")
+    _report(played, len(pieces), progress, f" ({note}plays {took} s)")
     return lecture
 
 
@@ -141,6 +143,43 @@ def undrawn_pass(lecture) -> tuple[list, float]:
     return lecture.renderer.played, time.thread_time() - start
 
 
+def first_here(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> tuple[list, list]:
+    """The first piece drawn by this process (then the rest of the lecture undrawn: its timeline) while
+    draw() draws the others; each piece's plays and seconds, and every play's record."""
+    lecture.renderer.stopped = threading.Event()
+    drawn, plan = beside(
+        lambda: draw(pieces[1:], tally),
+        lambda: drawn_here(lecture, pieces[0], tally),
+        stop=lecture.renderer.stopped.set,
+    )
+    return [(plan[: pieces[0].last + 1], plan.spent), *drawn], plan
+
+
+def pass_beside(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> tuple[list, list]:
+    """Every piece drawn by draw() (on a cluster) while this process plays the lecture undrawn; each
+    piece's plays and seconds, and every play's record."""
+    drawn, (plan, _) = beside(lambda: draw(pieces, tally), lambda: undrawn_pass(lecture))
+    return drawn, plan
+
+
+class Played(list):
+    """A lecture's play records, and the seconds its render took (`spent`)."""
+
+    spent = 0.0
+
+
+def drawn_here(lecture, piece: Piece, tally: Tally) -> Played:
+    """Render the lecture in this process, drawing plays first..last of `piece` (the first: from play 0)
+    and the plays after them undrawn, which gives the timeline as an undrawn pass does; return every play's
+    record. `renderer.stopped` set stops it at the next frame (its unfinished segment removed)."""
+    start, renderer = time.perf_counter(), lecture.renderer
+    renderer.played, renderer.reuse, renderer.drawn_upto = Played(), piece.reuse, piece.last
+    lecture.render()
+    renderer.played.spent = time.perf_counter() - start
+    tally.count(label(piece))
+    return renderer.played
+
+
 def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()) -> list[Piece]:
     """A piece per range; the last one draws to the end, however many plays the lecture has (the ranges may
     come from an earlier plan)."""
@@ -150,10 +189,11 @@ def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()
     ]
 
 
-def beside(here: Callable, there: Callable):
+def beside(here: Callable, there: Callable, stop: Callable = lambda: None):
     """here() in this thread (signals reach it) and there() in another at the same time; both results. An
-    error in here() is raised at once (the other thread is a daemon: it ends with the process), one in
-    there() once here() has returned."""
+    error in here() calls stop() (which asks there() to end) and is raised once there() has ended or GRACE
+    has passed (the other thread is a daemon: it ends with the process); one in there() once here() has
+    returned."""
     got: dict = {}
 
     def work():
@@ -164,7 +204,12 @@ def beside(here: Callable, there: Callable):
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
-    value = here()
+    try:
+        value = here()
+    except BaseException:
+        stop()
+        thread.join(GRACE)
+        raise
     thread.join()
     if "error" in got:
         raise got["error"]
@@ -173,12 +218,12 @@ def beside(here: Callable, there: Callable):
 
 def costs(plan: list, seconds: float, pixels: int) -> list[tuple[float, float]]:
     """Each play's (undrawn, drawn) cost in seconds: its share of the parent's undrawn pass by frames, and
-    that plus drawing and encoding its frames."""
+    that plus drawing and encoding its frames and the play's own cost."""
     frames = sum(f for _, f, _, _ in plan) or 1
     out = []
     for _, f, held, _ in plan:
         undrawn = seconds * f / frames
-        out.append((undrawn, undrawn + f * (HELD if held else 1.0) * pixels * PER_PIXEL))
+        out.append((undrawn, undrawn + PER_PLAY + f * (HELD if held else 1.0) * pixels * PER_PIXEL))
     return out
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -41,6 +42,7 @@ CAPTION_FADE = 0.4  # seconds a caption takes to fade in
 RUN_HOLD = 0.5  # seconds a caption of the run stays up at least after its fade-in
 SHORTEST = CAPTION_FADE + RUN_HOLD  # seconds a caption of the run is up at least (Lecture.paced plans them)
 RUN_FADE = 0.8  # seconds the run's pieces take to fade in before its clock starts
+PIECE = 2.5  # seconds: the longest play of a wait while the run moves (a split render cuts between plays)
 
 
 def split_sum(tex: str) -> tuple[str, str] | None:
@@ -129,6 +131,19 @@ class Lecture(Scene):
     @property
     def now(self) -> float:
         return float(self.renderer.time)
+
+    def wait(self, duration: float = 1.0, stop_condition=None, frozen_frame: bool | None = None) -> None:
+        """Scene.wait; one while something moves (the run's clock) is played as plays of at most PIECE
+        seconds with the frames of one wait, so that a split render (scenes.chunks) can share the run's long
+        waits between its processes: each frame is drawn at the same time, and the timeline is the same."""
+        rate = config.frame_rate
+        frames = len(np.arange(0, duration, 1 / rate))  # as Manim counts them
+        moving = self.updaters or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
+        if stop_condition is not None or frozen_frame or not moving:
+            return super().wait(duration, stop_condition, frozen_frame)
+        count = -(-frames // round(PIECE * rate))
+        for i in range(count):  # as even as whole frames allow; k frames are those of (k - 0.5) / rate
+            super().wait((frames // count + (i < frames % count) - 0.5) / rate, frozen_frame=False)
 
     @contextmanager
     def caption(

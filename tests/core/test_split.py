@@ -34,11 +34,11 @@ def test_the_split_is_as_fast_as_the_best_of_every_split():
         assert slowest(cost, ranges) <= best * (1 + 1e-9)
 
 
-def test_costs_follow_frames_and_weigh_held_frames_less():
+def test_costs_follow_frames_weigh_held_frames_less_and_add_a_play_s_own():
     plan = [("a", 60, False, False), ("b", 60, True, False), ("c", 30, False, False)]
     cost = chunks.costs(plan, seconds=3.0, pixels=1_000_000)
     assert [round(u, 9) for u, _ in cost] == [1.2, 1.2, 0.6]  # the undrawn pass's 3 s shared by frames
-    drawn = [d - u for u, d in cost]
+    drawn = [d - u - chunks.PER_PLAY for u, d in cost]
     assert abs(drawn[1] / drawn[0] - chunks.HELD) < 1e-9 and abs(drawn[2] / drawn[0] - 0.5) < 1e-9
 
 

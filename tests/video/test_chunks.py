@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from videos import PARABOLA, ROOT, render, reported, same_frames
 
 import render as cli
-from scenes import chunks, segments
+from gdcore import lesson
+from scenes import chunks, plans, segments
+from scenes.render import scene_class
 
 BETA = PARABOLA.index("--beta")
 STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options but β (0.7 there)
@@ -98,13 +100,19 @@ def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     assert not (tmp_path / "out").exists() and os.listdir(tmp_path) == []
 
 
-def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("planned", [False, True], ids=["pass first", "first piece drawn here"])
+def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path, monkeypatch, planned):
+    """Without a plan the parent plays the lecture undrawn, then waits for its processes; with one it draws
+    the first piece itself meanwhile (its own segment must go too)."""
     temp, cache = tmp_path / "tmp", tmp_path / "cache"
     temp.mkdir()
     shared = Path(os.environ["XDG_CACHE_HOME"], "momentum-lectures")
     for made in ("tex", "texts"):  # the session's LaTeX and texts (none of its segments): no LaTeX run here
         if (shared / made).is_dir():
             shutil.copytree(shared / made, cache / "momentum-lectures" / made)
+    if planned:  # any plan of the lecture will do: it only balances the pieces
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        plans.save(scene_class(lesson("parabola")), "en", "low_quality", [(None, 10, False, False)] * 40, 1.0)
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "render.py"), "--quality", "low", *STEPS, "--jobs", "2"]
         + ["--output", str(tmp_path / "out")],
@@ -116,8 +124,12 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
     )
     deadline = time.monotonic() + 120
     drawn = cache / "momentum-lectures" / "segments"  # not the whole cache: LaTeX's folders come and go
-    while not list(drawn.glob("*/.momentum-part-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # until a chunk's process is drawing a segment
+    drawing = (
+        f".momentum-part-{proc.pid}-*" if planned else ".momentum-part-*"
+    )  # the parent's own, if planned
+    while not list(drawn.glob(f"*/{drawing}")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until a chunk's process (with a plan, the parent) is drawing a segment
+    assert list(drawn.glob(f"*/{drawing}")), "nothing was drawn"
     proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
     sent = time.monotonic()
     _, err = proc.communicate(timeout=60)

@@ -1,4 +1,5 @@
-"""Held frames are converted once (scenes.patches): the video must be the same as Manim's."""
+"""Held frames are converted once, and a segment held still is searched less (scenes.patches): the video must
+be the same as Manim's, and a still segment joinable with any other."""
 
 from fractions import Fraction
 
@@ -7,6 +8,29 @@ import numpy as np
 
 from scenes import patches
 
+SPEC = ("mp4", "libx264", "yuv420p", 320, 180, Fraction(30), (("crf", "23"), ("preset", "superfast")))
+
+
+def background() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    frame = rng.integers(0, 255, (180, 320, 4), dtype=np.uint8)
+    frame[..., 3] = 255
+    return frame
+
+
+def encoded(path, write, shots) -> tuple[bytes, list[np.ndarray]]:
+    """The segment's bitstream headers (SPS and PPS) and its decoded frames, `shots` (frame, repeat) written."""
+    from manim._config.video_encoder import VideoEncoderSpec
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    encoder = VideoSegmentEncoder(target=path, spec=VideoEncoderSpec(*SPEC))
+    for frame, repeat in shots:
+        write(encoder, frame.copy(), repeat=repeat)
+    encoder.finish()
+    with av.open(str(path)) as box:
+        headers = bytes(box.streams.video[0].codec_context.extradata)
+        return headers, [f.to_ndarray(format="yuv420p") for f in box.decode(video=0)]
+
 
 def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
     from manim._config.video_encoder import VideoEncoderSpec
@@ -14,15 +38,11 @@ def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
 
     patches.apply()
     ours = VideoSegmentEncoder.write_frame
-    spec = VideoEncoderSpec(
-        "mp4", "libx264", "yuv420p", 320, 180, Fraction(30), (("crf", "23"), ("preset", "superfast"))
-    )
-    rng = np.random.default_rng(0)
-    background = rng.integers(0, 255, (180, 320, 4), dtype=np.uint8)
-    background[..., 3] = 255
+    spec = VideoEncoderSpec(*SPEC)
+    background_ = background()
 
     def moved(i: int) -> np.ndarray:
-        frame = background.copy()
+        frame = background_.copy()
         frame[60:100, 10 * i : 10 * i + 40, :3] = 255
         return frame
 
@@ -38,3 +58,18 @@ def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
     assert len(decoded[0]) == len(decoded[1]) == 40
     for (pts_a, a), (pts_b, b) in zip(*decoded):
         assert pts_a == pts_b and np.array_equal(a, b)
+
+
+def test_a_segment_held_still_has_every_segment_s_headers_and_manims_pictures(tmp_path):
+    """The headers must be those of a moving segment (the join keeps the first segment's), and the
+    pictures Manim's own encoder makes, to within rounding."""
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    patches.apply()
+    ours, still = VideoSegmentEncoder.write_frame, [(background(), 40)]
+    moving, _ = encoded(tmp_path / "moving.mp4", ours, [(np.roll(background(), i, 1), 1) for i in range(5)])
+    headers, pictures = encoded(tmp_path / "ours.mp4", ours, still)
+    manims_headers, manims = encoded(tmp_path / "manim.mp4", ours.original, still)
+    assert headers == moving == manims_headers and len(pictures) == len(manims) == 40
+    worst = max(np.mean((a.astype(float) - b.astype(float)) ** 2) for a, b in zip(pictures, manims))
+    assert worst == 0 or 10 * np.log10(255**2 / worst) >= 60, worst
