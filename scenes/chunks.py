@@ -87,8 +87,8 @@ def pixels() -> int:
 
 
 def processes(jobs: int | None) -> int:
-    """How many processes draw one render: `jobs`, or one when --jobs was not given (measured on a 2-core
-    machine, a split was no faster there: docs/benchmarks.md; it is asked for, not the default)."""
+    """How many processes draw one render: `jobs`, or one when --jobs was not given (on a 2-core machine a
+    split gained 15-18 % when it was quiet and lost when it was busy: docs/benchmarks.md; it is asked for)."""
     return 1 if jobs is None else jobs
 
 
@@ -147,12 +147,12 @@ def first_here(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> tu
     """The first piece drawn by this process (then the rest of the lecture undrawn: its timeline) while
     draw() draws the others; each piece's plays and seconds, and every play's record."""
     lecture.renderer.stopped = threading.Event()
-    drawn, plan = beside(
+    drawn, (plan, spent) = beside(
         lambda: draw(pieces[1:], tally),
         lambda: drawn_here(lecture, pieces[0], tally),
         stop=lecture.renderer.stopped.set,
     )
-    return [(plan[: pieces[0].last + 1], plan.spent), *drawn], plan
+    return [(plan[: pieces[0].last + 1], spent), *drawn], plan
 
 
 def pass_beside(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> tuple[list, list]:
@@ -162,22 +162,16 @@ def pass_beside(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> t
     return drawn, plan
 
 
-class Played(list):
-    """A lecture's play records, and the seconds its render took (`spent`)."""
-
-    spent = 0.0
-
-
-def drawn_here(lecture, piece: Piece, tally: Tally) -> Played:
+def drawn_here(lecture, piece: Piece, tally: Tally) -> tuple[list, float]:
     """Render the lecture in this process, drawing plays first..last of `piece` (the first: from play 0)
     and the plays after them undrawn, which gives the timeline as an undrawn pass does; return every play's
-    record. `renderer.stopped` set stops it at the next frame (its unfinished segment removed)."""
+    record and the seconds it took. `renderer.stopped` set stops it at the next frame (its unfinished
+    segment removed)."""
     start, renderer = time.perf_counter(), lecture.renderer
-    renderer.played, renderer.reuse, renderer.drawn_upto = Played(), piece.reuse, piece.last
+    renderer.played, renderer.reuse, renderer.drawn_upto = [], piece.reuse, piece.last
     lecture.render()
-    renderer.played.spent = time.perf_counter() - start
     tally.count(label(piece))
-    return renderer.played
+    return renderer.played, time.perf_counter() - start
 
 
 def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()) -> list[Piece]:
