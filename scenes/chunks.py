@@ -120,7 +120,8 @@ def render(
         pieces = _pieces(lecture, settings, reuse, split(costs(plan, seconds, pixels()), jobs), said)
         drawn, note = draw(pieces, Tally(len(pieces), progress)), f"undrawn pass {seconds:.1f} s CPU; "
     else:  # split by the last plan
-        pieces, seconds = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs)), known[1]
+        ranges = split(costs(*known, pixels()), jobs, rest=drawn_by is None)
+        pieces, seconds = _pieces(lecture, settings, reuse, ranges), known[1]
         tally, note = Tally(len(pieces), progress), "the first range here; " if drawn_by is None else ""
         drawn, plan = (first_here if drawn_by is None else pass_beside)(lecture, pieces, draw, tally)
     plans.save(type(lecture), lecture.lang, settings["quality"], plan, seconds)
@@ -221,9 +222,10 @@ def costs(plan: list, seconds: float, pixels: int) -> list[tuple[float, float]]:
     return out
 
 
-def split(cost: list[tuple[float, float]], jobs: int) -> list[tuple[int, int]]:
+def split(cost: list[tuple[float, float]], jobs: int, rest: bool = False) -> list[tuple[int, int]]:
     """Consecutive ranges (first, last) of plays, at most `jobs`, that make the slowest process fastest: a
-    process plays the plays before its range undrawn, then draws its range."""
+    process plays the plays before its range undrawn, then draws its range; with `rest`, the first one then
+    plays every play after its range undrawn too (the parent, first_here)."""
     undrawn = [0.0]
     for u, _ in cost:
         undrawn.append(undrawn[-1] + u)
@@ -231,7 +233,7 @@ def split(cost: list[tuple[float, float]], jobs: int) -> list[tuple[int, int]]:
     best = [(0, len(cost) - 1)]
     for _ in range(60):
         limit = (low + high) / 2
-        ranges = _greedy(cost, undrawn, limit)
+        ranges = _greedy(cost, undrawn, limit, rest)
         if ranges is not None and len(ranges) <= jobs:
             best, high = ranges, limit
         else:
@@ -239,15 +241,19 @@ def split(cost: list[tuple[float, float]], jobs: int) -> list[tuple[int, int]]:
     return best
 
 
-def _greedy(cost, undrawn, limit: float) -> list[tuple[int, int]] | None:
+def _greedy(cost, undrawn, limit: float, rest: bool) -> list[tuple[int, int]] | None:
     """The ranges made by filling each process up to `limit` seconds; None if one play alone exceeds it."""
     ranges, first, spent = [], 0, undrawn[0]
+
+    def after(i: int) -> float:  # what the first process plays undrawn after its range, if it ends at play i
+        return undrawn[-1] - undrawn[i + 1] if rest and first == 0 else 0.0
+
     for i, (_, drawn) in enumerate(cost):
-        if i > first and undrawn[first] + spent + drawn > limit:
+        if i > first and undrawn[first] + spent + drawn + after(i) > limit:
             ranges.append((first, i - 1))
             first, spent = i, 0.0
         spent += drawn
-        if undrawn[first] + spent > limit:
+        if undrawn[first] + spent + after(i) > limit:
             return None
     return [*ranges, (first, len(cost) - 1)]
 

@@ -1,12 +1,14 @@
-"""A split render that finds the lecture's last plan starts its processes at once, its undrawn pass beside
-them: the video equals a one-process render frame by frame with the plan of other parameters (an estimate:
+"""A split render that finds the lecture's last plan starts its processes at once and draws the first range
+itself: the video equals a one-process render frame by frame with the plan of other parameters (an estimate:
 another number of plays); and the plan kept is each render's."""
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import av
 import numpy as np
@@ -40,8 +42,13 @@ def plays(stderr: str) -> int:
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    """A cache folder of their own: the first split render finds no plan."""
-    return tmp_path_factory.mktemp("plans-cache")
+    """A cache folder of their own (the session's LaTeX and texts in it): the first split render finds no
+    plan."""
+    folder, shared = tmp_path_factory.mktemp("plans-cache"), Path(os.environ["XDG_CACHE_HOME"])
+    for made in ("tex", "texts"):
+        if (shared / "momentum-lectures" / made).is_dir():
+            shutil.copytree(shared / "momentum-lectures" / made, folder / "momentum-lectures" / made)
+    return folder
 
 
 def split(cache, output, *args):
