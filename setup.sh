@@ -126,8 +126,8 @@ fi
 
 if (($#)); then
     export PATH="$PWD/.venv/bin:$PATH"
-    # the tests in two processes, each file's tests in one (pytest-xdist, a test extra): about 9 minutes on
-    # 2 cores instead of 13; PYTEST_ADDOPTS set by hand wins (PYTEST_ADDOPTS= runs them in one process)
+    # the tests in two processes, each file's tests in one (pytest-xdist, a test extra): 9 minutes on 2 cores
+    # instead of 13 (docs/setup.md); PYTEST_ADDOPTS set by hand wins (PYTEST_ADDOPTS= runs them in one process)
     [ -n "$tests" ] && export PYTEST_ADDOPTS="${PYTEST_ADDOPTS--n 2 --dist loadfile}"
     exec "$@"
 fi

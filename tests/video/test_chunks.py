@@ -124,11 +124,10 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
     )
     deadline = time.monotonic() + 120
     drawn = cache / "momentum-lectures" / "segments"  # not the whole cache: LaTeX's folders come and go
-    drawing = (
-        f".momentum-part-{proc.pid}-*" if planned else ".momentum-part-*"
-    )  # the parent's own, if planned
+    # with a plan, until the parent itself draws a segment; without, until a chunk's process does
+    drawing = f".momentum-part-{proc.pid}-*" if planned else ".momentum-part-*"
     while not list(drawn.glob(f"*/{drawing}")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # until a chunk's process (with a plan, the parent) is drawing a segment
+        time.sleep(0.05)
     assert list(drawn.glob(f"*/{drawing}")), "nothing was drawn"
     proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
     sent = time.monotonic()

@@ -39,10 +39,10 @@ def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
     patches.apply()
     ours = VideoSegmentEncoder.write_frame
     spec = VideoEncoderSpec(*SPEC)
-    background_ = background()
+    base = background()
 
     def moved(i: int) -> np.ndarray:
-        frame = background_.copy()
+        frame = base.copy()
         frame[60:100, 10 * i : 10 * i + 40, :3] = 255
         return frame
 
