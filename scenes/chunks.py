@@ -259,10 +259,9 @@ def _greedy(cost, undrawn, limit: float, rest: bool) -> list[tuple[int, int]] | 
 
 
 def run(pieces: list[Piece], tally: Tally | None = None) -> list[tuple[list, float]]:
-    """Draw every piece in its own process (spawned: a fresh Manim each; a second scene drawn in this
-    process got other hashes than a fresh process for some plays, so it reused less); return each piece's
-    plays and seconds, in order; `tally` counts each piece drawn. An error in one stops the others and is
-    raised here; so is an interrupt of this process."""
+    """Draw every piece in its own process (spawned: a fresh Manim each, safe beside this process's own
+    drawing thread, first_here); return each piece's plays and seconds, in order; `tally` counts each
+    piece drawn. An error in one stops the others and is raised here; so is an interrupt of this process."""
     context = multiprocessing.get_context("spawn")
     procs, links = [], []
     try:
