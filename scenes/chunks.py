@@ -88,7 +88,7 @@ def pixels() -> int:
 
 def processes(jobs: int | None) -> int:
     """How many processes draw one render: `jobs`, or one when --jobs was not given (on a 2-core machine a
-    split gained 15-18 % when it was quiet and lost when it was busy: docs/benchmarks.md; it is asked for)."""
+    split gained 13-18 % when it was quiet and lost when it was busy: docs/benchmarks.md; it is asked for)."""
     return 1 if jobs is None else jobs
 
 
