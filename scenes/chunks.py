@@ -36,9 +36,10 @@ from .batch import Tally
 HELD = 0.33  # a frame held still, as a share of a moving one
 PER_PIXEL = 5.0e-9  # seconds per pixel of a moving frame, drawn and encoded
 PER_PLAY = 0.18  # seconds
-GRACE = 4.0  # seconds a stopped chunk has to clean up after itself before it is killed
+GRACE = 2.0  # seconds a stopped chunk has to clean up after itself before it is killed (run sweeps after it)
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
 TO_THE_END = 1 << 30  # the last piece's last play: every play after its first
+CACHES = ("partial_movie_dir", "tex_dir", "text_dir")  # the settings' shared folders a chunk writes into
 
 
 # a subject's params are a read-only mapping: sent to a chunk's process as a dict, read-only again there
@@ -119,11 +120,13 @@ def render(
         said = tuple(lecture.voice.said) if lecture.voice is not None else ()
         pieces = _pieces(lecture, settings, reuse, split(costs(plan, seconds, pixels()), jobs), said)
         drawn, note = draw(pieces, Tally(len(pieces), progress)), f"undrawn pass {seconds:.1f} s CPU; "
-    else:  # split by the last plan
-        ranges = split(costs(*known, pixels()), jobs, rest=drawn_by is None)
-        pieces, seconds = _pieces(lecture, settings, reuse, ranges), known[1]
-        tally, note = Tally(len(pieces), progress), "the first range here; " if drawn_by is None else ""
-        drawn, plan = (first_here if drawn_by is None else pass_beside)(lecture, pieces, draw, tally)
+    else:  # split by the last plan; the first range drawn here, unless on a cluster
+        here, seconds = drawn_by is None, known[1]
+        pieces = _pieces(lecture, settings, reuse, split(costs(*known, pixels()), jobs, rest=here))
+        tally, note = Tally(len(pieces), progress), "the first range here; " if here else ""
+        drawn, plan = (
+            first_here(lecture, pieces, tally) if here else pass_beside(lecture, pieces, draw, tally)
+        )
     plans.save(type(lecture), lecture.lang, settings["quality"], plan, seconds)
     played = [one for records, _ in drawn for one in records]
     join(lecture, plan, played)
@@ -144,12 +147,12 @@ def undrawn_pass(lecture) -> tuple[list, float]:
     return lecture.renderer.played, time.thread_time() - start
 
 
-def first_here(lecture, pieces: list[Piece], draw: Callable, tally: Tally) -> tuple[list, list]:
+def first_here(lecture, pieces: list[Piece], tally: Tally) -> tuple[list, list]:
     """The first piece drawn by this process (then the rest of the lecture undrawn: its timeline) while
-    draw() draws the others; each piece's plays and seconds, and every play's record."""
+    processes draw the others (`run`); each piece's plays and seconds, and every play's record."""
     lecture.renderer.stopped = threading.Event()
     drawn, (plan, spent) = beside(
-        lambda: draw(pieces[1:], tally),
+        lambda: run(pieces[1:], tally, stopping=lecture.renderer.stopped.set),
         lambda: drawn_here(lecture, pieces[0], tally),
         stop=lecture.renderer.stopped.set,
     )
@@ -258,10 +261,13 @@ def _greedy(cost, undrawn, limit: float, rest: bool) -> list[tuple[int, int]] | 
     return [*ranges, (first, len(cost) - 1)]
 
 
-def run(pieces: list[Piece], tally: Tally | None = None) -> list[tuple[list, float]]:
-    """Draw every piece in its own process (spawned: a fresh Manim each, safe beside this process's own
-    drawing thread, first_here); return each piece's plays and seconds, in order; `tally` counts each
-    piece drawn. An error in one stops the others and is raised here; so is an interrupt of this process."""
+def run(
+    pieces: list[Piece], tally: Tally | None = None, stopping: Callable = lambda: None
+) -> list[tuple[list, float]]:
+    """Draw every piece in its own process (spawned: a fresh Manim each, safe beside first_here's thread);
+    return each piece's plays and seconds, in order; `tally` counts each piece drawn. An error in one, or an
+    interrupt of this process, stops the others (stopping() first) and is raised here; what a process killed
+    after GRACE left unfinished in the caches is removed."""
     context = multiprocessing.get_context("spawn")
     procs, links = [], []
     try:
@@ -289,12 +295,16 @@ def run(pieces: list[Piece], tally: Tally | None = None) -> list[tuple[list, flo
                 if tally is not None:
                     tally.count(label(pieces[i]))
         return [results[i] for i in range(len(pieces))]
+    except BaseException:
+        stopping()
+        raise
     finally:
-        _stop(procs)
+        _stop(procs, pieces)
 
 
-def _stop(procs: list) -> None:
-    """Ask the processes still running to stop (they clean up), and kill those still there after GRACE."""
+def _stop(procs: list, pieces: list[Piece]) -> None:
+    """Ask the processes still running to stop (they clean up), kill those still there after GRACE, and
+    remove what those left unfinished in the pieces' caches."""
     for proc in procs:
         if proc.is_alive():
             proc.terminate()
@@ -304,6 +314,8 @@ def _stop(procs: list) -> None:
         if proc.is_alive():
             proc.kill()
             proc.join()
+    for folder in {p.settings[key] for p in pieces for key in CACHES if key in p.settings}:
+        patches.sweep(Path(folder))
 
 
 def label(piece: Piece) -> str:

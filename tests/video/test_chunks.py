@@ -124,11 +124,14 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
     )
     deadline = time.monotonic() + 120
     drawn = cache / "momentum-lectures" / "segments"  # not the whole cache: LaTeX's folders come and go
-    # with a plan, until the parent itself draws a segment; without, until a chunk's process does
-    drawing = f".momentum-part-{proc.pid}-*" if planned else ".momentum-part-*"
-    while not list(drawn.glob(f"*/{drawing}")) and time.monotonic() < deadline:
+
+    def drawing() -> bool:  # a chunk's process draws a segment (and with a plan, the parent too)
+        pids = {name.split("-")[2] for name in (p.name for p in drawn.glob("*/.momentum-part-*"))}
+        return bool(pids - {str(proc.pid)}) and (not planned or str(proc.pid) in pids)
+
+    while not drawing() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert list(drawn.glob(f"*/{drawing}")), "nothing was drawn"
+    assert drawing(), "nothing was drawn"
     proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
     sent = time.monotonic()
     _, err = proc.communicate(timeout=60)
