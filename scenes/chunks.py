@@ -141,7 +141,7 @@ def undrawn_pass(lecture) -> tuple[list, float]:
     would give a third process no range on a loaded 2-core machine)."""
     if lecture.voice is not None:
         lecture.voice = Recorded(lecture.voice)
-    lecture.renderer.played, lecture.renderer.planning = [], True
+    lecture.renderer.played, lecture.renderer.drawn_upto = [], -1
     start = time.thread_time()
     lecture.render()
     return lecture.renderer.played, time.thread_time() - start
@@ -154,7 +154,7 @@ def first_here(lecture, pieces: list[Piece], tally: Tally) -> tuple[list, list]:
     drawn, (plan, spent) = beside(
         lambda: run(pieces[1:], tally, stopping=lecture.renderer.stopped.set),
         lambda: drawn_here(lecture, pieces[0], tally),
-        stop=lecture.renderer.stopped.set,
+        grace=GRACE,
     )
     return [(plan[: pieces[0].last + 1], spent), *drawn], plan
 
@@ -187,10 +187,10 @@ def _pieces(lecture, settings: dict, reuse: bool, ranges: list, said: tuple = ()
     ]
 
 
-def beside(here: Callable, there: Callable, stop: Callable = lambda: None):
+def beside(here: Callable, there: Callable, grace: float = 0.0):
     """here() in this thread (signals reach it) and there() in another at the same time; both results. An
-    error in here() calls stop() (which asks there() to end) and is raised once there() has ended or GRACE
-    has passed (the other thread is a daemon: it ends with the process); one in there() once here() has
+    error in here() is raised once there() has ended or `grace` seconds have passed (the other thread is a
+    daemon: it ends with the process; here() asks it to end, first_here); one in there() once here() has
     returned."""
     got: dict = {}
 
@@ -205,8 +205,7 @@ def beside(here: Callable, there: Callable, stop: Callable = lambda: None):
     try:
         value = here()
     except BaseException:
-        stop()
-        thread.join(GRACE)
+        thread.join(grace)
         raise
     thread.join()
     if "error" in got:

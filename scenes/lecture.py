@@ -6,7 +6,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -27,7 +26,7 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
-from . import captions, locales, story, style
+from . import captions, locales, patches, story, style
 from .captions import fmt, fmt_param
 from .components import BallOnCurve, Window, caption_bar, inset_at, label, math
 from .narration import Voice, webvtt
@@ -136,11 +135,10 @@ class Lecture(Scene):
         """Scene.wait; one while something moves (the run's clock) is played as plays of at most PIECE
         seconds with the frames of one wait, so that a split render (scenes.chunks) can share the run's long
         waits between its processes: each frame is drawn at the same time, and the timeline is the same."""
-        rate = config.frame_rate
-        frames = len(np.arange(0, duration, 1 / rate))  # as Manim counts them
         moving = self.updaters or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
         if stop_condition is not None or frozen_frame or not moving:
             return super().wait(duration, stop_condition, frozen_frame)
+        rate, frames = config.frame_rate, len(patches.frame_times(duration))
         count = -(-frames // round(PIECE * rate))
         for i in range(count):  # as even as whole frames allow; k frames are those of (k - 0.5) / rate
             super().wait((frames // count + (i < frames % count) - 0.5) / rate, frozen_frame=False)

@@ -242,20 +242,18 @@ def _write_frame(self, pixels, *, repeat: int = 1) -> None:
 
 def _play(self, scene, *args, **kwargs) -> None:
     """CairoRenderer.play, except that an animation that is not drawn (outside from_animation_number /
-    upto_animation_number, found in the segment cache, after play `renderer.drawn_upto`, or every one when
-    `renderer.planning`) is played without drawing (`_undrawn`), the clock and the updaters as in a drawn render.
+    upto_animation_number, found in the segment cache, or after play `renderer.drawn_upto`: -1 for every
+    one) is played without drawing (`_undrawn`), the clock and the updaters as in a drawn render.
     Each play's segment key (or None), frame count and whether it is held still are recorded in
     `renderer.played`; `renderer.reuse` False renders every animation again (the segment is rewritten)."""
     self.skip_animations = self._original_skipping_status
     self.update_skipping_status()
     scene.compile_animation_data(*args, **kwargs)
-    planning = getattr(self, "planning", False) or self.num_plays > getattr(
-        self, "drawn_upto", self.num_plays
-    )
-    key = None if self.skip_animations or planning else segment_key(self, scene)
+    later = self.num_plays > getattr(self, "drawn_upto", self.num_plays)  # than what this render draws
+    key = None if self.skip_animations or later else segment_key(self, scene)
     looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
     found = looked and self.file_writer.is_already_cached(key)
-    self.skip_animations = self.skip_animations or found or planning
+    self.skip_animations = self.skip_animations or found or later
     self.file_writer.add_partial_movie_file(key)
     self.animations_hashes.append(key)
     self.file_writer.begin_animation(not self.skip_animations, animation_index=self.num_plays)
@@ -296,21 +294,29 @@ def segment_key(renderer, scene) -> str:
     )
 
 
+def frame_times(seconds: float):
+    """The times, from a play's start, of the frames Manim draws for a play of `seconds` (its rule: one
+    every 1 / frame rate from 0, short of `seconds`)."""
+    import numpy as np
+    from manim import config
+
+    return np.arange(0, seconds, 1 / config["frame_rate"])
+
+
 def _undrawn(renderer, scene, held: bool) -> None:
     """Play the compiled animation without drawing or encoding: the clock advances by its frames at once (as
     freeze_current_frame does for a still one), and a moving one's animations and updaters are brought to
     its last frame's time in one update (renderer.render only counts the frame, `_render`). The lectures'
     updaters are functions of the clock, not of the frames before: what a drawn render shows at that frame
     (a wait until a condition, which the lectures do not use, is updated at every frame)."""
-    import numpy as np
-    from manim import Wait, config
+    from manim import Wait
 
     dt = 1 / renderer.camera.frame_rate
     if held:
         renderer.time += int(scene.duration / dt) * dt
         return
     waits = any(isinstance(a, Wait) and a.stop_condition is not None for a in scene.animations)
-    last = -1.0 if waits else np.arange(0, scene.duration, 1 / config["frame_rate"])[-1]
+    last = -1.0 if waits else frame_times(scene.duration)[-1]
     update = scene.update_to_time
     scene.update_to_time = lambda t: update(t) if t >= last else None
     renderer.skip_animations, renderer.undrawn = False, True
