@@ -166,12 +166,14 @@ def lesson(scene: str, **given) -> Lesson:
 
 
 def checked(scene: str, given: dict) -> dict:
-    """All hyperparameters of `scene`: the given ones checked, the others at their defaults."""
+    """All hyperparameters of `scene`: the given ones checked, the others at their defaults; an OPTIONAL one
+    at its default is left out (the lecture is then the one made before that option existed)."""
     cls = LECTURES[scene]
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    return {**cls.single_defaults(), **check_all(**given)}
+    params = {**cls.single_defaults(), **check_all(**given)}
+    return {k: v for k, v in params.items() if not (k in cls.OPTIONAL and v == cls.DEFAULTS[k])}
 
 
 def teach(scene: str, params: dict) -> Lesson:

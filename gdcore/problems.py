@@ -67,7 +67,9 @@ class Problem:
     formula, derivative: the loss and its gradient as Formulas (what `formulas` hands to the captions);
     DEFAULTS: every hyperparameter of the problem's lecture with its default (the command line's options);
     COMPARES: the option the lecture compares by design (its default is then a tuple: the runs), or None;
-    OPTIONS: rows of the table of hyperparameters that only this lecture takes (its own options).
+    OPTIONS: rows of the table of hyperparameters that only this lecture takes (its own options);
+    OPTIONAL: options added after the lecture's videos were made, whose default leaves the lecture exactly as it
+    was: at that default they are left out of the lesson's params (a video made before keeps its name).
     A subclass that declares a `name` is a lecture: it is registered in LECTURES under that name."""
 
     name: ClassVar[str]
@@ -80,6 +82,7 @@ class Problem:
     DEFAULTS: ClassVar[dict]
     COMPARES: ClassVar[str | None] = None
     OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = ()
+    OPTIONAL: ClassVar[tuple[str, ...]] = ()
 
     formula: Formula
 

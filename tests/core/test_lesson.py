@@ -160,3 +160,16 @@ def test_regression_level_curve_has_the_stated_loss_gap():
     for gap in (0.01, 0.5, 3.0):
         for w1, w2 in p.level_curve(gap, points=12):
             assert p.loss(np.array([w1, w2, b])) - floor == pytest.approx(gap, rel=1e-9)
+
+
+def test_an_optional_option_at_its_default_leaves_the_params_as_they_were(monkeypatch):
+    """A lecture option added later (OPTIONAL) is not in the params at its default, given or not: a video made
+    before it existed keeps its parameters (and so its name); any other value is a parameter like the rest."""
+    cls = LECTURES["parabola"]
+    before = gdcore.lesson("parabola").params
+    monkeypatch.setitem(HYPERPARAMETERS, "tilt", Hyperparameter("tilt", HYPERPARAMETERS["x0"].valid, "test"))
+    monkeypatch.setattr(cls, "DEFAULTS", {**cls.DEFAULTS, "tilt": 0.0})
+    monkeypatch.setattr(cls, "OPTIONAL", ("tilt",))
+    assert dict(gdcore.lesson("parabola").params) == dict(before)
+    assert dict(gdcore.lesson("parabola", tilt=0).params) == dict(before)
+    assert gdcore.lesson("parabola", tilt=2.0).params == {**before, "tilt": 2.0}
