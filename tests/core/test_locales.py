@@ -83,7 +83,7 @@ CASES = {  # what is broken → (how, what the one line must name)
     "missing": (lambda t: re.sub(r'msgctxt "beat_tour"\n.*\n.*\n', "", t), "'beat_tour' is missing"),
     "placeholder": (lambda t: t.replace("au pas {k} (x = {x})", "au pas {n} (x = {x})", 1), "placeholders"),
     "brace": (
-        lambda t: t.replace('Divergence au pas {k}"', 'Divergence au pas {k"', 1),
+        lambda t: t.replace('Divergence dès le pas {k}"', 'Divergence dès le pas {k"', 1),
         "broken placeholder",
     ),
     "fuzzy": (
