@@ -104,7 +104,7 @@ class ParabolaLecture(Lecture):
         state_tex = DISPLACEMENT_TEX[lesson.params["variant"]]
 
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             (p.param_tex, style.BALL),
             (state_tex, style.VELOCITY),
             (p.loss_tex, style.TEXT),
@@ -192,7 +192,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         runs = [one.run for one in c.lessons]
         f = curve(p)
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = (
