@@ -268,17 +268,17 @@ def _compare(path: Path, messages: dict, english: dict) -> None:
 
 def _check_plain(path: Path, name: str, form: str) -> None:
     """One form of a message is plain text (PLAIN_ASCII, PLAIN_KINDS, JOINERS) around its placeholders, and
-    at most LONGEST characters: anything else is a LanguageError naming the character and where it is."""
+    at most LONGEST characters: anything else is a LanguageError naming the character and the text."""
     if len(form) > LONGEST:
         raise LanguageError(f"{path}: message {name!r} is {len(form)} characters long (at most {LONGEST})")
     literal = "".join(part[0] for part in string.Formatter().parse(form))
-    for at, char in enumerate(literal, 1):
-        if not plain(char):
-            raise LanguageError(
-                f"{path}: message {name!r}: character {at} of its text, U+{ord(char):04X} "
-                f"{unicodedata.name(char, '(unnamed)')}, is not plain text (TeX's \\ {{ }} $ & # ^ _ ~ % and "
-                "control or format characters are refused)"
-            )
+    char = next((char for char in literal if not plain(char)), None)
+    if char is not None:
+        shown = form if len(form) <= 40 else form[:37] + "..."
+        raise LanguageError(
+            f"{path}: message {name!r}: {char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) in "
+            f"{shown!r} is not plain text: TeX's \\ {{ }} $ & # ^ _ ~ %, control and format characters are refused"
+        )
 
 
 def plain(char: str) -> bool:
