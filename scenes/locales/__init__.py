@@ -123,10 +123,10 @@ def _load(path: Path, stamp: int) -> Language:
     messages = _messages(path, catalog, len(categories))
     english = messages if path.stem == SOURCE else load(SOURCE).messages
     _compare(path, messages, english)
+    _check_decimal(path, messages.get(DECIMAL))
     for name, text in messages.items():
         for form in forms(text):
             _check_plain(path, name, form)
-    _check_decimal(path, messages.get(DECIMAL))
     return Language(
         path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest()
     )

@@ -223,7 +223,7 @@ NOT_PLAIN = {
     "tab": "par\tpas",
     "right-to-left override": "par \u202epas",
     "private use": "par \ue000",
-    "line separator": "par\u2028pas",
+    "zero-width space": "par\u200bpas",
     "a novel": "par pas " * 130,
 }
 
