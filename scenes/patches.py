@@ -169,8 +169,8 @@ def canvas(width: int, height: int):
 # clock and of CPU (the CPU limit stops it even if this process is SIGKILLed) and its files to TEX_BYTES.
 TEX_ENV = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
 TEX_SECONDS = 30  # a formula takes under a second here; a loop in TeX would run forever
-MARKERS = re.compile(r"\\special\{dvisvgm:raw [^}]*\}")  # what Manim adds around a formula's parts
 TEX_BYTES = 64 << 20  # a formula's files are a few kilobytes; a loop writing to its log would fill the disk
+MARKERS = re.compile(r"\\special\{dvisvgm:raw [^}]*\}")  # what Manim adds around a formula's parts
 
 
 class TexError(RuntimeError):
@@ -247,7 +247,7 @@ def sandboxed(command: list[str], folder: Path, what: str) -> int:
     )
     try:
         with contextlib.suppress(OSError):  # it may already have ended
-            resource.prlimit(process.pid, resource.RLIMIT_CPU, (TEX_SECONDS, TEX_SECONDS + 1))
+            resource.prlimit(process.pid, resource.RLIMIT_CPU, (int(TEX_SECONDS), int(TEX_SECONDS) + 1))
             resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (TEX_BYTES, TEX_BYTES))
         return process.wait(TEX_SECONDS)
     except subprocess.TimeoutExpired:
