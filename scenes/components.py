@@ -31,7 +31,7 @@ from manim import (
 )
 
 from . import style
-from .captions import fmt, wrap
+from .captions import fmt, tex_sign, wrap
 
 
 def caption_bar(line: str) -> VGroup:
@@ -60,11 +60,6 @@ def tick_value(tex: str, color: str = style.MUTED) -> MathTex:
     mark = MathTex(tex, font_size=style.TICK_SIZE, color=color)
     mark.tick = True  # the audit holds tick values to the smaller size of axis numbers
     return mark
-
-
-def tex_sign(sign: str) -> str:
-    """The decimal sign `sign` in TeX math: a comma braced (a bare one is punctuation, followed by a space)."""
-    return {".": ".", ",": "{,}"}.get(sign, rf"\text{{{sign}}}")
 
 
 def written_number(number: DecimalNumber, sign: str) -> DecimalNumber:

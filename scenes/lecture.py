@@ -120,6 +120,10 @@ class Lecture(Scene):
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
 
+    def tex_words(self, key: str, **values) -> str:
+        """words(key) as TeX text (captions.tex_text): the language file's words are never TeX code."""
+        return captions.tex_text(self.words(key, **values))
+
     @property
     def sign(self) -> str:
         """The language's decimal sign: "." or "," (locales.Language.decimal_sign)."""
@@ -476,7 +480,7 @@ class Lecture(Scene):
                 rf"\beta_c = {fmt_param(v.critical_beta, tex=True)}",
             ]
             lines = [
-                self.number(rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}", tex=True),
+                self.number(rf"\rho = {fmt(v.rho)}\ ", tex=True) + self.tex_words("per_step"),
                 captions.listed(self.lang, betas, tex=True),
             ]
         gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
@@ -521,7 +525,7 @@ class Comparing:
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
         return (
-            rf"\text{{{self.run_name(i)}}}"
+            captions.tex_text(self.run_name(i))
             if tex is None
             else self.number(f"{tex} = {fmt_param(c.values[i], tex=True)}", tex=True)
         )

@@ -145,7 +145,7 @@ class ParabolaLecture(Lecture):
         lesson, p = self.lesson, self.lesson.problem
         run = lesson.run
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             (p.param_tex, style.BALL),
             (DISPLACEMENT_TEX[lesson.params["variant"]], style.VELOCITY),
         ]
@@ -274,7 +274,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         runs = [one.run for one in c.lessons]
         f = curve(p)
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = (
