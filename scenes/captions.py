@@ -83,6 +83,20 @@ class Listing(tuple):
     list of numbers stays readable when the decimal sign is a comma."""
 
 
+class Percent(float):
+    """A share (0.25 is 25 %), written as language `lang` writes percentages (CLDR via Babel: "25%",
+    "25 %"), to 2 significant digits; below 0.01 % it is "< 0.01 %"."""
+
+
+def percent(lang: str, share: float) -> str:
+    from babel.numbers import format_percent
+
+    locale = locales.load(lang).locale
+    if share < 1e-4:
+        return "< " + format_percent(1e-4, locale=locale, decimal_quantization=False)
+    return format_percent(float(f"{share:.2g}"), locale=locale, decimal_quantization=False)
+
+
 def decimals(lang: str, shown: str, tex: bool = False) -> str:
     """`shown` (numbers written as fmt and fmt_param write them, with ".") with the decimal sign of language
     `lang`: "0.95" → "0,95" in es and fr; in TeX `tex` "0{,}95" (a bare comma in math mode is punctuation,
@@ -133,6 +147,8 @@ def _filled(lang: str, key: str, values: dict, aloud: bool) -> str:
             return _filled(lang, value.key, value.values, aloud)
         if isinstance(value, Listing):
             return listed(lang, value)
+        if isinstance(value, Percent):
+            return percent(lang, value)
         return decimals(lang, value) if isinstance(value, str) else value
 
     message = locales.load(lang).message(key, values.get(locales.COUNT))

@@ -463,6 +463,7 @@ class BallOnCurve(VGroup):
     ball and its arrows are hidden."""
 
     ARROW_GAP = 0.4  # scene units between stacked arrows
+    arrows_on = True  # False: its arrows are not drawn yet (a lecture introduces them: show_arrows)
     MAX_ARROW = 3.5  # scene units: a longer arrow is cut here so it stays inside the frame
 
     def __init__(
@@ -482,8 +483,9 @@ class BallOnCurve(VGroup):
     ):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
-        ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3)
-        self.ring = None if ahead is None else ring
+        self.ring = (
+            None if ahead is None else Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3)
+        )
         self.window = window or Window(axes)  # what the plot shows: zoomed out while it follows a ball
         # the plot's own range (its markers stay at its edges) and scene units per unit of x, unzoomed
         self.view, self.base_unit = axes.x_range[:2], axes.get_x_unit_size()
@@ -497,7 +499,6 @@ class BallOnCurve(VGroup):
         self.escape_color, self.escape_row = escape, escape_row
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
-        self.arrows_on = True  # False: the arrows are not drawn yet (a lecture introduces them)
         super().__init__(
             self.trail,
             *(arrow for _, arrow in self.arrows),

@@ -368,8 +368,7 @@ class Lecture(Scene):
         static background instead of on every frame. `shown`: pieces already on screen (not faded in)."""
         clock, schedule = [0.0], self.paced(cues)
         self.clock, last = schedule, len(schedule.durations)
-        still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
-        new = [p for p in pieces if not any(p is q for q in shown)]
+        layer = VGroup(*(p.moving for p in pieces))
 
         def update(_: Mobject, dt: float) -> None:
             # the time of the frame being drawn (not a sum of dt: a play's frames fall short of its run time)
@@ -380,13 +379,7 @@ class Lecture(Scene):
                 self.set_step(pieces, min(k, last), s)
 
         self.set_step(pieces, 0, 0.0)
-        faded = [VGroup(p.still, p.moving) for p in new]
-        self.play(*map(FadeIn, faded), run_time=RUN_FADE)
-        self.remove(*faded, *(part for p in shown for part in (p.still, p.moving)))
-        self.add(still, layer)
-        self.remove(
-            *(m for p in pieces for m in getattr(p, "replaces", ()))
-        )  # drawn by the piece from now on
+        self.bring_in(pieces, layer, shown)
         layer.add_updater(update)
         self.clocked = layer
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
@@ -400,6 +393,15 @@ class Lecture(Scene):
         self.wait_run(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
         self.at_rest = False
+
+    def bring_in(self, pieces: Sequence, layer: VGroup, shown: Sequence) -> None:
+        """Fade in the pieces not `shown` yet; then their still parts (static from now on), and `layer`, their
+        moving parts; what a piece `replaces` is drawn by it from now on."""
+        faded = [VGroup(p.still, p.moving) for p in pieces if not any(p is q for q in shown)]
+        self.play(*map(FadeIn, faded), run_time=RUN_FADE)
+        self.remove(*faded, *(part for p in shown for part in (p.still, p.moving)))
+        self.add(VGroup(*(p.still for p in pieces)), layer)
+        self.remove(*(m for p in pieces for m in getattr(p, "replaces", ())))
 
     def step_times(self) -> list[float] | None:
         """When the run rests at each of its steps 0..n, in video time (seconds), or None without a run."""

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, claims
 
-from .captions import Listing, fmt, fmt_param, times
+from .captions import Listing, Percent, fmt, fmt_param, times
 
 
 class Line(NamedTuple):
@@ -208,9 +208,9 @@ def verdict(lesson: Lesson) -> list[Line]:
     return said
 
 
-def share(claim: dict) -> str:
-    """Where a run ended, as a percentage of its starting distance to the minimum (2 significant digits)."""
-    return fmt_param(100 * claim["end"] / claim["start"], 2) if claim["start"] > 0 else "0"
+def share(claim: dict) -> Percent:
+    """Where a run ended, as a share of its starting distance to the minimum (written as a percentage)."""
+    return Percent(claim["end"] / claim["start"] if claim["start"] > 0 else 0.0)
 
 
 def _stable_limit(params, f: dict) -> list[Line]:

@@ -8,6 +8,7 @@ from scenes import locales
 from scenes.captions import (
     SUPERSCRIPT,
     Listing,
+    Percent,
     Phrase,
     decimals,
     fmt,
@@ -127,7 +128,7 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         n=10000,
         slow="x",
         mslow="y",
-        share="0.0012",
+        share=Percent(0.0012),
         ratio="1.2×10⁴",
         eig="-0.9999",
         **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
@@ -180,3 +181,15 @@ def test_fmt_param_shows_at_most_4_digits_never_minus_zero_and_powers_of_ten(val
     assert len(mantissa.replace("-", "").replace(".", "").lstrip("0")) <= 4 and "e" not in shown
     tex = fmt_param(value, tex=True)
     assert ("\\times 10^{" in tex) == bool(power) and "×" not in tex
+
+
+def test_a_share_is_written_as_each_language_writes_percentages():
+    """CLDR's percent patterns: "0.31%" in English, a comma and a no-break space in Spanish and French; a
+    share too small to write is bounded, never rounded to 0."""
+    assert text("en", "cmp_fate_not_settled", label="β = 0.5", count=60, share=Percent(0.003141)).endswith(
+        "0.31% of its starting distance."
+    )
+    assert "0,31\xa0%" in text(
+        "fr", "cmp_fate_not_settled", label="β = 0.5", count=60, share=Percent(0.003141)
+    )
+    assert "< 0,01\xa0%" in text("es", "cmp_fate_not_settled", label="β = 0.5", count=60, share=Percent(1e-9))

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import render
 from gdcore import Comparison, Landscape
 from scenes import locales, story
-from scenes.captions import Listing, decimals, fmt, speech, text
+from scenes.captions import Listing, Percent, decimals, fmt, speech, text
 from scenes.narration import transcript, webvtt
 
 SHIPPED = Path(locales.__file__).parent
@@ -102,7 +102,11 @@ def test_english_captions_are_the_messages_filled_as_before(name):
             message = message[0 if one.values.get("count") == 1 else 1]
         values = {**s.problem.formulas, **one.values}
         plain = {
-            k: ", ".join(v) if isinstance(v, Listing) else getattr(v, "text", v)
+            k: ", ".join(v)
+            if isinstance(v, Listing)
+            else f"{float(f'{v:.2g}') * 100:.10g}%"  # CLDR's English percent, as Python writes it
+            if isinstance(v, Percent)
+            else getattr(v, "text", v)
             for k, v in values.items()
             if not hasattr(v, "key")  # a Phrase: its own message
         }

@@ -247,7 +247,9 @@ def test_a_message_that_is_not_plain_text_is_refused_by_the_check_and_by_a_rende
 def test_a_placeholder_with_a_format_spec_is_refused(tmp_path, monkeypatch):
     # {k:>999999999} would pad the caption to a gigabyte
     broken(
-        tmp_path, monkeypatch, lambda t: t.replace('"Divergence au pas {k}"', '"Divergence {k:>999999999}"')
+        tmp_path,
+        monkeypatch,
+        lambda t: t.replace('"Divergence dès le pas {k}"', '"Divergence {k:>999999999}"'),
     )
     with pytest.raises(locales.LanguageError, match=r"fr\.po: message 'diverged_short': placeholder \{k:>9"):
         locales.load("fr")
