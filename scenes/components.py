@@ -483,9 +483,8 @@ class BallOnCurve(VGroup):
     ):
         self.axes, self.f, self.xs = axes, f, np.asarray(xs, dtype=float)
         self.ahead = None if ahead is None else np.asarray(ahead, dtype=float)  # Nesterov's look-ahead x + βv
-        self.ring = (
-            None if ahead is None else Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3)
-        )
+        ring = Circle(radius=radius + 0.05, color=style.GRADIENT, stroke_width=3)
+        self.ring = None if ahead is None else ring
         self.window = window or Window(axes)  # what the plot shows: zoomed out while it follows a ball
         # the plot's own range (its markers stay at its edges) and scene units per unit of x, unzoomed
         self.view, self.base_unit = axes.x_range[:2], axes.get_x_unit_size()
