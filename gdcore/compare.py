@@ -46,8 +46,10 @@ class Comparison:
     def label(self, i: int) -> str:
         """How run i is named in captions and legends: 'β = 0.5', or the variant's name."""
         symbol = HYPERPARAMETERS[self.varied].symbol
-        value = self.values[i]
-        return str(value) if symbol is None else f"{symbol} = {value:g}"
+        if symbol is None:
+            return str(self.values[i])
+        digits = next(d for d in range(6, 18) if len({f"{v:.{d}g}" for v in self.values}) == len(self.values))
+        return f"{symbol} = {self.values[i]:.{digits}g}"  # as many digits as it takes to tell the runs apart
 
     def facts(self) -> dict:
         """The comparison's claims: each run's (by its label) under "runs", the first to settle ("fastest"),
