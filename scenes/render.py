@@ -300,7 +300,7 @@ def _make(
         segments.bound()
         return _write_files(subject, lecture, movie, work, name, quality, lang, slides, found)
     except Exception as err:
-        refused = _refusal(err, work)
+        refused = str(err) if isinstance(err, chunks.Died) else _refusal(err, work)
         if refused is None:
             raise
         raise RenderError(refused) from err
