@@ -91,7 +91,7 @@ def test_a_split_render_already_there_starts_no_process_and_plays_nothing(render
     assert result.stdout.strip().splitlines() == [str(video)]
 
 
-@pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "65"])
+@pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "65", "1_0", "\uff12", "\u0663", ""])
 def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     result = CliRunner().invoke(
         cli.main, ["--quality", "low", "--output", str(tmp_path / "out"), "--jobs", value]
