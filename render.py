@@ -5,6 +5,7 @@ Every hyperparameter option, its help, `--list` and its error message come from 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import functools
@@ -13,6 +14,7 @@ import re
 import signal
 import sys
 import tempfile
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,8 +48,9 @@ from scenes.render import (  # Manim: only for a video
 )
 from scenes.slides import reveal_package
 
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
-INTEGER = re.compile(r"[+-]?\d+")
+# What a number on the command line may be: ASCII decimals (Python's int() and float() also read 1_0, ٣ and ２)
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+INTEGER = re.compile(r"[+-]?[0-9]+")
 SCENES = [*LECTURES, Landscape.scene]  # each lecture's problem, and the (α, β) map of any of them
 # The options of the lectures, in the table's order: every name some lecture has a default for.
 OPTIONS = [
@@ -74,6 +77,15 @@ def _defaults(name: str) -> str:
     )
 
 
+def number_or_none(text: str, kind: type):
+    """`text` as a `kind` (int or float) if it is written as one (INTEGER, NUMBER), else None."""
+    if not (INTEGER if kind is int else NUMBER).fullmatch(text):
+        return None
+    with contextlib.suppress(ValueError):  # an integer of over 4300 digits, which Python refuses to read
+        return kind(text)
+    return None
+
+
 class Values(click.ParamType):
     """One value of a table row's type, or (comparable rows) a comma-separated list: always a tuple."""
 
@@ -85,12 +97,11 @@ class Values(click.ParamType):
             return value
         out = []
         for item in (item.strip() for item in str(value).split(",")):
-            pattern = NUMBER if self.row.kind is float else INTEGER if self.row.kind is int else None
-            if pattern is not None and not pattern.fullmatch(item):  # Python alone reads 1_0 as 10
+            number = number_or_none(item, self.row.kind) if self.row.kind in (int, float) else item
+            if number is None:
                 self.fail(
                     f"{item!r} is not a valid {'integer' if self.row.kind is int else 'number'}", param, ctx
                 )
-            number = self.row.kind(item)
             if self.row.kind is float and 0 < abs(number) < sys.float_info.min:
                 self.fail(
                     f"{item!r} is too close to 0 to be represented (the smallest is "
@@ -118,12 +129,24 @@ def hyperparameter_options(command):
     return command
 
 
+class Folder(click.Path):
+    """A folder to write into: a path with something in it (an empty one is the current folder, which a
+    mistyped variable gives), and no control character (the last line printed must be one path)."""
+
+    def __init__(self):
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        text = os.fsdecode(value) if isinstance(value, bytes | Path) else str(value)
+        if not text.strip():
+            self.fail("is blank: name a folder ('.' for the current one)", param, ctx)
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            self.fail(f"{text!r} has a control character (a line break?) in it", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def ensure_writable(folder: Path, option: str) -> Path:
     """Create `folder` if needed and prove a file can be written there, or fail as a usage error."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in str(folder)):  # the last line printed must be one path
-        raise click.BadParameter(
-            f"{str(folder)!r} has a control character (a line break?) in it", param_hint=option
-        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
@@ -265,10 +288,7 @@ class Jobs(click.ParamType):
     name = "integer"
 
     def convert(self, value, param, ctx):
-        try:
-            jobs = int(str(value), 10)
-        except ValueError:
-            jobs = None
+        jobs = number_or_none(str(value).strip(), int)
         if jobs is None or not 1 <= jobs <= 64:
             self.fail(f"takes a whole number of processes from 1 to 64 (got {value!r})", param, ctx)
         return jobs
@@ -282,12 +302,54 @@ def cluster_address(ctx, param, value):
         raise click.BadParameter(str(err), ctx, param) from None
 
 
+SPELLED = {"…": "...", "≥": ">=", "≤": "<=", "≈": "~", "→": "->", "−": "-", "–": "-", "—": "-"}
+GREEK = re.compile(r"GREEK (SMALL|CAPITAL) LETTER (\w+)")
+
+
+def spelled(char: str, encoding: str) -> bytes:
+    """`char`, which `encoding` lacks, as a reader of such a terminal would write it, encoded: a Greek letter
+    by its name (α alpha, Δ Delta), a symbol as SPELLED, an accented letter without its accent, else '?';
+    a byte that was not text (a path's, surrogate-escaped) as that byte."""
+    if 0xDC80 <= ord(char) <= 0xDCFF:
+        return bytes([ord(char) - 0xDC00])
+    greek = GREEK.match(unicodedata.name(char, ""))
+    if greek:
+        name = greek[2].lower()
+        text = name.capitalize() if greek[1] == "CAPITAL" else name
+    else:
+        bare = unicodedata.normalize("NFKD", char)
+        text = SPELLED.get(char, "".join(c for c in bare if not unicodedata.combining(c)))
+    try:
+        return text.encode(encoding) if text else b"?"
+    except UnicodeEncodeError:
+        return b"?"
+
+
+codecs.register_error(
+    "spelled",
+    lambda err: (b"".join(spelled(c, err.encoding) for c in err.object[err.start : err.end]), err.end),
+)
+
+
+class Command(click.Command):
+    """The command, printing on terminals whose encoding lacks some of its characters (Latin-1, ASCII):
+    those are spelled out (`spelled`), never a UnicodeEncodeError."""
+
+    def main(self, *args, **kwargs):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, ValueError):  # a stream that is not a text file
+                stream.reconfigure(errors="spelled")
+        return super().main(*args, **kwargs)
+
+
 def _stop(signum, frame):
     # SIGTERM ends the render like Ctrl-C: cleanup code runs and leaves no temporary folder behind
     raise KeyboardInterrupt
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command(
+    cls=Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--scene",
     type=click.Choice([*SCENES, "all"]),
@@ -314,7 +376,7 @@ def _stop(signum, frame):
 )
 @click.option(
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("media"),
     show_default=True,
     help="folder where videos land",
@@ -352,7 +414,7 @@ def _stop(signum, frame):
 @click.option("--list", "list_only", is_flag=True, help="list the scenes and their parameters, then exit")
 @click.option(
     "--export-data",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=None,
     help="write trajectory.csv (and data.csv) into this folder instead of rendering",
 )

@@ -284,10 +284,8 @@ def run(
                 try:
                     kind, value = link.recv()
                 except EOFError:
-                    kind, value = (
-                        "error",
-                        RuntimeError(f"the process drawing chunk {i + 1} of {len(pieces)} died"),
-                    )
+                    print(file=sys.stderr)  # it may have left its progress bar's line unfinished
+                    kind, value = "error", Died(pieces[i], procs[i])
                 if kind == "error":
                     raise value
                 results[i] = value
@@ -299,6 +297,22 @@ def run(
         raise
     finally:
         _stop(procs, pieces)
+
+
+class Died(RuntimeError):
+    """A chunk's process that ended without sending its result (killed, say), in one line."""
+
+    def __init__(self, piece: Piece, proc):
+        proc.join(1.0)  # its exit status, once the system has it
+        code = proc.exitcode
+        how = (
+            "still running"
+            if code is None
+            else f"killed by {signal.Signals(-code).name}"
+            if code < 0
+            else f"exit status {code}"
+        )
+        super().__init__(f"the process drawing {label(piece)} of the video died ({how})")
 
 
 def _stop(procs: list, pieces: list[Piece]) -> None:
@@ -318,7 +332,9 @@ def _stop(procs: list, pieces: list[Piece]) -> None:
 
 
 def label(piece: Piece) -> str:
-    return f"plays {piece.first + 1}-{piece.last + 1}"
+    """Which plays a piece draws, counted from 1, as a line names them."""
+    last = "the end" if piece.last == TO_THE_END else piece.last + 1
+    return f"plays {piece.first + 1}-{last}"
 
 
 def die_with_parent() -> None:
@@ -355,8 +371,13 @@ def draw(piece: Piece) -> tuple[list, float]:
 def _draw(piece: Piece, link) -> None:
     """A chunk's process: draw the piece and send back its records (or the error, which the parent raises:
     a full disk stays an OSError there)."""
+    from tqdm import tqdm
+
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
     die_with_parent()
+    # Manim's progress bars get a thread lock: tqdm's own, a semaphore, is left to the resource tracker when
+    # this process is killed, which then warns, a line after the render's one error line
+    tqdm.set_lock(threading.RLock())
     patches.messages_to_stderr()
     patches.apply()
     try:

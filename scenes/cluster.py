@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from . import chunks, segments
 from .batch import RENDER, Tally
 from .chunks import Piece, die_with_parent
-from .patches import cache_dir, private_prefix, replace_file, sweep
+from .patches import cache_dir, private_prefix, seal, sweep
 from .render import DECK, SUFFIXES, Interrupted, RenderError, land, signals_held
 
 # tcp://HOST:PORT, HOST a name, an IPv4 address or an IPv6 one in brackets
@@ -297,5 +297,5 @@ def arrived(future, folder: Path) -> tuple[list, float]:
     for key, data in drawn.segments.items():
         if not isinstance(key, str) or not KEY.fullmatch(key):
             raise RenderError(f"the worker sent a segment with a bad name {key!r}")
-        replace_file(segments.path(folder, key), data)
+        seal(segments.path(folder, key), data)  # with its record, as a segment drawn here
     return drawn.records, drawn.seconds

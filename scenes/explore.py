@@ -347,12 +347,12 @@ def write_explorer(scene: str, lang: str, output: Path, given: dict) -> Path:
     """Write <output>/explore/<scene>-<lang>.html for the lecture with the options `given` (its setting is
     the page's first), atomically; return its path. Raises ParameterError for a bad value, or for steps that
     would make a page over MAX_BYTES."""
-    from jinja2 import Environment, select_autoescape
-
     params, start = setting(scene, given)
     lrs, betas = axes(scene, params, start)
     g = grid(scene, params, lrs, betas)
     data = page_data(g, lang, params, start)
+    from jinja2 import Environment, select_autoescape  # once the options are checked: a bad one needs none
+
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
         data=data, words=words(lang), lang=lang, scene=scene, script=SCRIPT.read_text(encoding="utf-8")

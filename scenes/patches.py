@@ -11,7 +11,9 @@ import contextlib
 import errno
 import fcntl
 import functools
+import hashlib
 import importlib
+import io
 import os
 import re
 import resource
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO
 
 
 def cache_dir() -> Path:
@@ -337,7 +340,7 @@ def _play(self, scene, *args, **kwargs) -> None:
     later = self.num_plays > getattr(self, "drawn_upto", self.num_plays)  # than what this render draws
     key = None if self.skip_animations or later else segment_key(self, scene)
     looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
-    found = looked and self.file_writer.is_already_cached(key)
+    found = looked and _reusable(self, key)
     self.skip_animations = self.skip_animations or found or later
     self.file_writer.add_partial_movie_file(key)
     self.animations_hashes.append(key)
@@ -454,15 +457,68 @@ def _segment_init(init):
 
 
 def _segment_finish(finish):
+    """VideoSegmentEncoder.finish that installs the finished segment with its record (`seal`)."""
+
     @functools.wraps(finish)
     def wrapper(self):
         done = self._closed
         finish(self)
         if not done:
-            os.replace(self.target, self.final)
+            seal(self.final, made=self.target)
             self.target = self.final
 
     return wrapper
+
+
+def record(segment: Path) -> Path:
+    """The file beside a cached segment that says what it must be (`fingerprint`)."""
+    return segment.with_suffix(".sha256")
+
+
+def fingerprint(file: BinaryIO) -> str:
+    """A segment's size in bytes and SHA-256 (read from an open file or BytesIO), as its record holds them."""
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    return f"{file.seek(0, os.SEEK_END)} {digest}\n"
+
+
+def seal(segment: Path, data: bytes | None = None, made: Path | None = None) -> None:
+    """Install a segment at `segment`: `data` written there, or the file `made` renamed there; its record
+    first, so a segment in place has a record, and one that no longer matches it is never reused."""
+    with open(made, "rb") if data is None else io.BytesIO(data) as file:
+        replace_file(record(segment), fingerprint(file).encode())
+    if data is None:
+        os.replace(made, segment)
+    else:
+        replace_file(segment, data)
+
+
+def check(segment: Path) -> str:
+    """'whole' if the cached segment is what its record says, 'unrecorded' if it has none (a cache made
+    before records were kept), else 'damaged' (cut, overwritten, unreadable or not a regular file)."""
+    written = record(segment)
+    if not written.exists() and not written.is_symlink():
+        return "unrecorded"
+    try:
+        regular = written.is_file() and segment.is_file() and written.stat().st_size < 200
+        recorded = written.read_text(encoding="ascii") if regular else ""
+        if recorded.split(" ")[0] != str(segment.stat().st_size):  # a cut one is not even read
+            return "damaged"
+        with open(segment, "rb") as file:
+            return "whole" if fingerprint(file) == recorded else "damaged"
+    except (OSError, ValueError):
+        return "damaged"
+
+
+def _reusable(renderer, key: str) -> bool:
+    """Whether the play's segment is in the cache, whole. A damaged one is drawn again, said in one line
+    (the new one is renamed over it: a render joining the old one meanwhile never loses a file)."""
+    if not renderer.file_writer.is_already_cached(key):
+        return False
+    path = renderer.file_writer.output_plan.segment_path(key)
+    state = check(path)
+    if state == "damaged":
+        print(f"warning: a damaged animation in the cache is drawn again: {path}", file=sys.stderr)
+    return state == "whole"
 
 
 # What Manim's hash of a play leaves out besides its own list: nothing that is drawn. The drawn state (points,

@@ -1,6 +1,7 @@
 """Manim's per-animation segments (partial movie files, named by Manim's hash of the play) kept in the shared
 cache folder, one folder per quality and encoder settings: a render reuses every animation that did not
-change. Segments are written under a private name and renamed into place (scenes.patches); a render holds a
+change. Segments are written under a private name and renamed into place (scenes.patches), each after its
+record (<key>.sha256: size and SHA-256), which is checked before it is reused; a render holds a
 shared lock on the cache while it may still join segments, and the size bound removes the least recently
 used ones only when no render holds it."""
 
@@ -12,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .patches import TEMPORARY, cache_dir, sweep
+from .patches import TEMPORARY, cache_dir, record, sweep
 
 LIMIT = 2 << 30  # bytes: the segments of every quality together; the least recently used go first
 
@@ -65,5 +66,6 @@ def bound(limit: int = LIMIT) -> int:
             if total <= limit:
                 break
             path.unlink(missing_ok=True)
+            record(path).unlink(missing_ok=True)  # after its segment: no segment is left without one
             total, removed = total - size, removed + 1
         return removed

@@ -2,6 +2,8 @@
 
 import csv
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +196,11 @@ BAD = [
     ["--steps", "1_0"],
     ["--lr", "1e-320"],
     ["--lr", "0x10"],
+    ["--lr", "\u0663"],  # Arabic-Indic 3: Python's float() reads it, the command line does not
+    ["--steps", "\uff12\uff10"],  # fullwidth 20
+    ["--beta", "\u0660.\u0665"],
+    ["--scene", "regression", "--seed", "\U0001d7d1"],  # mathematical bold 3
+    ["--x0", "\u00b2"],  # superscript 2: no number
 ]
 
 
@@ -257,12 +264,45 @@ def test_a_folder_that_takes_no_files_is_said_so():
     assert result.exit_code == 2 and "no file can be created there" in result.output
 
 
+def test_a_blank_folder_is_refused_not_taken_for_the_current_one(tmp_path, monkeypatch):
+    """An empty --output or --export-data (an unset shell variable) would write into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    for args in (["--export-data", ""], ["--explore", "--output", ""], ["--output", ""], ["--output", "  "]):
+        result = invoke("--steps", 3, *args)
+        errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+        assert result.exit_code == 2 and len(errors) == 1 and args[-2] in errors[0], result.output
+        assert "blank" in errors[0] and os.listdir(tmp_path) == []
+
+
+# What a Latin-1 terminal shows for the characters it lacks, written out by hand
+LATIN_1 = {"\u03b1": "alpha", "\u03b2": "beta", "\u03ba": "kappa", "\u2026": "..."}
+
+
+@pytest.mark.parametrize("flag", ["--help", "--list"])
+def test_help_and_list_print_on_a_latin_1_terminal(flag):
+    """The help and the list, on a Latin-1 terminal, are the UTF-8 ones with the Greek letters spelled out."""
+
+    def shown(encoding: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "100"}
+        cmd = [sys.executable, str(Path(render.__file__)), flag]
+        return subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+
+    utf8, latin1 = shown("utf-8"), shown("latin-1")
+    assert latin1.returncode == 0 and latin1.stderr == b"", latin1.stderr.decode(errors="replace")[-2000:]
+    wanted = utf8.stdout.decode("utf-8")
+    assert {"\u03b1", "\u03b2"} <= set(wanted) - set(map(chr, range(256))) <= set(LATIN_1)  # Latin-1 lacks
+    for char, spelled in LATIN_1.items():
+        wanted = wanted.replace(char, spelled)
+    assert latin1.stdout.decode("latin-1") == wanted
+
+
 def test_minus_zero_is_zero_on_screen_and_in_the_cache():
     from scenes.render import video_name
 
     def name(beta):
         lecture = render.resolve("parabola", {"beta": (beta,)})
-        return lecture.params["beta"], video_name("parabola", "en", dict(lecture.params), "low")
+        params = dict(lecture.params)  # the versions given: tests/core has no installed packages' metadata
+        return lecture.params["beta"], video_name("parabola", "en", params, "low", found={"manim": "0.22"})
 
     zero, minus = name(0.0), name(-0.0)
     assert zero == minus and str(minus[0]) == "0.0"

@@ -29,6 +29,7 @@ def data(path):
 
 
 def test_explore_writes_one_page_per_language_without_a_video(tmp_path):
+    pytest.importorskip("jinja2", reason="Jinja2 (the page's template) is not installed")
     result = invoke(
         "--explore",
         "--scene",
@@ -55,6 +56,7 @@ def test_explore_writes_one_page_per_language_without_a_video(tmp_path):
 
 
 def test_valleys_opens_on_its_first_beta_above_zero(tmp_path):
+    pytest.importorskip("jinja2", reason="Jinja2 (the page's template) is not installed")
     result = invoke(
         "--explore", "--scene", "valleys", "--steps", "3", "--beta", "0,0.9", "--output", tmp_path
     )

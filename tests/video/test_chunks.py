@@ -3,6 +3,7 @@ frame by frame and cue by cue; run again, it starts no process; a bad --jobs is 
 
 import multiprocessing.context
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -90,7 +91,7 @@ def test_a_split_render_already_there_starts_no_process_and_plays_nothing(render
     assert result.stdout.strip().splitlines() == [str(video)]
 
 
-@pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "65"])
+@pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "65", "1_0", "\uff12", "\u0663", ""])
 def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     result = CliRunner().invoke(
         cli.main, ["--quality", "low", "--output", str(tmp_path / "out"), "--jobs", value]
@@ -100,10 +101,9 @@ def test_a_bad_jobs_is_one_line_and_writes_nothing(tmp_path, value):
     assert not (tmp_path / "out").exists() and os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize("planned", [False, True], ids=["pass first", "first piece drawn here"])
-def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path, monkeypatch, planned):
-    """Without a plan the parent plays the lecture undrawn, then waits for its processes; with one it draws
-    the first piece itself meanwhile (its own segment must go too)."""
+def drawing_split(tmp_path: Path, monkeypatch, planned: bool) -> tuple[subprocess.Popen, Path, Path, int]:
+    """A split render (2 processes) started in a cache of its own, once a chunk's process draws a segment
+    (and with a plan, the parent too): the render, its TMPDIR, its cache and that process's pid."""
     temp, cache = tmp_path / "tmp", tmp_path / "cache"
     temp.mkdir()
     shared = Path(os.environ["XDG_CACHE_HOME"], "momentum-lectures")
@@ -125,13 +125,21 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
     deadline = time.monotonic() + 120
     drawn = cache / "momentum-lectures" / "segments"  # not the whole cache: LaTeX's folders come and go
 
-    def drawing() -> bool:  # a chunk's process draws a segment (and with a plan, the parent too)
+    def drawing() -> set[str]:  # the chunks' processes drawing a segment (and with a plan, the parent too)
         pids = {name.split("-")[2] for name in (p.name for p in drawn.glob("*/.momentum-part-*"))}
-        return bool(pids - {str(proc.pid)}) and (not planned or str(proc.pid) in pids)
+        return pids - {str(proc.pid)} if not planned or str(proc.pid) in pids else set()
 
     while not drawing() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert drawing(), "nothing was drawn"
+    return proc, temp, cache, int(min(drawing()))
+
+
+@pytest.mark.parametrize("planned", [False, True], ids=["pass first", "first piece drawn here"])
+def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_path, monkeypatch, planned):
+    """Without a plan the parent plays the lecture undrawn, then waits for its processes; with one it draws
+    the first piece itself meanwhile (its own segment must go too)."""
+    proc, temp, cache, _ = drawing_split(tmp_path, monkeypatch, planned)
     proc.send_signal(signal.SIGTERM)  # the parent only, not its process group
     sent = time.monotonic()
     _, err = proc.communicate(timeout=60)
@@ -140,3 +148,20 @@ def test_a_split_render_signalled_stops_its_processes_and_leaves_nothing(tmp_pat
     assert "Traceback" not in err
     assert not list(temp.iterdir()) and not (tmp_path / "out" / "parabola").exists()
     assert not list(cache.rglob(".momentum-part-*"))  # the stopped chunks removed their unfinished segments
+
+
+@pytest.mark.parametrize("planned", [False, True], ids=["pass first", "first piece drawn here"])
+def test_a_killed_chunk_process_ends_the_render_in_one_error_line(tmp_path, monkeypatch, planned):
+    """SIGKILL to a chunk's process (the OOM killer, say): one Error line naming it, last, no traceback or
+    warning after it, nothing written, and its unfinished segment removed."""
+    proc, temp, cache, chunk = drawing_split(tmp_path, monkeypatch, planned)
+    time.sleep(0.5)  # into its drawing: its progress bars (and their lock) made
+    os.kill(chunk, signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    assert proc.returncode == 1 and "Traceback" not in err, err[-3000:]
+    assert [line for line in lines if "Error" in line or "arning" in line] == [lines[-1]], lines[-5:]
+    said = r"Error: the process drawing plays \d+-(\d+|the end) of the video died \(killed by SIGKILL\)"
+    assert re.fullmatch(said, lines[-1]), lines[-1]
+    assert not list(temp.iterdir()) and not (tmp_path / "out" / "parabola").exists()
+    assert not list(cache.rglob(".momentum-part-*"))

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from videos import PARABOLA, ROOT, VOICED, reported, same_frames
 
 import render as cli
+from scenes import patches
 from scenes.cluster import Drawn, arrived
 from scenes.narration import ENGINE, engine_available
 from scenes.render import RenderError, digest
@@ -261,13 +262,13 @@ def test_a_chunk_s_segments_land_whole_and_a_failed_chunk_is_one_line(tmp_path):
     folder = tmp_path / "segments"
     drawn = Drawn([("123_456", 3, False, False)], 1.5, {"123_456": b"frames"})
     assert arrived(Finished(drawn), folder) == (drawn.records, 1.5)
-    assert [p.name for p in folder.iterdir()] == ["123_456.mp4"] and (
-        folder / "123_456.mp4"
-    ).read_bytes() == b"frames"
+    assert sorted(p.name for p in folder.iterdir()) == ["123_456.mp4", "123_456.sha256"]
+    assert (folder / "123_456.mp4").read_bytes() == b"frames"
+    assert patches.check(folder / "123_456.mp4") == "whole"  # with its record: reused here as one drawn here
     for bad in ("../escape", ".hidden", "a/b", ""):
         with pytest.raises(RenderError, match="bad name"):
             arrived(Finished(Drawn([], 0.0, {bad: b"x"})), folder)
     with pytest.raises(RenderError) as err:
         arrived(Finished(error=OSError("disk full\non the worker")), folder)
     assert str(err.value) == "on the cluster: OSError: disk full"
-    assert [p.name for p in folder.iterdir()] == ["123_456.mp4"]
+    assert sorted(p.name for p in folder.iterdir()) == ["123_456.mp4", "123_456.sha256"]

@@ -4,6 +4,7 @@ one line."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,8 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from videos import ROOT, probe, small_disk
+from videos import PARABOLA, ROOT, probe, reported, small_disk
 
+from scenes import patches
 from scenes.render import cached, digest
 
 TINY = ["--steps", "2", "--quality", "low"]
@@ -92,6 +94,26 @@ def test_the_cache_serves_only_whole_files(tmp_path):
     proc = start(tmp_path, "--x0", "3")
     whole(finished(proc))
     assert "Animation" in proc.said  # rendered again, not served
+
+
+def test_a_damaged_cached_segment_is_drawn_again_with_one_warning_line(tmp_path, parabola_en):
+    """Every segment of the session's cache (a copy) cut to its first kilobyte: a render with another β, which
+    reuses the animations before the rule, draws each of those again, one line each, and ends whole."""
+    cache = tmp_path / "cache" / "momentum-lectures"
+    shutil.copytree(Path(os.environ["XDG_CACHE_HOME"], "momentum-lectures"), cache)
+    cut = set(cache.glob("segments/*/*.mp4"))
+    for path in cut:
+        os.truncate(path, 1000)
+    beta = PARABOLA.index("--beta")
+    args = [*PARABOLA[:beta], "--beta", "0.3", *PARABOLA[beta + 2 :]]  # its --steps after TINY's: it wins
+    proc = start(tmp_path / "out", *args, env={"XDG_CACHE_HOME": str(cache.parent)})
+    whole(finished(proc))
+    said = [line for line in proc.said.splitlines() if "damaged" in line]
+    named = {Path(line.split("drawn again: ")[-1]) for line in said}
+    assert "Traceback" not in proc.said and said and len(named) == len(said) and named <= cut, said
+    assert all(line.startswith("warning: a damaged animation in the cache is drawn again: ") for line in said)
+    assert reported(proc.said)["reused"] == 0  # none of them served
+    assert all(patches.check(path) == "whole" for path in named)  # each drawn again in its place
 
 
 def test_a_broken_sidecar_is_left_out_of_the_page_in_one_line(tmp_path):
