@@ -54,7 +54,7 @@ def test_none_for_runs_and_slides_leaves_their_keys_out():
         (lambda r: r.update(duration="long"), "its duration is of the wrong type"),
         (lambda r: r.update(voice=3), "its voice is of the wrong type"),
         (lambda r: r.update(duration=True), "its duration is of the wrong type"),
-        (lambda r: r.update(captions={}), "its captions is of the wrong type"),
+        (lambda r: r.update(captions={}), "its captions is not a list"),
     ],
 )
 def test_a_sidecar_that_is_not_whole_is_refused_naming_what_is_wrong(edit, said):
