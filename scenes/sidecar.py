@@ -308,9 +308,10 @@ def opened(path: Path):
             else f"cannot be read ({err.strerror})"
         )
         raise SidecarError(f"{path.name} {why}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SidecarError(f"{path.name} is not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SidecarError(f"{path.name} is not a regular file")
         yield handle
 
 
