@@ -5,6 +5,7 @@ video's frames decoded with PyAV."""
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from videos import ROOT, frame_at
 
+from scenes import locales
 from scenes.classpage import page_words
 from scenes.sidecar import FILES
 
@@ -658,13 +660,21 @@ def latin1(path: Path) -> None:
     path.write_bytes(json.dumps(meta, ensure_ascii=False).encode("latin-1", "replace"))
 
 
+def foreign_language(path: Path) -> None:
+    """An edit that names as the sidecar's language a whole language file out of the language folder."""
+    shutil.copyfile(locales.folder() / "en.po", path.with_name("evil.po"))
+    meta = json.loads(path.read_text())
+    lang = os.path.relpath(path.with_name("evil"), locales.folder())
+    path.write_text(json.dumps({**meta, "lang": lang}))
+
+
 ZERO = "/" + "../" * 40 + "dev/zero"
 STRANGERS = {  # a sidecar's fields changed, or an edit of the sidecar or its files
     "poster out of the folder": {"poster": "../../../../etc/passwd"},
     "transcript at an absolute path": {"transcript": "/etc/passwd"},
     "files key to /dev/zero": {"files": {ZERO: "0" * 64}},
     "files key that is no suffix": {"files": {".evil": "0" * 64}},
-    "language out of the folder": {"lang": "../../../../tmp/evil"},
+    "language out of the folder": foreign_language,
     "a chapter that is null": {"chapters": [None]},
     "a chapter's title that is a list": {"chapters": [{"beat": "intro", "title": [], "start": 0, "end": 1}]},
     "duration 1e999": raw("duration", "1e999"),
