@@ -8,12 +8,13 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from gdcore import HYPERPARAMETERS
 
 from . import captions, locales
 from .patches import cache_lock, replace_file
-from .sidecar import QUALITY, Sidecar, SidecarError
+from .sidecar import QUALITY, Sidecar, SidecarError, read_regular
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 
@@ -32,8 +33,21 @@ def page_words(code: str) -> dict[str, str]:
 
 
 def data_uri(path: Path) -> str:
-    """A WebVTT file as a data: URI: browsers refuse <track> files from file:// pages, not embedded ones."""
-    return "data:text/vtt;base64," + base64.b64encode(path.read_bytes()).decode()
+    """A WebVTT file as a data: URI: browsers refuse <track> files from file:// pages, not embedded ones.
+    Only a regular file of at most sidecar.LARGEST bytes is embedded (SidecarError otherwise)."""
+    return "data:text/vtt;base64," + base64.b64encode(read_regular(path)).decode()
+
+
+def href(*parts: str) -> str:
+    """A relative link to the path of these segments, each percent-encoded: a folder called
+    'javascript:alert(1)' is linked as a folder, never run as a script."""
+    return "/".join(quote(part, safe="") for part in parts)
+
+
+def leave_out(sidecar: Path, why: str) -> None:
+    """Say on stderr, in one line (control characters escaped), that the page leaves `sidecar` out."""
+    line = f"warning: the class page leaves out {sidecar}: {why}"
+    print("".join(c if c.isprintable() else repr(c)[1:-1] for c in line), file=sys.stderr)
 
 
 def shown(params: dict, lang: str = "en") -> str:
@@ -61,7 +75,7 @@ def lecture_id(meta: Sidecar) -> str:
 
 def finished(output: Path) -> list[tuple[Path, Sidecar]]:
     """Every finished video's sidecar under `output` (a .json beside an mp4), newest first; a sidecar that
-    is not whole is named on stderr in one line and left out."""
+    is not whole or not allowed (Sidecar.read) is named on stderr in one line and left out."""
     found = []
     for path in output.rglob("*.json"):
         movie = path.with_suffix(".mp4")
@@ -69,11 +83,8 @@ def finished(output: Path) -> list[tuple[Path, Sidecar]]:
             continue
         try:
             meta = Sidecar.read(path)
-            missing = [f"subtitles.{key}" for key in ("vtt", "chapters") if key not in meta.subtitles]
-            if missing or not meta.captions:
-                raise SidecarError(f"it has no {', '.join(missing) or 'captions'}")
         except SidecarError as err:
-            print(f"warning: the class page leaves out {path}: {err}", file=sys.stderr)
+            leave_out(path, str(err))
         else:
             found.append((movie.stat().st_mtime, path, meta))
     found.sort(key=lambda item: item[0], reverse=True)
@@ -83,16 +94,16 @@ def finished(output: Path) -> list[tuple[Path, Sidecar]]:
 def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, Sidecar]]) -> dict:
     """One file of a lecture as the page plays it; `others`: the lecture's videos in other languages, whose
     subtitles it offers (the same quality's, else any)."""
-    rel, name = sidecar.parent.relative_to(output).as_posix(), sidecar.stem
+    rel, name = sidecar.parent.relative_to(output).parts, sidecar.stem
     langs = {}
     for s, m in sorted(others, key=lambda o: o[1].quality != meta.quality):
         langs.setdefault(m.lang, s.with_name(m.subtitles["vtt"]))
-    explorer = f"explore/{meta.scene}-{meta.lang}.html"  # scenes/explore.py writes it
+    explorer = f"{meta.scene}-{meta.lang}.html"  # scenes/explore.py writes it into explore/
     return {
         "id": f"{name}-{meta.quality}",
         "lecture": lecture_id(meta),
-        "src": f"{rel}/{name}.mp4",
-        "poster": f"{rel}/{meta.poster}",
+        "src": href(*rel, f"{name}.mp4"),
+        "poster": href(*rel, meta.poster),
         "scene": meta.scene,
         "lang": meta.lang,
         "language": language_name(meta.lang),
@@ -109,9 +120,9 @@ def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, S
             for lang, vtt in sorted(langs.items())
         ],
         "chapter_track": data_uri(sidecar.with_name(meta.subtitles["chapters"])),
-        "slides": {kind: f"{rel}/{file}" for kind, file in (meta.slides or {}).items()},
-        "transcript": f"{rel}/{meta.transcript}",
-        "explore": explorer if (output / explorer).is_file() else None,
+        "slides": {kind: href(*rel, file) for kind, file in (meta.slides or {}).items()},
+        "transcript": href(*rel, meta.transcript),
+        "explore": href("explore", explorer) if (output / "explore" / explorer).is_file() else None,
     }
 
 
@@ -130,10 +141,7 @@ def videos(output: Path) -> list[dict]:
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:  # never fails a render
-            print(
-                f"warning: the class page leaves out {sidecar}: it cannot be read ({type(err).__name__}: {err})",
-                file=sys.stderr,
-            )
+            leave_out(sidecar, f"it cannot be read ({type(err).__name__}: {err})")
     return listed
 
 

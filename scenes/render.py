@@ -24,15 +24,13 @@ from .classpage import write_page
 from .explore import write_explorer_safely
 from .narration import ENGINE, Voice, engine_version, transcript, webvtt
 from .patches import cache_dir, private_prefix, sweep
-from .sidecar import QUALITY, Sidecar, plain
+from .sidecar import DECK, QUALITY, SUFFIXES, Sidecar, opened, plain
 from .slides import as_slides, write_deck
 
 # x264 settings per quality (Manim's default is {"crf": "23"} with x264's "medium" preset). Measured by
 # bench/bench_encoding.py at low and high: superfast takes 0.73–0.77× the time, with frames at 41–43 dB PSNR
 # against the default's and files 1.3–1.44× its size (veryfast saves less; ultrafast makes 2.3–2.9× files).
 ENCODER = {quality: {"crf": "23", "preset": "superfast"} for quality in QUALITY}
-SUFFIXES = (".mp4", ".srt", ".vtt", ".chapters.vtt", ".txt", ".jpg", ".json")  # what a finished render is
-DECK = (".pptx", ".html", "")  # and with --slides: the PowerPoint deck, the HTML deck and its folder
 
 
 def versions(voice: bool = False) -> dict:
@@ -65,14 +63,16 @@ def video_name(
 
 
 def digest(path: Path) -> str:
-    """The SHA-256 of a file's content (the sidecar records one per file, the cache checks them)."""
-    with open(path, "rb") as file:
+    """The SHA-256 of a regular file's content (the sidecar records one per file, the cache checks them); a
+    link, device or FIFO is a SidecarError, never read (/dev/zero would be read forever)."""
+    with opened(path) as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def cached(folder: Path, name: str, params: dict, slides: bool = False) -> bool:
-    """Whether `folder` holds a finished, whole render called `name`: a sidecar for these parameters, and
-    every file it lists (the decks too, for `slides`) with the content it recorded."""
+    """Whether `folder` holds a finished, whole render called `name`: a sidecar for these parameters (read
+    as untrusted: Sidecar.read), and every file it lists (the decks too, for `slides`), each a regular
+    file, with the content it recorded."""
     try:
         meta = Sidecar.read(folder / f"{name}.json")
         files = meta.files

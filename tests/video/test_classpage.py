@@ -4,7 +4,12 @@ video's frames decoded with PyAV."""
 
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import av
 import numpy as np
@@ -12,9 +17,11 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from videos import frame_at
+from videos import ROOT, frame_at
 
+from scenes import locales
 from scenes.classpage import page_words
+from scenes.sidecar import FILES
 
 BAND = 0.15  # the caption band: the bottom 15 % of the frame (style.CAPTION_Y, the band below y = -2.85)
 VIEWPORTS = {"phone": (390, 844), "projector": (1366, 768), "full HD": (1920, 1080)}
@@ -603,3 +610,137 @@ def test_the_transcript_link_opens_the_text_with_its_accents(browser, page_video
     page.goto((media / href).as_uri())
     shown = page.evaluate("document.body.innerText")
     assert shown.startswith("Descenso de gradiente con momento") and meta["captions"][0]["text"] in shown
+
+
+# ---- sidecars a stranger wrote into the output folder: each card left out in one line, the others work
+
+SCRIPT_FOLDER = "javascript:alert(document.domain)"  # an output sub-folder named like a link that runs
+
+
+def linked(video: Path, folder: Path, stem: str, **changes) -> Path:
+    """The render of `video` (video, subtitles, chapters, transcript, poster; no decks) hard-linked into
+    `folder` under the name `stem`, its sidecar's fields changed by `changes`; the new sidecar's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = json.loads(video.with_suffix(".json").read_text())
+    for suffix in FILES[:6]:
+        os.link(video.with_name(video.stem + suffix), folder / f"{stem}{suffix}")
+    renamed = {k: v.replace(video.stem, stem) for k, v in meta.items() if k in ("transcript", "poster")}
+    subtitles = {k: v.replace(video.stem, stem) for k, v in meta["subtitles"].items()}
+    files = {s: sha for s, sha in meta["files"].items() if s in FILES[:6]}
+    meta = {k: v for k, v in meta.items() if k != "slides"}
+    path = folder / f"{stem}.json"
+    path.write_text(json.dumps({**meta, **renamed, "subtitles": subtitles, "files": files, **changes}))
+    return path
+
+
+def relinked(name: str, make):
+    """An edit that replaces the file `<stem><name>` of the render by what make(path) makes."""
+
+    def edit(path: Path) -> None:
+        target = path.with_name(path.stem + name)
+        target.unlink()
+        make(target)
+
+    return edit
+
+
+def raw(key: str, literal: str):
+    """An edit that sets the sidecar's `key` to the JSON text `literal` (one that JSON itself may refuse)."""
+
+    def edit(path: Path) -> None:
+        meta = json.loads(path.read_text())
+        path.write_text(json.dumps({**meta, key: "\ufffd"}).replace('"\\ufffd"', literal))
+
+    return edit
+
+
+def latin1(path: Path) -> None:
+    """An edit that writes the sidecar in Latin-1, not UTF-8 (its headline says café)."""
+    meta = {**json.loads(path.read_text()), "headline": "café"}
+    path.write_bytes(json.dumps(meta, ensure_ascii=False).encode("latin-1", "replace"))
+
+
+def foreign_language(path: Path) -> None:
+    """An edit that names as the sidecar's language a whole language file out of the language folder."""
+    shutil.copyfile(locales.folder() / "en.po", path.with_name("evil.po"))
+    meta = json.loads(path.read_text())
+    lang = os.path.relpath(path.with_name("evil"), locales.folder())
+    path.write_text(json.dumps({**meta, "lang": lang}))
+
+
+ZERO = "/" + "../" * 40 + "dev/zero"
+STRANGERS = {  # a sidecar's fields changed, or an edit of the sidecar or its files
+    "poster out of the folder": {"poster": "../../../../etc/passwd"},
+    "transcript at an absolute path": {"transcript": "/etc/passwd"},
+    "files key to /dev/zero": {"files": {ZERO: "0" * 64}},
+    "files key that is no suffix": {"files": {".evil": "0" * 64}},
+    "language out of the folder": foreign_language,
+    "a chapter that is null": {"chapters": [None]},
+    "a chapter's title that is a list": {"chapters": [{"beat": "intro", "title": [], "start": 0, "end": 1}]},
+    "duration 1e999": raw("duration", "1e999"),
+    "vtt linked to /etc/passwd": relinked(".vtt", lambda p: p.symlink_to("/etc/passwd")),
+    "chapters a FIFO": relinked(".chapters.vtt", os.mkfifo),
+    "not UTF-8": latin1,
+    "6 MB": raw("question", '"' + "x" * (6 << 20) + '"'),
+    "nested 100 000 deep": raw("duration", "[" * 100_000),
+}
+
+
+def build_page(folder: Path) -> str:
+    """Build the class page of `folder` in a process of its own (a page that waits on a FIFO fails the test
+    instead of hanging it); its stderr."""
+    code = "import sys; from pathlib import Path; from scenes.classpage import write_page; write_page(Path(sys.argv[1]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stderr
+
+
+@pytest.fixture(scope="module")
+def strangers(tmp_path_factory, parabola_en, parabola_compare, regression_en):
+    """A folder with three good lectures (one in SCRIPT_FOLDER) and a stranger's sidecar for each entry of
+    STRANGERS; its class page built. Returns the folder, the good cards' ids, the strangers' sidecars and
+    the builder's stderr."""
+    folder = tmp_path_factory.mktemp("strangers")
+    good = [
+        linked(parabola_en[0], folder / "parabola" / "low", parabola_en[0].stem),
+        linked(parabola_compare[0], folder / "parabola" / "low", parabola_compare[0].stem),
+        linked(regression_en[0], folder / SCRIPT_FOLDER / "low", regression_en[0].stem),
+    ]
+    bad = []
+    for k, edit in enumerate(STRANGERS.values()):  # each its own lecture (x0), were it let in
+        params = {**parabola_en[1]["params"], "x0": 1.0 + k / 10}
+        changes = edit if isinstance(edit, dict) else {}
+        bad.append(
+            linked(parabola_en[0], folder / "bad" / str(k), f"parabola-en-bad{k}", params=params, **changes)
+        )
+        if callable(edit):
+            edit(bad[-1])
+    said = build_page(folder)
+    return folder, [f"{p.stem}-low" for p in good], bad, said
+
+
+def test_a_stranger_s_sidecar_is_left_out_in_one_line_and_the_others_work(browser, strangers):
+    folder, good, bad, said = strangers
+    warned = [line for line in said.splitlines() if line.startswith("warning:")]
+    assert sorted(warned) == sorted(next(w for w in warned if str(p) in w) for p in bad), said
+    assert len(warned) == len(bad)  # one line each, and none for the good ones
+    page = opened(browser, folder / "index.html", folder)
+    assert sorted(page.eval_on_selector_all("button.open", "bs => bs.map(b => b.dataset.id)")) == sorted(good)
+    links = page.eval_on_selector_all("a[href], img[src]", "els => els.map(e => e.href || e.src)")
+    assert links and all(link.startswith(folder.as_uri() + "/") for link in links)  # no scheme, nothing out
+    # the lecture in the folder named like a script plays from that folder
+    page.locator(f'button.open[data-id="{good[2]}"]').click()
+    page.wait_for_function(f"{VIDEO}.readyState >= 2")
+    src = page.evaluate(f"{VIDEO}.currentSrc")
+    assert unquote(src) == unquote((folder / SCRIPT_FOLDER / "low" / f"{good[2][:-4]}.mp4").as_uri())
+    # the compare menus list the good lectures, and two parabolas play side by side
+    assert len(page.eval_on_selector_all("#cmp-a option", "os => os.map(o => o.value)")) == 3
+    lecture = "id => classPage.lectures.find(l => l.videos.some(v => v.id === id)).id"
+    page.select_option("#cmp-a", page.evaluate(lecture, good[0]))
+    page.select_option("#cmp-b", page.evaluate(lecture, good[1]))
+    page.locator("#cmp-show").click()
+    page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
+    assert page.evaluate("[classPage.cmp.a.id, classPage.cmp.b.id]") == good[:2]
+    assert page.problems == []
