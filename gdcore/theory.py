@@ -22,6 +22,7 @@ class Damping(str, enum.Enum):
     OVER = "over-damped"  # two real eigenvalues: a slow approach without swinging
     CRITICAL = "critically damped"  # the eigenvalues meet: the fastest approach that does not swing
     UNDER = "under-damped"  # a complex pair: the run overshoots and swings
+    NONE = "no quadratic model"  # the minimum has no finite curvature > 0 (|x|^1.5, x**4), or there is none
 
 
 def iteration_matrix(variant: str, lr: float, beta: float, curvature) -> np.ndarray:
