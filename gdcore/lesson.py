@@ -94,7 +94,7 @@ class Lesson:
             "critical_beta": number(v.critical_beta),
             "damping": v.regime.value,
             "gd_converged_at": v.gd_steps,
-            "distance_to_minimum": float(v.distance),
+            "distance_to_minimum": number(v.distance),  # nan: no minimum in the view
             "basin": v.basin,
         }
 

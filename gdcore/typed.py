@@ -25,6 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import expression
+from .optimizers import RULES
 from .problems import Formula, Problem, frozen
 from .validation import Expression, Hyperparameter, ParameterError, Range
 
@@ -83,8 +84,8 @@ class TypedFunction(Problem):
     grad_tex: ClassVar[str] = "f'(x)"
     DEFAULTS: ClassVar[dict] = {
         "lr": 0.1,
-        "beta": 0.8,
-        "steps": 100,
+        "beta": 0.7,
+        "steps": 80,
         "variant": "classic",
         "x0": 2.5,
         "function": DEFAULT,
@@ -272,19 +273,25 @@ class TypedFunction(Problem):
         pad = max(0.15 * (max(xs) - min(xs)), 0.5)
         return min(xs) - pad, max(xs) + pad
 
-    def left_view(self, positions: np.ndarray) -> dict:
-        """The claim "left_view": the first step outside the view ("step", None: it stayed in), on which side
-        ("side": 'left' | 'right'), and whether it was still outside at its last step ("outside")."""
-        xs = np.asarray(positions, dtype=float)[:, 0]
-        out = np.flatnonzero((xs < self.low) | (xs > self.high))
+    def left_view(self, traj) -> dict:
+        """The claim "left_view" of a run (a Trajectory on this problem): the first step at which it was outside
+        the view ("step", None: it stayed in), on which side ("side": 'left' | 'right'), whether it was still
+        outside at its end ("outside"), and whether f was defined where it went ("defined": False when the run
+        stopped on a step to where f is not a finite real number, as x·log(x) at x < 0)."""
+        xs = list(traj.positions[:, 0])
+        defined = True
+        if traj.diverged_at is not None and traj.diverged_at == len(xs):  # the step that stopped it, again
+            rule = RULES[traj.variant]
+            after, _ = rule(traj.positions[-1], traj.states[-1], self.grad, traj.lr, traj.beta)
+            with np.errstate(all="ignore"):
+                defined = bool(np.isfinite(self.loss(after)) and np.isfinite(self.grad(after)).all())
+            xs.append(float(after[0]))
+        xs = np.array(xs)
+        out = np.flatnonzero(~((xs >= self.low) & (xs <= self.high)))  # nan: outside too
         step = int(out[0]) if len(out) else None
-        side = None if step is None else "left" if xs[step] < self.low else "right"
-        return {
-            "claim": "left_view",
-            "step": step,
-            "side": side,
-            "outside": bool(len(out)) and out[-1] == len(xs) - 1,
-        }
+        side = None if step is None else "left" if not xs[step] > self.low else "right"
+        outside = bool(len(out)) and out[-1] == len(xs) - 1
+        return {"claim": "left_view", "step": step, "side": side, "outside": outside, "defined": defined}
 
     def describe(self) -> dict:
         def number(v: float) -> float | None:
