@@ -23,6 +23,7 @@ FUNCTIONS = ("abs", "atan", "cos", "cosh", "exp", "log", "sin", "sinh", "sqrt", 
 ALLOWED = "numbers, x, pi, e, + - * / ** (or ^), parentheses and " + ", ".join(FUNCTIONS)
 OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+DECIMAL = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # 12, 0.5, .5, 6e-3: not 0x10, 1_0 or 1j
 
 
 class ExpressionError(ValueError):
@@ -56,6 +57,8 @@ def parse(text: str):
         raise ExpressionError(
             f"the character {source[bad]!r} at column {bad + 1} is not allowed (allowed: {ALLOWED})"
         )
+    if "#" in source:  # Python's parser would skip the rest as a comment, and it would be kept as typed
+        raise ExpressionError(f"'#' at column {source.index('#') + 1} is not allowed (allowed: {ALLOWED})")
     parsed = source.replace("^", "**")  # a power as teachers write it, with the precedence of **
     try:
         tree = ast.parse(parsed, mode="eval")
@@ -95,6 +98,8 @@ class Reader:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"it is nested too deeply (more than {MAX_DEPTH} levels)")
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if not DECIMAL.fullmatch(ast.get_source_segment(self.parsed, node)):
+                raise ExpressionError(f"{self.where(node)} is not a plain decimal number")
             number = sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
             return self.bounded(number, node)
         if isinstance(node, ast.Name) and node.id in names:
@@ -227,4 +232,4 @@ def guards(expr) -> list[tuple]:
                 found.append((base, "nonnegative"))
             elif power < 0:
                 found.append((base, "nonzero"))
-    return found
+    return list(dict.fromkeys(found))  # each once

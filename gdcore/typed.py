@@ -122,12 +122,12 @@ class TypedFunction(Problem):
             "function",
             self.text,
             FUNCTION.valid.text(),
-            f"{why} (view [{self.low:g}, {self.high:g}]: x_min, x_max)",
+            f"{why} (on the view [{self.low:g}, {self.high:g}], set by x_min and x_max)",
         )
 
     @cached_property
     def _parts(self) -> tuple:
-        """f, f' and f'' as SymPy expressions and as NumPy functions."""
+        """f, f' and f'' as SymPy expressions and as NumPy functions (worked out once the view is checked)."""
         f = expression.parse(self.text)
         exprs = (f, *expression.derivatives(f))
         return exprs, tuple(map(expression.numeric, exprs))
@@ -138,12 +138,12 @@ class TypedFunction(Problem):
 
     def _check_domain(self) -> None:
         """Refuse a function that is not real or not finite somewhere on the view."""
-        xs = self._grid
-        for part, condition in expression.guards(self._parts[0][0]):
+        xs, f = self._grid, expression.parse(self.text)  # not its derivatives yet: a refusal comes first
+        for part, condition in expression.guards(f):
             failed = _violated(xs, expression.numeric(part), condition)
             if failed is not None:
                 self._refuse(f"it is not {failed[1]} at x = {failed[0]:.4g}")
-        values = self._parts[1][0](xs)
+        values = expression.numeric(f)(xs)
         bad = np.flatnonzero(~np.isfinite(values)) if not np.iscomplexobj(values) else np.arange(len(xs))
         if len(bad):
             self._refuse(f"it is not a finite real number at x = {xs[bad[0]]:.4g}")
