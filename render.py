@@ -43,6 +43,7 @@ from scenes.render import (  # Manim: only for a video
     QUALITY,
     RenderError,
     finished,
+    has_lecture,
     render_lecture,
     write_page_safely,
 )
@@ -52,6 +53,7 @@ from scenes.slides import reveal_package
 NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 INTEGER = re.compile(r"[+-]?[0-9]+")
 SCENES = [*LECTURES, Landscape.scene]  # each lecture's problem, and the (α, β) map of any of them
+VIDEOS = [scene for scene in SCENES if has_lecture(scene)]  # those with a video (--scene all renders them)
 # The options of the lectures, in the table's order: every name some lecture has a default for.
 OPTIONS = [
     row
@@ -65,7 +67,9 @@ def _flag(name: str) -> str:
 
 
 def shown(default) -> str:
-    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
+    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95 (none: no value)."""
+    if default is None:
+        return "none"
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
 
@@ -95,6 +99,8 @@ class Values(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, tuple):
             return value
+        if self.row.whole:  # a function or a path: commas are part of it
+            return (str(value),)
         out = []
         for item in (item.strip() for item in str(value).split(",")):
             number = number_or_none(item, self.row.kind) if self.row.kind in (int, float) else item
@@ -116,7 +122,9 @@ class Values(click.ParamType):
 def hyperparameter_options(command):
     for row in reversed(OPTIONS):
         listed = f" (or 2 to {MAX_RUNS} values a,b,… to compare runs)" if row.comparable else ""
-        shape = "|".join(row.valid.options) if row.kind is str else row.kind.__name__.upper()
+        shape = getattr(row.valid, "metavar", None) or (
+            "|".join(row.valid.options) if row.kind is str else row.kind.__name__.upper()
+        )
         command = click.option(
             _flag(row.name),
             *map(_flag, row.aliases),
@@ -193,13 +201,14 @@ def resolve(scene: str, given: dict):
     return _checked(lesson, scene, **single)
 
 
-def _checked(function, *args, **kwargs):
-    """function(*args, **kwargs), with a bad value (gdcore's ParameterError) as a one-line usage error."""
+def _checked(call, *args, **kwargs):
+    """call(*args, **kwargs), with a bad value (gdcore's ParameterError) as a one-line usage error."""
     try:
-        return function(*args, **kwargs)
+        return call(*args, **kwargs)
     except ParameterError as err:
         shown = ",".join(map(str, err.value)) if isinstance(err.value, tuple) else repr(err.value)
-        raise click.BadParameter(f"{shown}: expected {err.valid}", param_hint=_flag(err.name)) from None
+        why = err.why or f"expected {err.valid}"
+        raise click.BadParameter(f"{shown}: {why}", param_hint=_flag(err.name)) from None
 
 
 def ready_to_render(output: Path, voice: bool, slides: bool = False, langs: tuple = ()) -> None:
@@ -460,11 +469,22 @@ def main(
 def single(scene, quality, lang, output, voice, force, slides, given, jobs=None, cluster=None) -> None:
     """Render one video here (its chunks, with --jobs, on the Dask cluster at `cluster`) and print its path;
     a full disk or a signal ends it with one line."""
-    lecture = resolve(scene, given)
+    lecture = drawable(resolve(scene, given))
     with reach(cluster) as client:  # an address that does not answer is a usage error: nothing written
         ready_to_render(output, voice, slides, (lang,))
         video = rendered(lecture, quality, lang, output, voice, force, slides, jobs, client)
     click.echo(video)
+
+
+def drawable(subject):
+    """`subject`, if its video can be made; else a usage error (its numbers can: --export-data)."""
+    if not has_lecture(subject.scene):
+        raise click.UsageError(
+            f"--scene {subject.scene} has no video yet: --export-data DIR writes its numbers"
+        )
+    if subject.params.get("data") is not None:  # the regression's scene draws synthetic data only, for now
+        raise click.UsageError("--data has no video yet: --export-data DIR writes the run on your data")
+    return subject
 
 
 def rendered(lecture, quality, lang, output, voice, force, slides, jobs, client) -> Path:
@@ -536,6 +556,8 @@ def explorer(scene, langs, output: Path, given: dict) -> None:
             )
     if scene not in EXPLORED:
         raise click.UsageError(f"--scene {scene} has no explorer (--explore is for {', '.join(EXPLORED)})")
+    if given.get("data") is not None:
+        raise click.UsageError("--data has no explorer yet: --export-data DIR writes the run on your data")
     lecture = LECTURES[scene]
     given = {name: values for name, values in given.items() if values is not None}
     for name, values in given.items():
@@ -564,7 +586,7 @@ def batch(scene, qualities, langs, output, voice, force, slides, jobs, given, cl
             "--scene all renders every lecture at its defaults: give hyperparameters with one --scene"
         )
     # bad options stop the whole batch before anything renders
-    subjects = {one: resolve(one, dict(given)) for one in (SCENES if scene == "all" else [scene])}
+    subjects = {one: drawable(resolve(one, dict(given))) for one in (VIDEOS if scene == "all" else [scene])}
     options = [arg for name, values in given.items() for arg in (_flag(name), ",".join(map(str, values)))]
     extra = [
         "--output",

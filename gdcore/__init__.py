@@ -1,4 +1,5 @@
-"""Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only."""
+"""Numeric core of the momentum lectures: problems, update rules, trajectories, theory, lessons. NumPy only
+(and SymPy, imported when a function a teacher typed is read: gdcore.expression)."""
 
 from . import claims
 from .compare import Comparison, compare
@@ -10,6 +11,7 @@ from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_re
 from .subject import Subject
 from .theory import Damping
 from .trajectory import Trajectory, run
+from .typed import TypedFunction
 from .validation import HYPERPARAMETERS, MAX_RUNS, VARIANTS, Hyperparameter, ParameterError, check, check_all
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Regression",
     "Subject",
     "Trajectory",
+    "TypedFunction",
     "VARIANTS",
     "Verdict",
     "check",

@@ -51,10 +51,12 @@ def outcome(traj: Trajectory, run: str | None = None) -> dict:
     return {**claim, "outcome": kind, "step": step, "after": traj.last_step, "start": start, "end": end}
 
 
-def distances(traj: Trajectory) -> tuple[float, float]:
-    """The run's distance to the minimum it heads for (where it ends), at its start and at its last step."""
+def distances(traj: Trajectory) -> tuple[float | None, float | None]:
+    """The run's distance to the minimum it heads for (where it ends), at its start and at its last step
+    (None, None: there is no minimum to head for)."""
     target = traj.problem.settle_target(traj.positions[-1])
-    return tuple(float(np.linalg.norm(traj.positions[k] - target)) for k in (0, -1))
+    found = tuple(float(np.linalg.norm(traj.positions[k] - target)) for k in (0, -1))
+    return found if all(map(math.isfinite, found)) else (None, None)
 
 
 TIE = 1.01  # ends closer than 1 % apart are a tie: the picture would not tell them apart

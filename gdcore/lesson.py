@@ -45,7 +45,8 @@ class Verdict:
     it settled in (None: it did not settle); crossings: how many times it passed from one basin to the other;
     plain_rho: ρ of plain gradient descent (β = 0) with the same rule and α.
     For a problem that is not quadratic, ρ, critical β and the stable α are those of its quadratic model at
-    the global minimum."""
+    the minimum it names for the run's end (Problem.model_hessian); where it has none, they are nan and the
+    regime is Damping.NONE."""
 
     outcome: Outcome
     step: int
@@ -95,12 +96,12 @@ class Lesson:
             "diverged_at": t.diverged_at,
             "converged_at": t.converged_at,
             "outcome": v.outcome.value,
-            "convergence_factor": v.rho,
-            "lr_limit": v.lr_limit,
+            "convergence_factor": number(v.rho),
+            "lr_limit": number(v.lr_limit),
             "critical_beta": number(v.critical_beta),
             "damping": v.regime.value,
             "gd_converged_at": v.gd_steps,
-            "distance_to_minimum": float(v.distance),
+            "distance_to_minimum": number(v.distance),  # nan: no minimum in the view
             "basin": v.basin,
         }
 
@@ -160,11 +161,11 @@ class Lesson:
                 "beta": beta,
                 "critical_beta": _number(v.critical_beta),
                 "regime": v.regime.value,
-                "eigenvalues": [[z.real, z.imag] for z in v.eigenvalues],
-                "curvature": v.mode,
+                "eigenvalues": None if math.isnan(v.mode) else [[z.real, z.imag] for z in v.eigenvalues],
+                "curvature": _number(v.mode),
             },
-            "rate": {"claim": "rate", "run": run, "rho": v.rho, "plain_rho": v.plain_rho},
-            "stable_limit": claims.stable_limit(variant, lr, beta, float(p.curvatures[-1])),
+            "rate": {"claim": "rate", "run": run, "rho": _number(v.rho), "plain_rho": _number(v.plain_rho)},
+            "stable_limit": _stable_limit(variant, lr, beta, p.model_hessian(self.run.positions[-1])),
             "events": claims.events(self.run, target, basins, run),
         }
         if v.still is not None:
@@ -172,9 +173,20 @@ class Lesson:
         if self.baseline is not None:
             facts["plain_outcome"] = claims.outcome(self.baseline)
             facts["faster"] = claims.faster(self.run, self.baseline)
-            if facts["faster"]["winner"] == "neither":
+            if facts["faster"]["winner"] == "neither" and facts["outcome"]["start"] is not None:
                 facts["closer"] = claims.closer(self.run, self.baseline)
         return facts
+
+
+def _mode(problem: Problem, main: Trajectory, variant: str, lr: float, beta: float) -> tuple:
+    """The quadratic model the theory reads for `main` (None: none), its curvatures (nan without one) and the
+    run's slowest mode among those its start moves in (a quadratic problem's) or the model's."""
+    model = problem.model_hessian(main.positions[-1])
+    if model is None:
+        return None, np.full(1, math.nan), math.nan
+    curvatures = np.linalg.eigvalsh(model)
+    moving = problem.excited(main.positions[0]) if problem.quadratic else curvatures
+    return model, curvatures, theory.slowest(variant, lr, beta, moving if len(moving) else curvatures[:1])
 
 
 def _still(problem: Problem, run: Trajectory) -> str | None:
@@ -191,6 +203,33 @@ def _number(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
+def _stable_limit(variant: str, lr: float, beta: float, model: np.ndarray | None) -> dict:
+    """The stable_limit claim at the quadratic model `model`; without one, its numbers and change are None."""
+    if model is None:
+        return {"claim": "stable_limit", "lr": lr, "plain": None, "momentum": None, "change": None}
+    return claims.stable_limit(variant, lr, beta, float(np.linalg.eigvalsh(model)[-1]))
+
+
+def _rate(variant: str, lr: float, beta: float, model: np.ndarray | None) -> float:
+    """ρ at the quadratic model `model` (theory.convergence_factor); nan without one."""
+    return math.nan if model is None else theory.convergence_factor(variant, lr, beta, model)
+
+
+def _rates(
+    problem: Problem, variant: str, lrs: list, betas: list, runs: list
+) -> tuple[np.ndarray, np.ndarray]:
+    """ρ of each run with its β and with β = 0, at the quadratic model its end reads (nan: none): the same
+    numbers as _rate, one np.linalg.eigvals call per model."""
+    models = [problem.model_hessian(one.positions[-1]) for one in runs]
+    rhos, plains = np.full(len(runs), math.nan), np.full(len(runs), math.nan)
+    for key in {m.tobytes() for m in models if m is not None}:
+        k = [i for i, m in enumerate(models) if m is not None and m.tobytes() == key]
+        lr, beta = np.asarray(lrs, dtype=float)[k], np.asarray(betas, dtype=float)[k]
+        rhos[k] = theory.convergence_factor_many(variant, lr, beta, models[k[0]])
+        plains[k] = theory.convergence_factor_many(variant, lr, 0 * beta, models[k[0]])
+    return rhos, plains
+
+
 def lesson(scene: str, **given) -> Lesson:
     """The Lesson of lecture `scene` (a key of LECTURES) with the given hyperparameters, the others at the
     problem's defaults. Every value is checked here, once (ParameterError names the first bad one)."""
@@ -204,7 +243,7 @@ def checked(scene: str, given: dict) -> dict:
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    params = {**cls.single_defaults(), **check_all(**given)}
+    params = cls.arranged({**cls.single_defaults(), **check_all(**given)}, set(given))
     return {k: v for k, v in params.items() if not (k in cls.OPTIONAL and v == cls.DEFAULTS[k])}
 
 
@@ -215,8 +254,9 @@ def teach(scene: str, params: dict) -> Lesson:
     start = problem.start(params)
     main = iterate(problem, variant, lr, beta, steps, start)
     baseline = iterate(problem, variant, lr, 0.0, steps, start) if beta else None
+    model = problem.model_hessian(main.positions[-1])
     rho, plain_rho = (
-        run.rate if run.rate is not None else theory.convergence_factor(variant, lr, b, problem.hessian())
+        run.rate if run.rate is not None else _rate(variant, lr, b, model)
         for run, b in ((main, beta), (baseline or main, 0.0))
     )
     return _assembled(scene, params, main, baseline, rho, plain_rho)
@@ -225,21 +265,21 @@ def teach(scene: str, params: dict) -> Lesson:
 def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...], ...]:
     """[i][j]: teach(scene, {**params, "lr": lrs[i], "beta": betas[j]}), the same Lessons number for number
     (values already checked), computed together: every run of the grid at once (iterate_many), plain gradient
-    descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call."""
+    descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call per
+    quadratic model the runs' ends read."""
     problem = LECTURES[scene].from_params(params)
     variant, steps = params["variant"], params["steps"]
     moving = [b for b in betas if b]
     pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0
     lr_of, beta_of = [a for a, _ in pairs], [b for _, b in pairs]
     runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params))
-    rhos = (
-        [run.rate for run in runs]
-        if problem.quadratic
-        else theory.convergence_factor_many(variant, lr_of, beta_of, problem.hessian())
-    )
-    grid, width = [], 1 + len(moving)
+    rhos, plains = _rates(problem, variant, lr_of, beta_of, runs)
+    width = 1 + len(moving)
+    if problem.quadratic:  # ρ over the modes the runs move in, as teach takes it (Trajectory.rate)
+        rhos, plains = [run.rate for run in runs], [runs[k - k % width].rate for k in range(len(runs))]
+    grid = []
     for i, lr in enumerate(lrs):
-        plain, plain_rho, row = runs[i * width], float(rhos[i * width]), []
+        plain, row = runs[i * width], []
         for b in betas:
             k = i * width + (1 + moving.index(b) if b else 0)
             row.append(
@@ -249,7 +289,7 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
                     runs[k],
                     plain if b else None,
                     float(rhos[k]),
-                    plain_rho,
+                    float(plains[k]),
                 )
             )
         grid.append(tuple(row))
@@ -277,9 +317,7 @@ def _assembled(
 def _verdict(params: dict, main: Trajectory, baseline: Trajectory | None, rho: float, plain_rho: float):
     """The Verdict of the run `main` (plain gradient descent's `baseline` beside it, if any)."""
     problem, variant, lr, beta = main.problem, params["variant"], params["lr"], params["beta"]
-    curvatures = problem.curvatures
-    moving = problem.excited(main.positions[0]) if problem.quadratic else curvatures
-    mode = theory.slowest(variant, lr, beta, moving if len(moving) else curvatures[:1])
+    model, curvatures, mode = _mode(problem, main, variant, lr, beta)
     basins = np.asarray(problem.basins(main.positions))
     outcome, step = (
         (Outcome.DIVERGED, main.diverged_at)
@@ -293,7 +331,7 @@ def _verdict(params: dict, main: Trajectory, baseline: Trajectory | None, rho: f
         step=step,
         rho=rho,
         critical_beta=theory.critical_beta(variant, lr, mode),
-        regime=theory.damping(variant, lr, beta, mode),
+        regime=theory.Damping.NONE if model is None else theory.damping(variant, lr, beta, mode),
         lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
         gd_steps=(baseline or main).converged_at,
         distance=float(np.linalg.norm(main.positions[-1] - problem.settle_target(main.positions[-1]))),
@@ -301,6 +339,8 @@ def _verdict(params: dict, main: Trajectory, baseline: Trajectory | None, rho: f
         crossings=int(np.count_nonzero(basins[1:] != basins[:-1])),
         plain_rho=plain_rho,
         mode=mode,
-        eigenvalues=theory.eigenvalues(variant, lr, beta, mode),
+        eigenvalues=(complex(math.nan), complex(math.nan))
+        if model is None
+        else theory.eigenvalues(variant, lr, beta, mode),
         still=_still(problem, main),
     )

@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import theory
-from .validation import Choices, Hyperparameter, ParameterError, Range, add_row, check_all
+from .validation import Choices, DataFile, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
 def frozen(a) -> np.ndarray:
@@ -148,6 +148,17 @@ class Problem:
         """The minimum a run that ends at `final` is judged to settle in (one minimum: the minimizer)."""
         return self.minimizer()
 
+    def model_hessian(self, final: np.ndarray) -> np.ndarray | None:
+        """The Hessian of the quadratic model the theory reads for a run that ends at `final` (default: the
+        problem's); None where there is no such model (a minimum whose curvature is 0 or not finite)."""
+        return self.hessian()
+
+    @classmethod
+    def arranged(cls, params: dict, given: set) -> dict:
+        """The lecture's parameters once the options that depend on one another are settled (`given`: the
+        names the user gave); ParameterError for options that do not go together. Default: as they are."""
+        return params
+
     def basin(self, x: np.ndarray) -> str:
         """Which minimum `x` belongs to: 'global' (or 'local' for a problem with a shallower one)."""
         return "global"
@@ -233,15 +244,35 @@ class Quadratic(Problem):
 
 # Correlated features make the loss valley narrow and tilted: the classic case where momentum helps.
 FEATURE_CORRELATION = 0.8
+DATA = Hyperparameter(
+    "data",
+    DataFile(),
+    "the class's own data instead of synthetic data (then --samples, --noise, --seed, --true-* do not apply)",
+    symbol="data",
+    tex=r"\text{data}",
+)
+START = tuple(
+    Hyperparameter(
+        f"start_{name}",
+        Range(-1000.0, 1000.0),
+        f"where the fit starts: {name}",
+        symbol=f"{symbol}⁽⁰⁾",
+        tex=f"{tex}^{{(0)}}",
+    )
+    for name, symbol, tex in (("w1", "w₁", "w_1"), ("w2", "w₂", "w_2"), ("b", "b", "b"))
+)
+SYNTHETIC = ("samples", "noise", "seed", "true_w1", "true_w2", "true_b")  # what makes the synthetic data
 
 
 @dataclass(frozen=True, eq=False)
 class Regression(Problem):
-    """ŷ = w1·x1 + w2·x2 + b fitted to (x1, x2, y) by mean squared error; parameters (w1, w2, b)."""
+    """ŷ = w1·x1 + w2·x2 + b fitted to (x1, x2, y) by mean squared error; parameters (w1, w2, b). With data
+    from a file (the option data), `names` are its columns' (the axes' labels) and there are no true_params."""
 
     features: np.ndarray  # shape (n, 2): columns x1, x2
     targets: np.ndarray  # shape (n,)
-    true_params: np.ndarray  # (w1, w2, b) that generated the data, before noise
+    true_params: np.ndarray | None  # (w1, w2, b) that generated the data, before noise; None: a file's data
+    names: tuple[str, str, str] = ("x1", "x2", "y")  # the features' and the target's
     design: np.ndarray = field(init=False, repr=False)
 
     name: ClassVar[str] = "regression"
@@ -261,7 +292,13 @@ class Regression(Problem):
         "true_w1": 2.0,
         "true_w2": -1.0,
         "true_b": 1.0,
+        "data": None,
+        "start_w1": 0.0,
+        "start_w2": 0.0,
+        "start_b": 0.0,
     }
+    OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = (DATA, *START)
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("data", "start_w1", "start_w2", "start_b")
     model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
     formula: ClassVar[Formula] = Formula(
         r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²", "say_mse"
@@ -280,7 +317,26 @@ class Regression(Problem):
 
     @classmethod
     def from_params(cls, params: dict) -> Regression:
-        return _generate(params)
+        data = params.get("data")
+        if data is None:
+            return _generate(params)
+        return Regression(data.features, data.targets, None, data.names)
+
+    @classmethod
+    def arranged(cls, params: dict, given: set) -> dict:
+        """With data from a file, the options that make synthetic data are refused if given, else dropped."""
+        if params.get("data") is None:
+            return params
+        for name in SYNTHETIC:
+            if name in given:
+                raise ParameterError(
+                    name, params[name], "", "does not apply to data from a file (the data come from the file)"
+                )
+        return {k: v for k, v in params.items() if k not in SYNTHETIC}
+
+    def start(self, params: dict) -> np.ndarray:
+        """(w1, w2, b) where the fit starts: start_w1, start_w2, start_b (0 when not given)."""
+        return np.array([params.get(row.name, self.DEFAULTS[row.name]) for row in START], dtype=float)
 
     def predict(self, theta: np.ndarray) -> np.ndarray:
         return self.design @ theta
@@ -326,8 +382,8 @@ class Regression(Problem):
         return self._hessian
 
     def data_table(self) -> tuple[list[str], list[list[float]]]:
-        """x1, x2, y of every sample."""
-        return ["x1", "x2", "y"], [
+        """x1, x2, y of every sample (under the names of a file's columns: a file that --data reads back)."""
+        return list(self.names), [
             [float(a), float(b), float(y)] for (a, b), y in zip(self.features, self.targets)
         ]
 

@@ -24,6 +24,7 @@ class Damping(str, enum.Enum):
     CRITICAL = "critically damped"  # they meet at or above 0: the fastest approach that does not swing
     UNDER = "under-damped"  # a complex pair: the run overshoots and swings, turning by its angle each step
     FLIP = "flipping"  # the dominant eigenvalue is negative: it jumps across the minimum at every step
+    NONE = "no quadratic model"  # the minimum has no finite curvature > 0 (|x|^1.5, x**4), or there is none
 
 
 def iteration_matrix(variant: str, lr: float, beta: float, curvature) -> np.ndarray:

@@ -8,17 +8,19 @@ said by each problem's DEFAULTS (gdcore/problems.py); a lecture's own parameters
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 VARIANTS = ("classic", "ema", "nesterov")
 
 
 class ParameterError(ValueError):
-    """A parameter outside its valid range; `name` is the parameter, the message says value and range."""
+    """A parameter outside its valid range; `name` is the parameter, the message says value and range (or,
+    for a value read from text such as a typed function or a data file, `why` it was refused, in a line)."""
 
-    def __init__(self, name: str, value: object, valid: str):
-        self.name, self.value, self.valid = name, value, valid
-        super().__init__(f"{name}={value!r} is invalid: expected {valid}")
+    def __init__(self, name: str, value: object, valid: str, why: str | None = None):
+        self.name, self.value, self.valid, self.why = name, value, valid, why
+        super().__init__(f"{name}={value!r} is invalid: {why or 'expected ' + valid}")
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,66 @@ class Choices:
 
 
 @dataclass(frozen=True)
+class Expression:
+    """A function of x typed by a teacher: read by gdcore.expression (a whitelist, never eval); its value is
+    the text as typed, without the spaces around it."""
+
+    metavar = "EXPR"
+
+    def text(self) -> str:
+        from .expression import ALLOWED
+
+        return f"a function of x: {ALLOWED}"
+
+    def read(self, name: str, value: object) -> str:
+        """`value` if it is a function of x that gdcore.expression accepts, else ParameterError saying why."""
+        from .expression import ExpressionError, parse
+
+        if not isinstance(value, str):
+            raise ParameterError(name, value, self.text())
+        try:
+            parse(value)
+        except ExpressionError as err:
+            raise ParameterError(name, value, self.text(), str(err)) from None
+        return value.strip()
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A CSV file of data (gdcore.dataset reads and checks it); its value is the Dataset read, None for none."""
+
+    metavar = "FILE.csv"
+
+    def text(self) -> str:
+        from .dataset import MAX_ROWS, MIN_ROWS
+
+        return (
+            f"a UTF-8 CSV file: a header naming two features and the target, then {MIN_ROWS} to {MAX_ROWS} "
+            "rows of numbers"
+        )
+
+    def read(self, name: str, value: object):
+        """The Dataset in the file at `value` (a Dataset or None as it is), or ParameterError saying why."""
+        from .dataset import DataError, Dataset, read
+
+        if value is None or isinstance(value, Dataset):
+            return value
+        if not isinstance(value, (str, os.PathLike)):
+            raise ParameterError(name, value, self.text())
+        try:
+            return read(value)
+        except DataError as err:
+            raise ParameterError(name, os.fspath(value), self.text(), str(err)) from None
+
+
+@dataclass(frozen=True)
 class Hyperparameter:
     """One row of the table: the name (also the option --name), its valid values, what it is, other
     spellings of its option, its symbol in captions and in TeX (None: a value is shown by itself, as a
     variant's name), and whether a comparison lecture may take a list of its values."""
 
     name: str
-    valid: Range | Choices
+    valid: Range | Choices | Expression | DataFile
     help: str
     aliases: tuple[str, ...] = ()
     symbol: str | None = None
@@ -79,13 +134,21 @@ class Hyperparameter:
 
     @property
     def kind(self) -> type:
-        """The Python type of a value: str for a choice, int or float for a number."""
-        if isinstance(self.valid, Choices):
+        """The Python type of a value as typed: str for a choice, a function or a file, int or float for a
+        number."""
+        if not isinstance(self.valid, Range):
             return str
         return int if self.valid.integer else float
 
+    @property
+    def whole(self) -> bool:
+        """Whether a value is read whole from its text (a function, a file's path): never a list of values."""
+        return hasattr(self.valid, "read")
+
     def check(self, value):
         """Return `value` normalised to the row's type, or raise ParameterError naming value and range."""
+        if self.whole:
+            return self.valid.read(self.name, value)
         if not self.valid.holds(value):
             raise ParameterError(self.name, value, self.valid.text())
         return self.kind(value) + 0 if self.kind is not str else value  # + 0: -0.0 is 0.0, one lecture

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -97,6 +98,12 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, landed: Path | None = None):
         super().__init__()
         self.landed = landed
+
+
+def has_lecture(scene: str) -> bool:
+    """Whether `scene` has a module that draws it (a problem may come before its lecture: its numbers are
+    there, --export-data writes them, but it has no video yet)."""
+    return importlib.util.find_spec(f"{__package__}.{scene}") is not None
 
 
 def scene_class(subject: Subject) -> type:

@@ -1,4 +1,4 @@
-"""tests/core needs only numpy, click, Babel, pytest and hypothesis (the README's promise): run here, in a
+"""tests/core needs only numpy, SymPy (a teacher's typed function), click, Babel, pytest and hypothesis (the README's promise): run here, in a
 Python that sees nothing else of what is installed (no Manim, no PyAV, no Jinja2, no ruff, not even the
 project's own package metadata), it passes, or skips a test with a reason."""
 
@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-CORE = ("numpy", "click", "babel", "pytest", "hypothesis")  # what the README says tests/core needs
+CORE = ("numpy", "sympy", "click", "babel", "pytest", "hypothesis")  # what the README says tests/core needs
 
 
 def needed(names) -> set[str]:
