@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import claims, theory
+from . import batches, claims, theory
 from .optimizers import displacement
 from .problems import LECTURES, Problem, frozen
 from .trajectory import Trajectory, iterate, iterate_many
@@ -167,12 +167,16 @@ def lesson(scene: str, **given) -> Lesson:
 
 def checked(scene: str, given: dict) -> dict:
     """All hyperparameters of `scene`: the given ones checked, the others at their defaults; an OPTIONAL one
-    at its default is left out (the lecture is then the one made before that option existed)."""
+    at its default is left out (the lecture is then the one made before that option existed), and so is an
+    OPTIONAL one given as None (its default, when that is None) and a batch of all the samples (the full
+    gradient: gdcore.batches.consistent, which also checks batch_size against samples and steps)."""
     cls = LECTURES[scene]
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    params = {**cls.single_defaults(), **check_all(**given)}
+    given = {k: v for k, v in given.items() if not (v is None and k in cls.OPTIONAL)}  # None: the default
+    size = given.pop("batch_size", None)  # checked against the data it samples, once that is checked
+    params = batches.consistent({**cls.single_defaults(), **check_all(**given)}, size)
     return {k: v for k, v in params.items() if not (k in cls.OPTIONAL and v == cls.DEFAULTS[k])}
 
 
@@ -180,9 +184,9 @@ def teach(scene: str, params: dict) -> Lesson:
     """The Lesson for parameters already checked (see `checked`)."""
     problem = LECTURES[scene].from_params(params)
     variant, lr, beta, steps = params["variant"], params["lr"], params["beta"], params["steps"]
-    start = problem.start(params)
-    main = iterate(problem, variant, lr, beta, steps, start)
-    baseline = iterate(problem, variant, lr, 0.0, steps, start) if beta else None
+    start, drawn = problem.start(params), problem.batches(params, 2 * steps)  # the same batches for both
+    main = iterate(problem, variant, lr, beta, steps, start, drawn)
+    baseline = iterate(problem, variant, lr, 0.0, steps, start, drawn) if beta else None
     rho, plain_rho = (theory.convergence_factor(variant, lr, b, problem.hessian()) for b in (beta, 0.0))
     return _assembled(scene, params, main, baseline, rho, plain_rho)
 
@@ -192,6 +196,8 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
     (values already checked), computed together: every run of the grid at once (iterate_many), plain gradient
     descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call."""
     problem = LECTURES[scene].from_params(params)
+    if problem.batches(params, 1) is not None:  # noisy runs: each with its batches and its floor, alone
+        return tuple(tuple(teach(scene, {**params, "lr": lr, "beta": b}) for b in betas) for lr in lrs)
     variant, steps = params["variant"], params["steps"]
     moving = [b for b in betas if b]
     pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from . import theory
+from . import batches, noise, theory
 from .validation import Choices, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
@@ -140,6 +140,11 @@ class Problem:
         """The minimum a run that ends at `final` is judged to settle in (one minimum: the minimizer)."""
         return self.minimizer()
 
+    def batches(self, params: dict, steps: int) -> np.ndarray | None:
+        """(steps, B) the samples of each step's mini-batch (row t − 1: step t), None: every step's gradient
+        is the exact one (a problem without data, or without batch_size)."""
+        return None
+
     def basin(self, x: np.ndarray) -> str:
         """Which minimum `x` belongs to: 'global' (or 'local' for a problem with a shallower one)."""
         return "global"
@@ -253,7 +258,9 @@ class Regression(Problem):
         "true_w1": 2.0,
         "true_w2": -1.0,
         "true_b": 1.0,
+        "batch_size": None,  # None: all the samples, the full gradient (the lecture before mini-batches)
     }
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("batch_size",)
     model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
     formula: ClassVar[Formula] = Formula(
         r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²", "say_mse"
@@ -286,6 +293,23 @@ class Regression(Problem):
     def grad(self, theta: np.ndarray) -> np.ndarray:
         """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y) = H·(θ − θ*), as Xᵀ(Xθ* − y) = 0."""
         return self._hessian @ (np.asarray(theta, dtype=float) - self._solution)
+
+    def batch_grad(self, theta: np.ndarray, batch: np.ndarray) -> np.ndarray:
+        """The mini-batch gradient at θ: (2/B)·X_Sᵀ(X_S·θ − y_S) over the samples `batch` (B row indices)."""
+        x = self.design[batch]
+        return (2.0 / len(batch)) * x.T @ (x @ np.asarray(theta, dtype=float) - self.targets[batch])
+
+    def batches(self, params: dict, steps: int) -> np.ndarray | None:
+        """(steps, B) the samples of each step's mini-batch for these parameters (gdcore.batches.schedule
+        from the data's seed), None without batch_size: every step sees all the data."""
+        if params.get("batch_size") is None:
+            return None
+        return batches.schedule(params["samples"], params["batch_size"], steps, params["seed"])
+
+    @cached_property
+    def noise_theory(self) -> noise.LeastSquaresNoise:
+        """The exact theory of its mini-batch runs (gdcore.noise)."""
+        return noise.LeastSquaresNoise.of(self)
 
     # A batch as a stack of single products (B small matrix products, not one large one): each row is then
     # rounded as `loss` and `grad` round it.

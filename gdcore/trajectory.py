@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import noise
+from .batches import reached_floor
 from .optimizers import RULES
 from .problems import Problem, frozen
 from .validation import check_all
@@ -29,7 +32,9 @@ class Trajectory:
     diverged_at: the step at which the divergence rule fired (None: it did not);
     converged_at: the first step from which the run stays within SETTLE_TOL of its start's distance to the
     minimum, for the steps shown and as many again computed beyond them (None: it did not settle within
-    the steps shown, or diverged)."""
+    the steps shown, or diverged); a run on mini-batches never does: it settled when it reached its noise
+    floor (gdcore.batches.reached_floor);
+    batches: (N, B) the samples of each step's mini-batch (row t − 1: step t), None: the full gradient."""
 
     problem: Problem
     variant: str
@@ -41,6 +46,7 @@ class Trajectory:
     losses: np.ndarray
     diverged_at: int | None
     converged_at: int | None
+    batches: np.ndarray | None = None
 
     @property
     def diverged(self) -> bool:
@@ -63,8 +69,11 @@ def run(problem: Problem, variant: str, lr: float, beta: float, steps: int, star
     return iterate(problem, p["variant"], p["lr"], p["beta"], p["steps"], x)
 
 
-def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, x: np.ndarray) -> Trajectory:
-    """`run` for values already checked (gdcore.lesson checks them once)."""
+def iterate(
+    problem: Problem, variant: str, lr: float, beta: float, steps: int, x: np.ndarray, batches=None
+) -> Trajectory:
+    """`run` for values already checked (gdcore.lesson checks them once). batches: None, or (2·steps, B) the
+    samples whose gradient (problem.batch_grad) takes each step (row t − 1: step t)."""
     rule, grad = RULES[variant], problem.grad
     state = np.zeros_like(x)
     rows = [(x, state, grad(x), problem.loss(x))]
@@ -72,7 +81,8 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
     diverged_at = None
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
-            x, state = rule(x, state, grad, lr, beta)
+            taken = grad if batches is None else functools.partial(problem.batch_grad, batch=batches[t - 1])
+            x, state = rule(x, state, taken, lr, beta)
             row = (x, state, grad(x), problem.loss(x))
             # the loss is a float, and arrays' own method: np.all on each part cost most of a run's time
             finite = math.isfinite(row[3]) and all(np.isfinite(part).all() for part in row[:3])
@@ -81,14 +91,27 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
             if not finite or row[3] > limit:
                 diverged_at = t
                 break
-    every = np.array([r[0] for r in rows])
-    converged_at = None if diverged_at is not None else _settled(every, problem.settle_target(every[-1]))
+    converged_at = (
+        None if diverged_at is not None else _converged(problem, variant, lr, beta, rows, batches, steps)
+    )
     if converged_at is not None and converged_at > steps:
         converged_at = None
     if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
         diverged_at = None
     pos, st, gr, loss = (frozen(part) for part in zip(*rows[: steps + 1]))
-    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)
+    shown = None if batches is None else batches[: len(pos) - 1]
+    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at, shown)
+
+
+def _converged(problem: Problem, variant: str, lr: float, beta: float, rows: list, batches, steps: int):
+    """The step at which a run that did not diverge settled (None: it did not), from its rows (position,
+    state, gradient, loss): within SETTLE_TOL of its start's distance, or on mini-batches at its floor."""
+    if batches is None:
+        every = np.array([r[0] for r in rows])
+        return _settled(every, problem.settle_target(every[-1]))
+    second = problem.noise_theory.stationary(variant, lr, beta, len(batches[0]))
+    excess = np.array([r[3] for r in rows]) - problem.lowest_loss
+    return reached_floor(excess, noise.floor(problem.hessian(), second), steps, SETTLE_TOL)
 
 
 def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
