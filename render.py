@@ -62,7 +62,10 @@ def _flag(name: str) -> str:
 
 
 def shown(default) -> str:
-    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95."""
+    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95; None, an option left unused by
+    default (--batch-size: every step sees all the samples), is "all"."""
+    if default is None:
+        return "all"
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
 

@@ -15,7 +15,7 @@ from .validation import ParameterError, Range, check
 MAX_DRAWN = 1_000_000
 # A noisy run reached its floor when the mean of its excess loss f − f* over every later window of a quarter
 # of its steps stays within BAND × the predicted floor E[f] − f* (see reached_floor).
-BAND = 2.0
+BAND = 3.0
 
 
 def consistent(params: dict, size) -> dict:
@@ -58,21 +58,23 @@ def schedule(samples: int, size: int, steps: int, seed: int) -> np.ndarray:
 
 
 def reached_floor(excess: np.ndarray, floor: float, steps: int, tolerance: float) -> int | None:
-    """The step at which a noisy run reached its floor: the first k ≤ steps such that for every j from k to
-    steps the mean of `excess` (f − f*, steps 0…) over steps j … j + W − 1 is at most BAND × floor, where
-    W = max(1, steps // 4); None if the last such window is above it, or there is no finite floor (the
-    spread grows without bound), or the run stopped short (diverged). For a floor of 0 (no noise) the bound
-    is tolerance² × the start's excess: the full-batch rule's tolerance on the distance, squared as a loss.
+    """The step at which a noisy run reached its floor: the first k ≤ steps at which `excess` (f − f*, steps
+    0…) is at most BAND × floor and from which, for every j from k to steps, its mean over steps
+    j … j + W − 1 is too, W = max(1, steps // 4); None if there is no such k, no finite floor (the spread
+    grows without bound) or the run stopped short (diverged). For a floor of 0 (no noise) the bound is
+    tolerance² × the start's excess: the full-batch rule's tolerance on the distance, squared as a loss.
 
     A noisy run never stays within 10⁻³ of its start's distance: it jitters around the minimum at its
-    floor. The windows average that jitter; the run is computed to 2 × steps (every window is whole)."""
+    floor, now and then above the band. The windows average that jitter, and the run must be in the band at
+    k itself (a fast fall inside the first window does not count as being there); the run is computed to
+    2 × steps, so every window is whole."""
     w = max(1, steps // 4)
     if not np.isfinite(floor) or len(excess) < steps + w:
         return None
+    bound = max(BAND * floor, tolerance**2 * excess[0])
     sums = np.concatenate([[0.0], np.cumsum(excess)])
     means = (sums[w : steps + w + 1] - sums[: steps + 1]) / w  # the window starting at each step 0…steps
-    inside = means <= max(BAND * floor, tolerance**2 * excess[0])
-    if not inside[-1]:
-        return None
-    outside = np.flatnonzero(~inside)
-    return int(outside[-1] + 1) if len(outside) else 0
+    above = np.flatnonzero(means > bound)
+    first = int(above[-1] + 1) if len(above) else 0  # every window from here on is within the bound
+    there = np.flatnonzero(excess[first : steps + 1] <= bound)
+    return first + int(there[0]) if len(there) else None

@@ -141,8 +141,8 @@ HYPERPARAMETERS: dict[str, Hyperparameter] = {
         Hyperparameter(
             "batch_size",
             Range(1, 100_000, integer=True),
-            "mini-batch size: each step's gradient averages this many samples, drawn anew at each step "
-            "(default: all of them, the full gradient)",
+            "mini-batch size: each step's gradient averages this many of the samples (at most --samples), "
+            "drawn anew at each step; all of them by default",
             symbol="B",
             tex="B",
         ),
