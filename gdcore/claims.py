@@ -4,19 +4,27 @@ A caption is written from claims and records them in the sidecar, so a sentence 
 numbers show. Every claim is a dict with a "claim" key naming its kind:
 
 - outcome: {"run", "outcome": "settled" | "not_settled" | "diverged", "step"} — the step it settled or
-  diverged at (None when it did not settle), "after": the steps it was run for;
+  diverged at (None when it did not settle), "after": the steps it was run for, "start" and "end": its
+  distance to the minimum it heads for at step 0 and at its last step (a sense of scale: end/start);
 - plain_outcome: the same for plain gradient descent (β = 0) from the same start, without "run";
 - faster: {"winner": "momentum" | "plain" | "tie" | "neither", "steps": [k_momentum, k_plain], "by"} —
   who settled first and by how many steps (a run that diverged or did not settle has no step);
 - stable_limit: {"lr", "plain", "momentum", "change": "widened" | "narrowed" | "same"} — the largest stable
   α without and with momentum (set by the largest curvature);
-- rate: {"run", "rho", "plain_rho"} — the error's factor per step with and without momentum;
-- damping: {"run", "beta", "critical_beta", "regime"};
+- rate: {"run", "rho", "plain_rho"} — the error's factor per step with and without momentum, over the modes
+  the run moves in;
+- damping: {"run", "beta", "critical_beta", "regime", "eigenvalues": [[re, im], [re, im]], "curvature"} —
+  how the run's slowest mode moves (swings, creeps, flips: theory.damping), from that mode's eigenvalues;
+- still: {"run", "where": "minimum" | "stationary"} — the run never moves: the slope at its start is 0;
+- closer: {"winner": "momentum" | "plain" | "tie", "ends": [d_momentum, d_plain], "start", "ratio"} — when
+  neither run settled, which ended nearer the minimum (distances; ratio: the farther over the nearer);
 - events: {"run", "first_overshoot": step or None, "swings", "crossings": [steps], "basin"} — the first
   step past the minimum, how often it passed it, when it crossed from one basin to the other, and the
   basin it settled in;
-- fastest: {"winners": [labels], "step", "runs": {label: step or None}} — a comparison's first to settle
-  (two or more winners: a tie; none: no run settled);
+- fastest: {"winners": [labels], "step", "runs": {label: step or None}, "still": [labels]} — a comparison's
+  first to settle (two or more winners: a tie; none: no run settled) among the runs that moved;
+- closest: {"winners": [labels], "ends": {label: distance}, "start"} — when no run of a comparison settled,
+  the one(s) that ended nearest the minimum;
 - same_rate: {"runs": [labels], "rho"} — runs whose ρ is the same (under-damped heavy ball: ρ = √β for any α).
 """
 
@@ -39,7 +47,38 @@ def outcome(traj: Trajectory, run: str | None = None) -> dict:
     else:
         kind, step = "not_settled", None
     claim = {"claim": "outcome", "run": run} if run is not None else {"claim": "plain_outcome"}
-    return {**claim, "outcome": kind, "step": step, "after": traj.last_step}
+    start, end = distances(traj)
+    return {**claim, "outcome": kind, "step": step, "after": traj.last_step, "start": start, "end": end}
+
+
+def distances(traj: Trajectory) -> tuple[float, float]:
+    """The run's distance to the minimum it heads for (where it ends), at its start and at its last step."""
+    target = traj.problem.settle_target(traj.positions[-1])
+    return tuple(float(np.linalg.norm(traj.positions[k] - target)) for k in (0, -1))
+
+
+TIE = 1.01  # ends closer than 1 % apart are a tie: the picture would not tell them apart
+
+
+def closer(momentum: Trajectory, plain: Trajectory) -> dict:
+    """Of two runs from the same start, which ended nearer the minimum, and by what factor."""
+    start, dm = distances(momentum)
+    dp = distances(plain)[1]
+    ratio = max(dm, dp) / min(dm, dp) if min(dm, dp) > 0 else math.inf
+    winner = "tie" if ratio <= TIE else "momentum" if dm < dp else "plain"
+    return {"claim": "closer", "winner": winner, "ends": [dm, dp], "start": start, "ratio": ratio}
+
+
+def closest(labels: list[str], trajs: list[Trajectory]) -> dict:
+    """A comparison's run(s) that ended nearest the minimum (within TIE of the nearest)."""
+    ends = {label: distances(t)[1] for label, t in zip(labels, trajs)}
+    best = min(ends.values())
+    return {
+        "claim": "closest",
+        "winners": [label for label, d in ends.items() if d <= best * TIE],
+        "ends": ends,
+        "start": distances(trajs[0])[0],
+    }
 
 
 def settled_step(traj: Trajectory) -> int | None:
@@ -94,9 +133,15 @@ def events(traj: Trajectory, target: np.ndarray, basins: list[str], run: str) ->
     }
 
 
+def moved(traj: Trajectory) -> bool:
+    """Whether the run ever left its start (a start where the slope is 0 never does)."""
+    return bool(np.any(traj.positions != traj.positions[0]))
+
+
 def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
-    """A comparison's first run(s) to settle: several winners are a tie."""
-    steps = {label: settled_step(t) for label, t in zip(labels, trajs)}
+    """A comparison's first run(s) to settle: several winners are a tie; a run that never moved is in no
+    race ("still": their labels)."""
+    steps = {label: settled_step(t) if moved(t) else None for label, t in zip(labels, trajs)}
     done = [k for k in steps.values() if k is not None]
     best = min(done) if done else None
     return {
@@ -104,6 +149,7 @@ def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
         "winners": [label for label, k in steps.items() if best is not None and k == best],
         "step": best,
         "runs": steps,
+        "still": [label for label, t in zip(labels, trajs) if not moved(t)],
     }
 
 

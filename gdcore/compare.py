@@ -50,13 +50,18 @@ class Comparison:
         return str(value) if symbol is None else f"{symbol} = {value:g}"
 
     def facts(self) -> dict:
-        """The comparison's claims: each run's (by its label) under "runs", the first to settle ("fastest")
-        and the runs that share the smallest ρ ("same_rate", or None)."""
+        """The comparison's claims: each run's (by its label) under "runs", the first to settle ("fastest"),
+        the nearest when none settled ("closest", else None) and the runs that share the smallest ρ
+        ("same_rate", or None)."""
         labels = [self.label(i) for i in range(len(self.values))]
         runs = {label: one.facts(label) for label, one in zip(labels, self.lessons)}
+        first = claims.fastest(labels, [one.run for one in self.lessons])
         return {
             "runs": runs,
-            "fastest": claims.fastest(labels, [one.run for one in self.lessons]),
+            "fastest": first,
+            "closest": None
+            if first["winners"]
+            else claims.closest(labels, [one.run for one in self.lessons]),
             "same_rate": claims.same_rate(
                 labels, [one.verdict.rho for one in self.lessons], [one.run.diverged for one in self.lessons]
             ),
@@ -97,7 +102,11 @@ def gather(varied: str, lessons: tuple[Lesson, ...]) -> Comparison:
     """The Comparison of Lessons already taught that differ only in `varied` (what `compare` returns for
     their values; an explorer teaches its grid at once, then gathers each point's runs)."""
     scene, values = lessons[0].scene, tuple(one.params[varied] for one in lessons)
-    settled = [i for i, one in enumerate(lessons) if one.verdict.outcome is Outcome.CONVERGED]
+    settled = [
+        i
+        for i, one in enumerate(lessons)
+        if one.verdict.outcome is Outcome.CONVERGED and one.verdict.still is None
+    ]
     fastest = (
         min(settled, key=lambda i: (lessons[i].verdict.step, lessons[i].verdict.rho)) if settled else None
     )

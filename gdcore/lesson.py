@@ -33,8 +33,12 @@ class Verdict:
     """What the run did and what theory says about it.
 
     step: the step it converged at, diverged at, or (not settled) its last step; rho: the per-step
-    convergence factor ρ of the iteration matrix; critical_beta: the β of critical damping for the slowest
-    mode (the smallest curvature), nan if no β < 1 oscillates; regime: β against it; lr_limit: the largest
+    convergence factor ρ of the iteration matrix over the modes the run moves in (0 if it starts at the
+    minimum); mode: the curvature of its slowest mode (the largest ρ), which decides how it moves in the long
+    run; eigenvalues: that mode's two eigenvalues, the dominant first; regime: how that mode moves, from them
+    (swings, creeps, flips: theory.damping); critical_beta: the β at which that mode's eigenvalues meet (nan if
+    no β < 1 makes them meet); still: "minimum" or "stationary" when the gradient at the start is 0 (the run
+    never moves), else None; lr_limit: the largest
     stable α for this β (set by the largest curvature); gd_steps: the step at which plain gradient descent
     with the same α converged within the same number of steps (None: it did not); distance: ‖x_N − x*‖ to
     the minimum nearest its end; basin: 'global' or 'local', the minimum
@@ -54,6 +58,9 @@ class Verdict:
     basin: str | None
     crossings: int
     plain_rho: float
+    mode: float
+    eigenvalues: tuple[complex, complex]
+    still: str | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +126,15 @@ class Lesson:
             return None
         return frozen(self.run.positions + self.params["beta"] * self.run.states)
 
+    def eigen_sweep(self, points: int = 90) -> tuple[np.ndarray, np.ndarray]:
+        """How the slowest mode's eigenvalues move as momentum is added at this α: `points` values of β from 0
+        to the run's β, and for each the mode's two eigenvalues, dominant first ((points,), (points, 2)
+        complex). At β = 0 they are plain gradient descent's 1 − αλ (and 0)."""
+        variant, lr, beta = (self.params[k] for k in ("variant", "lr", "beta"))
+        betas = np.linspace(0.0, beta, points)
+        eigs = np.array([theory.eigenvalues(variant, lr, b, self.verdict.mode) for b in betas])
+        return frozen(betas), eigs
+
     def facts(self, run: str = "momentum") -> dict[str, dict]:
         """This run's claims (gdcore.claims) by kind: outcome, damping, rate, stable_limit, events, and when
         plain gradient descent runs beside it, plain_outcome and faster. `run`: its label in the claims.
@@ -144,15 +160,31 @@ class Lesson:
                 "beta": beta,
                 "critical_beta": _number(v.critical_beta),
                 "regime": v.regime.value,
+                "eigenvalues": [[z.real, z.imag] for z in v.eigenvalues],
+                "curvature": v.mode,
             },
             "rate": {"claim": "rate", "run": run, "rho": v.rho, "plain_rho": v.plain_rho},
             "stable_limit": claims.stable_limit(variant, lr, beta, float(p.curvatures[-1])),
             "events": claims.events(self.run, target, basins, run),
         }
+        if v.still is not None:
+            facts["still"] = {"claim": "still", "run": run, "where": v.still}
         if self.baseline is not None:
             facts["plain_outcome"] = claims.outcome(self.baseline)
             facts["faster"] = claims.faster(self.run, self.baseline)
+            if facts["faster"]["winner"] == "neither":
+                facts["closer"] = claims.closer(self.run, self.baseline)
         return facts
+
+
+def _still(problem: Problem, run: Trajectory) -> str | None:
+    """Where a run that never moves sits (every step at its start: the gradient there is 0, or too small to
+    move it by a rounding step): "minimum", or "stationary" elsewhere (a barrier's top); None if it moves."""
+    if np.any(run.positions != run.positions[0]):
+        return None
+    start = run.positions[0]
+    target = problem.settle_target(start)
+    return "minimum" if np.allclose(start, target, rtol=1e-9, atol=1e-12) else "stationary"
 
 
 def _number(x: float) -> float | None:
@@ -187,7 +219,10 @@ def teach(scene: str, params: dict) -> Lesson:
     start, drawn = problem.start(params), problem.batches(params, 2 * steps)  # the same batches for both
     main = iterate(problem, variant, lr, beta, steps, start, drawn)
     baseline = iterate(problem, variant, lr, 0.0, steps, start, drawn) if beta else None
-    rho, plain_rho = (theory.convergence_factor(variant, lr, b, problem.hessian()) for b in (beta, 0.0))
+    rho, plain_rho = (
+        run.rate if run.rate is not None else theory.convergence_factor(variant, lr, b, problem.hessian())
+        for run, b in ((main, beta), (baseline or main, 0.0))
+    )
     return _assembled(scene, params, main, baseline, rho, plain_rho)
 
 
@@ -203,7 +238,11 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
     pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0
     lr_of, beta_of = [a for a, _ in pairs], [b for _, b in pairs]
     runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params))
-    rhos = theory.convergence_factor_many(variant, lr_of, beta_of, problem.hessian())
+    rhos = (
+        [run.rate for run in runs]
+        if problem.quadratic
+        else theory.convergence_factor_many(variant, lr_of, beta_of, problem.hessian())
+    )
     grid, width = [], 1 + len(moving)
     for i, lr in enumerate(lrs):
         plain, plain_rho, row = runs[i * width], float(rhos[i * width]), []
@@ -226,39 +265,48 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
 def _assembled(
     scene: str, params: dict, main: Trajectory, baseline: Trajectory | None, rho: float, plain_rho: float
 ) -> Lesson:
-    """The Lesson of these runs: ρ with and without momentum given (theory.convergence_factor)."""
+    """The Lesson of these runs: ρ with and without momentum given (Trajectory.rate, or a model's)."""
+    moves = displacement(params["variant"], main.states, params["lr"])
+    return Lesson(
+        scene,
+        MappingProxyType(params),
+        main.problem,
+        main,
+        baseline,
+        frozen(moves),
+        frozen(-params["lr"] * main.gradients),
+        frozen((moves**2).sum(axis=1) / (2 * params["lr"])),
+        _verdict(params, main, baseline, rho, plain_rho),
+    )
+
+
+def _verdict(params: dict, main: Trajectory, baseline: Trajectory | None, rho: float, plain_rho: float):
+    """The Verdict of the run `main` (plain gradient descent's `baseline` beside it, if any)."""
     problem, variant, lr, beta = main.problem, params["variant"], params["lr"], params["beta"]
     curvatures = problem.curvatures
-    crit = theory.critical_beta(variant, lr, float(curvatures[0]))
+    moving = problem.excited(main.positions[0]) if problem.quadratic else curvatures
+    mode = theory.slowest(variant, lr, beta, moving if len(moving) else curvatures[:1])
     basins = np.asarray(problem.basins(main.positions))
-    if main.diverged:
-        outcome, step = Outcome.DIVERGED, main.diverged_at
-    elif main.converged_at is not None:
-        outcome, step = Outcome.CONVERGED, main.converged_at
-    else:
-        outcome, step = Outcome.NOT_SETTLED, main.last_step
-    verdict = Verdict(
+    outcome, step = (
+        (Outcome.DIVERGED, main.diverged_at)
+        if main.diverged
+        else (Outcome.CONVERGED, main.converged_at)
+        if main.converged_at is not None
+        else (Outcome.NOT_SETTLED, main.last_step)
+    )
+    return Verdict(
         outcome=outcome,
         step=step,
         rho=rho,
-        critical_beta=crit,
-        regime=theory.damping(beta, crit),
+        critical_beta=theory.critical_beta(variant, lr, mode),
+        regime=theory.damping(variant, lr, beta, mode),
         lr_limit=theory.stable_lr_limit(variant, beta, float(curvatures[-1])),
         gd_steps=(baseline or main).converged_at,
         distance=float(np.linalg.norm(main.positions[-1] - problem.settle_target(main.positions[-1]))),
         basin=problem.basin(main.positions[-1]) if main.converged_at is not None else None,
         crossings=int(np.count_nonzero(basins[1:] != basins[:-1])),
         plain_rho=plain_rho,
-    )
-    moves = displacement(variant, main.states, lr)
-    return Lesson(
-        scene,
-        MappingProxyType(params),
-        problem,
-        main,
-        baseline,
-        frozen(moves),
-        frozen(-lr * main.gradients),
-        frozen((moves**2).sum(axis=1) / (2 * lr)),
-        verdict,
+        mode=mode,
+        eigenvalues=theory.eigenvalues(variant, lr, beta, mode),
+        still=_still(problem, main),
     )

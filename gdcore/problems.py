@@ -136,6 +136,14 @@ class Problem:
     def minimizer(self) -> np.ndarray:
         raise NotImplementedError
 
+    def excited(self, start: np.ndarray) -> np.ndarray:
+        """The curvatures whose directions the error at `start` has a part in (above 1e-12 of its largest):
+        the modes a run from there moves in (its velocity starts at 0, so a mode it has no part in stays at
+        rest). Empty at the minimum."""
+        curvatures, directions = np.linalg.eigh(self.hessian())
+        parts = np.abs(directions.T @ (np.asarray(start, dtype=float) - self.minimizer()))
+        return frozen(curvatures[parts > 1e-12 * parts.max()] if parts.max() > 0 else [])
+
     def settle_target(self, final: np.ndarray) -> np.ndarray:
         """The minimum a run that ends at `final` is judged to settle in (one minimum: the minimizer)."""
         return self.minimizer()

@@ -17,11 +17,13 @@ import numpy as np
 
 
 class Damping(str, enum.Enum):
-    """How the slowest mode approaches the minimum, like a damped spring."""
+    """How a mode moves about the minimum, decided by its 2×2 iteration block's eigenvalues (the one of
+    largest modulus dominates in the long run)."""
 
-    OVER = "over-damped"  # two real eigenvalues: a slow approach without swinging
-    CRITICAL = "critically damped"  # the eigenvalues meet: the fastest approach that does not swing
-    UNDER = "under-damped"  # a complex pair: the run overshoots and swings
+    OVER = "over-damped"  # real eigenvalues, the dominant one positive: a creep from one side, no swing
+    CRITICAL = "critically damped"  # they meet at or above 0: the fastest approach that does not swing
+    UNDER = "under-damped"  # a complex pair: the run overshoots and swings, turning by its angle each step
+    FLIP = "flipping"  # the dominant eigenvalue is negative: it jumps across the minimum at every step
 
 
 def iteration_matrix(variant: str, lr: float, beta: float, curvature) -> np.ndarray:
@@ -137,27 +139,66 @@ def convergence_factors(variant: str, lr, beta, curvatures) -> np.ndarray:
     lr, beta = np.asarray(lr, dtype=float), np.asarray(beta, dtype=float)
     rho = np.zeros(np.broadcast_shapes(lr.shape, beta.shape))
     for lam in np.atleast_1d(curvatures):
-        a = lr * lam
-        if variant == "classic":
-            t, d = 1 + beta - a, beta + 0 * a
-        elif variant == "ema":
-            t, d = 1 + beta - a * (1 - beta), beta + 0 * a
-        else:
-            t, d = (1 + beta) * (1 - a), beta * (1 - a)
+        t, d = trace_det(variant, lr, beta, lam)
         root = np.sqrt((t * t - 4 * d).astype(complex))
         rho = np.maximum(rho, np.maximum(np.abs(t + root), np.abs(t - root)) / 2)
     return rho
 
 
-def damping(beta: float, critical: float) -> Damping:
-    """The regime of a run with momentum `beta` whose critical β is `critical` (from critical_beta).
+def trace_det(variant: str, lr, beta, curvature) -> tuple:
+    """(T, D): the trace and determinant of the 2×2 iteration block of one curvature λ (arrays broadcast):
+    classic T = 1 + β − αλ, D = β; ema T = 1 + β − α(1 − β)λ, D = β; nesterov T = (1 + β)(1 − αλ),
+    D = β(1 − αλ). Its eigenvalues, the roots of z² − Tz + D, are (T ± √(T² − 4D))/2."""
+    a = np.asarray(lr, dtype=float) * curvature
+    beta = np.asarray(beta, dtype=float)
+    if variant == "classic":
+        return 1 + beta - a, beta + 0 * a
+    if variant == "ema":
+        return 1 + beta - a * (1 - beta), beta + 0 * a
+    return (1 + beta) * (1 - a), beta * (1 - a)
 
-    >>> damping(0.6, critical_beta("classic", 0.3, 1 / 3))
-    <Damping.UNDER: 'under-damped'>
+
+def eigenvalues(variant: str, lr: float, beta: float, curvature: float) -> tuple[complex, complex]:
+    """The two eigenvalues of the iteration block of curvature λ, the dominant (largest modulus) first.
+
+    >>> [complex(round(z.real, 4), round(z.imag, 4)) for z in eigenvalues("classic", 0.3, 0.6, 1 / 3)]
+    [(0.75+0.1936j), (0.75-0.1936j)]
+    >>> eigenvalues("classic", 4.0, 0.0, 1 / 3)[0].real   # plain GD past αλ = 1: 1 − αλ < 0, a flip
+    -0.33333333333333326
     """
-    if abs(beta - critical) <= 1e-3:
+    t, d = (float(v) for v in trace_det(variant, lr, beta, curvature))
+    root = complex(t * t - 4 * d) ** 0.5
+    pair = sorted(((t + root) / 2, (t - root) / 2), key=lambda z: (-abs(z), -z.imag))
+    return pair[0], pair[1]
+
+
+def damping(variant: str, lr: float, beta: float, curvature: float) -> Damping:
+    """How the mode of curvature λ moves: a complex pair swings (under-damped); real eigenvalues creep from
+    one side when the dominant one is positive (over-damped) and flip side at every step when it is negative;
+    critical damping where they meet on the positive side (a β > 0 within 1e-3 of critical_beta, or both
+    eigenvalues 0: plain gradient descent at αλ = 1).
+
+    >>> damping("classic", 0.3, 0.6, 1 / 3), damping("classic", 0.3, 0.2, 1 / 3)
+    (<Damping.UNDER: 'under-damped'>, <Damping.OVER: 'over-damped'>)
+    >>> damping("classic", 4.0, 0.0, 1 / 3)   # eigenvalue −1/3: the ball changes side every step
+    <Damping.FLIP: 'flipping'>
+    """
+    t, d = (float(v) for v in trace_det(variant, lr, beta, curvature))
+    critical = critical_beta(variant, lr, curvature)
+    near = beta > 0 and not math.isnan(critical) and abs(beta - critical) <= 1e-3
+    if t >= 0 and (near or (t == 0 and d == 0)):
         return Damping.CRITICAL
-    return Damping.UNDER if beta > critical else Damping.OVER
+    first, _ = eigenvalues(variant, lr, beta, curvature)
+    if first.imag != 0:
+        return Damping.UNDER
+    return Damping.FLIP if first.real < 0 else Damping.OVER
+
+
+def slowest(variant: str, lr: float, beta: float, curvatures) -> float:
+    """The curvature among `curvatures` whose mode shrinks slowest (the largest ρ; the first of equals): it
+    decides how the run looks in the long run."""
+    lams = np.atleast_1d(curvatures)
+    return float(lams[int(np.argmax([convergence_factors(variant, lr, beta, [lam]) for lam in lams]))])
 
 
 def optimal_parameters(kappa: float, largest_curvature: float = 1.0) -> tuple[float, float, float]:

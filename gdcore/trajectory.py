@@ -8,18 +8,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import noise
+from . import noise, theory
 from .batches import reached_floor
 from .optimizers import RULES
 from .problems import Problem, frozen
 from .validation import check_all
 
-# Divergence rule: a step diverges when any value is not finite, or when its loss exceeds
-# DIVERGENCE_GROWTH × max(loss at step 0, 1). The run stops there; non-finite rows are never kept.
+# Divergence, decided by the theory where it is exact (a quadratic problem): a run whose factor ρ over the
+# modes its start moves in exceeds 1 + RATE_TOL diverges from the step after the one where it came closest
+# to the minimum (over the steps shown and as many again: its distance never again gets as small). Elsewhere
+# (and to stop a run before its numbers overflow) a step diverges when a value is not finite or its loss
+# exceeds DIVERGENCE_GROWTH × max(loss at step 0, 1); the run stops there; non-finite rows are never kept.
 DIVERGENCE_GROWTH = 1e6
+RATE_TOL = 1e-12
 # Convergence rule: settled at the first step after which ‖x − x*‖ stays within SETTLE_TOL × ‖x0 − x*‖,
 # checked on a run twice as long as the one shown: a run that only enters the tolerance on its last shown
-# step has not shown that it stays there.
+# step has not shown that it stays there. A run with ρ > 1 never settles.
 SETTLE_TOL = 1e-3
 
 
@@ -29,7 +33,8 @@ class Trajectory:
 
     positions: (N+1, d) parameters; states: (N+1, d) velocity v (classic, nesterov) or averaged gradient m
     (ema); gradients: (N+1, d) ∇f at the position; losses: (N+1,) f at the position.
-    diverged_at: the step at which the divergence rule fired (None: it did not);
+    diverged_at: the step from which it diverges (the divergence rule above; None: it does not within the
+    steps shown);
     converged_at: the first step from which the run stays within SETTLE_TOL of its start's distance to the
     minimum, for the steps shown and as many again computed beyond them (None: it did not settle within
     the steps shown, or diverged); a run on mini-batches never does: it settled when it reached its noise
@@ -46,7 +51,8 @@ class Trajectory:
     losses: np.ndarray
     diverged_at: int | None
     converged_at: int | None
-    batches: np.ndarray | None = None
+    rate: float | None = None  # ρ over the modes its start moves in (a quadratic problem; else None)
+    batches: np.ndarray | None = None  # (N, B) each step's mini-batch (row t − 1: step t); None: full
 
     @property
     def diverged(self) -> bool:
@@ -69,6 +75,16 @@ def run(problem: Problem, variant: str, lr: float, beta: float, steps: int, star
     return iterate(problem, p["variant"], p["lr"], p["beta"], p["steps"], x)
 
 
+def run_rate(problem: Problem, variant: str, lr, beta, start: np.ndarray):
+    """ρ of the run from `start` (arrays of α and β give one per pair): the largest factor over the modes its
+    start moves in (problem.excited; 0 when it starts at the minimum). None for a problem that is not
+    quadratic, where ρ is only a model's."""
+    if not problem.quadratic:
+        return None
+    rates = theory.convergence_factors(variant, lr, beta, problem.excited(start))
+    return float(rates) if np.ndim(rates) == 0 else rates
+
+
 def iterate(
     problem: Problem, variant: str, lr: float, beta: float, steps: int, x: np.ndarray, batches=None
 ) -> Trajectory:
@@ -77,8 +93,10 @@ def iterate(
     rule, grad = RULES[variant], problem.grad
     state = np.zeros_like(x)
     rows = [(x, state, grad(x), problem.loss(x))]
-    limit = DIVERGENCE_GROWTH * max(rows[0][3], 1.0)
-    diverged_at = None
+    rate = run_rate(problem, variant, lr, beta, x)
+    grows = rate is None or rate > 1 + RATE_TOL
+    limit = DIVERGENCE_GROWTH * max(rows[0][3], 1.0) if grows else math.inf
+    stopped = None
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
             taken = grad if batches is None else functools.partial(problem.batch_grad, batch=batches[t - 1])
@@ -89,28 +107,19 @@ def iterate(
             if finite:
                 rows.append(row)
             if not finite or row[3] > limit:
-                diverged_at = t
+                stopped = t
                 break
-    converged_at = (
-        None if diverged_at is not None else _converged(problem, variant, lr, beta, rows, batches, steps)
-    )
-    if converged_at is not None and converged_at > steps:
-        converged_at = None
-    if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
-        diverged_at = None
-    pos, st, gr, loss = (frozen(part) for part in zip(*rows[: steps + 1]))
-    shown = None if batches is None else batches[: len(pos) - 1]
-    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at, shown)
+    parts = [np.array(part) for part in zip(*rows)]
+    return _one(problem, variant, lr, beta, steps, parts, stopped, rate, batches)
 
 
-def _converged(problem: Problem, variant: str, lr: float, beta: float, rows: list, batches, steps: int):
-    """The step at which a run that did not diverge settled (None: it did not), from its rows (position,
-    state, gradient, loss): within SETTLE_TOL of its start's distance, or on mini-batches at its floor."""
+def _converged(problem: Problem, variant: str, lr: float, beta: float, parts: list, batches, steps: int):
+    """The step at which a run that does not diverge settled (None: it did not), from its rows (positions,
+    states, gradients, losses): within SETTLE_TOL of its start's distance, or on mini-batches at its floor."""
     if batches is None:
-        every = np.array([r[0] for r in rows])
-        return _settled(every, problem.settle_target(every[-1]))
+        return _settled(parts[0], problem.settle_target(parts[0][-1]))
     second = problem.noise_theory.stationary(variant, lr, beta, len(batches[0]))
-    excess = np.array([r[3] for r in rows]) - problem.lowest_loss
+    excess = parts[3] - problem.lowest_loss
     return reached_floor(excess, noise.floor(problem.hessian(), second), steps, SETTLE_TOL)
 
 
@@ -131,18 +140,20 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
     rule, grads = RULES[variant], problem.grads
     xs = np.tile(np.asarray(x, dtype=float), (len(lr), 1))
     rows = [(xs, np.zeros_like(xs), grads(xs), problem.losses(xs))]
-    limit = DIVERGENCE_GROWTH * np.maximum(rows[0][3], 1.0)
-    kept = np.full(len(lr), 2 * steps + 1)  # rows kept per run: all of them unless it diverged
-    diverged_at = np.zeros(len(lr), dtype=int)  # 0: it did not
+    rates = run_rate(problem, variant, lr[:, 0], beta[:, 0], np.asarray(x, dtype=float))
+    grows = np.ones(len(lr), bool) if rates is None else rates > 1 + RATE_TOL
+    limit = np.where(grows, DIVERGENCE_GROWTH * np.maximum(rows[0][3], 1.0), np.inf)
+    kept = np.full(len(lr), 2 * steps + 1)  # rows kept per run: all of them unless it stopped
+    stopped = np.zeros(len(lr), dtype=int)  # 0: it did not
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
             xs, state = rule(xs, rows[-1][1], grads, lr, beta)
             row = (xs, state, grads(xs), problem.losses(xs))
             rows.append(row)
             finite = np.isfinite(row[3]) & np.all([np.isfinite(part).all(axis=1) for part in row[:3]], axis=0)
-            fired = (diverged_at == 0) & (~finite | (row[3] > limit))
-            diverged_at[fired], kept[fired] = t, t + finite[fired]
-            if diverged_at.all():
+            fired = (stopped == 0) & (~finite | (row[3] > limit))
+            stopped[fired], kept[fired] = t, t + finite[fired]
+            if stopped.all():
                 break
     parts = [np.stack(part) for part in zip(*rows)]  # (T, B, d) and (T, B)
     return [
@@ -153,21 +164,37 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
             float(beta[k, 0]),
             steps,
             [p[: kept[k], k] for p in parts],
-            int(diverged_at[k]) or None,
+            int(stopped[k]) or None,
+            None if rates is None else float(rates[k]),
         )
         for k in range(len(lr))
     ]
 
 
 def _one(
-    problem: Problem, variant: str, lr: float, beta: float, steps: int, parts: list, diverged_at
+    problem: Problem,
+    variant: str,
+    lr: float,
+    beta: float,
+    steps: int,
+    parts: list,
+    stopped,
+    rate,
+    batches=None,
 ) -> Trajectory:
-    """The Trajectory of one run of iterate_many from its kept rows (positions, states, gradients, losses)."""
+    """The Trajectory of one run from its kept rows (positions, states, gradients, losses), the step at
+    which it was stopped (None: it ran 2 × steps), its ρ (run_rate) and its mini-batches (None: none)."""
     every = parts[0]
-    converged_at = None if diverged_at is not None else _settled(every, problem.settle_target(every[-1]))
+    diverged_at = stopped
+    if rate is not None and rate > 1 + RATE_TOL:  # from the step after it came closest, never closer again
+        distance = np.linalg.norm(every - problem.minimizer(), axis=1)
+        diverged_at = int(np.flatnonzero(distance == distance.min())[-1]) + 1
+    settles = diverged_at is None and (rate is None or rate <= 1 + RATE_TOL)
+    converged_at = _converged(problem, variant, lr, beta, parts, batches, steps) if settles else None
     if converged_at is not None and converged_at > steps:
         converged_at = None
-    if diverged_at is not None and diverged_at > steps:  # it diverged only beyond the steps shown
+    if diverged_at is not None and diverged_at > steps:  # it diverges only beyond the steps shown
         diverged_at = None
     pos, st, gr, loss = (frozen(part[: steps + 1]) for part in parts)
-    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at)
+    shown = None if batches is None else batches[: len(pos) - 1]
+    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at, rate, shown)

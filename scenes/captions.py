@@ -44,6 +44,40 @@ def fmt_param(value: float, digits: int = 4, tex: bool = False) -> str:
 DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")  # a "." between digits: the decimal sign of a number
 
 
+# How each character that TeX reads as code is written as itself in text mode (and <, >, | which OT1 fonts
+# draw as other glyphs); every other character stands for itself.
+TEX_TEXT = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "$": r"\$",
+        "&": r"\&",
+        "#": r"\#",
+        "%": r"\%",
+        "_": r"\_",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+        "<": r"\textless{}",
+        ">": r"\textgreater{}",
+        "|": r"\textbar{}",
+    }
+)
+
+
+def tex_text(words: str) -> str:
+    """`words` (a language file's, or anyone's) as TeX: `\\text{…}` that typesets them as they are written,
+    never as code. Runs of spaces and line breaks are one space; control and format characters are left out."""
+    plain = "".join(c for c in " ".join(words.split()) if c.isprintable())
+    return rf"\text{{{plain.translate(TEX_TEXT)}}}"
+
+
+def tex_sign(sign: str) -> str:
+    """The decimal sign `sign` in TeX math: a comma braced (a bare one is punctuation, followed by a space),
+    any other but "." as text (tex_text)."""
+    return {".": ".", ",": "{,}"}.get(sign) or tex_text(sign)
+
+
 class Listing(tuple):
     """Values in a list ("0.5, 0.9"), written with the language's list separator ("0,5; 0,9" in es), so that a
     list of numbers stays readable when the decimal sign is a comma."""
@@ -56,7 +90,7 @@ def decimals(lang: str, shown: str, tex: bool = False) -> str:
     sign = locales.load(lang).decimal_sign
     if sign == ".":
         return shown
-    return DECIMAL_POINT.sub(("{,}" if sign == "," else rf"\text{{{sign}}}") if tex else sign, shown)
+    return DECIMAL_POINT.sub(tex_sign(sign) if tex else sign, shown)
 
 
 def listed(lang: str, values, tex: bool = False) -> str:

@@ -20,7 +20,9 @@ from manim import (
     Axes,
     BackgroundRectangle,
     Circle,
+    DashedVMobject,
     DecimalNumber,
+    Line,
     MathTex,
     Mobject,
     Text,
@@ -29,7 +31,7 @@ from manim import (
 )
 
 from . import style
-from .captions import fmt, wrap
+from .captions import fmt, tex_sign, wrap
 
 
 def caption_bar(line: str) -> VGroup:
@@ -58,11 +60,6 @@ def tick_value(tex: str, color: str = style.MUTED) -> MathTex:
     mark = MathTex(tex, font_size=style.TICK_SIZE, color=color)
     mark.tick = True  # the audit holds tick values to the smaller size of axis numbers
     return mark
-
-
-def tex_sign(sign: str) -> str:
-    """The decimal sign `sign` in TeX math: a comma braced (a bare one is punctuation, followed by a space)."""
-    return {".": ".", ",": "{,}"}.get(sign, rf"\text{{{sign}}}")
 
 
 def written_number(number: DecimalNumber, sign: str) -> DecimalNumber:
@@ -386,11 +383,54 @@ class LossInset(VGroup):
         self.traces = Traces(
             self.axes, [(np.arange(len(lg)), lg - low, color) for lg, (_, color) in zip(logs, runs)]
         )
+        self.logs, self.low, self.span = logs, low, span
         super().__init__(self.axes, titles, self.traces)
         self.still, self.moving = VGroup(self.axes, titles), self.traces
 
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.traces.reveal(k + s)
+
+    def at(self, k: float, log_value: float) -> np.ndarray:
+        """The scene point of step k and log₁₀(value), clipped to the plot's range."""
+        last = self.axes.x_range[1]
+        return self.axes.c2p(float(np.clip(k, 0, last)), float(np.clip(log_value - self.low, 0, self.span)))
+
+    def envelope(self, run: int, rho: float, colour: str) -> VMobject:
+        """The theory's line for run `run`: its loss shrinks (or grows) by ρ² a step, a straight line of slope
+        2·log₁₀ ρ on this log scale, laid on the run's peaks (the most its loss rises above ρ^{2k} after its
+        first step); dashed, in `colour`, cut where it leaves the plot."""
+        logs = self.logs[run]
+        k = np.arange(len(logs))
+        slope = 2 * np.log10(max(rho, 1e-300))
+        seen = (logs > np.log10(self.FLOOR) + 1e-9) & (k >= min(1, len(logs) - 1))
+        base = float(np.max((logs - slope * k)[seen])) if seen.any() else float(logs[0])
+        last = self.axes.x_range[1]
+        ks = np.linspace(0, last, 120)
+        values = base + slope * ks
+        inside = (values - self.low >= 0) & (values - self.low <= self.span)
+        points = [self.axes.c2p(x, v - self.low) for x, v in zip(ks[inside], values[inside])]
+        line = VMobject(stroke_color=colour, stroke_width=3).set_points_as_corners(
+            points or [self.at(0, 0)] * 2
+        )
+        return DashedVMobject(line, num_dashes=24)
+
+    def edge(self) -> VMobject:
+        """ρ = 1: the flat line through the first run's starting loss; a run whose loss climbs above it for
+        good diverges, one below it shrinks."""
+        start = float(self.logs[0][0])
+        line = VMobject(stroke_color=style.BAD, stroke_width=2.5)
+        line.set_points_as_corners([self.at(0, start), self.at(self.axes.x_range[1], start)])
+        return DashedVMobject(line, num_dashes=20)
+
+    def mark(self, run: int, k: int, colour: str) -> VGroup:
+        """A dot on run `run`'s trace at step k and a tick down to the step axis: where it settled or
+        diverged."""
+        point = self.at(k, float(self.logs[run][min(k, len(self.logs[run]) - 1)]))
+        bottom = self.axes.c2p(min(k, self.axes.x_range[1]), 0)
+        return VGroup(
+            Line(bottom, point, color=colour, stroke_width=2),
+            Circle(radius=0.07, color=colour, fill_opacity=1).move_to(point),
+        )
 
 
 def inset_at(
@@ -457,6 +497,7 @@ class BallOnCurve(VGroup):
         self.escape_color, self.escape_row = escape, escape_row
         for dot in [*self.trail, self.ball]:
             dot.opacity = dot.get_fill_opacity()
+        self.arrows_on = True  # False: the arrows are not drawn yet (a lecture introduces them)
         super().__init__(
             self.trail,
             *(arrow for _, arrow in self.arrows),
@@ -465,6 +506,12 @@ class BallOnCurve(VGroup):
             *([self.escape_back, self.escape] if escape else []),
         )
         self.still, self.moving = VGroup(), self
+
+    def show_arrows(self) -> None:
+        """Draw its arrows from the next set_step on (they are redrawn, not only moved)."""
+        self.arrows_on = True
+        for _, arrow in self.arrows:
+            arrow.vector = None
 
     @property
     def unit(self) -> float:
@@ -494,7 +541,7 @@ class BallOnCurve(VGroup):
             vector = np.clip(values[min(k, len(values) - 1)] * self.unit, -self.MAX_ARROW, self.MAX_ARROW)
             start = here + UP * (0.42 + self.ARROW_GAP * i)
             arrow.show(start, RIGHT * self.within_plot(start, vector, arrow.text.width + 0.2))
-            if not self.inside(x):
+            if not self.inside(x) or not self.arrows_on:
                 arrow.set_opacity(0)
         last = min(k, len(self.xs) - 1)
         if getattr(self, "trail_at", None) != (last, self.window.zoom):  # it moves once a step (or zoom)

@@ -18,10 +18,12 @@ from manim import (
     Scene,
     Text,
     ThreeDScene,
+    UpdateFromAlphaFunc,
     VGroup,
     Wait,
     Write,
     config,
+    smooth,
 )
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
@@ -117,6 +119,10 @@ class Lecture(Scene):
 
     def words(self, key: str, **values) -> str:
         return captions.text(self.lang, key, **values)
+
+    def tex_words(self, key: str, **values) -> str:
+        """words(key) as TeX text (captions.tex_text): the language file's words are never TeX code."""
+        return captions.tex_text(self.words(key, **values))
 
     @property
     def sign(self) -> str:
@@ -224,12 +230,36 @@ class Lecture(Scene):
 
     # 1 — the title (at most 4 s), then the question the lecture answers
     def intro(self) -> None:
-        title = self.title(self.TITLE, **self.title_values())
-        self.play(Write(title), run_time=1.2)
-        self.wait(1.8)
-        self.play(FadeOut(title), run_time=0.5)
+        """The title (2 s), then the question over the lecture's picture in motion: set_stage() draws it,
+        preview() moves it while the question is read (a lecture without them reads it while the next beat
+        draws)."""
+        self.show_title()
+        self.set_stage()
         key, values = self.question()
-        self.tell(key, hold=False, **values)  # read while the next beat draws its picture
+        with self.caption(key, hold=False, **values):
+            self.preview()
+
+    def show_title(self) -> None:
+        """The lecture's title, 1.7 s."""
+        title = self.title(self.TITLE, **self.title_values())
+        self.play(Write(title), run_time=0.9)
+        self.wait(0.4)
+        self.play(FadeOut(title), run_time=0.4)
+
+    def set_stage(self) -> None:
+        """Draw the picture the question is about (a lecture's hook; none by default)."""
+
+    def preview(self) -> None:
+        """Move the picture while the question is read (a lecture's hook; nothing by default)."""
+
+    def sweep(self, pieces: Sequence, steps: tuple[float, float], seconds: float) -> None:
+        """Play `pieces` from step steps[0] to steps[1] (fractional steps, either way) in `seconds`, eased."""
+
+        def at(_: Mobject, alpha: float) -> None:
+            t = steps[0] + (steps[1] - steps[0]) * smooth(alpha)
+            self.set_step(pieces, int(t), t - int(t))
+
+        self.play(UpdateFromAlphaFunc(VGroup(*(p.moving for p in pieces)), at), run_time=seconds)
 
     # before the run: a question about this run, with its values, and a pause to predict (the class page
     # stops here); the verdict answers it
@@ -249,9 +279,17 @@ class Lecture(Scene):
         return title
 
     def write_rule(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE) -> None:
-        """Write the rule that is run (in the problem's symbols, with α and β as values) at `at`, at most
-        `width` wide, and say what it does. Several rules (a comparison of variants) take the place of the
-        problem's formulas (`self.formulas`), each line in the colour of the first run that uses it."""
+        """Write the rule that is run at `at` (rule_group), then say what it does (rule_shown moves the
+        picture meanwhile)."""
+        self.play(Write(self.rule_group(at, width, size)), run_time=1.5)
+        key, values = self.rule_caption()
+        with self.caption(key, **values):
+            self.rule_shown()
+
+    def rule_group(self, at: tuple[float, float], width: float, size: float = style.PANEL_SIZE) -> VGroup:
+        """The rule that is run (in the problem's symbols, with α and β as values) placed at `at`, at most
+        `width` wide (self.rule, pinned). Several rules (a comparison of variants) take the place of the
+        problem's formulas (`self.formulas`, faded out), each line in the colour of the first run using it."""
         p, params = self.subject.problem, self.subject.params
         variants = params["variant"] if isinstance(params["variant"], list) else [params["variant"]]
         colours = style.RUNS if len(variants) > 1 else [style.TEXT]
@@ -280,9 +318,10 @@ class Lecture(Scene):
             self.play(FadeOut(self.formulas), run_time=0.5)
             self.rule.align_to(self.formulas, UP)
         self.pin(self.rule)
-        self.play(Write(self.rule), run_time=1.5)
-        key, values = self.rule_caption()
-        self.tell(key, **values)
+        return self.rule
+
+    def rule_shown(self) -> None:
+        """What moves while the rule's caption is read (a lecture's hook: nothing by default)."""
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
@@ -319,16 +358,18 @@ class Lecture(Scene):
         n = len(schedule.durations)
         return n if schedule.fast_from is None else min(n, nice_ceiling(1.25 * max(schedule.fast_from, 1)))
 
-    def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]]) -> None:
+    def drive(self, pieces: Sequence, cues: Sequence[tuple[str, dict]], shown: Sequence = ()) -> None:
         """Play the run: one clock moves every piece through the schedule with set_step(k, s) (k the last
         step reached, s the eased progress to k + 1), while the captions `cues` follow one another, then a
         caption at each of the run's events (story.run_events) when its step comes, and a time-lapse is said.
+        A cue is (key, values) or (key, values, show): show() plays what the caption names as it is read.
 
         The pieces' `still` parts are added before their `moving` parts: they are drawn once into Manim's
-        static background instead of on every frame."""
+        static background instead of on every frame. `shown`: pieces already on screen (not faded in)."""
         clock, schedule = [0.0], self.paced(cues)
         self.clock, last = schedule, len(schedule.durations)
         still, layer = VGroup(*(p.still for p in pieces)), VGroup(*(p.moving for p in pieces))
+        new = [p for p in pieces if not any(p is q for q in shown)]
 
         def update(_: Mobject, dt: float) -> None:
             # the time of the frame being drawn (not a sum of dt: a play's frames fall short of its run time)
@@ -339,19 +380,24 @@ class Lecture(Scene):
                 self.set_step(pieces, min(k, last), s)
 
         self.set_step(pieces, 0, 0.0)
-        self.play(FadeIn(still), FadeIn(layer), run_time=RUN_FADE)
+        faded = [VGroup(p.still, p.moving) for p in new]
+        self.play(*map(FadeIn, faded), run_time=RUN_FADE)
+        self.remove(*faded, *(part for p in shown for part in (p.still, p.moving)))
+        self.add(still, layer)
         self.remove(
             *(m for p in pieces for m in getattr(p, "replaces", ()))
         )  # drawn by the piece from now on
         layer.add_updater(update)
         self.clocked = layer
         self.beats["clock"] = self.now  # step k rests at this time + schedule.rest_time(k)
-        for key, values in cues:
-            self.tell(key, at_least=RUN_HOLD, **values)
+        for key, values, *shows in cues:  # (key, values[, what it draws as it is read])
+            with self.caption(key, at_least=RUN_HOLD, **values):
+                for show in shows:
+                    show()
         for step, said in self.run_lines(schedule):
-            self.wait_captioned(schedule.rest_time(step) - clock[0], schedule, clock, last)
+            self.wait_run(schedule.rest_time(step) - clock[0])
             self.say([said], at_least=RUN_HOLD)
-        self.wait_captioned(schedule.total - clock[0] + 0.6, schedule, clock, last)
+        self.wait_run(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
         self.at_rest = False
 
@@ -377,21 +423,17 @@ class Lecture(Scene):
         reached, not after it: the captions before it (`cues`, then the events before) have been read."""
         schedule, before = self.schedule(), 1  # the first step at its pace: the arrows a legend names appear
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
-        t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values in cues)
+        t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values, *_ in cues)
         for step, said in self.run_lines(schedule):
             said = self.as_said(said)
             schedule, before = schedule.reaching(step, t, before), step
             t = max(t, schedule.rest_time(step)) + max(self.needed(said.key, said.values), SHORTEST)
         return schedule
 
-    def wait_captioned(self, seconds: float, schedule: Schedule, clock: list, last: int) -> None:
-        """Wait `seconds` of the run; no caption stays up longer than LONGEST: the step reached is said."""
-        end = self.now + seconds
-        while end - self.cues[-1][0] > LONGEST - 2.0:  # 2 s for the next beat's first animation
-            self.wait(max(self.cues[-1][0] + LONGEST - 4.0 - self.now, 1 / config.frame_rate))
-            self.say([story.Line("ev_progress", dict(k=min(schedule.at(clock[0])[0], last), n=last), [])])
-        if end > self.now:
-            self.wait(end - self.now)
+    def wait_run(self, seconds: float) -> None:
+        """Wait `seconds` of the run, if any (the picture moves: a caption may stay up while it does)."""
+        if seconds > 0:
+            self.wait(seconds)
 
     def set_step(self, pieces: Sequence, k: int, s: float) -> None:
         """One frame of the run: every piece at step k + s."""
@@ -438,7 +480,7 @@ class Lecture(Scene):
                 rf"\beta_c = {fmt_param(v.critical_beta, tex=True)}",
             ]
             lines = [
-                self.number(rf"\rho = {fmt(v.rho)}\ \text{{{self.words('per_step')}}}", tex=True),
+                self.number(rf"\rho = {fmt(v.rho)}\ ", tex=True) + self.tex_words("per_step"),
                 captions.listed(self.lang, betas, tex=True),
             ]
         gd = [label(self.plain_line(), style.PANEL_SIZE, style.GHOST)] if self.lesson.baseline else []
@@ -483,7 +525,7 @@ class Comparing:
         c = self.subject
         tex = HYPERPARAMETERS[c.varied].tex
         return (
-            rf"\text{{{self.run_name(i)}}}"
+            captions.tex_text(self.run_name(i))
             if tex is None
             else self.number(f"{tex} = {fmt_param(c.values[i], tex=True)}", tex=True)
         )

@@ -14,7 +14,10 @@ import functools
 import importlib
 import os
 import re
+import resource
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -161,25 +164,107 @@ def canvas(width: int, height: int):
         config.pixel_width, config.pixel_height, config.frame_width, config.frame_height = kept
 
 
+# LaTeX and dvisvgm run with kpathsea's paranoid reading and writing (no absolute path, no "..", no dot
+# file), no shell escape, in a session of their own (killed whole), each run limited to TEX_SECONDS of wall
+# clock and of CPU (the CPU limit stops it even if this process is SIGKILLed) and its files to TEX_BYTES.
+TEX_ENV = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+TEX_SECONDS = 30  # a formula takes under a second here; a loop in TeX would run forever
+TEX_BYTES = 64 << 20  # a formula's files are a few kilobytes; a loop writing to its log would fill the disk
+MARKERS = re.compile(r"\\special\{dvisvgm:raw [^}]*\}")  # what Manim adds around a formula's parts
+
+
+class TexError(RuntimeError):
+    """LaTeX that failed or ran out of time: one line naming the formula and why."""
+
+
 def _cached_tex(make):
-    """tex_to_svg_file through the cache: LaTeX runs in a private folder (Manim deletes every non-SVG file
-    of the folder it compiles in), and only a whole SVG is renamed into the shared one, under the lock."""
-    from manim.utils import tex_file_writing
+    """tex_to_svg_file through the cache: a whole SVG there is used; else the formula is made in a private
+    folder (`tex_svg`, sandboxed, no lock held) and only its whole SVG is renamed into place, under the lock.
+    Manim's own (`make`) is not called: it runs LaTeX unbounded and in the shared folder."""
 
     @functools.wraps(make)
     def tex_to_svg_file(expression, environment=None, tex_template=None):
-        with cache_lock(), staged("tex_dir") as (shared, _):
-            name = tex_file_writing.generate_tex_file(expression, environment, tex_template).with_suffix(
-                ".svg"
-            )
-            target = shared / name.name
-            if not whole_svg(target):
-                made = Path(make(expression, environment, tex_template))
+        from manim import config
+        from manim.utils.tex_file_writing import tex_hash
+
+        template = tex_template or config["tex_template"]
+        code = (
+            template.get_texcode_for_expression_in_env(expression, environment)
+            if environment is not None
+            else template.get_texcode_for_expression(expression)
+        )
+        shared = Path(config.get_dir("tex_dir"))
+        shared.mkdir(parents=True, exist_ok=True)
+        target = shared / f"{tex_hash(code)}.svg"  # Manim's own name for it
+        if not whole_svg(target):
+            private = Path(tempfile.mkdtemp(prefix=private_prefix(), dir=shared))
+            try:
+                made = tex_svg(code, private, template, expression)
                 _check_made(made, shared)
-                os.replace(made, target)
+                with cache_lock():
+                    os.replace(made, target)
+            finally:
+                shutil.rmtree(private, ignore_errors=True)
         return target
 
     return tex_to_svg_file
+
+
+def tex_svg(code: str, folder: Path, template, expression: str = "") -> Path:
+    """The SVG of the TeX document `code`, made in `folder` by `template`'s compiler(s) and dvisvgm, each
+    sandboxed (`sandboxed`); raises TexError naming `expression` when one fails or runs out of time."""
+    from manim.utils.tex_file_writing import make_tex_compilation_command
+
+    source = folder / "formula.tex"
+    source.write_text(code, encoding="utf-8")
+    shown = MARKERS.sub("", expression)
+    what = repr(shown if len(shown) <= 60 else shown[:57] + "...")
+    compilers = [template.tex_compiler] if isinstance(template.tex_compiler, str) else template.tex_compiler
+    for compiler in compilers:
+        command = make_tex_compilation_command(compiler, template.output_format, Path(source.name), Path("."))
+        if sandboxed([command[0], "-no-shell-escape", *command[1:]], folder, what) != 0:
+            raise TexError(f"LaTeX could not typeset {what}: {tex_complaint(source.with_suffix('.log'))}")
+    made, svg = source.with_suffix(template.output_format), source.with_suffix(".svg")
+    pdf = ["--pdf"] if template.output_format == ".pdf" else []
+    command = ["dvisvgm", *pdf, "--page=1", "--no-fonts", "--verbosity=0", f"--output={svg.name}", made.name]
+    if sandboxed(command, folder, what) != 0 or not svg.exists():
+        raise TexError(f"dvisvgm could not convert {what} to SVG")
+    return svg
+
+
+def sandboxed(command: list[str], folder: Path, what: str) -> int:
+    """Run `command` in `folder` in a session of its own, paranoid (TEX_ENV) and limited (TEX_SECONDS,
+    TEX_BYTES); return its exit status. Whatever ends the wait (the time limit, a signal, an error) kills
+    its whole process group first; the time limit is a TexError naming `what`."""
+    process = subprocess.Popen(
+        command,
+        cwd=folder,
+        env={**os.environ, **TEX_ENV},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        with contextlib.suppress(OSError):  # it may already have ended
+            resource.prlimit(process.pid, resource.RLIMIT_CPU, (int(TEX_SECONDS), int(TEX_SECONDS) + 1))
+            resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (TEX_BYTES, TEX_BYTES))
+        return process.wait(TEX_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise TexError(f"{command[0]} took longer than {TEX_SECONDS} s on {what} and was stopped") from None
+    finally:
+        if process.poll() is None:  # not reaped: its group id is still its own, no one else's
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def tex_complaint(log: Path) -> str:
+    """LaTeX's first error line in `log` ("! Undefined control sequence."), or that it left none."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "it wrote no log"
+    return next((line[2:].strip() for line in lines if line.startswith("! ")), "no error in its log")
 
 
 def _check_made(made: Path, folder: Path) -> None:
@@ -502,8 +587,8 @@ REPLACEMENTS = (
         "manim.mobject.text.tex_mobject",
         "tex_to_svg_file",
         _cached_tex,
-        "LaTeX in a private folder, renamed in whole under the lock: Manim deletes every non-SVG file in the folder",
-        f"{MANIM}/pull/4084",
+        "LaTeX paranoid, time-limited, killed whole, in a private folder; only the rename into the cache is locked",
+        f"{MANIM}/blob/main/manim/utils/tex_file_writing.py",
     ),
     Replacement(f"{TEXT}:Text", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
     Replacement(f"{TEXT}:MarkupText", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
@@ -599,7 +684,7 @@ REPLACEMENTS = (
 # The versions (major.minor) of each package whose private code these replacements were tried with
 TESTED = {"manim": ("0.22",), "manim_slides": ("5.7",)}
 UNTESTED = {  # what leaving a package's code as it is costs
-    "manim": "parallel renders may share caches unsafely, and held frames encode slower",
+    "manim": "parallel renders may share caches unsafely, LaTeX runs unbounded, and held frames encode slower",
     "manim_slides": "--slides may fail",
 }
 WARNED: set[str] = set()  # the packages whose untested version was already said

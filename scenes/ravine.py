@@ -25,7 +25,7 @@ from manim import (
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
 from . import story, style
-from .captions import fmt, fmt_param
+from .captions import fmt, fmt_param, tex_sign
 from .components import (
     AxisValues,
     Marker,
@@ -37,7 +37,6 @@ from .components import (
     label,
     math,
     near,
-    tex_sign,
     tick_value,
 )
 from .lecture import Comparing, Lecture
@@ -389,7 +388,7 @@ class RavineLecture(Lecture):
         }[shown]
 
     def readout_of(self, series: list[np.ndarray]) -> Readout:
-        rows = [(rf"\text{{{self.words('step')}}}", style.TEXT), ("x", style.BALL), ("y", style.BALL)]
+        rows = [(self.tex_words("step"), style.TEXT), ("x", style.BALL), ("y", style.BALL)]
         rows += [("f", style.TEXT)] if len(series) == 3 else []
         readout = Readout(rows, series, self.sign)
         return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)

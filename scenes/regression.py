@@ -431,7 +431,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         floor = p.lowest_loss
 
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             *((name, style.BALL) for name in ("w_1", "w_2", "b")),
             (p.loss_symbol, style.TEXT),
         ]
@@ -506,7 +506,7 @@ class RegressionComparison(Comparing, RegressionLecture):
             self.play(FadeOut(self.rule), run_time=0.5)
             self.rule = VGroup()
         rows = [
-            (rf"\text{{{self.words('step')}}}", style.TEXT),
+            (self.tex_words("step"), style.TEXT),
             *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = Readout(rows, [run.losses for run in runs], self.sign).move_to([*READOUT_AT, 0])

@@ -300,7 +300,9 @@ def _make(
         segments.bound()
         return _write_files(subject, lecture, movie, work, name, quality, lang, slides, found)
     except Exception as err:
-        refused = _refusal(err, work)
+        refused = _refusal(err, work) or (
+            f"could not render: {err}" if isinstance(err, patches.TexError) else None
+        )
         if refused is None:
             raise
         raise RenderError(refused) from err

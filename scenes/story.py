@@ -7,6 +7,7 @@ asserts about its claims: a line is only ever said when that holds."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -21,7 +22,7 @@ class Line(NamedTuple):
     claims: list
 
 
-def _winner(name: str, both: bool | None = None) -> Callable[[dict], bool]:
+def _winner_is(name: str, both: bool | None = None) -> Callable[[dict], bool]:
     """The line says `name` settled first (both: with both steps known / with the other one unknown)."""
 
     def holds(c: dict) -> bool:
@@ -37,15 +38,21 @@ def _outcome(kind: str, claim: str = "outcome") -> Callable[[dict], bool]:
 
 
 ASSERTS: dict[str, Callable[[dict], bool]] = {
-    "converged": _outcome("settled"),
-    "not_settled": _outcome("not_settled"),
-    "diverged": _outcome("diverged"),
-    "race_momentum": _winner("momentum", True),
-    "race_momentum_alone": _winner("momentum", False),
-    "race_plain": _winner("plain", True),
-    "race_plain_alone": _winner("plain", False),
-    "race_tie": _winner("tie"),
-    "race_neither": _winner("neither"),
+    "converged": lambda c: _outcome("settled")(c) and "still" not in c,
+    "not_settled": lambda c: _outcome("not_settled")(c) and c["rate"]["rho"] < 1,
+    "not_settled_edge": lambda c: _outcome("not_settled")(c) and c["rate"]["rho"] >= 1,
+    "diverged": lambda c: _outcome("diverged")(c) and c["rate"]["rho"] > 1,
+    "still_minimum": lambda c: c["still"]["where"] == "minimum",
+    "still_stationary": lambda c: c["still"]["where"] == "stationary",
+    "race_still": lambda c: "still" in c and c["faster"]["winner"] == "tie",
+    "race_neither_momentum": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "momentum",
+    "race_neither_plain": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "plain",
+    "race_neither_even": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "tie",
+    "race_momentum": _winner_is("momentum", True),
+    "race_momentum_alone": _winner_is("momentum", False),
+    "race_plain": _winner_is("plain", True),
+    "race_plain_alone": _winner_is("plain", False),
+    "race_tie": lambda c: _winner_is("tie")(c) and "still" not in c,
     "plain_diverged_widened": lambda c: (
         _outcome("diverged", "plain_outcome")(c) and c["stable_limit"]["change"] == "widened"
     ),
@@ -53,18 +60,27 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
         _outcome("diverged", "plain_outcome")(c) and c["stable_limit"]["change"] != "widened"
     ),
     "limit_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
-    "why_rates": lambda c: c["rate"]["rho"] < 1 and c["rate"]["plain_rho"] < 1,
-    "under-damped": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] > 0,
-    "under-damped_still": lambda c: c["damping"]["regime"] == "under-damped" and c["events"]["swings"] == 0,
-    "critically damped": lambda c: c["damping"]["regime"] == "critically damped",
-    "over-damped": lambda c: c["damping"]["regime"] == "over-damped",
+    "why_rates": lambda c: _rates_explain(c),
+    "under-damped": lambda c: _regime(c, "under-damped") and c["events"]["swings"] > 0,
+    "under-damped_still": lambda c: _regime(c, "under-damped") and c["events"]["swings"] == 0,
+    "critically damped": lambda c: _regime(c, "critically damped") and c["damping"]["beta"] > 0,
+    "over-damped": lambda c: _regime(c, "over-damped") and c["damping"]["beta"] > 0,
+    "flipping": lambda c: _regime(c, "flipping") and c["damping"]["eigenvalues"][0][0] < 0,
+    "plain_critically damped": lambda c: _regime(c, "critically damped") and c["damping"]["beta"] == 0,
+    "plain_over-damped": lambda c: _regime(c, "over-damped") and c["damping"]["beta"] == 0,
     "cmp_fastest": lambda c: len(c["fastest"]["winners"]) == 1,
     "cmp_fastest_rho": lambda c: len(c["fastest"]["winners"]) == 1 and c.get("same_rate") is None,
     "cmp_same_rho": lambda c: _shares_rate(c),
     "cmp_same_rho_sqrt": lambda c: _shares_rate(c),
     "cmp_tie": lambda c: len(c["fastest"]["winners"]) > 1,
-    "cmp_none": lambda c: not c["fastest"]["winners"],
+    "cmp_tie_same_rho": lambda c: len(c["fastest"]["winners"]) > 1 and _tied_share_rate(c),
+    "cmp_none": lambda c: not c["fastest"]["winners"] and len(c["closest"]["winners"]) == 1,
+    "cmp_none_even": lambda c: not c["fastest"]["winners"] and len(c["closest"]["winners"]) > 1,
+    "cmp_still": lambda c: not c["fastest"]["winners"] or c["fastest"]["step"] == 0,
     "cmp_diverged": _outcome("diverged"),
+    "cmp_fate_settled": _outcome("settled"),
+    "cmp_fate_not_settled": _outcome("not_settled"),
+    "cmp_fate_still": lambda c: "still" in c,
     **{
         f"val_stayed_{basin}": (
             lambda b: (
@@ -88,6 +104,9 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "val_not_settled": lambda c: _outcome("not_settled")(c) and not c["events"]["crossings"],
     "val_not_settled_crossed": lambda c: _outcome("not_settled")(c) and bool(c["events"]["crossings"]),
     "val_diverged": _outcome("diverged"),
+    "val_still_stationary": lambda c: c["still"]["where"] == "stationary",
+    "val_still_minimum": lambda c: c["still"]["where"] == "minimum",
+    "val_moral_still": lambda c: "still" in c,
     **{
         f"ev_settled_{who}": _outcome("settled", "plain_outcome" if who == "plain" else "outcome")
         for who in ("momentum", "plain", "run")
@@ -98,12 +117,29 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     },
     **{
         f"ev_overshoot_{who}": lambda c: c["events"]["first_overshoot"] is not None
-        for who in ("momentum", "run")
+        for who in ("momentum", "plain", "run")
     },
-    **{f"ev_crossed_{who}": lambda c: bool(c["events"]["crossings"]) for who in ("momentum", "run")},
+    **{f"ev_crossed_{who}": lambda c: bool(c["events"]["crossings"]) for who in ("momentum", "plain", "run")},
     "ls_gd": lambda c: c["stable_limit"]["change"] == "widened",
     "ls_gd_narrowed": lambda c: c["stable_limit"]["change"] == "narrowed",
 }
+
+
+def _regime(c: dict, regime: str) -> bool:
+    return c["damping"]["regime"] == regime
+
+
+def _rates_explain(c: dict) -> bool:
+    """Both runs shrink (ρ < 1) and the one said to be ahead (first to settle, or nearer) has the smaller ρ."""
+    rho, plain = c["rate"]["rho"], c["rate"]["plain_rho"]
+    ahead = c["faster"]["winner"] if c["faster"]["winner"] != "neither" else c["closer"]["winner"]
+    return max(rho, plain) < 1 and (
+        (ahead == "momentum" and rho < plain) or (ahead == "plain" and plain < rho)
+    )
+
+
+def _tied_share_rate(c: dict) -> bool:
+    return c.get("same_rate") is not None and set(c["fastest"]["winners"]) <= set(c["same_rate"]["runs"])
 
 
 def _shares_rate(c: dict) -> bool:
@@ -153,21 +189,28 @@ def predict(subject) -> Line:
 
 
 def verdict(lesson: Lesson) -> list[Line]:
-    """A single run's verdict: what happened (and why it diverged), who settled first and by how much,
-    plain gradient descent's fate, and why, from ρ and damping."""
-    f, v = lesson.facts(), lesson.verdict
+    """A single run's verdict: what happened (or that it never moved), who settled first or ended nearer
+    (the question's answer), plain gradient descent's fate, why from ρ, and how it moved (its eigenvalues)."""
+    f = lesson.facts()
     said = [_outcome_line(lesson, f)]
+    if "still" in f:
+        return said + ([line("race_still", [f["still"], f["faster"]])] if "faster" in f else [])
     if "faster" in f:
         said.append(_race(lesson, f))
         said += _stable_limit(lesson.params, f)
-    if v.outcome.value != "diverged":
-        if (
-            "faster" in f and max(f["rate"]["rho"], f["rate"]["plain_rho"]) < 1
-        ):  # a factor ≥ 1 shrinks nothing
-            rates = dict(rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"]))
-            said.append(line("why_rates", [f["rate"]], **rates))
-        said.append(_damping(lesson, f))
+        claims = [f["rate"], f["faster"], *([f["closer"]] if "closer" in f else [])]
+        if ASSERTS["why_rates"]({c["claim"]: c for c in claims}):
+            said.append(
+                line("why_rates", claims, rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"]))
+            )
+    if f["outcome"]["outcome"] != "diverged":
+        said.append(_damping(f))
     return said
+
+
+def share(claim: dict) -> str:
+    """Where a run ended, as a percentage of its starting distance to the minimum (2 significant digits)."""
+    return fmt_param(100 * claim["end"] / claim["start"], 2) if claim["start"] > 0 else "0"
 
 
 def _stable_limit(params, f: dict) -> list[Line]:
@@ -196,66 +239,106 @@ def _stable_limit(params, f: dict) -> list[Line]:
 
 def _outcome_line(lesson: Lesson, f: dict) -> Line:
     v, params, o = lesson.verdict, lesson.params, f["outcome"]
+    if "still" in f:
+        x = fmt_param(float(lesson.run.positions[0, 0]), 3)
+        return line(f"still_{f['still']['where']}", [f["still"], o], x=x)
     if o["outcome"] == "diverged":
         return line(
             "diverged",
-            [o, f["stable_limit"]],
+            [o, f["rate"], f["stable_limit"]],
             k=o["step"],
             lr=fmt_param(params["lr"]),
             limit=fmt_param(v.lr_limit),
             beta=fmt_param(params["beta"]),
+            rho=fmt(v.rho),
         )
-    key = "converged" if o["outcome"] == "settled" else "not_settled"
-    return line(key, [o, f["rate"]], count=o["step"] if key == "converged" else o["after"], rho=fmt(v.rho))
+    if o["outcome"] == "settled":
+        return line("converged", [o, f["rate"]], count=o["step"], rho=fmt(v.rho))
+    key = "not_settled" if v.rho < 1 else "not_settled_edge"
+    return line(key, [o, f["rate"]], count=o["after"], rho=fmt(v.rho), share=share(o))
 
 
 def _race(lesson: Lesson, f: dict) -> Line:
-    """The answer to the predict question: who settled first, by how many steps."""
+    """The answer to the predict question: who settled first, by how many steps, or who ended nearer."""
     race, (km, kp) = f["faster"], f["faster"]["steps"]
-    key = {"momentum": "race_momentum", "plain": "race_plain", "tie": "race_tie", "neither": "race_neither"}[
-        race["winner"]
-    ]
+    claims = [f["outcome"], f["plain_outcome"], race]
+    if race["winner"] == "neither":
+        near = f["closer"]
+        key = {"momentum": "race_neither_momentum", "plain": "race_neither_plain", "tie": "race_neither_even"}
+        ratio = fmt_param(near["ratio"], 2)
+        return line(key[near["winner"]], [*claims, near], count=lesson.params["steps"], ratio=ratio)
+    key = {"momentum": "race_momentum", "plain": "race_plain", "tie": "race_tie"}[race["winner"]]
     if race["winner"] in ("momentum", "plain") and None in race["steps"]:
         key += "_alone"
     count = race["by"] if key in ("race_momentum", "race_plain") else lesson.params["steps"]
     return line(
-        key,
-        [f["outcome"], f["plain_outcome"], race],
-        m=km,
-        k=kp if kp is not None else km,
-        count=count,
-        beta=fmt_param(lesson.params["beta"]),
+        key, claims, m=km, k=kp if kp is not None else km, count=count, beta=fmt_param(lesson.params["beta"])
     )
 
 
-def _damping(lesson: Lesson, f: dict) -> Line:
+def _damping(f: dict) -> Line:
+    """How the run moved, from its slowest mode's eigenvalues (the story of β against β_c)."""
     d = f["damping"]
     key = d["regime"]
     if key == "under-damped" and not f["events"]["swings"]:
         key = "under-damped_still"
+    if d["beta"] == 0 and key in ("over-damped", "critically damped"):
+        key = f"plain_{key}"
     crit = fmt_param(d["critical_beta"]) if d["critical_beta"] is not None else "—"
-    return line(key, [d, f["events"]], beta=fmt_param(d["beta"]), crit=crit)
+    eig = (
+        fmt(d["eigenvalues"][0][0]) if d["eigenvalues"][0][1] == 0 else fmt(math.hypot(*d["eigenvalues"][0]))
+    )
+    return line(key, [d, f["events"]], beta=fmt_param(d["beta"]), crit=crit, eig=eig)
 
 
 def compare_verdict(c: Comparison) -> list[Line]:
-    """A comparison's verdict: the first to settle (or a tie, or none), why from ρ, and each divergence."""
+    """A comparison's verdict: the first to settle (or a tie, or the nearest when none did), why from ρ, then
+    every other run's fate: where it settled, how near it ended, where it diverged, or that it never moved."""
     facts = c.facts()
-    first, same = facts["fastest"], facts["same_rate"]
+    first, same, near = facts["fastest"], facts["same_rate"], facts["closest"]
     claims = [first, *([same] if same else [])]
+    if len(first["still"]) == len(c.lessons):
+        return [line("cmp_still", [first])]
     if not first["winners"]:
-        said = [line("cmp_none", claims, count=max(one.run.last_step for one in c.lessons))]
+        key = "cmp_none" if len(near["winners"]) == 1 else "cmp_none_even"
+        said = [
+            line(
+                key,
+                [*claims, near],
+                count=max(one.run.last_step for one in c.lessons),
+                label=near["winners"][0],
+                labels=Listing(near["winners"]),
+                share=share({"end": near["ends"][near["winners"][0]], "start": near["start"]}),
+            )
+        ]
     elif len(first["winners"]) > 1:
-        said = [line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"])]
+        key = "cmp_tie_same_rho" if _tied_share_rate({"fastest": first, "same_rate": same}) else "cmp_tie"
+        rho = fmt(same["rho"]) if same else ""
+        said = [line(key, claims, labels=Listing(first["winners"]), k=first["step"], rho=rho)]
     else:
         said = [_winner(c, first, same, claims)]
-    for label, f in facts["runs"].items():
-        if f["outcome"]["outcome"] == "diverged":
-            limits = dict(
-                lr=fmt_param(f["stable_limit"]["lr"]), limit=fmt_param(f["stable_limit"]["momentum"])
-            )
-            claimed = [f["outcome"], f["stable_limit"]]
-            said.append(line("cmp_diverged", claimed, label=label, k=f["outcome"]["step"], **limits))
-    return said
+    runs = facts["runs"]
+    nearest = [
+        label
+        for label in (near["winners"] if near else [])
+        if runs[label]["outcome"]["outcome"] != "diverged"
+    ]
+    told = set(first["winners"]) | set(nearest)  # the head line told their fate
+    return said + [_fate(label, f) for label, f in runs.items() if label not in told]
+
+
+def _fate(label: str, f: dict) -> Line:
+    """One run of a comparison: where it settled, how near it ended, where it diverged, or that it never
+    moved."""
+    o = f["outcome"]
+    if "still" in f:
+        return line("cmp_fate_still", [f["still"]], label=label)
+    if o["outcome"] == "diverged":
+        limits = dict(lr=fmt_param(f["stable_limit"]["lr"]), limit=fmt_param(f["stable_limit"]["momentum"]))
+        return line("cmp_diverged", [o, f["stable_limit"]], label=label, k=o["step"], **limits)
+    if o["outcome"] == "settled":
+        return line("cmp_fate_settled", [o], label=label, k=o["step"])
+    return line("cmp_fate_not_settled", [o], label=label, count=o["after"], share=share(o))
 
 
 def _winner(c: Comparison, first: dict, same: dict | None, claims: list[dict]) -> Line:
@@ -285,22 +368,15 @@ def _sqrt_beta(c: Comparison, labels: list[str]) -> bool:
 
 
 def valleys_verdict(c: Comparison) -> list[Line]:
-    """Where each ball ended and how often it crossed the barrier; the moral fits where they started."""
-    facts, said = c.facts(), []
+    """Where each ball ended and how often it crossed the barrier (or that it never moved); the moral fits
+    where the balls that moved started."""
+    facts = c.facts()
+    said = [_valley(c.label(i), facts["runs"][c.label(i)], one) for i, one in enumerate(c.lessons)]
+    moving = [f for f in facts["runs"].values() if "still" not in f]
+    if not moving:
+        return said + [line("val_moral_still", [f["still"] for f in facts["runs"].values()])]
     start = c.problem.basin(c.lessons[0].run.positions[0])
-    for i, one in enumerate(c.lessons):
-        f = facts["runs"][c.label(i)]
-        o, e = f["outcome"], f["events"]
-        crossed = {"times": times(len(e["crossings"]))} if e["crossings"] else {}
-        if o["outcome"] == "diverged":
-            key, values = "val_diverged", {"k": o["step"]}
-        elif o["outcome"] == "not_settled":
-            key, values = "val_not_settled_crossed" if crossed else "val_not_settled", {"count": o["after"]}
-        else:
-            key = f"val_crossed_{e['basin']}" if crossed else f"val_stayed_{e['basin']}"
-            values = {"k": o["step"], "x": fmt_param(float(one.run.positions[-1, 0]), 3)}
-        said.append(line(key, [o, e], label=c.label(i), **values, **crossed))
-    escaped = any(f["events"]["crossings"] for f in facts["runs"].values())
+    escaped = any(f["events"]["crossings"] for f in moving)
     key = (
         "val_moral"
         if start == "local" and escaped
@@ -308,8 +384,24 @@ def valleys_verdict(c: Comparison) -> list[Line]:
         if start == "local"
         else "val_moral_deep"
     )
-    said.append(Line(key, {}, [f["events"] for f in facts["runs"].values()]))
-    return said
+    return said + [Line(key, {}, [f["events"] for f in moving])]
+
+
+def _valley(label: str, f: dict, one: Lesson) -> Line:
+    """Where one ball of the valleys ended, and how often it crossed the barrier."""
+    o, e = f["outcome"], f["events"]
+    crossed = {"times": times(len(e["crossings"]))} if e["crossings"] else {}
+    if "still" in f:
+        key, values = f"val_still_{f['still']['where']}", {"x": fmt_param(float(one.run.positions[0, 0]), 3)}
+        return line(key, [f["still"]], label=label, **values)
+    if o["outcome"] == "diverged":
+        key, values = "val_diverged", {"k": o["step"]}
+    elif o["outcome"] == "not_settled":
+        key, values = "val_not_settled_crossed" if crossed else "val_not_settled", {"count": o["after"]}
+    else:
+        key = f"val_crossed_{e['basin']}" if crossed else f"val_stayed_{e['basin']}"
+        values = {"k": o["step"], "x": fmt_param(float(one.run.positions[-1, 0]), 3)}
+    return line(key, [o, e], label=label, **values, **crossed)
 
 
 MAX_EVENTS = 6  # captions during one run: more would not leave each one time to be read
@@ -330,7 +422,7 @@ def run_events(subject) -> list[tuple[int, Line]]:
         ]
     else:
         f = subject.facts()
-        found = _events(f, "momentum" if subject.baseline is not None else "run", "")
+        found = _events(f, "momentum" if subject.baseline is not None else "plain", "")
         if "plain_outcome" in f:
             found += _ends(f["plain_outcome"], "plain", "")
     ends = [e for e in found if e[1].key.startswith(("ev_settled", "ev_diverged"))]
@@ -341,6 +433,8 @@ def run_events(subject) -> list[tuple[int, Line]]:
 
 def _events(f: dict, who: str, label: str) -> list[tuple[int, Line]]:
     e = f["events"]
+    if "still" in f:  # a run that never moves has no events (its start is its end)
+        return []
     found = _ends(f["outcome"], who, label)
     if e["first_overshoot"] is not None and f["outcome"]["outcome"] != "diverged":
         found.append(
@@ -351,7 +445,7 @@ def _events(f: dict, who: str, label: str) -> list[tuple[int, Line]]:
 
 
 def _ends(o: dict, who: str, label: str) -> list[tuple[int, Line]]:
-    if o["outcome"] == "not_settled":
+    if o["outcome"] == "not_settled" or o["step"] == 0:  # step 0: it never moved
         return []
     kind = "settled" if o["outcome"] == "settled" else "diverged"
     return [(o["step"], line(f"ev_{kind}_{who}", [o], k=o["step"], label=label))]

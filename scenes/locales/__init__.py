@@ -17,6 +17,7 @@ import io
 import os
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,14 @@ CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")  # plural categories
 # one line of a PO file: a keyword and a quoted string, or a quoted string that goes on (comments aside)
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
 SAMPLES = (*range(10_001), 10**6, 2 * 10**6)  # counts on which Plural-Forms must agree with CLDR
+# What a message's text (outside its {placeholders}) may contain: plain text in any script. Of ASCII, letters,
+# digits, the space, a line break and this punctuation, none of it code to TeX (\ { } $ & # ^ _ ~ % are);
+# beyond ASCII, letters, marks, numbers, punctuation, symbols and spaces, and the joiners some scripts need
+# (no control, format, private-use or unassigned character: they hide text or reorder it).
+PLAIN_ASCII = frozenset(string.ascii_letters + string.digits + " \n!\"'()*+,-./:;<=>?@[]`|")
+PLAIN_KINDS = ("L", "M", "N", "P", "S", "Zs")  # Unicode general categories (or their first letter)
+JOINERS = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner (Persian, Indic scripts)
+LONGEST = 1000  # characters in one form of a message; the longest shipped is about 220
 
 
 class LanguageError(ValueError):
@@ -115,6 +124,9 @@ def _load(path: Path, stamp: int) -> Language:
     english = messages if path.stem == SOURCE else load(SOURCE).messages
     _compare(path, messages, english)
     _check_decimal(path, messages.get(DECIMAL))
+    for name, text in messages.items():
+        for form in forms(text):
+            _check_plain(path, name, form)
     return Language(
         path.stem, path, locale, categories, messages, hashlib.sha1(path.read_bytes()).hexdigest()
     )
@@ -213,13 +225,14 @@ def _messages(path: Path, catalog, forms: int) -> dict:
 def placeholders(path: Path, name: str, text: str) -> set[str]:
     """The {names} in one form of a message; a brace that opens no placeholder is a LanguageError."""
     try:
-        fields = [field for _, field, spec, conversion in string.Formatter().parse(text) if field is not None]
+        fields = [part[1:] for part in string.Formatter().parse(text) if part[1] is not None]
     except ValueError as err:
         raise LanguageError(f"{path}: message {name!r}: broken placeholder ({err}) in {text!r}") from None
-    for field in fields:
-        if not field.isidentifier():
-            raise LanguageError(f"{path}: message {name!r}: placeholder {{{field}}} is not a plain name")
-    return set(fields)
+    for field, spec, conversion in fields:
+        if not field.isidentifier() or spec or conversion:  # a format spec can ask for a gigabyte of padding
+            shown = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise LanguageError(f"{path}: message {name!r}: placeholder {{{shown}}} is not a plain name")
+    return {field for field, *_ in fields}
 
 
 def forms(text) -> tuple[str, ...]:
@@ -251,6 +264,29 @@ def _compare(path: Path, messages: dict, english: dict) -> None:
                     f"{path}: message {name!r}: placeholders {shown} differ from English's "
                     + ", ".join(f"{{{p}}}" for p in sorted(expected))
                 )
+
+
+def _check_plain(path: Path, name: str, form: str) -> None:
+    """One form of a message is plain text (PLAIN_ASCII, PLAIN_KINDS, JOINERS) around its placeholders, and
+    at most LONGEST characters: anything else is a LanguageError naming the character and the text."""
+    if len(form) > LONGEST:
+        raise LanguageError(f"{path}: message {name!r} is {len(form)} characters long (at most {LONGEST})")
+    literal = "".join(part[0] for part in string.Formatter().parse(form))
+    char = next((char for char in literal if not plain(char)), None)
+    if char is not None:
+        shown = form if len(form) <= 40 else form[:37] + "..."
+        raise LanguageError(
+            f"{path}: message {name!r}: {char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) in "
+            f"{shown!r} is not plain text: TeX's \\ {{ }} $ & # ^ _ ~ %, control and format characters are refused"
+        )
+
+
+def plain(char: str) -> bool:
+    """Whether `char` may stand in a message's text (PLAIN_ASCII, PLAIN_KINDS, JOINERS)."""
+    if char.isascii():
+        return char in PLAIN_ASCII
+    kind = unicodedata.category(char)
+    return char in JOINERS or kind in PLAIN_KINDS or kind[0] in PLAIN_KINDS
 
 
 def _check_decimal(path: Path, sign: str | None) -> None:

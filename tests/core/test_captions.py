@@ -127,6 +127,9 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         n=10000,
         slow="x",
         mslow="y",
+        share="0.0012",
+        ratio="1.2×10⁴",
+        eig="-0.9999",
         **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
         **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas},
     )

@@ -90,8 +90,34 @@ def test_outcomes_and_regimes():
     assert lesson("parabola", beta=0.2).verdict.regime is Damping.OVER
     slow = lesson("parabola", beta=0.95, steps=150).verdict
     assert slow.outcome is Outcome.NOT_SETTLED and slow.step == 150
-    wild = lesson("parabola", lr=13, steps=30).verdict
-    assert wild.outcome is Outcome.DIVERGED and wild.step == 8 and 13 > wild.lr_limit == pytest.approx(9.6)
+    wild = lesson("parabola", lr=13, steps=30).verdict  # x1 = 5 − 13·5/3 is already farther than x0
+    assert wild.outcome is Outcome.DIVERGED and wild.step == 1 and 13 > wild.lr_limit == pytest.approx(9.6)
+    flips = lesson("parabola", lr=4, beta=0.0).verdict  # x ← (1 − 4/3)·x: the other side at every step
+    assert flips.regime is Damping.FLIP and flips.eigenvalues[0] == pytest.approx(-1 / 3)
+
+
+def test_divergence_is_decided_by_rho_not_by_a_loss_threshold():
+    """Regression, α 5 % above plain gradient descent's stable limit 2/λ_max: plain gradient descent's loss
+    dips, then grows for good (ρ > 1) well within the steps shown, and it diverged from the step after its
+    closest approach; momentum's wider limit 2(1 + β)/λ_max keeps its own run stable."""
+    problem = lesson("regression").problem
+    lr = 1.05 * 2 / float(problem.curvatures[-1])
+    taught = lesson("regression", lr=lr, beta=0.5)
+    plain = taught.baseline
+    distance = np.linalg.norm(plain.positions - problem.minimizer(), axis=1)
+    k = plain.diverged_at
+    assert plain.rate > 1 and k is not None and 1 < k <= taught.params["steps"]
+    assert distance[k - 1] == distance.min() and np.all(distance[k:] > distance[k - 1])
+    assert taught.verdict.outcome is not Outcome.DIVERGED and taught.verdict.rho < 1
+
+
+def test_a_start_at_the_minimum_or_on_a_stationary_point_is_still():
+    assert lesson("parabola", x0=0.0).verdict.still == "minimum"
+    assert lesson("parabola", x0=0.0).verdict.rho == 0.0  # no mode moves: nothing to shrink
+    assert lesson("parabola", x0=1e-9).verdict.still is None
+    top = float(gdcore.lesson("valleys").problem.barrier()[0])
+    valley = gdcore.compare("valleys", "beta", (0.0, 0.8), x0=top).lessons[0]
+    assert np.all(valley.run.positions == valley.run.positions[0]) == (valley.verdict.still == "stationary")
 
 
 def test_every_value_is_checked_once(monkeypatch):

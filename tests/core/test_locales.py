@@ -83,7 +83,7 @@ CASES = {  # what is broken → (how, what the one line must name)
     "missing": (lambda t: re.sub(r'msgctxt "beat_tour"\n.*\n.*\n', "", t), "'beat_tour' is missing"),
     "placeholder": (lambda t: t.replace("au pas {k} (x = {x})", "au pas {n} (x = {x})", 1), "placeholders"),
     "brace": (
-        lambda t: t.replace('Divergence au pas {k}"', 'Divergence au pas {k"', 1),
+        lambda t: t.replace('Divergence dès le pas {k}"', 'Divergence dès le pas {k"', 1),
         "broken placeholder",
     ),
     "fuzzy": (
@@ -200,3 +200,60 @@ def test_the_class_page_takes_its_words_and_language_names_from_the_files():
         "Français",
         "de",
     ]
+
+
+def po_string(text: str) -> str:
+    """`text` as it is written between the quotes of a .po file."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
+
+
+# msgstrs a hostile translator could send (placeholders' braces doubled, as a translator writes a literal brace)
+NOT_PLAIN = {
+    "input": r"par \input /etc/hostname",
+    "def loop": r"par \def\x{{\x}}\x",
+    "catcode": r"\catcode`\^^M=13 par pas",
+    "caret code": "^^5cinput /etc/hostname",
+    "dollar": "par $x$",
+    "percent": "100 % par pas",
+    "brace": "par {{pas",
+    "tilde": "par~pas",
+    "ampersand": "par & pas",
+    "hash": "par #1",
+    "underscore": "par_pas",
+    "tab": "par\tpas",
+    "right-to-left override": "par \u202epas",
+    "private use": "par \ue000",
+    "zero-width space": "par\u200bpas",
+    "a novel": "par pas " * 130,
+}
+
+
+@pytest.mark.parametrize("case", NOT_PLAIN)
+def test_a_message_that_is_not_plain_text_is_refused_by_the_check_and_by_a_render(
+    case, tmp_path, monkeypatch
+):
+    hostile = po_string(NOT_PLAIN[case])
+    target = broken(tmp_path, monkeypatch, lambda t: t.replace('msgstr "par pas"', f'msgstr "{hostile}"', 1))
+    assert f'msgstr "{hostile}"' in target.read_text(encoding="utf-8")
+    assert check_command(["check", "fr"]) == 2 and check_command(["check", "en", "es"]) == 0
+    out = tmp_path / "out"
+    result = CliRunner().invoke(render.main, ["--lang", "fr", "--output", str(out), "--quality", "low"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert str(target) in line and "message 'per_step'" in line, line
+    assert not out.exists()
+
+
+def test_a_placeholder_with_a_format_spec_is_refused(tmp_path, monkeypatch):
+    # {k:>999999999} would pad the caption to a gigabyte
+    broken(
+        tmp_path, monkeypatch, lambda t: t.replace('"Divergence au pas {k}"', '"Divergence {k:>999999999}"')
+    )
+    with pytest.raises(locales.LanguageError, match=r"fr\.po: message 'diverged_short': placeholder \{k:>9"):
+        locales.load("fr")
+
+
+@pytest.mark.parametrize("words", ["ρ ανά βήμα", "за шаг", "每一步", "हर\u200d कदम", "«\u202fpar pas\u202f»"])
+def test_plain_text_in_any_script_is_accepted(words, tmp_path, monkeypatch):
+    broken(tmp_path, monkeypatch, lambda t: t.replace('msgstr "par pas"', f'msgstr "{words}"', 1))
+    assert locales.load("fr").message("per_step") == words

@@ -135,8 +135,9 @@ def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(8)  # enough to import Manim and reach the formula
-        assert proc.poll() is None and not list(tmp_path.rglob("*.svg"))  # it waits for the lock
+        time.sleep(8)  # enough to import Manim and compile the formula (in private: no lock needed)
+        shared = tmp_path / "momentum-lectures" / "tex"
+        assert proc.poll() is None and not list(shared.glob("*.svg"))  # it waits for the lock to install it
     assert proc.wait(timeout=120) == 0, proc.stderr.read()[-2000:]
     assert list((tmp_path / "momentum-lectures" / "tex").glob("*.svg"))
     assert cache_dir() != tmp_path / "momentum-lectures"  # the test used its own cache

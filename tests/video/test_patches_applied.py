@@ -55,7 +55,10 @@ def test_an_untested_version_is_left_as_it_is_and_said_once():
     assert warnings == [
         f"warning: {package} 9.9.0 is untested here and left as it is: {consequence}"
         for package, consequence in (
-            ("manim", "parallel renders may share caches unsafely, and held frames encode slower"),
+            (
+                "manim",
+                "parallel renders may share caches unsafely, LaTeX runs unbounded, and held frames encode slower",
+            ),
             ("manim_slides", "--slides may fail"),
         )
     ]
