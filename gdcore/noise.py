@@ -35,7 +35,8 @@ stochastic optimization", ICLR 2018.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -126,13 +127,16 @@ class LeastSquaresNoise:
     design: np.ndarray
     residuals: np.ndarray
     hessian: np.ndarray
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, problem) -> LeastSquaresNoise:
-        """The noise of a least-squares problem (gdcore.Regression): its design, residuals and Hessian."""
-        x = np.asarray(problem.design, dtype=float)
-        return cls(x, x @ problem.minimizer() - problem.targets, np.asarray(problem.hessian(), dtype=float))
+        """The noise of a least-squares problem (gdcore.Regression): its design, residuals and Hessian, as
+        read-only copies."""
+        x = np.array(problem.design, dtype=float)
+        parts = (x, x @ problem.minimizer() - problem.targets, np.array(problem.hessian(), dtype=float))
+        for part in parts:
+            part.setflags(write=False)
+        return cls(*parts)
 
     @property
     def samples(self) -> int:
@@ -144,23 +148,22 @@ class LeastSquaresNoise:
         x, r = self.design, self.residuals
         return 4 * (x * (r * r)[:, None]).T @ x / self.samples
 
+    @cached_property
     def _terms(self) -> tuple[np.ndarray, np.ndarray]:
         """(K, J): K = (1/N)·Σ G_i⊗G_i (d², d²), the fourth-moment term; J (d², d) maps a mean m to
         vec((2/N)·Σ r_i·(G_i·m·x_iᵀ + x_i·mᵀ·G_i)). Both computed once."""
-        if "terms" not in self._cache:
-            x, r, n, d = self.design, self.residuals, self.samples, len(self.hessian)
-            g = 2 * x[:, :, None] * x[:, None, :] - self.hessian  # G_i, (N, d, d)
-            k = np.einsum("iac,ibd->abcd", g, g).reshape(d * d, d * d) / n
-            j = np.einsum("i,iac,ib->abc", r, g, x)
-            self._cache["terms"] = (k, (2 / n) * (j + j.transpose(1, 0, 2)).reshape(d * d, d))
-        return self._cache["terms"]
+        x, r, n, d = self.design, self.residuals, self.samples, len(self.hessian)
+        g = 2 * x[:, :, None] * x[:, None, :] - self.hessian  # G_i, (N, d, d)
+        k = np.einsum("iac,ibd->abcd", g, g).reshape(d * d, d * d) / n
+        j = np.einsum("i,iac,ib->abc", r, g, x)
+        return k, (2 / n) * (j + j.transpose(1, 0, 2)).reshape(d * d, d)
 
     def operator(self, variant: str, lr: float, beta: float, batch: int) -> tuple:
         """(M, T, C, q): one step maps E[z] to M·E[z] and vec E[z·zᵀ] to T·vec E[z·zᵀ] + C·E[z] + q."""
         d = len(self.hessian)
         d_, u, p = rule_form(variant, lr, beta, d)
         m = d_ + u @ self.hessian @ p
-        k, j = self._terms()
+        k, j = self._terms
         uu = batch_factor(self.samples, batch) * np.kron(u, u)
         t = np.kron(m, m) + uu @ k @ np.kron(p, p)
         return m, t, uu @ j @ p, uu @ self.gradient_covariance().ravel()
