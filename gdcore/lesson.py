@@ -231,13 +231,12 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
     (values already checked), computed together: every run of the grid at once (iterate_many), plain gradient
     descent once per α (it is every β's baseline, and the lesson of β = 0), ρ in one np.linalg.eigvals call."""
     problem = LECTURES[scene].from_params(params)
-    if problem.batches(params, 1) is not None:  # noisy runs: each with its batches and its floor, alone
-        return tuple(tuple(teach(scene, {**params, "lr": lr, "beta": b}) for b in betas) for lr in lrs)
     variant, steps = params["variant"], params["steps"]
     moving = [b for b in betas if b]
     pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0
     lr_of, beta_of = [a for a, _ in pairs], [b for _, b in pairs]
-    runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params))
+    drawn = problem.batches(params, 2 * steps)  # every run of the grid on the same batches, as in teach
+    runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params), drawn)
     rhos = (
         [run.rate for run in runs]
         if problem.quadratic

@@ -304,8 +304,13 @@ class Regression(Problem):
 
     def batch_grad(self, theta: np.ndarray, batch: np.ndarray) -> np.ndarray:
         """The mini-batch gradient at θ: (2/B)·X_Sᵀ(X_S·θ − y_S) over the samples `batch` (B row indices)."""
+        return self.batch_grads(np.asarray(theta, dtype=float)[None], batch)[0]
+
+    def batch_grads(self, thetas: np.ndarray, batch: np.ndarray) -> np.ndarray:
+        """(K, d) batch_grad at each row of thetas (K, d), as a stack of single products: the same numbers."""
         x = self.design[batch]
-        return (2.0 / len(batch)) * x.T @ (x @ np.asarray(theta, dtype=float) - self.targets[batch])
+        residuals = (x @ thetas[:, :, None])[:, :, 0] - self.targets[batch]  # (K, B)
+        return (2.0 / len(batch)) * (x.T @ residuals[:, :, None])[:, :, 0]
 
     def batches(self, params: dict, steps: int) -> np.ndarray | None:
         """(steps, B) the samples of each step's mini-batch for these parameters (gdcore.batches.schedule

@@ -132,10 +132,13 @@ def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
     return int(outside[-1] + 1) if len(outside) else 0
 
 
-def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.ndarray) -> list[Trajectory]:
+def iterate_many(
+    problem: Problem, variant: str, lrs, betas, steps: int, x: np.ndarray, batches=None
+) -> list[Trajectory]:
     """iterate() for many runs at once, all from `x`: run k has α = lrs[k], β = betas[k] (1-D, the same length
-    B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x), number for number.
-    The B runs step together (problem.grads on a (B, d) batch); a run that diverged keeps stepping, unseen."""
+    B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x, batches), number for
+    number. The B runs step together (problem.grads on a (B, d) batch; on mini-batches problem.batch_grads,
+    every run given the same `batches`); a run that diverged keeps stepping, unseen."""
     lr, beta = (np.asarray(v, dtype=float)[:, None] for v in (lrs, betas))
     rule, grads = RULES[variant], problem.grads
     xs = np.tile(np.asarray(x, dtype=float), (len(lr), 1))
@@ -147,7 +150,8 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
     stopped = np.zeros(len(lr), dtype=int)  # 0: it did not
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
-            xs, state = rule(xs, rows[-1][1], grads, lr, beta)
+            taken = grads if batches is None else functools.partial(problem.batch_grads, batch=batches[t - 1])
+            xs, state = rule(xs, rows[-1][1], taken, lr, beta)
             row = (xs, state, grads(xs), problem.losses(xs))
             rows.append(row)
             finite = np.isfinite(row[3]) & np.all([np.isfinite(part).all(axis=1) for part in row[:3]], axis=0)
@@ -166,6 +170,7 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
             [p[: kept[k], k] for p in parts],
             int(stopped[k]) or None,
             None if rates is None else float(rates[k]),
+            batches,
         )
         for k in range(len(lr))
     ]

@@ -191,15 +191,20 @@ def test_a_noisy_run_reaches_its_floor_by_the_stated_rule(excess, floor, expecte
     assert reached_floor(np.array(excess), floor, 40, 1e-3) == expected
 
 
-def test_a_batch_grid_is_each_point_taught_alone():
-    """An explorer's grid on mini-batches: every point is teach() at its α and β, number for number."""
-    params = checked("regression", {"batch_size": 5, "steps": 20})
-    grid = teach_grid("regression", params, [0.1, 0.3], [0.0, 0.7])
-    for i, lr in enumerate([0.1, 0.3]):
-        for j, beta in enumerate([0.0, 0.7]):
-            alone = teach("regression", {**params, "lr": lr, "beta": beta})
-            assert np.array_equal(grid[i][j].run.positions, alone.run.positions)
-            assert grid[i][j].run.converged_at == alone.run.converged_at
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+def test_a_batch_grid_is_each_point_taught_alone(variant):
+    """An explorer's grid on mini-batches (iterate_many, every run on the same batches) is teach() at each α
+    and β, number for number, with the same floor and divergence steps."""
+    params = checked("regression", {"batch_size": 5, "steps": 20, "variant": variant})
+    lrs, betas = [0.05, 0.3, 1.5], [0.0, 0.7, 0.95]
+    grid = teach_grid("regression", params, lrs, betas)
+    for i, lr in enumerate(lrs):
+        for j, beta in enumerate(betas):
+            alone = teach("regression", {**params, "lr": lr, "beta": beta}).run
+            run = grid[i][j].run
+            for name in ("positions", "states", "losses", "batches"):
+                assert np.array_equal(getattr(run, name), getattr(alone, name)), (lr, beta, name)
+            assert (run.converged_at, run.diverged_at) == (alone.converged_at, alone.diverged_at)
 
 
 # ---- the regression as it was, and --batch-size on the command line
