@@ -132,9 +132,7 @@ def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
     return int(outside[-1] + 1) if len(outside) else 0
 
 
-def iterate_many(
-    problem: Problem, variant: str, lrs, betas, steps: int, x: np.ndarray, batches=None
-) -> list[Trajectory]:
+def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x, batches=None) -> list[Trajectory]:
     """iterate() for many runs at once, all from `x`: run k has α = lrs[k], β = betas[k] (1-D, the same length
     B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x, batches), number for
     number. The B runs step together (problem.grads on a (B, d) batch; on mini-batches problem.batch_grads,
