@@ -66,10 +66,11 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def shown(default) -> str:
-    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95 (none: no value)."""
+def shown(default, name: str = "") -> str:
+    """A default as typed on the command line: 0.3, or a list 0,0.8,0.95; None, an option unused by default,
+    is "none" (--batch-size: "all", every step sees all the samples)."""
     if default is None:
-        return "none"
+        return "all" if name == "batch_size" else "none"
     return ",".join(f"{v:g}" for v in default) if isinstance(default, tuple) else str(default)
 
 
@@ -77,7 +78,9 @@ def _defaults(name: str) -> str:
     if name == "problem":
         return "parabola (landscape)"
     return ", ".join(
-        f"{shown(cls.DEFAULTS[name])} ({scene})" for scene, cls in LECTURES.items() if name in cls.DEFAULTS
+        f"{shown(cls.DEFAULTS[name], name)} ({scene})"
+        for scene, cls in LECTURES.items()
+        if name in cls.DEFAULTS
     )
 
 
@@ -244,7 +247,7 @@ def list_scenes() -> str:
     for scene, cls in LECTURES.items():
         lines.append(scene)
         lines += [
-            f"  {_flag(n):<11} {shown(v):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
+            f"  {_flag(n):<11} {shown(v, n):<10} {HYPERPARAMETERS[n].valid.text():<36} {HYPERPARAMETERS[n].help}"
             for n, v in cls.DEFAULTS.items()
         ]
         lines += [f"  (compares {_flag(cls.COMPARES)}: 1 to {MAX_RUNS} values)"] if cls.COMPARES else []

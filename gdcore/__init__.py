@@ -6,6 +6,7 @@ from .compare import Comparison, compare
 from .export import export, export_lecture, planned, trajectory_rows
 from .landscape import Landscape, landscape
 from .lesson import Lesson, Outcome, Verdict, lesson
+from .noisy import Noise, noisy
 from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
 from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_regression
 from .subject import Subject
@@ -31,6 +32,7 @@ __all__ = [
     "Hyperparameter",
     "LECTURES",
     "Lesson",
+    "Noise",
     "Outcome",
     "ParameterError",
     "Problem",
@@ -48,6 +50,7 @@ __all__ = [
     "equations",
     "export",
     "lesson",
+    "noisy",
     "planned",
     "make_regression",
     "run",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .compare import Comparison
 from .landscape import Landscape
+from .noisy import RUNS, Noise
 from .trajectory import Trajectory
 
 
@@ -42,11 +44,14 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
 
 def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[str], list]]]]:
     """What --export-data writes for a Lesson (its run's files), a Comparison (the same in one folder per
-    value, named `beta=0.5`) or a Landscape (landscape.csv: lr,beta,rho, one row per grid cell): each file's
-    path and a function giving its header and rows."""
+    value, named `beta=0.5`), a Landscape (landscape.csv: lr,beta,rho, one row per grid cell) or the noise
+    lecture (data.csv and batches.csv once, each run's trajectory.csv in a folder named after it): each
+    file's path and a function giving its header and rows."""
     folder = Path(folder)
     if isinstance(subject, Landscape):
         return [(folder / "landscape.csv", lambda: (["lr", "beta", "rho"], subject.rows().tolist()))]
+    if isinstance(subject, Noise):
+        return _noise_files(subject, folder)
     if isinstance(subject, Comparison):
         return [
             entry
@@ -56,12 +61,34 @@ def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[s
     return _run_files(subject.run, folder)
 
 
+def batch_rows(batches) -> tuple[list[str], list[list[int]]]:
+    """Header and rows of batches.csv: step,index, one row per sample of each step's mini-batch (step t from
+    1: the batch whose gradient took the run from step t − 1 to t; index: its row of data.csv, from 0)."""
+    return ["step", "index"], [[t, int(i)] for t, batch in enumerate(batches, start=1) for i in batch]
+
+
 def _run_files(traj: Trajectory, folder: Path) -> list:
-    """trajectory.csv, and data.csv for a problem fitted to data (its `data_table`)."""
+    """trajectory.csv, data.csv for a problem fitted to data (its `data_table`), and batches.csv for a run
+    on mini-batches."""
     files = [(folder / "trajectory.csv", lambda: trajectory_rows(traj))]
     if traj.problem.data_table() is not None:
         files.append((folder / "data.csv", traj.problem.data_table))
+    if traj.batches is not None:
+        files.append((folder / "batches.csv", lambda: batch_rows(traj.batches)))
     return files
+
+
+def _noise_files(subject: Noise, folder: Path) -> list:
+    """The noise lecture's files: data.csv, batches.csv (the batches all three runs were given; none for
+    the full gradient) and plain/, momentum/, matched/ with each run's trajectory.csv."""
+    files = [(folder / "data.csv", subject.problem.data_table)]
+    schedule = subject.schedule
+    if schedule is not None:
+        files.append((folder / "batches.csv", lambda: batch_rows(schedule)))
+    return files + [
+        (folder / label / "trajectory.csv", functools.partial(trajectory_rows, one.run))
+        for label, one in zip(RUNS, subject.lessons)
+    ]
 
 
 def _write(files: list) -> list[Path]:
@@ -72,7 +99,8 @@ def _write(files: list) -> list[Path]:
 
 
 def export(traj: Trajectory, folder: Path) -> list[Path]:
-    """Write trajectory.csv (and data.csv with x1,x2,y for the regression) into `folder`; return the paths."""
+    """Write trajectory.csv (and data.csv with x1,x2,y for the regression, batches.csv on mini-batches) into
+    `folder`; return the paths."""
     return _write(_run_files(traj, Path(folder)))
 
 

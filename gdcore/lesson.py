@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import claims, theory
+from . import batches, claims, theory
 from .optimizers import displacement
 from .problems import LECTURES, Problem, frozen
 from .trajectory import Trajectory, iterate, iterate_many
@@ -238,12 +238,18 @@ def lesson(scene: str, **given) -> Lesson:
 
 def checked(scene: str, given: dict) -> dict:
     """All hyperparameters of `scene`: the given ones checked, the others at their defaults; an OPTIONAL one
-    at its default is left out (the lecture is then the one made before that option existed)."""
+    at its default is left out (the lecture is then the one made before that option existed), and so is an
+    OPTIONAL one given as None (its default, when that is None) and a batch of all the samples (the full
+    gradient: gdcore.batches.consistent, which also checks batch_size against samples and steps)."""
     cls = LECTURES[scene]
     unknown = set(given) - set(cls.DEFAULTS)
     if unknown:
         raise TypeError(f"the {scene} lecture has no parameter {', '.join(sorted(unknown))}")
-    params = cls.arranged({**cls.single_defaults(), **check_all(**given)}, set(given))
+    given = {k: v for k, v in given.items() if not (v is None and k in cls.OPTIONAL)}  # None: the default
+    size = given.pop("batch_size", None)  # checked against the data it samples, once that is checked
+    params = batches.consistent(
+        cls.arranged({**cls.single_defaults(), **check_all(**given)}, set(given)), size
+    )
     return {k: v for k, v in params.items() if not (k in cls.OPTIONAL and v == cls.DEFAULTS[k])}
 
 
@@ -251,9 +257,9 @@ def teach(scene: str, params: dict) -> Lesson:
     """The Lesson for parameters already checked (see `checked`)."""
     problem = LECTURES[scene].from_params(params)
     variant, lr, beta, steps = params["variant"], params["lr"], params["beta"], params["steps"]
-    start = problem.start(params)
-    main = iterate(problem, variant, lr, beta, steps, start)
-    baseline = iterate(problem, variant, lr, 0.0, steps, start) if beta else None
+    start, drawn = problem.start(params), problem.batches(params, 2 * steps)  # the same batches for both
+    main = iterate(problem, variant, lr, beta, steps, start, drawn)
+    baseline = iterate(problem, variant, lr, 0.0, steps, start, drawn) if beta else None
     model = problem.model_hessian(main.positions[-1])
     rho, plain_rho = (
         run.rate if run.rate is not None else _rate(variant, lr, b, model)
@@ -272,7 +278,8 @@ def teach_grid(scene: str, params: dict, lrs, betas) -> tuple[tuple[Lesson, ...]
     moving = [b for b in betas if b]
     pairs = [(lr, b) for lr in lrs for b in (0.0, *moving)]  # per α: plain gradient descent, then each β > 0
     lr_of, beta_of = [a for a, _ in pairs], [b for _, b in pairs]
-    runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params))
+    drawn = problem.batches(params, 2 * steps)  # every run of the grid on the same batches, as in teach
+    runs = iterate_many(problem, variant, lr_of, beta_of, steps, problem.start(params), drawn)
     rhos, plains = _rates(problem, variant, lr_of, beta_of, runs)
     width = 1 + len(moving)
     if problem.quadratic:  # ρ over the modes the runs move in, as teach takes it (Trajectory.rate)

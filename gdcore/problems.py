@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from . import theory
+from . import batches, noise, theory
 from .validation import Choices, DataFile, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
@@ -159,6 +159,11 @@ class Problem:
         names the user gave); ParameterError for options that do not go together. Default: as they are."""
         return params
 
+    def batches(self, params: dict, steps: int) -> np.ndarray | None:
+        """(steps, B) the samples of each step's mini-batch (row t − 1: step t), None: every step's gradient
+        is the exact one (a problem without data, or without batch_size)."""
+        return None
+
     def basin(self, x: np.ndarray) -> str:
         """Which minimum `x` belongs to: 'global' (or 'local' for a problem with a shallower one)."""
         return "global"
@@ -296,9 +301,10 @@ class Regression(Problem):
         "start_w1": 0.0,
         "start_w2": 0.0,
         "start_b": 0.0,
+        "batch_size": None,  # None: all the samples, the full gradient (the lecture before mini-batches)
     }
     OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = (DATA, *START)
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("data", "start_w1", "start_w2", "start_b")
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("data", "start_w1", "start_w2", "start_b", "batch_size")
     model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
     formula: ClassVar[Formula] = Formula(
         r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²", "say_mse"
@@ -350,6 +356,28 @@ class Regression(Problem):
     def grad(self, theta: np.ndarray) -> np.ndarray:
         """Exact gradient of the mean squared error: (2/n)·Xᵀ(Xθ − y) = H·(θ − θ*), as Xᵀ(Xθ* − y) = 0."""
         return self._hessian @ (np.asarray(theta, dtype=float) - self._solution)
+
+    def batch_grad(self, theta: np.ndarray, batch: np.ndarray) -> np.ndarray:
+        """The mini-batch gradient at θ: (2/B)·X_Sᵀ(X_S·θ − y_S) over the samples `batch` (B row indices)."""
+        return self.batch_grads(np.asarray(theta, dtype=float)[None], batch)[0]
+
+    def batch_grads(self, thetas: np.ndarray, batch: np.ndarray) -> np.ndarray:
+        """(K, d) batch_grad at each row of thetas (K, d), as a stack of single products: the same numbers."""
+        x = self.design[batch]
+        residuals = (x @ thetas[:, :, None])[:, :, 0] - self.targets[batch]  # (K, B)
+        return (2.0 / len(batch)) * (x.T @ residuals[:, :, None])[:, :, 0]
+
+    def batches(self, params: dict, steps: int) -> np.ndarray | None:
+        """(steps, B) the samples of each step's mini-batch for these parameters (gdcore.batches.schedule
+        from the data's seed), None without batch_size: every step sees all the data."""
+        if params.get("batch_size") is None:
+            return None
+        return batches.schedule(params["samples"], params["batch_size"], steps, params["seed"])
+
+    @cached_property
+    def noise_theory(self) -> noise.LeastSquaresNoise:
+        """The exact theory of its mini-batch runs (gdcore.noise)."""
+        return noise.LeastSquaresNoise.of(self)
 
     # A batch as a stack of single products (B small matrix products, not one large one): each row is then
     # rounded as `loss` and `grad` round it.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import theory
+from . import noise, theory
+from .batches import reached_floor
 from .optimizers import RULES
 from .problems import Problem, frozen
 from .validation import check_all
@@ -35,7 +37,9 @@ class Trajectory:
     steps shown);
     converged_at: the first step from which the run stays within SETTLE_TOL of its start's distance to the
     minimum, for the steps shown and as many again computed beyond them (None: it did not settle within
-    the steps shown, or diverged)."""
+    the steps shown, or diverged); a run on mini-batches never does: it settled when it reached its noise
+    floor (gdcore.batches.reached_floor);
+    batches: (N, B) the samples of each step's mini-batch (row t − 1: step t), None: the full gradient."""
 
     problem: Problem
     variant: str
@@ -48,6 +52,7 @@ class Trajectory:
     diverged_at: int | None
     converged_at: int | None
     rate: float | None = None  # ρ over the modes its start moves in (a quadratic problem; else None)
+    batches: np.ndarray | None = None  # (N, B) each step's mini-batch (row t − 1: step t); None: full
 
     @property
     def diverged(self) -> bool:
@@ -80,8 +85,11 @@ def run_rate(problem: Problem, variant: str, lr, beta, start: np.ndarray):
     return float(rates) if np.ndim(rates) == 0 else rates
 
 
-def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, x: np.ndarray) -> Trajectory:
-    """`run` for values already checked (gdcore.lesson checks them once)."""
+def iterate(
+    problem: Problem, variant: str, lr: float, beta: float, steps: int, x: np.ndarray, batches=None
+) -> Trajectory:
+    """`run` for values already checked (gdcore.lesson checks them once). batches: None, or (2·steps, B) the
+    samples whose gradient (problem.batch_grad) takes each step (row t − 1: step t)."""
     rule, grad = RULES[variant], problem.grad
     state = np.zeros_like(x)
     rows = [(x, state, grad(x), problem.loss(x))]
@@ -91,7 +99,8 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
     stopped = None
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
-            x, state = rule(x, state, grad, lr, beta)
+            taken = grad if batches is None else functools.partial(problem.batch_grad, batch=batches[t - 1])
+            x, state = rule(x, state, taken, lr, beta)
             row = (x, state, grad(x), problem.loss(x))
             # the loss is a float, and arrays' own method: np.all on each part cost most of a run's time
             finite = math.isfinite(row[3]) and all(np.isfinite(part).all() for part in row[:3])
@@ -101,7 +110,17 @@ def iterate(problem: Problem, variant: str, lr: float, beta: float, steps: int, 
                 stopped = t
                 break
     parts = [np.array(part) for part in zip(*rows)]
-    return _one(problem, variant, lr, beta, steps, parts, stopped, rate)
+    return _one(problem, variant, lr, beta, steps, parts, stopped, rate, batches)
+
+
+def _converged(problem: Problem, variant: str, lr: float, beta: float, parts: list, batches, steps: int):
+    """The step at which a run that does not diverge settled (None: it did not), from its rows (positions,
+    states, gradients, losses): within SETTLE_TOL of its start's distance, or on mini-batches at its floor."""
+    if batches is None:
+        return _settled(parts[0], problem.settle_target(parts[0][-1]))
+    second = problem.noise_theory.stationary(variant, lr, beta, len(batches[0]))
+    excess = parts[3] - problem.lowest_loss
+    return reached_floor(excess, noise.floor(problem.hessian(), second), steps, SETTLE_TOL)
 
 
 def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
@@ -113,10 +132,11 @@ def _settled(positions: np.ndarray, target: np.ndarray) -> int | None:
     return int(outside[-1] + 1) if len(outside) else 0
 
 
-def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.ndarray) -> list[Trajectory]:
+def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x, batches=None) -> list[Trajectory]:
     """iterate() for many runs at once, all from `x`: run k has α = lrs[k], β = betas[k] (1-D, the same length
-    B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x), number for number.
-    The B runs step together (problem.grads on a (B, d) batch); a run that diverged keeps stepping, unseen."""
+    B), and its Trajectory equals iterate(problem, variant, lrs[k], betas[k], steps, x, batches), number for
+    number. The B runs step together (problem.grads on a (B, d) batch; on mini-batches problem.batch_grads,
+    every run given the same `batches`); a run that diverged keeps stepping, unseen."""
     lr, beta = (np.asarray(v, dtype=float)[:, None] for v in (lrs, betas))
     rule, grads = RULES[variant], problem.grads
     xs = np.tile(np.asarray(x, dtype=float), (len(lr), 1))
@@ -128,7 +148,8 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
     stopped = np.zeros(len(lr), dtype=int)  # 0: it did not
     with np.errstate(all="ignore"):  # overflow is expected in a divergent run and handled below
         for t in range(1, 2 * steps + 1):
-            xs, state = rule(xs, rows[-1][1], grads, lr, beta)
+            taken = grads if batches is None else functools.partial(problem.batch_grads, batch=batches[t - 1])
+            xs, state = rule(xs, rows[-1][1], taken, lr, beta)
             row = (xs, state, grads(xs), problem.losses(xs))
             rows.append(row)
             finite = np.isfinite(row[3]) & np.all([np.isfinite(part).all(axis=1) for part in row[:3]], axis=0)
@@ -147,26 +168,36 @@ def iterate_many(problem: Problem, variant: str, lrs, betas, steps: int, x: np.n
             [p[: kept[k], k] for p in parts],
             int(stopped[k]) or None,
             None if rates is None else float(rates[k]),
+            batches,
         )
         for k in range(len(lr))
     ]
 
 
 def _one(
-    problem: Problem, variant: str, lr: float, beta: float, steps: int, parts: list, stopped, rate
+    problem: Problem,
+    variant: str,
+    lr: float,
+    beta: float,
+    steps: int,
+    parts: list,
+    stopped,
+    rate,
+    batches=None,
 ) -> Trajectory:
     """The Trajectory of one run from its kept rows (positions, states, gradients, losses), the step at
-    which it was stopped (None: it ran 2 × steps) and its ρ (run_rate)."""
+    which it was stopped (None: it ran 2 × steps), its ρ (run_rate) and its mini-batches (None: none)."""
     every = parts[0]
     diverged_at = stopped
     if rate is not None and rate > 1 + RATE_TOL:  # from the step after it came closest, never closer again
         distance = np.linalg.norm(every - problem.minimizer(), axis=1)
         diverged_at = int(np.flatnonzero(distance == distance.min())[-1]) + 1
     settles = diverged_at is None and (rate is None or rate <= 1 + RATE_TOL)
-    converged_at = _settled(every, problem.settle_target(every[-1])) if settles else None
+    converged_at = _converged(problem, variant, lr, beta, parts, batches, steps) if settles else None
     if converged_at is not None and converged_at > steps:
         converged_at = None
     if diverged_at is not None and diverged_at > steps:  # it diverges only beyond the steps shown
         diverged_at = None
     pos, st, gr, loss = (frozen(part[: steps + 1]) for part in parts)
-    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at, rate)
+    shown = None if batches is None else batches[: len(pos) - 1]
+    return Trajectory(problem, variant, lr, beta, pos, st, gr, loss, diverged_at, converged_at, rate, shown)

@@ -202,6 +202,14 @@ HYPERPARAMETERS: dict[str, Hyperparameter] = {
             tex=r"\text{seed}",
         ),
         Hyperparameter(
+            "batch_size",
+            Range(1, 100_000, integer=True),
+            "mini-batch size: each step's gradient averages this many of the samples (at most --samples), "
+            "drawn anew at each step; all of them by default",
+            symbol="B",
+            tex="B",
+        ),
+        Hyperparameter(
             "true_w1", Range(-100.0, 100.0), "true coefficient w1 of the data", symbol="w₁*", tex="w_1^*"
         ),
         Hyperparameter(

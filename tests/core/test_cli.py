@@ -58,7 +58,7 @@ def test_list_prints_scenes_and_parameters_and_the_docs_show_it():
             line = next(
                 line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-")
             )
-            assert render.shown(default) in line and HYPERPARAMETERS[name].valid.text() in line
+            assert render.shown(default, name) in line and HYPERPARAMETERS[name].valid.text() in line
     page = (Path(render.__file__).parent / "docs" / "options.md").read_text()
     assert result.output.strip() in page  # the documented table is the command's output, not a copy by hand
 
