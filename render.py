@@ -31,20 +31,20 @@ from gdcore import (
     lesson,
     planned,
 )
-from scenes.batch import run_batch
-from scenes.cluster import ClusterError, Job, check_address, connect, draw_on_cluster, run_on_cluster
-from scenes.explore import SCENES as EXPLORED
-from scenes.explore import timed
-from scenes.locales import LanguageError, available, load
-from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
-from scenes.render import (  # Manim: only for a video
+from scenes.pages.explore import SCENES as EXPLORED
+from scenes.pages.explore import timed
+from scenes.pipeline.batch import run_batch
+from scenes.pipeline.cluster import ClusterError, Job, check_address, connect, draw_on_cluster, run_on_cluster
+from scenes.pipeline.render import (  # Manim: only for a video
     QUALITY,
     RenderError,
     finished,
     render_lecture,
     write_page_safely,
 )
-from scenes.slides import reveal_package
+from scenes.pipeline.slides import reveal_package
+from scenes.words.locales import LanguageError, available, load
+from scenes.words.narration import ENGINE, INSTALL, engine_available, voice_known
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # plain decimal numbers, nothing else
 INTEGER = re.compile(r"[+-]?\d+")
@@ -309,7 +309,7 @@ def _stop(signum, frame):
     default="en",
     show_default=True,
     metavar="|".join(available()) + "[,…]",
-    help=f"language of the lecture: a file in scenes/locales ({', '.join(available())}); a comma list "
+    help=f"language of the lecture: a file in scenes/words/locales ({', '.join(available())}); a comma list "
     "renders each",
 )
 @click.option(

@@ -258,7 +258,7 @@ def test_a_folder_that_takes_no_files_is_said_so():
 
 
 def test_minus_zero_is_zero_on_screen_and_in_the_cache():
-    from scenes.render import video_name
+    from scenes.pipeline.render import video_name
 
     def name(beta):
         lecture = render.resolve("parabola", {"beta": (beta,)})

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gdcore import Comparison, Landscape, Lesson, Subject, compare, landscape, lesson
-from scenes.sidecar import Sidecar, SidecarError
+from scenes.pipeline.sidecar import Sidecar, SidecarError
 
 
 def example(**changes) -> Sidecar:

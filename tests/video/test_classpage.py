@@ -14,7 +14,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from videos import frame_at
 
-from scenes.classpage import page_words
+from scenes.pages.classpage import page_words
 
 BAND = 0.15  # the caption band: the bottom 15 % of the frame (style.CAPTION_Y, the band below y = -2.85)
 VIEWPORTS = {"phone": (390, 844), "projector": (1366, 768), "full HD": (1920, 1080)}

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from videos import PARABOLA, ROOT, VOICED, reported, same_frames
 
 import render as cli
-from scenes.cluster import Drawn, arrived
-from scenes.narration import ENGINE, engine_available
-from scenes.render import RenderError, digest
+from scenes.pipeline.cluster import Drawn, arrived
+from scenes.pipeline.render import RenderError, digest
+from scenes.words.narration import ENGINE, engine_available
 
 distributed = pytest.importorskip("distributed", reason="the extra 'cluster' (the test command installs it)")
 
@@ -246,7 +246,7 @@ def test_without_dask_the_error_names_the_extra_to_install(tmp_path, monkeypatch
 
 
 class Finished:
-    """A finished Dask future, as far as scenes.cluster.arrived reads one."""
+    """A finished Dask future, as far as scenes.pipeline.cluster.arrived reads one."""
 
     def __init__(self, value=None, error=None):
         self.value, self.error = value, error

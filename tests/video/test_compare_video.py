@@ -8,10 +8,10 @@ import pytest
 from videos import frame_at, hex_rgb, options, pixel, probe
 
 from gdcore import compare, landscape
-from scenes import style
-from scenes.landscape import DIVERGENT, colours, map_axes
-from scenes.parabola import curve, plot_axes
-from scenes.render import video_name
+from scenes.kit import style
+from scenes.lectures.landscape import DIVERGENT, colours, map_axes
+from scenes.lectures.parabola import curve, plot_axes
+from scenes.pipeline.render import video_name
 
 
 def test_comparison_sidecar_holds_every_run(parabola_compare):

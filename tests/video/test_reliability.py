@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from videos import ROOT, probe, small_disk
 
-from scenes.render import cached, digest
+from scenes.pipeline.render import cached, digest
 
 TINY = ["--steps", "2", "--quality", "low"]
 
@@ -115,7 +115,7 @@ def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
     code = (
         "import os, signal, sys\n"
         "sys.path.insert(0, %r)\n"
-        "import scenes.render as r\n"
+        "import scenes.pipeline.render as r\n"
         "install = r.install\n"
         "def interrupted(*args):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"

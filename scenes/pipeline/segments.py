@@ -1,6 +1,6 @@
 """Manim's per-animation segments (partial movie files, named by Manim's hash of the play) kept in the shared
 cache folder, one folder per quality and encoder settings: a render reuses every animation that did not
-change. Segments are written under a private name and renamed into place (scenes.patches); a render holds a
+change. Segments are written under a private name and renamed into place (scenes.pipeline.compat); a render holds a
 shared lock on the cache while it may still join segments, and the size bound removes the least recently
 used ones only when no render holds it."""
 
@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .patches import TEMPORARY, cache_dir, sweep
+from .files import TEMPORARY, cache_dir, sweep
 
 LIMIT = 2 << 30  # bytes: the segments of every quality together; the least recently used go first
 
@@ -28,7 +28,7 @@ def folder(quality: str, encoder: dict) -> Path:
 
 
 def path(folder: Path, key: str) -> Path:
-    """The segment of the play whose Manim hash is `key` (renders are mp4: scenes.render's settings)."""
+    """The segment of the play whose Manim hash is `key` (renders are mp4: scenes.pipeline.render's settings)."""
     return folder / f"{key}.mp4"
 
 

@@ -6,7 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import patches
+from . import compat
 
 # reveal.js files the HTML deck loads (manim-slides' template), copied from set-up's local npm package
 REVEAL_FILES = (
@@ -28,11 +28,11 @@ def as_slides(lecture: type) -> type:
     """The lecture class rendered by manim-slides: Slide (ThreeDSlide for a 3-D lecture) mixed in first, so
     that `Lecture.construct` finds `next_slide` and starts a slide at every beat. No reversed copies of the
     slides are made (a teacher goes back with the class page or the video). manim-slides' own __init__ and
-    render are replaced in `patches` (they use settings Manim 0.22 no longer has)."""
+    render are replaced in `compat` (they use settings Manim 0.22 no longer has)."""
     from manim import ThreeDScene
     from manim_slides import Slide, ThreeDSlide
 
-    patches.apply("manim_slides")
+    compat.apply("manim_slides")
     base = ThreeDSlide if issubclass(lecture, ThreeDScene) else Slide
 
     class Deck(base, lecture):

@@ -1,7 +1,7 @@
 """The layout audit: build a lecture without encoding a video, place every piece at the end of every beat and
 at STEPS_CHECKED steps of the run, and report what the layout rules (docs/story.md, "Checking the layout") forbid.
 
-    python -m scenes.audit --scene S [the options of render.py]
+    python -m scenes.kit.audit --scene S [the options of render.py]
 
 prints one JSON object {"problems": [...], "checked": {"beats": n, "frames": m, "texts": t}} and exits 0 when
 there are no problems, 1 when there are, 2 on bad usage. Each problem has its kind (overlap, crossed,
@@ -55,7 +55,7 @@ def cap_per_point() -> dict[str, float]:
 def band_top() -> float:
     """The top of the caption band: the band behind a caption of two lines (captions wrap to two at most)."""
     from . import style
-    from .components import caption_bar
+    from .pieces import caption_bar
 
     return float(caption_bar(("(Áy) " * style.CAPTION_CHARS)[: style.CAPTION_CHARS * 3 // 2])[0].get_top()[1])
 
@@ -135,7 +135,7 @@ class Layout:
     def walk(self, mob, caption: bool, tick: bool, owner: str) -> None:
         from manim import NumberLine
 
-        from .components import BallOnCurve
+        from .pieces import BallOnCurve
 
         words, tex, numbers = text_kinds()
         tick = tick or getattr(mob, "tick", False)
@@ -387,7 +387,7 @@ class Audited:
     def check_arrows(self, pieces, schedule, beat: str) -> None:
         """Each caption of the run that names arrows: every arrow reaches MIN_ARROW of the frame's width at
         some step while it is up (an arrow is as long as it is drawn; a hidden one has no length)."""
-        from .components import StepArrow
+        from .pieces import StepArrow
 
         arrows = [m for piece in pieces for m in piece.get_family() if isinstance(m, StepArrow)]
         clock, least = self.beats["clock"], MIN_ARROW * frame()[0]
@@ -464,19 +464,19 @@ def audit(subject, lang: str = "en") -> dict:
 
     from manim import tempconfig
 
-    from . import patches
-    from .render import scene_class
+    from ..pipeline import compat, files
+    from ..pipeline.render import scene_class
 
-    patches.messages_to_stderr()
-    patches.apply()
-    work = tempfile.mkdtemp(prefix=patches.private_prefix(hidden=False))
+    compat.messages_to_stderr()
+    compat.apply()
+    work = tempfile.mkdtemp(prefix=files.private_prefix(hidden=False))
     settings = {
         "quality": "low_quality",
         "pixel_height": 90,
         "pixel_width": 160,
         "media_dir": work,
-        "tex_dir": str(patches.cache_dir() / "tex"),
-        "text_dir": str(patches.cache_dir() / "texts"),
+        "tex_dir": str(files.cache_dir() / "tex"),
+        "text_dir": str(files.cache_dir() / "texts"),
         "disable_caching": True,
         "verbosity": "WARNING",
         "write_to_movie": False,
@@ -504,7 +504,7 @@ def command():
 
     import render
 
-    from . import locales
+    from ..words import locales
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.option(

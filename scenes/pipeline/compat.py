@@ -3,13 +3,12 @@
 REPLACEMENTS lists each with its reason and the upstream issue it belongs to. They were tried with the
 versions in TESTED only; with another version `apply()` leaves that package as it is and says so once, so a
 render still works (unsafely in parallel, or slower). Nothing outside this module touches a private member
-of Manim or manim-slides (tests/core/test_patches.py checks both)."""
+of Manim or manim-slides (tests/core/test_compat.py checks both)."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import functools
 import importlib
 import os
@@ -23,49 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-
-def cache_dir() -> Path:
-    """Manim's LaTeX and text caches live here, outside the output folder, shared between renders."""
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "momentum-lectures"
-
-
-@contextlib.contextmanager
-def cache_lock():
-    """An exclusive lock on the shared caches (and the class page), across processes."""
-    cache_dir().mkdir(parents=True, exist_ok=True)
-    with open(cache_dir() / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-# What this project's temporary files and folders are called: the owner's pid is in the name, so a later run
-# can remove those of a process that was killed (SIGKILL leaves them behind).
-TEMPORARY = re.compile(r"^(?:momentum-render|\.momentum-part)-(\d+)-")
-
-
-def private_prefix(hidden: bool = True) -> str:
-    """The start of a temporary file's or folder's name: hidden beside the files it becomes, else the work
-    folder in TMPDIR."""
-    return f"{'.momentum-part' if hidden else 'momentum-render'}-{os.getpid()}-"
-
-
-def sweep(folder: Path) -> None:
-    """Remove the temporary files and folders in `folder` whose process is gone."""
-    with contextlib.suppress(OSError):
-        for entry in Path(folder).iterdir():
-            match = TEMPORARY.match(entry.name)
-            if match and not alive(int(match[1])):
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+from .files import cache_lock, private_prefix, replace_file
 
 
 def whole_svg(path: Path) -> bool:
@@ -103,20 +60,6 @@ def remove_last_m(file_name) -> None:
     fixed = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
     if fixed != content:
         replace_file(path, fixed.encode("utf-8"))
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` under a temporary name beside it, then rename it into place: a reader never
-    sees half a file, and a failure leaves the old one whole."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=private_prefix())
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # Pango wraps a Text's lines at the frame's pixel width, and Manim's cache name leaves the width out: at 480p a
@@ -331,12 +274,12 @@ def _render(render):
     """CairoRenderer.render that stops the render once `renderer.stopped` (an Event) is set; that, while a
     play is undrawn, only advances the clock by one frame, exactly as add_frame does for a drawn one; and
     that sends the play's previous frame again, without drawing it, when the scene says nothing changed
-    since (its `frame_unchanged()`, scenes.lecture: the run at rest)."""
+    since (its `frame_unchanged()`, scenes.kit.lecture: the run at rest)."""
 
     @functools.wraps(render)
     def wrapper(self, scene, time, moving_mobjects=None):
         if getattr(self, "stopped", None) is not None and self.stopped.is_set():
-            raise KeyboardInterrupt  # asked to stop (scenes.chunks): Manim removes the unfinished segment
+            raise KeyboardInterrupt  # asked to stop (scenes.pipeline.chunks): Manim removes the unfinished segment
         if getattr(self, "undrawn", False):
             self.time += 1 * (1 / self.camera.frame_rate)
             return None

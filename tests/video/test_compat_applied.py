@@ -1,22 +1,22 @@
-"""scenes.patches installs every replacement of its table on the tested versions, once, and none on others."""
+"""scenes.pipeline.compat installs every replacement of its table on the tested versions, once, and none on others."""
 
 import subprocess
 import sys
 from pathlib import Path
 
-from scenes import patches
+from scenes.pipeline import compat
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # In a fresh process: each package's swapped attributes, after two calls of apply(); the log's console
 CHECK = """
 import importlib, sys
-from scenes import patches
+from scenes.pipeline import compat
 %s
 for package in ("manim", "manim_slides"):
-    patches.apply(package)
-    patches.apply(package)
-for entry in patches.REPLACEMENTS:
+    compat.apply(package)
+    compat.apply(package)
+for entry in compat.REPLACEMENTS:
     if entry.make is not None:
         module, _, cls = entry.owner.partition(":")
         owner = importlib.import_module(module)
@@ -41,13 +41,13 @@ def test_the_tested_versions_get_every_replacement_once():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     swapped = [line for line in lines if not line.startswith("stderr")]
-    assert len(swapped) == len([entry for entry in patches.REPLACEMENTS if entry.make is not None])
+    assert len(swapped) == len([entry for entry in compat.REPLACEMENTS if entry.make is not None])
     assert all(line.endswith("True False") for line in swapped), swapped  # replaced, and only once
     assert "stderr True" in lines and "untested" not in done.stderr
 
 
 def test_an_untested_version_is_left_as_it_is_and_said_once():
-    done = run("patches.installed_version = lambda package: '9.9.0'")
+    done = run("compat.installed_version = lambda package: '9.9.0'")
     assert done.returncode == 0, done.stderr
     assert all(line.endswith("False False") for line in done.stdout.splitlines()[:-1]), done.stdout
     assert done.stdout.splitlines()[-1] == "stderr False"

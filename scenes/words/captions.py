@@ -1,4 +1,4 @@
-"""Captions: the messages of a language file (scenes/locales) filled in with the run's numbers, as they are
+"""Captions: the messages of a language file (scenes/words/locales) filled in with the run's numbers, as they are
 written and as they are read aloud."""
 
 from __future__ import annotations

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from gdcore import Subject
 
-from . import chunks, locales, patches, segments
-from .classpage import write_page
-from .explore import write_explorer_safely
-from .narration import ENGINE, Voice, engine_version, transcript, webvtt
-from .patches import cache_dir, private_prefix, sweep
+from ..pages.classpage import write_page
+from ..pages.explore import write_explorer_safely
+from ..words import locales
+from ..words.narration import ENGINE, Voice, engine_version, transcript, webvtt
+from . import chunks, compat, segments
+from .files import cache_dir, private_prefix, sweep
 from .sidecar import QUALITY, Sidecar, plain
 from .slides import as_slides, write_deck
 
@@ -102,7 +103,7 @@ class Interrupted(KeyboardInterrupt):
 def scene_class(subject: Subject) -> type:
     """The Manim scene class that draws `subject`: the one in the module scenes.<its scene> that declares it
     TEACHES the subject's kind (a Lesson, a Comparison or a Landscape)."""
-    module = importlib.import_module(f"{__package__}.{subject.scene}")
+    module = importlib.import_module(f"scenes.lectures.{subject.scene}")
     found = [
         cls
         for cls in vars(module).values()
@@ -179,7 +180,7 @@ def render_lecture(
     jobs: int | None = None,
     drawn_by=None,
 ) -> Path:
-    """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.sidecar),
+    """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.pipeline.sidecar),
     subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks; the explorer and the class
     page are written again. A whole render of it by the same software is returned as it is, unless `force`.
     `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes; `drawn_by`: what draws a split render's
@@ -283,8 +284,8 @@ def _make(
     file (a full disk) is a RenderError naming it."""
     from manim import tempconfig
 
-    patches.messages_to_stderr()
-    patches.apply()
+    compat.messages_to_stderr()
+    compat.apply()
     settings = _settings(quality, name, work, encoder)
     try:
         with tempconfig(settings), segments.in_use(segments.folder(quality, encoder)):
@@ -309,7 +310,7 @@ def _make(
 def _settings(quality: str, name: str, work: Path, encoder: dict) -> dict:
     """Manim's settings for a render into `work`: the shared LaTeX, text and (with a tested Manim) segment
     caches; Manim's own cache bound is off (segments.bound keeps the shared one)."""
-    shared = patches.applied()
+    shared = compat.applied()
     return {
         "quality": QUALITY[quality][0],
         "media_dir": str(work),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from gdcore import HYPERPARAMETERS
 
-from . import captions, locales
-from .patches import cache_lock, replace_file
-from .sidecar import QUALITY, Sidecar, SidecarError
+from ..pipeline.files import cache_lock, replace_file
+from ..pipeline.sidecar import QUALITY, Sidecar, SidecarError
+from ..words import captions, locales
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 
@@ -87,7 +87,7 @@ def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, S
     langs = {}
     for s, m in sorted(others, key=lambda o: o[1].quality != meta.quality):
         langs.setdefault(m.lang, s.with_name(m.subtitles["vtt"]))
-    explorer = f"explore/{meta.scene}-{meta.lang}.html"  # scenes/explore.py writes it
+    explorer = f"explore/{meta.scene}-{meta.lang}.html"  # scenes/pages/explore.py writes it
     return {
         "id": f"{name}-{meta.quality}",
         "lecture": lecture_id(meta),

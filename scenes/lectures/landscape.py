@@ -26,10 +26,11 @@ from manim import (
 
 from gdcore import Landscape, Lesson, Outcome
 
-from . import captions, story, style
-from .captions import Phrase, fmt, fmt_param, wrap
-from .components import LossInset, axis_names, keep_inside, label, math, written_ticks
-from .lecture import Lecture
+from ..kit import style
+from ..kit.lecture import Lecture
+from ..kit.pieces import LossInset, axis_names, keep_inside, label, math, written_ticks
+from ..words import captions, story
+from ..words.captions import Phrase, fmt, fmt_param, wrap
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 MAP_AT, MAP_SIZE = (-3.2, 0.5), (6.0, 4.8)  # the map's axes: α across, β up

@@ -1,5 +1,5 @@
 """The plays of a lecture as its last undrawn pass found them (each play's frames, and whether it is held
-still), kept in the cache folder for each lecture, language and quality. A split render (scenes.chunks)
+still), kept in the cache folder for each lecture, language and quality. A split render (scenes.pipeline.chunks)
 balances its processes by the plan it finds and starts them at once, while its own undrawn pass (the
 timeline, which the join checks every play against) runs beside them. After a change of parameters the plan
 is an estimate: the ranges then balance the work less well, but every play is still drawn once."""
@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .patches import cache_dir, replace_file
+from .files import cache_dir, replace_file
 
 
 def path(cls: type, lang: str, quality: str) -> Path:

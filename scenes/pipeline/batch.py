@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-RENDER = Path(__file__).resolve().parents[1] / "render.py"
+RENDER = Path(__file__).resolve().parents[2] / "render.py"
 GRACE = 4.0  # seconds a stopped render has to clean up after itself before it is killed
 
 

@@ -23,10 +23,11 @@ from manim import (
 
 from gdcore import Comparison, Problem
 
-from . import story, style
-from .captions import fmt_param
-from .components import axis_names, keep_inside, label, math, written_ticks
-from .lecture import Comparing, Lecture
+from ..kit import style
+from ..kit.lecture import Comparing, Lecture
+from ..kit.pieces import axis_names, keep_inside, label, math, written_ticks
+from ..words import story
+from ..words.captions import fmt_param
 from .parabola import curve, following
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).

@@ -1,4 +1,4 @@
-"""Manim's internals in one place: every replacement in scenes/patches.py has a one-line reason and an upstream
+"""Manim's internals in one place: every replacement in scenes/pipeline/compat.py has a one-line reason and an upstream
 link, and no other module touches a private member of Manim or manim-slides. Read from the source with ast:
 no Manim needed."""
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scenes import patches
+from scenes.pipeline import compat
 
 ROOT = Path(__file__).resolve().parents[2]
-FOREIGN = ("manim", "manim_slides", "manimpango")  # the packages whose private code only patches.py may touch
+FOREIGN = ("manim", "manim_slides", "manimpango")  # the packages whose private code only compat.py may touch
 UPSTREAM = re.compile(
     r"https://github\.com/(ManimCommunity/manim|ManimCommunity/ManimPango|jeertmans/manim-slides)"
     r"/(issues/\d+|pull/\d+|blob/main/[\w/]+\.py)"
@@ -20,7 +20,7 @@ UPSTREAM = re.compile(
 
 def sources() -> dict[Path, ast.Module]:
     files = [
-        *sorted((ROOT / "scenes").glob("*.py")),
+        *sorted((ROOT / "scenes").rglob("*.py")),
         *sorted((ROOT / "gdcore").glob("*.py")),
         ROOT / "render.py",
     ]
@@ -102,33 +102,33 @@ def test_the_scan_finds_what_it_looks_for():
     assert [line.split(":")[0] for line in found] == ["line 6", "line 1", "line 2", "line 3", "line 9"]
 
 
-def test_nothing_outside_patches_touches_a_private_member_of_manim():
+def test_nothing_outside_compat_touches_a_private_member_of_manim():
     trees = sources()
-    own = defined_here(tree for path, tree in trees.items() if path.name != "patches.py")
+    own = defined_here(tree for path, tree in trees.items() if path.name != "compat.py")
     found = {
         str(path.relative_to(ROOT)): touches(tree, own)
         for path, tree in trees.items()
-        if path.name != "patches.py"
+        if path.name != "compat.py"
     }
     assert {path: lines for path, lines in found.items() if lines} == {}
 
 
-@pytest.mark.parametrize("entry", patches.REPLACEMENTS, ids=lambda e: f"{e.owner}.{e.name}")
+@pytest.mark.parametrize("entry", compat.REPLACEMENTS, ids=lambda e: f"{e.owner}.{e.name}")
 def test_every_replacement_has_a_reason_and_an_upstream_link(entry):
     assert entry.reason.strip() and "\n" not in entry.reason and len(entry.reason) <= 110
     assert UPSTREAM.fullmatch(entry.upstream), entry.upstream
-    assert entry.package in patches.TESTED and patches.TESTED[entry.package]
-    assert entry.package in patches.UNTESTED
+    assert entry.package in compat.TESTED and compat.TESTED[entry.package]
+    assert entry.package in compat.UNTESTED
 
 
 def test_each_replacement_is_listed_once():
-    targets = [(entry.owner, entry.name) for entry in patches.REPLACEMENTS]
+    targets = [(entry.owner, entry.name) for entry in compat.REPLACEMENTS]
     assert len(targets) == len(set(targets))
 
 
 def test_pyproject_pins_what_was_tested():
     pyproject = (ROOT / "pyproject.toml").read_text()
-    for package, (version,) in patches.TESTED.items():
+    for package, (version,) in compat.TESTED.items():
         major, minor = version.split(".")
         pin = f'"{package.replace("_", "-")}>={version},<{major}.{int(minor) + 1}"'
         assert pin in pyproject, pin

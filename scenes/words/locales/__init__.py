@@ -1,11 +1,11 @@
-"""The language files: scenes/locales/<code>.po, one per language, in gettext PO (Poedit, Weblate, Crowdin
+"""The language files: scenes/words/locales/<code>.po, one per language, in gettext PO (Poedit, Weblate, Crowdin
 and Pontoon open it), read with Babel. A message's msgctxt is its name (what the code asks for), its msgid
 the English text and its msgstr the language's. A plural message chooses its form by the CLDR plural rules
 of the file's Language (Babel's), for the number given as {count}.
 
 A file is checked whole before anything renders: it reads, it has every message of English's and no other,
 none empty or fuzzy, each with English's placeholders, and its Plural-Forms header agrees with CLDR. Any
-fault is a LanguageError: one line naming the file and the message. `python -m scenes.locales check`."""
+fault is a LanguageError: one line naming the file and the message. `python -m scenes.words.locales check`."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class LanguageError(ValueError):
 
 
 def folder() -> Path:
-    """Where the language files are: scenes/locales, or the folder $MOMENTUM_LOCALES names."""
+    """Where the language files are: scenes/words/locales, or the folder $MOMENTUM_LOCALES names."""
     return Path(os.environ.get("MOMENTUM_LOCALES") or Path(__file__).parent)
 
 

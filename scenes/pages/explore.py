@@ -27,9 +27,10 @@ from gdcore import LECTURES, VARIANTS, Comparison, Lesson, ParameterError, check
 from gdcore.compare import gather
 from gdcore.lesson import checked, teach, teach_grid
 
-from . import locales, story, style
-from .captions import text
-from .patches import cache_dir, replace_file
+from ..kit import style
+from ..pipeline.files import cache_dir, replace_file
+from ..words import locales, story
+from ..words.captions import text
 
 SCENES = ("parabola", "regression", "valleys")  # the lectures with an explorer
 SIDE = 41  # grid values of α and of β
@@ -196,8 +197,8 @@ def grid(scene: str, params: dict, lrs: tuple, betas: tuple) -> Grid:
 def _key(scene: str, fixed: dict, lrs: tuple, betas: tuple) -> str:
     """The cache key: the grid, what a point holds (GRID_FORMAT) and the source of the code that computes
     its runs and picks its verdict's lines."""
-    here = Path(__file__).parent
-    sources = sorted((here.parent / "gdcore").glob("*.py")) + [here / "story.py"]
+    root = Path(__file__).parents[2]
+    sources = sorted((root / "gdcore").glob("*.py")) + [Path(story.__file__)]
     code = b"".join(p.read_bytes() for p in sources)
     what = json.dumps([GRID_FORMAT, scene, fixed, lrs, betas, np.__version__], sort_keys=True).encode()
     return hashlib.sha1(what + code).hexdigest()[:16]

@@ -26,11 +26,13 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
-from . import captions, locales, patches, story, style
-from .captions import fmt, fmt_param
-from .components import BallOnCurve, Window, caption_bar, inset_at, label, math
-from .narration import Voice, webvtt
+from ..pipeline import compat
+from ..words import captions, locales, story
+from ..words.captions import fmt, fmt_param
+from ..words.narration import Voice, webvtt
+from . import style
 from .pacing import Schedule, nice_ceiling
+from .pieces import BallOnCurve, Window, caption_bar, inset_at, label, math
 
 READING_RATE = 2.6  # words per second a class reads comfortably
 MIN_CAPTION = 2.5  # seconds
@@ -133,12 +135,12 @@ class Lecture(Scene):
 
     def wait(self, duration: float = 1.0, stop_condition=None, frozen_frame: bool | None = None) -> None:
         """Scene.wait; one while something moves (the run's clock) is played as plays of at most PIECE
-        seconds with the frames of one wait, so that a split render (scenes.chunks) can share the run's long
+        seconds with the frames of one wait, so that a split render (scenes.pipeline.chunks) can share the run's long
         waits between its processes: each frame is drawn at the same time, and the timeline is the same."""
         moving = self.updaters or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
         if stop_condition is not None or frozen_frame or not moving:
             return super().wait(duration, stop_condition, frozen_frame)
-        rate, frames = config.frame_rate, len(patches.frame_times(duration))
+        rate, frames = config.frame_rate, len(compat.frame_times(duration))
         count = -(-frames // round(PIECE * rate))
         for i in range(count):  # as even as whole frames allow; k frames are those of (k - 0.5) / rate
             super().wait((frames // count + (i < frames % count) - 0.5) / rate, frozen_frame=False)
@@ -182,7 +184,7 @@ class Lecture(Scene):
         if self.voice:
             said, wav, _ = self.voiced(key, values)
             self.spoken.append(said)
-            if wav is not None:  # a chunk's replay of the parent's voice has no file (scenes.chunks)
+            if wav is not None:  # a chunk's replay of the parent's voice has no file (scenes.pipeline.chunks)
                 self.add_sound(str(wav))
         self.pin(bar)
         # The new bar fades in over the old one (its band hides it), then the old one goes and the new one
@@ -400,7 +402,7 @@ class Lecture(Scene):
         self.step_shown = (id(pieces), k, s)
 
     def frame_unchanged(self) -> bool:
-        """Whether this frame is the one before it (scenes.patches then sends that one again, undrawn): a
+        """Whether this frame is the one before it (scenes.pipeline.compat then sends that one again, undrawn): a
         wait while the run is at rest (the clock's updater moved nothing), and no other updater runs."""
         if not self.at_rest or not all(isinstance(one, Wait) for one in self.animations):
             return False

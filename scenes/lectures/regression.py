@@ -29,9 +29,9 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Outcome, Regression
 
-from . import captions, story, style
-from .captions import fmt, fmt_param, linear
-from .components import (
+from ..kit import style
+from ..kit.lecture import Comparing, Lecture
+from ..kit.pieces import (
     AxisValues,
     Marker,
     PlaneView,
@@ -41,7 +41,8 @@ from .components import (
     label,
     math,
 )
-from .lecture import Comparing, Lecture
+from ..words import captions, story
+from ..words.captions import fmt, fmt_param, linear
 
 MAX_POINTS = 150  # points drawn; more would only blur the cloud
 MAX_RESIDUALS = 40  # residual segments drawn, for a readable subset

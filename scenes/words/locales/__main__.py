@@ -1,6 +1,6 @@
-"""Check language files before a render does:  python -m scenes.locales check [CODE …]
+"""Check language files before a render does:  python -m scenes.words.locales check [CODE …]
 
-With no code, every file in scenes/locales (or $MOMENTUM_LOCALES). Prints one line per file; a broken one
+With no code, every file in scenes/words/locales (or $MOMENTUM_LOCALES). Prints one line per file; a broken one
 is named with its message, and the exit status is 2."""
 
 from __future__ import annotations

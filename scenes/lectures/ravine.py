@@ -24,9 +24,9 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
-from . import story, style
-from .captions import fmt, fmt_param
-from .components import (
+from ..kit import style
+from ..kit.lecture import Comparing, Lecture
+from ..kit.pieces import (
     AxisValues,
     Marker,
     PlaneView,
@@ -40,7 +40,8 @@ from .components import (
     tex_sign,
     tick_value,
 )
-from .lecture import Comparing, Lecture
+from ..words import story
+from ..words.captions import fmt, fmt_param
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 PLOT_AT, PLOT_SIZE = (-2.4, 0.68), (7.5, 5.2)  # the contour plot's box: equal scales on x and y

@@ -1,5 +1,5 @@
 "use strict";
-// The explorer: looks up gdcore's grid of runs (written into the page by scenes/explore.py); it runs no update
+// The explorer: looks up gdcore's grid of runs (written into the page by scenes/pages/explore.py); it runs no update
 // rule of its own. window.explorer.state() and .set({...}) are for tests and for a teacher's console.
 const D = JSON.parse(document.getElementById("data").textContent);
 const W = D.words, C = D.colors, $ = id => document.getElementById(id);

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from . import chunks, segments
 from .batch import RENDER, Tally
 from .chunks import Piece, die_with_parent
-from .patches import cache_dir, private_prefix, replace_file, sweep
+from .files import cache_dir, private_prefix, replace_file, sweep
 from .render import DECK, SUFFIXES, Interrupted, RenderError, land, signals_held
 
 # tcp://HOST:PORT, HOST a name, an IPv4 address or an IPv6 one in brackets
@@ -142,7 +142,7 @@ def collected(video: Path, work: Path) -> Rendered:
 
 
 def arrive(rendered: Rendered, job: Job, output: Path) -> Path:
-    """Install a worker's render into `output` as a local render does (scenes.render.land: all or nothing,
+    """Install a worker's render into `output` as a local render does (scenes.pipeline.render.land: all or nothing,
     then the explorer and the class page); return the video's path. RenderError when a folder refuses it,
     Interrupted when a signal came while installing (the install finishes first)."""
     parts = PurePosixPath(rendered.folder).parts
@@ -185,7 +185,7 @@ def run_on_cluster(
     progress: Callable[[str], None],
     landed: Callable[[Job], Path | None] = lambda job: None,
 ) -> list[str]:
-    """Render every job on the cluster of `client`, as scenes.batch.run_batch does here: each finished
+    """Render every job on the cluster of `client`, as scenes.pipeline.batch.run_batch does here: each finished
     video's path goes to `done` as it lands, '[k/n] elapsed' lines and failures to `progress`; returns the
     failed jobs' labels. `landed(job)`: the path of the job's video when `output` has it whole already (it
     is not sent)."""
@@ -227,7 +227,7 @@ def received(future, job: Job, output: Path, done: Callable[[str], None]) -> str
 
 @dataclass(frozen=True)
 class Drawn:
-    """What a worker sends back for a chunk: its plays' records and seconds (scenes.chunks.draw), and each
+    """What a worker sends back for a chunk: its plays' records and seconds (scenes.pipeline.chunks.draw), and each
     play's segment (its encoded frames) by the play's key."""
 
     records: list
@@ -248,7 +248,7 @@ def here(settings: dict, work: Path) -> dict:
 
 
 def draw_on_worker(piece: Piece) -> Drawn:
-    """Run on a worker: draw the chunk in a fresh process of its own (scenes.chunks.run), with this worker's
+    """Run on a worker: draw the chunk in a fresh process of its own (scenes.pipeline.chunks.run), with this worker's
     caches; its records and segments, as bytes. A rerun after a worker died starts clean."""
     sweep(Path(tempfile.gettempdir()))  # folders of workers that were killed mid-chunk
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
@@ -265,7 +265,7 @@ def draw_on_worker(piece: Piece) -> Drawn:
 
 
 def draw_on_cluster(client, pieces: list[Piece], tally: Tally) -> list[tuple[list, float]]:
-    """Draw every piece on the cluster of `client` (as scenes.chunks.run does here, `tally` counting each);
+    """Draw every piece on the cluster of `client` (as scenes.pipeline.chunks.run does here, `tally` counting each);
     each piece's segments land in this machine's segment cache; return each piece's plays and seconds, in
     order. A piece that fails (after Dask ran it again, if its worker died) is a RenderError in a line, and
     nothing is left running on the workers."""

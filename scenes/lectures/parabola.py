@@ -8,10 +8,11 @@ from manim import DOWN, LEFT, UP, Axes, Create, FadeIn, FadeOut, Write
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
-from . import story, style
-from .captions import fmt_param
-from .components import BallOnCurve, Follow, Readout, Window, axis_names, keep_inside, math, written_ticks
-from .lecture import Comparing, Lecture
+from ..kit import style
+from ..kit.lecture import Comparing, Lecture
+from ..kit.pieces import BallOnCurve, Follow, Readout, Window, axis_names, keep_inside, math, written_ticks
+from ..words import story
+from ..words.captions import fmt_param
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = 6.5  # the plot shows x in [−6.5, 6.5]; a ball beyond it has left the view

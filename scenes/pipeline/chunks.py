@@ -3,11 +3,11 @@ drawn by its own process with Manim's from_animation_number / upto_animation_num
 without re-encoding by Manim's own concatenation.
 
 Every process runs the lecture's construct() from the start: the plays before its range are undrawn
-(scenes.patches: without drawing, the clock and the updaters brought to each play's end), so the captions
+(scenes.pipeline.compat: without drawing, the clock and the updaters brought to each play's end), so the captions
 and every frame are those of a one-process render. The parent plays the whole lecture undrawn first: that
 gives the timeline (captions, chapters, the voice's track) and each play's frames, by which the ranges are
 balanced, and its file writer joins the segments at the end. When the lecture's last plan is in the cache
-(scenes.plans) the ranges are balanced by it instead, and the parent draws the first range itself while
+(scenes.pipeline.plans) the ranges are balanced by it instead, and the parent draws the first range itself while
 the processes draw the others, then plays the rest of the lecture undrawn: its timeline (with a cluster, it
 plays the whole lecture undrawn while the cluster draws every range)."""
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import patches, plans
+from . import compat, files, plans
 from .batch import Tally
 
 # The balance's cost model, fitted by least squares to each play's time in one-process 1080p60 renders of the
@@ -104,8 +104,8 @@ def render(
     """Render the lecture that `make()` builds (inside Manim's tempconfig(settings)) with `jobs` processes;
     return the rendered scene, whose file writer has written the movie. One job (or an untested Manim) is an
     ordinary render in this process. `drawn_by(pieces, tally)`: what draws the pieces (`run`: here, a process
-    each; scenes.cluster.draw_on_cluster: on a Dask cluster), returning each one's plays and seconds."""
-    if jobs <= 1 or not patches.applied():
+    each; scenes.pipeline.cluster.draw_on_cluster: on a Dask cluster), returning each one's plays and seconds."""
+    if jobs <= 1 or not compat.applied():
         lecture = make()
         lecture.renderer.played, lecture.renderer.reuse = [], reuse
         lecture.render()
@@ -314,7 +314,7 @@ def _stop(procs: list, pieces: list[Piece]) -> None:
             proc.kill()
             proc.join()
     for folder in {p.settings[key] for p in pieces for key in CACHES if key in p.settings}:
-        patches.sweep(Path(folder))
+        files.sweep(Path(folder))
 
 
 def label(piece: Piece) -> str:
@@ -357,8 +357,8 @@ def _draw(piece: Piece, link) -> None:
     a full disk stays an OSError there)."""
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
     die_with_parent()
-    patches.messages_to_stderr()
-    patches.apply()
+    compat.messages_to_stderr()
+    compat.apply()
     try:
         link.send(("ok", draw(piece)))
     except BaseException as err:

@@ -28,8 +28,8 @@ from manim import (
     VMobject,
 )
 
+from ..words.captions import fmt, wrap
 from . import style
-from .captions import fmt, wrap
 
 
 def caption_bar(line: str) -> VGroup:

@@ -1,0 +1,1 @@
+"""The lectures, one module each, named as their --scene."""
