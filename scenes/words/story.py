@@ -247,7 +247,7 @@ def compare_verdict(c: Comparison) -> list[Line]:
     elif len(first["winners"]) > 1:
         said = [line("cmp_tie", claims, labels=", ".join(first["winners"]), k=first["step"])]
     else:
-        said = [_winner(c, first, same, claims)]
+        said = [_sole_winner(c, first, same, claims)]
     for label, f in facts["runs"].items():
         if f["outcome"]["outcome"] == "diverged":
             limits = dict(
@@ -258,7 +258,7 @@ def compare_verdict(c: Comparison) -> list[Line]:
     return said
 
 
-def _winner(c: Comparison, first: dict, same: dict | None, claims: list[dict]) -> Line:
+def _sole_winner(c: Comparison, first: dict, same: dict | None, claims: list[dict]) -> Line:
     """The one run that settled first, and why: the smallest ρ (shared, or √β for every under-damped run)."""
     winner = first["winners"][0]
     one = c.lessons[[c.label(i) for i in range(len(c.values))].index(winner)]
