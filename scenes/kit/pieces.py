@@ -28,6 +28,8 @@ from manim import (
     VMobject,
 )
 
+from gdcore import Problem
+
 from ..words.captions import fmt, wrap
 from . import style
 
@@ -697,6 +699,17 @@ class Follow(VGroup):
                 a = np.array([w.c2p(v, 0.0)[0], w.axes.x_axis.get_y(), 0.0]) + UP * size
                 points += [a + DOWN * size * 2 * u for u in (0, 1 / 3, 2 / 3, 1)]
         self.ticks.set_points(np.array(points) if points else np.zeros((0, 3)))
+
+
+def following(window: Window, f, plot, balls: list[BallOnCurve], avoid=(), marks=None) -> list[Follow]:
+    """The plot's Follow piece when a ball leaves the view at some step (none otherwise: nothing changes)."""
+    gone = any(not ball.inside(x) for ball in balls for x in ball.xs)
+    return [Follow(window, f, plot, balls, avoid, marks)] if gone else []
+
+
+def curve(problem: Problem):
+    """The 1-D loss as a function of a float, for plotting."""
+    return lambda x: problem.loss(np.array([x]))
 
 
 def zoom_plan(window: Window, tracks: Sequence[np.ndarray], samples: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,17 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from ..kit import style
 from ..kit.lecture import Comparing, Lecture
-from ..kit.pieces import BallOnCurve, Follow, Readout, Window, axis_names, keep_inside, math, written_ticks
+from ..kit.pieces import (
+    BallOnCurve,
+    Readout,
+    Window,
+    axis_names,
+    curve,
+    following,
+    keep_inside,
+    math,
+    written_ticks,
+)
 from ..words import story
 from ..words.captions import fmt_param
 
@@ -23,11 +33,6 @@ READOUT_AT = (1.6, 0.32)  # its left edge and centre height: long numbers grow r
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
 TRAIL = 8  # past positions kept in the fading trail
 GHOST_RADIUS = 0.26  # plain GD's ball; the momentum ball's is 0.16
-
-
-def curve(problem: Problem):
-    """The 1-D loss as a function of a float, for plotting."""
-    return lambda x: problem.loss(np.array([x]))
 
 
 def plot_axes(problem: Problem) -> Axes:
@@ -44,12 +49,6 @@ def plot_axes(problem: Problem) -> Axes:
         y_axis_config={"numbers_to_include": []},
     )  # f is in the readout: no numbers for labels to meet
     return axes.move_to([*PLOT_AT, 0])
-
-
-def following(window: Window, f, plot, balls: list[BallOnCurve], avoid=(), marks=None) -> list[Follow]:
-    """The plot's Follow piece when a ball leaves the view at some step (none otherwise: nothing changes)."""
-    gone = any(not ball.inside(x) for ball in balls for x in ball.xs)
-    return [Follow(window, f, plot, balls, avoid, marks)] if gone else []
 
 
 LEGEND_STEPS = 6  # the legend is up while about the first six steps play

@@ -25,10 +25,9 @@ from gdcore import Comparison, Problem
 
 from ..kit import style
 from ..kit.lecture import Comparing, Lecture
-from ..kit.pieces import axis_names, keep_inside, label, math, written_ticks
+from ..kit.pieces import axis_names, curve, following, keep_inside, label, math, written_ticks
 from ..words import story
 from ..words.captions import fmt_param
-from .parabola import curve, following
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 X_VIEW = (-3.1, 3.3)  # the plot's x range

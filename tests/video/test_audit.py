@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from manim import DOWN, LEFT, RIGHT, UP, Axes, DecimalNumber, Line, Scene, Text
 
 from scenes.kit import audit, style
-from scenes.kit.pieces import BallOnCurve, Readout, caption_bar, label
-from scenes.lectures.parabola import curve, plot_axes
+from scenes.kit.pieces import BallOnCurve, Readout, caption_bar, curve, label
+from scenes.lectures.parabola import plot_axes
 
 ROOT = Path(__file__).resolve().parents[2]
 

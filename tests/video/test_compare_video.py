@@ -9,8 +9,9 @@ from videos import frame_at, hex_rgb, options, pixel, probe
 
 from gdcore import compare, landscape
 from scenes.kit import style
+from scenes.kit.pieces import curve
 from scenes.lectures.landscape import DIVERGENT, colours, map_axes
-from scenes.lectures.parabola import curve, plot_axes
+from scenes.lectures.parabola import plot_axes
 from scenes.pipeline.render import video_name
 
 

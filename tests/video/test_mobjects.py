@@ -9,8 +9,8 @@ import pytest
 from gdcore import lesson
 from scenes.kit import style
 from scenes.kit.pacing import Schedule
-from scenes.kit.pieces import BallOnCurve, Readout
-from scenes.lectures.parabola import curve, plot_axes
+from scenes.kit.pieces import BallOnCurve, Readout, curve
+from scenes.lectures.parabola import plot_axes
 from scenes.words.captions import fmt
 
 

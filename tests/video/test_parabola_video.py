@@ -8,7 +8,8 @@ from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
 
 from gdcore import lesson
 from scenes.kit import style
-from scenes.lectures.parabola import curve, plot_axes
+from scenes.kit.pieces import curve
+from scenes.lectures.parabola import plot_axes
 from scenes.pipeline.render import video_name
 
 

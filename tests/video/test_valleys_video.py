@@ -9,7 +9,7 @@ from videos import frame_at, hex_rgb, pixel, probe
 from gdcore import compare
 from gdcore.problems import DoubleWell
 from scenes.kit import style
-from scenes.lectures.parabola import curve
+from scenes.kit.pieces import curve
 from scenes.lectures.valleys import plot_axes
 from scenes.words.captions import decimals
 
