@@ -26,12 +26,11 @@ from manim import (
 
 from gdcore import DISPLACEMENT_TEXT, HYPERPARAMETERS, Lesson, Outcome, Subject, equations
 
-from ..pipeline import compat
 from ..words import captions, locales, story
 from ..words.captions import fmt, fmt_param
 from ..words.narration import Voice, webvtt
 from . import style
-from .pacing import Schedule, nice_ceiling
+from .pacing import Schedule, frame_times, nice_ceiling
 from .pieces import BallOnCurve, Window, caption_bar, inset_at, label, math
 
 READING_RATE = 2.6  # words per second a class reads comfortably
@@ -140,7 +139,7 @@ class Lecture(Scene):
         moving = self.updaters or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
         if stop_condition is not None or frozen_frame or not moving:
             return super().wait(duration, stop_condition, frozen_frame)
-        rate, frames = config.frame_rate, len(compat.frame_times(duration))
+        rate, frames = config.frame_rate, len(frame_times(duration))
         count = -(-frames // round(PIECE * rate))
         for i in range(count):  # as even as whole frames allow; k frames are those of (k - 0.5) / rate
             super().wait((frames // count + (i < frames % count) - 0.5) / rate, frozen_frame=False)

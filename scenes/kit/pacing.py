@@ -10,6 +10,14 @@ import numpy as np
 MOVE_FRACTION = 0.7  # of each step's time the ball travels; it rests at the new position for the rest
 
 
+def frame_times(seconds: float) -> np.ndarray:
+    """The times in seconds, from a play's start, of the frames Manim draws for a play of `seconds` (its
+    rule: one every 1 / frame rate from 0, short of `seconds`)."""
+    from manim import config
+
+    return np.arange(0, seconds, 1 / config["frame_rate"])
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Step k (1..n) is travelled during [ends[k-1], ends[k-1] + MOVE_FRACTION·durations[k-1]] (seconds)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..kit.pacing import frame_times
 from .files import cache_lock, private_prefix, replace_file
 
 
@@ -235,15 +236,6 @@ def segment_key(renderer, scene) -> str:
         encoder_fingerprint=video_encoder_fingerprint(scene.session_spec.video_encoder),
         renderer_state=(),
     )
-
-
-def frame_times(seconds: float):
-    """The times, from a play's start, of the frames Manim draws for a play of `seconds` (its rule: one
-    every 1 / frame rate from 0, short of `seconds`)."""
-    import numpy as np
-    from manim import config
-
-    return np.arange(0, seconds, 1 / config["frame_rate"])
 
 
 def _undrawn(renderer, scene, held: bool) -> None:
