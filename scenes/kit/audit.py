@@ -464,8 +464,8 @@ def audit(subject, lang: str = "en") -> dict:
 
     from manim import tempconfig
 
+    from ..lectures import scene_class
     from ..pipeline import compat, files
-    from ..pipeline.render import scene_class
 
     compat.messages_to_stderr()
     compat.apply()

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import importlib
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from gdcore import Subject
 
+from ..lectures import NoLecture, scene_class
 from ..pages.classpage import write_page
 from ..pages.explore import write_explorer_safely
 from ..words import locales
@@ -100,20 +100,14 @@ class Interrupted(KeyboardInterrupt):
         self.landed = landed
 
 
-def scene_class(subject: Subject) -> type:
-    """The Manim scene class that draws `subject`: the one in the module scenes.<its scene> that declares it
-    TEACHES the subject's kind (a Lesson, a Comparison or a Landscape)."""
-    module = importlib.import_module(f"scenes.lectures.{subject.scene}")
-    found = [
-        cls
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and cls.__module__ == module.__name__
-        and getattr(cls, "TEACHES", None) is type(subject)
-    ]
-    if len(found) != 1:
-        raise RenderError(f"--scene {subject.scene} has no lecture for a {type(subject).__name__}")
-    return found[0]
+def lecture_class(subject: Subject, slides: bool) -> type:
+    """The Manim scene class that draws `subject` (rendered by manim-slides with `slides`); RenderError when
+    its lecture module has none for the subject's kind."""
+    try:
+        cls = scene_class(subject)
+    except NoLecture as err:
+        raise RenderError(str(err)) from None
+    return as_slides(cls) if slides else cls
 
 
 def install(made: dict[str, Path], folder: Path, name: str) -> None:
@@ -291,7 +285,7 @@ def _make(
         with tempconfig(settings), segments.in_use(segments.folder(quality, encoder)):
             speaker = Voice(lang, work) if voice else None
             decks = work / "slides"
-            cls = as_slides(scene_class(subject)) if slides else scene_class(subject)
+            cls = lecture_class(subject, slides)
 
             def make():
                 return cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))

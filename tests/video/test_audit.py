@@ -159,6 +159,22 @@ def test_the_command_prints_one_json_object_and_says_so_in_its_exit_status():
     assert wrong.exit_code == 2
 
 
+def test_the_scene_class_comes_from_the_lecture_modules():
+    """The one class of scenes.lectures.<scene> that teaches the subject's kind; a kind its module has none for
+    (the valleys lecture only compares) is a NoLecture for the audit and one line for a render."""
+    from gdcore import compare, lesson
+    from scenes.lectures import NoLecture, scene_class
+    from scenes.lectures.parabola import ParabolaComparison, ParabolaLecture
+    from scenes.pipeline.render import RenderError, lecture_class
+
+    assert scene_class(lesson("parabola")) is ParabolaLecture
+    assert scene_class(compare("parabola", "beta", [0.0, 0.5])) is ParabolaComparison
+    with pytest.raises(NoLecture):
+        audit.audit(lesson("valleys"))
+    with pytest.raises(RenderError, match="^--scene valleys has no lecture for a Lesson$"):
+        lecture_class(lesson("valleys"), slides=False)
+
+
 def test_the_module_runs_from_the_command_line():
     proc = subprocess.run(
         [sys.executable, "-m", "scenes.kit.audit", "--scene", "parabola", "--steps", "6"],

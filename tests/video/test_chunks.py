@@ -16,8 +16,8 @@ from videos import PARABOLA, ROOT, render, reported, same_frames
 
 import render as cli
 from gdcore import lesson
+from scenes.lectures import scene_class
 from scenes.pipeline import chunks, plans, segments
-from scenes.pipeline.render import scene_class
 
 BETA = PARABOLA.index("--beta")
 STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options but β (0.7 there)

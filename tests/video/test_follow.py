@@ -10,8 +10,8 @@ from videos import frame_at, hex_rgb, pixel, render
 from gdcore import compare, lesson
 from scenes.kit import style
 from scenes.kit.pieces import BallOnCurve, Follow, Window, curve
+from scenes.lectures import scene_class
 from scenes.lectures.parabola import X_VIEW, plot_axes
-from scenes.pipeline.render import scene_class
 from scenes.words.captions import fmt, fmt_param
 
 
