@@ -308,7 +308,7 @@ class Lecture(Scene):
         return Schedule.for_steps(max(n, 1), max(ends))
 
     def loss_inset(self, x: float, runs, title: str, width: float, height: float):
-        """components.inset_at for `runs` with the lecture's steps, its words (`title`, "step") and its
+        """pieces.inset_at for `runs` with the lecture's steps, its words (`title`, "step") and its
         decimal sign."""
         words = self.words(title), self.words("step")
         return inset_at(x, runs, self.inset_steps(), *words, width, height, self.sign)
@@ -515,7 +515,7 @@ class Comparing:
         """One ball per run on the curve y = f(x), in its colour, concentric (the first the largest, so balls
         at the same place stay visible), each with a marker row of its own for when it leaves the view."""
         runs = [one.run for one in self.subject.lessons]
-        window = Window(axes, self.sign)  # shared: the plot follows a ball that leaves it (components.Follow)
+        window = Window(axes, self.sign)  # shared: the plot follows a ball that leaves it (pieces.Follow)
         return [
             BallOnCurve(
                 axes,

@@ -23,7 +23,7 @@ FONT = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
 TITLE_SIZE = 48
 CAPTION_SIZE = 26
-# Sizes are those of DejaVu Sans; components.math scales TeX to read as large (a TeX capital is 0.70 of a
+# Sizes are those of DejaVu Sans; pieces.math scales TeX to read as large (a TeX capital is 0.70 of a
 # DejaVu Sans capital at the same font size). The audit asks for a capital height of 3 % of the frame.
 BODY_SIZE = 28  # formulas
 PANEL_SIZE = 26  # rule, readout and verdict panels

@@ -26,7 +26,7 @@ def test_comparison_sidecar_holds_every_run(parabola_compare):
     assert video.stem != single and video.stem == video_name("parabola", "en", meta["params"], "low")
 
 
-# steps after the plot has followed the third run out of the view and come back (components.Follow)
+# steps after the plot has followed the third run out of the view and come back (pieces.Follow)
 @pytest.mark.parametrize("k", [4, 7])
 def test_each_ball_is_where_its_run_is(parabola_compare, k):
     video, meta, _ = parabola_compare
