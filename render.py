@@ -33,21 +33,21 @@ from gdcore import (
     lesson,
     planned,
 )
-from scenes.batch import run_batch
-from scenes.cluster import ClusterError, Job, check_address, connect, draw_on_cluster, run_on_cluster
-from scenes.explore import SCENES as EXPLORED
-from scenes.explore import timed
-from scenes.locales import LanguageError, available, load
-from scenes.narration import ENGINE, INSTALL, engine_available, voice_known
-from scenes.render import (  # Manim: only for a video
+from scenes.lectures import has_lecture
+from scenes.pages.explore import SCENES as EXPLORED
+from scenes.pages.explore import timed
+from scenes.pipeline.batch import run_batch
+from scenes.pipeline.cluster import ClusterError, Job, check_address, connect, draw_on_cluster, run_on_cluster
+from scenes.pipeline.render import (  # Manim: only for a video
     QUALITY,
     RenderError,
     finished,
-    has_lecture,
     render_lecture,
     write_page_safely,
 )
-from scenes.slides import reveal_package
+from scenes.pipeline.slides import reveal_package
+from scenes.words.locales import LanguageError, available, load
+from scenes.words.narration import ENGINE, INSTALL, engine_available, voice_known
 
 # What a number on the command line may be: ASCII decimals (Python's int() and float() also read 1_0, ٣ and ２)
 NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -383,7 +383,7 @@ def _stop(signum, frame):
     default="en",
     show_default=True,
     metavar="|".join(available()) + "[,…]",
-    help=f"language of the lecture: a file in scenes/locales ({', '.join(available())}); a comma list "
+    help=f"language of the lecture: a file in scenes/words/locales ({', '.join(available())}); a comma list "
     "renders each",
 )
 @click.option(

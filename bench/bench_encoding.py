@@ -22,7 +22,7 @@ RENDER = """
 import json, sys
 sys.path.insert(0, {root!r})
 from gdcore import lesson
-from scenes.render import render_lecture
+from scenes.pipeline.render import render_lecture
 print(render_lecture(lesson("parabola", steps={steps}), quality={quality!r}, output={out!r}, force=True,
                      encoder=json.loads({encoder!r})))
 """

@@ -1,6 +1,6 @@
 """Time the explorer's first write (its grid cache cleared): each lecture at its defaults and at the tests' small
 steps, one language. `--before` also times the grid as it was first built, one gdcore Lesson per point
-(scenes.explore.point) in the same process pool, for a before/after in one run.
+(scenes.pages.explore.point) in the same process pool, for a before/after in one run.
 
     .venv/bin/python bench/bench_explore.py [--before] [--scenes parabola,valleys]
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gdcore import VARIANTS  # noqa: E402
-from scenes import explore  # noqa: E402
+from scenes.pages import explore  # noqa: E402
 
 # The lectures' defaults, and the small settings of tests/video/test_explore.py.
 CASES = [
@@ -37,7 +37,7 @@ def _row(task: tuple) -> list:
 
 
 def per_point(scene: str, given: dict) -> float:
-    """Seconds for the grid computed one Lesson per point (scenes.explore.point) in up to 4 processes."""
+    """Seconds for the grid computed one Lesson per point (scenes.pages.explore.point) in up to 4 processes."""
     params, start = explore.setting(scene, given)
     lrs, betas = explore.axes(scene, params, start)
     fixed = {k: v for k, v in params.items() if k not in ("lr", "beta", "variant")}

@@ -1,5 +1,5 @@
 """The cost of a held frame (a wait: the same picture `repeat` times) at 1080p60 in Manim's segment encoder
-and in ours (scenes.patches), measured in one run, best of 3.
+and in ours (scenes.pipeline.compat), measured in one run, best of 3.
 
     .venv/bin/python bench/bench_frames.py
 """
@@ -16,8 +16,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from scenes import patches  # noqa: E402
-from scenes.render import ENCODER  # noqa: E402
+from scenes.pipeline import compat  # noqa: E402
+from scenes.pipeline.render import ENCODER  # noqa: E402
 
 HELD = 120  # frames: two seconds at 60 fps
 
@@ -46,7 +46,7 @@ def per_frame(write, folder: Path) -> float:
 def main() -> None:
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    patches.apply()
+    compat.apply()
     ours = VideoSegmentEncoder.write_frame
     with tempfile.TemporaryDirectory() as tmp:
         manim, fast = per_frame(ours.original, Path(tmp)), per_frame(ours, Path(tmp))

@@ -26,7 +26,7 @@ import av
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from scenes.render import QUALITY  # noqa: E402  (--quality → Manim's quality name)
+from scenes.pipeline.render import QUALITY  # noqa: E402  (--quality → Manim's quality name)
 
 EMPTY = """
 import sys

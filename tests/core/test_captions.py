@@ -4,8 +4,9 @@ import pytest
 
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
 from gdcore.problems import DoubleWell
-from scenes import locales
-from scenes.captions import (
+from scenes.kit.style import CAPTION_CHARS
+from scenes.words import locales
+from scenes.words.captions import (
     SUPERSCRIPT,
     Listing,
     Percent,
@@ -20,7 +21,6 @@ from scenes.captions import (
     times,
     wrap,
 )
-from scenes.style import CAPTION_CHARS
 
 LANGS = locales.available()
 NOT_SHOWN = (

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 import render
 from gdcore import Comparison, Landscape
-from scenes import locales, story
-from scenes.captions import Listing, Percent, decimals, fmt, speech, text
-from scenes.narration import transcript, webvtt
+from scenes.words import locales, story
+from scenes.words.captions import Listing, Percent, decimals, fmt, speech, text
+from scenes.words.narration import transcript, webvtt
 
 SHIPPED = Path(locales.__file__).parent
 POINT = re.compile(r"\d\.\d")  # a number written with "." as its decimal sign

@@ -297,7 +297,7 @@ def test_help_and_list_print_on_a_latin_1_terminal(flag):
 
 
 def test_minus_zero_is_zero_on_screen_and_in_the_cache():
-    from scenes.render import video_name
+    from scenes.pipeline.render import video_name
 
     def name(beta):
         lecture = render.resolve("parabola", {"beta": (beta,)})

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import render
 from gdcore import dataset, lesson
-from scenes.render import video_name
+from scenes.pipeline.render import video_name
 
 
 def invoke(*args):

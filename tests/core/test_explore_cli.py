@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import render
 from gdcore import landscape, lesson
-from scenes.explore import BETAS, SIDE, axes, point, points, setting, write_explorer_safely
+from scenes.pages.explore import BETAS, SIDE, axes, point, points, setting, write_explorer_safely
 
 
 def invoke(*args):

@@ -1,4 +1,4 @@
-"""The language files (scenes/locales/*.po): every shipped file is whole, a broken one is refused before
+"""The language files (scenes/words/locales/*.po): every shipped file is whole, a broken one is refused before
 anything renders, a new one is a language with no code change."""
 
 import os
@@ -15,12 +15,12 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 import render
-from scenes import locales, narration
-from scenes.captions import text
-from scenes.locales.__main__ import main as check_command
+from scenes.words import locales, narration
+from scenes.words.captions import text
+from scenes.words.locales.__main__ import main as check_command
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "scenes" / "locales"
+SHIPPED = ROOT / "scenes" / "words" / "locales"
 FILES = sorted(SHIPPED.glob("*.po"))
 
 
@@ -116,7 +116,7 @@ def test_a_broken_file_is_refused_before_anything_renders_in_one_line(case, tmp_
 
 
 def new_language(tmp_path) -> Path:
-    """scenes/locales plus xx.po: a copy of Spanish with its texts changed and a voice of its own."""
+    """scenes/words/locales plus xx.po: a copy of Spanish with its texts changed and a voice of its own."""
     for path in FILES:
         shutil.copy(path, tmp_path / path.name)
     po = (SHIPPED / "es.po").read_text(encoding="utf-8")
@@ -186,7 +186,7 @@ def test_a_voice_espeak_does_not_have_is_refused_with_the_file_and_message(tmp_p
 
 
 def test_the_class_page_takes_its_words_and_language_names_from_the_files():
-    from scenes.classpage import language_name, page_words
+    from scenes.pages.classpage import language_name, page_words
 
     english, french = page_words("en"), page_words("fr")
     assert set(english) == set(french)

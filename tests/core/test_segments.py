@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from scenes import patches, segments
+from scenes.pipeline import compat, segments
 
 VIDEO = bytes(range(256)) * 400  # 100 KiB standing in for an encoded segment
 
@@ -15,16 +15,16 @@ def sealed(tmp_path):
     """A segment installed as a render installs one (from its private file), and its path."""
     made, path = tmp_path / "private.mp4", tmp_path / "0123abcd.mp4"
     made.write_bytes(VIDEO)
-    patches.seal(path, made=made)
+    compat.seal(path, made=made)
     assert not made.exists() and path.read_bytes() == VIDEO
     return path
 
 
 def test_a_segment_as_it_was_written_is_whole(sealed, tmp_path):
-    assert patches.check(sealed) == "whole"
-    patches.seal(tmp_path / "sent.mp4", VIDEO)  # as a cluster's segment arrives: bytes
-    assert patches.check(tmp_path / "sent.mp4") == "whole"
-    assert patches.record(sealed).read_text() == patches.record(tmp_path / "sent.mp4").read_text()
+    assert compat.check(sealed) == "whole"
+    compat.seal(tmp_path / "sent.mp4", VIDEO)  # as a cluster's segment arrives: bytes
+    assert compat.check(tmp_path / "sent.mp4") == "whole"
+    assert compat.record(sealed).read_text() == compat.record(tmp_path / "sent.mp4").read_text()
 
 
 @pytest.mark.parametrize(
@@ -34,21 +34,21 @@ def test_a_segment_as_it_was_written_is_whole(sealed, tmp_path):
         lambda p: p.write_bytes(VIDEO[:5000] + bytes(1000) + VIDEO[6000:]),  # zeroed in its middle, same size
         lambda p: p.write_bytes(b""),
         lambda p: (p.unlink(), os.mkfifo(p)),  # not a file: never opened (a FIFO would hang a read)
-        lambda p: patches.record(p).write_bytes(b"\xff\xfe not a record"),
-        lambda p: patches.record(p).write_text(f"{len(VIDEO)} {'0' * 64}\n"),
-        lambda p: (patches.record(p).unlink(), os.symlink("/dev/zero", patches.record(p))),
+        lambda p: compat.record(p).write_bytes(b"\xff\xfe not a record"),
+        lambda p: compat.record(p).write_text(f"{len(VIDEO)} {'0' * 64}\n"),
+        lambda p: (compat.record(p).unlink(), os.symlink("/dev/zero", compat.record(p))),
     ],
     ids=["cut", "zeroed", "emptied", "fifo", "bad record", "other hash", "record is a device"],
 )
 def test_a_damaged_segment_is_never_whole(sealed, damage):
     damage(sealed)
-    assert patches.check(sealed) == "damaged"
+    assert compat.check(sealed) == "damaged"
 
 
 def test_a_segment_without_a_record_is_unrecorded(sealed):
     """A cache made before records were kept: drawn again, but not called damaged."""
-    patches.record(sealed).unlink()
-    assert patches.check(sealed) == "unrecorded"
+    compat.record(sealed).unlink()
+    assert compat.check(sealed) == "unrecorded"
 
 
 def test_the_bound_removes_a_segment_s_record_with_it(tmp_path, monkeypatch):
@@ -56,9 +56,9 @@ def test_the_bound_removes_a_segment_s_record_with_it(tmp_path, monkeypatch):
     where = segments.folder("low", {"crf": "23"})
     where.mkdir(parents=True)
     for age in range(3):
-        patches.seal(where / f"{age}.mp4", VIDEO)
+        compat.seal(where / f"{age}.mp4", VIDEO)
         used = 1_700_000_000 - 3600 * age
         os.utime(where / f"{age}.mp4", (used, used))
     assert segments.bound(limit=len(VIDEO)) == 2
     assert sorted(p.name for p in where.iterdir()) == ["0.mp4", "0.sha256"]
-    assert patches.check(where / "0.mp4") == "whole"
+    assert compat.check(where / "0.mp4") == "whole"

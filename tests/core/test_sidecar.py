@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from gdcore import Comparison, Landscape, Lesson, Subject, compare, landscape, lesson
-from scenes.render import cached
-from scenes.sidecar import FILES, Sidecar, SidecarError
+from scenes.pipeline.render import cached
+from scenes.pipeline.sidecar import FILES, Sidecar, SidecarError
 
 
 def example(**changes) -> Sidecar:

@@ -4,7 +4,7 @@ import itertools
 import os
 import random
 
-from scenes import chunks, segments
+from scenes.pipeline import chunks, segments
 
 
 def slowest(cost, ranges, rest=False) -> float:

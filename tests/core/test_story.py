@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from gdcore import compare, landscape, lesson, run
 from gdcore.trajectory import SETTLE_TOL
-from scenes import locales, story
-from scenes.captions import fmt_param, text
+from scenes.words import locales, story
+from scenes.words.captions import fmt_param, text
 
 VARIANTS = st.sampled_from(["classic", "ema", "nesterov"])
 LR = st.floats(1e-3, 14.0)  # the parabola's stable limits lie between 2 and 12 for these β

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from scenes import style
+from scenes.kit import style
 
 # Machado et al. 2009, Table 1 at severity 1.0 (applied to linear RGB)
 DEUTERANOPIA = np.array(

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenes.captions import tex_sign, tex_text
+from scenes.words.captions import tex_sign, tex_text
 
 ROOT = Path(__file__).resolve().parents[2]
 # What each control sequence typesets in text mode (LaTeX's own meaning of it): the only ones words may become

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from manim import DOWN, LEFT, RIGHT, UP, Axes, DecimalNumber, Line, Scene, Text
 
-from scenes import audit, style
-from scenes.components import BallOnCurve, Readout, caption_bar, label
-from scenes.parabola import curve, plot_axes
+from scenes.kit import audit, style
+from scenes.kit.pieces import BallOnCurve, Readout, caption_bar, curve, label
+from scenes.lectures.parabola import plot_axes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,9 +159,25 @@ def test_the_command_prints_one_json_object_and_says_so_in_its_exit_status():
     assert wrong.exit_code == 2
 
 
+def test_the_scene_class_comes_from_the_lecture_modules():
+    """The one class of scenes.lectures.<scene> that teaches the subject's kind; a kind its module has none for
+    (the valleys lecture only compares) is a NoLecture for the audit and one line for a render."""
+    from gdcore import compare, lesson
+    from scenes.lectures import NoLecture, scene_class
+    from scenes.lectures.parabola import ParabolaComparison, ParabolaLecture
+    from scenes.pipeline.render import RenderError, lecture_class
+
+    assert scene_class(lesson("parabola")) is ParabolaLecture
+    assert scene_class(compare("parabola", "beta", [0.0, 0.5])) is ParabolaComparison
+    with pytest.raises(NoLecture):
+        audit.audit(lesson("valleys"))
+    with pytest.raises(RenderError, match="^--scene valleys has no lecture for a Lesson$"):
+        lecture_class(lesson("valleys"), slides=False)
+
+
 def test_the_module_runs_from_the_command_line():
     proc = subprocess.run(
-        [sys.executable, "-m", "scenes.audit", "--scene", "parabola", "--steps", "6"],
+        [sys.executable, "-m", "scenes.kit.audit", "--scene", "parabola", "--steps", "6"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -284,8 +300,8 @@ def marker_shown(piece: str):
     """A marker as each lecture draws it, shown at the end of a divergent run: the mobjects to place in a
     scene, the marker, and the words it must show (the run's position, written from gdcore's numbers)."""
     from gdcore import lesson
-    from scenes.captions import fmt, fmt_param
-    from scenes.parabola import X_VIEW
+    from scenes.lectures.parabola import X_VIEW
+    from scenes.words.captions import fmt, fmt_param
 
     if piece == "parabola":
         taught = lesson("parabola", lr=9.8)
@@ -296,7 +312,7 @@ def marker_shown(piece: str):
         assert abs(x) > X_VIEW
         return [axes, ball], ball.escape, f"x = {fmt(x)} →" if x > 0 else f"← x = {fmt(x)}"
     if piece == "regression":
-        from scenes.regression import ParameterPanel
+        from scenes.lectures.regression import ParameterPanel
 
         taught = lesson("regression", lr=0.9, beta=0.9, samples=500, noise=3)
         ghost = taught.baseline.positions[: taught.run.last_step + 1]
@@ -304,7 +320,7 @@ def marker_shown(piece: str):
         panel.set_step(taught.run.last_step)
         w1, w2 = ghost[-1, :2]
         return [panel], panel.markers[0], f"({fmt_param(w1, 3)},\n {fmt_param(w2, 3)})"  # on two lines
-    from scenes.ravine import RavineRuns, ValleyPlot, Walker, reach
+    from scenes.lectures.ravine import RavineRuns, ValleyPlot, Walker, reach
 
     taught = lesson("ravine", lr=0.14, steps=12)
     plot = ValleyPlot(taught.problem, reach(taught.run.positions[0]), "x", "y")

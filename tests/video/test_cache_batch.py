@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from videos import ROOT, render, small_disk
 
 import render as cli
-from scenes.batch import run_batch
-from scenes.render import cache_dir
+from scenes.pipeline.batch import run_batch
+from scenes.pipeline.files import cache_dir
 
 TINY = ["--steps", "2", "--x0", "3"]
 
@@ -118,7 +118,7 @@ def test_two_renders_share_the_latex_cache_under_a_lock(tmp_path):
     code = (
         "import sys; sys.path.insert(0, %r)\n"
         "from manim import MathTex, tempconfig\n"
-        "from scenes.patches import apply, cache_dir\n"
+        "from scenes.pipeline.compat import apply\nfrom scenes.pipeline.files import cache_dir\n"
         "apply()\n"
         "with tempconfig({'tex_dir': str(cache_dir() / 'tex'), 'media_dir': %r}):\n"
         "    MathTex(r'\\\\frac{a}{%d}')\n" % (str(ROOT), str(tmp_path / "media"), os.getpid())

@@ -17,8 +17,8 @@ from videos import PARABOLA, ROOT, render, reported, same_frames
 
 import render as cli
 from gdcore import lesson
-from scenes import chunks, plans, segments
-from scenes.render import scene_class
+from scenes.lectures import scene_class
+from scenes.pipeline import chunks, plans, segments
 
 BETA = PARABOLA.index("--beta")
 STEPS = PARABOLA[:BETA] + PARABOLA[BETA + 2 :]  # the shared lecture's options but β (0.7 there)

@@ -19,9 +19,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from videos import ROOT, frame_at
 
-from scenes import locales
-from scenes.classpage import page_words
-from scenes.sidecar import FILES
+from scenes.pages.classpage import page_words
+from scenes.pipeline.sidecar import FILES
+from scenes.words import locales
 
 BAND = 0.15  # the caption band: the bottom 15 % of the frame (style.CAPTION_Y, the band below y = -2.85)
 VIEWPORTS = {"phone": (390, 844), "projector": (1366, 768), "full HD": (1920, 1080)}
@@ -689,7 +689,7 @@ STRANGERS = {  # a sidecar's fields changed, or an edit of the sidecar or its fi
 def build_page(folder: Path) -> str:
     """Build the class page of `folder` in a process of its own (a page that waits on a FIFO fails the test
     instead of hanging it); its stderr."""
-    code = "import sys; from pathlib import Path; from scenes.classpage import write_page; write_page(Path(sys.argv[1]))"
+    code = "import sys; from pathlib import Path; from scenes.pages.classpage import write_page; write_page(Path(sys.argv[1]))"
     proc = subprocess.run(
         [sys.executable, "-c", code, str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )

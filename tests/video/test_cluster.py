@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from videos import PARABOLA, ROOT, VOICED, reported, same_frames
 
 import render as cli
-from scenes import patches
-from scenes.cluster import Drawn, arrived
-from scenes.narration import ENGINE, engine_available
-from scenes.render import RenderError, digest
+from scenes.pipeline import compat
+from scenes.pipeline.cluster import Drawn, arrived
+from scenes.pipeline.render import RenderError, digest
+from scenes.words.narration import ENGINE, engine_available
 
 distributed = pytest.importorskip("distributed", reason="the extra 'cluster' (the test command installs it)")
 
@@ -247,7 +247,7 @@ def test_without_dask_the_error_names_the_extra_to_install(tmp_path, monkeypatch
 
 
 class Finished:
-    """A finished Dask future, as far as scenes.cluster.arrived reads one."""
+    """A finished Dask future, as far as scenes.pipeline.cluster.arrived reads one."""
 
     def __init__(self, value=None, error=None):
         self.value, self.error = value, error
@@ -264,7 +264,7 @@ def test_a_chunk_s_segments_land_whole_and_a_failed_chunk_is_one_line(tmp_path):
     assert arrived(Finished(drawn), folder) == (drawn.records, 1.5)
     assert sorted(p.name for p in folder.iterdir()) == ["123_456.mp4", "123_456.sha256"]
     assert (folder / "123_456.mp4").read_bytes() == b"frames"
-    assert patches.check(folder / "123_456.mp4") == "whole"  # with its record: reused here as one drawn here
+    assert compat.check(folder / "123_456.mp4") == "whole"  # with its record: reused here as one drawn here
     for bad in ("../escape", ".hidden", "a/b", ""):
         with pytest.raises(RenderError, match="bad name"):
             arrived(Finished(Drawn([], 0.0, {bad: b"x"})), folder)

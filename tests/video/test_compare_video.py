@@ -8,10 +8,11 @@ import pytest
 from videos import frame_at, hex_rgb, options, pixel, probe
 
 from gdcore import compare, landscape
-from scenes import style
-from scenes.landscape import DIVERGENT, colours, map_axes
-from scenes.parabola import curve, plot_axes
-from scenes.render import video_name
+from scenes.kit import style
+from scenes.kit.pieces import curve
+from scenes.lectures.landscape import DIVERGENT, colours, map_axes
+from scenes.lectures.parabola import plot_axes
+from scenes.pipeline.render import video_name
 
 
 def test_comparison_sidecar_holds_every_run(parabola_compare):
@@ -25,7 +26,7 @@ def test_comparison_sidecar_holds_every_run(parabola_compare):
     assert video.stem != single and video.stem == video_name("parabola", "en", meta["params"], "low")
 
 
-# steps after the plot has followed the third run out of the view and come back (components.Follow)
+# steps after the plot has followed the third run out of the view and come back (pieces.Follow)
 @pytest.mark.parametrize("k", [4, 7])
 def test_each_ball_is_where_its_run_is(parabola_compare, k):
     video, meta, _ = parabola_compare

@@ -1,4 +1,4 @@
-"""Held frames are converted once, and a segment held still is searched less (scenes.patches): the video must
+"""Held frames are converted once, and a segment held still is searched less (scenes.pipeline.compat): the video must
 be the same as Manim's, and a still segment joinable with any other."""
 
 from fractions import Fraction
@@ -6,7 +6,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from scenes import patches
+from scenes.pipeline import compat
 
 SPEC = ("mp4", "libx264", "yuv420p", 320, 180, Fraction(30), (("crf", "23"), ("preset", "superfast")))
 
@@ -36,7 +36,7 @@ def test_held_frames_give_the_same_video_as_manims_encoder(tmp_path):
     from manim._config.video_encoder import VideoEncoderSpec
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    patches.apply()
+    compat.apply()
     ours = VideoSegmentEncoder.write_frame
     spec = VideoEncoderSpec(*SPEC)
     base = background()
@@ -65,7 +65,7 @@ def test_a_segment_held_still_has_every_segment_s_headers_and_manims_pictures(tm
     pictures Manim's own encoder makes, to within rounding."""
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    patches.apply()
+    compat.apply()
     ours, still = VideoSegmentEncoder.write_frame, [(background(), 40)]
     moving, _ = encoded(tmp_path / "moving.mp4", ours, [(np.roll(background(), i, 1), 1) for i in range(5)])
     headers, pictures = encoded(tmp_path / "ours.mp4", ours, still)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import gdcore
-from scenes import locales, story
-from scenes.captions import text
-from scenes.explore import QUANTUM, axes, setting, timed
+from scenes.pages.explore import QUANTUM, axes, setting, timed
+from scenes.words import locales, story
+from scenes.words.captions import text
 
 # One page per lecture, with few steps so that its grid is quick to compute.
 PAGES = {

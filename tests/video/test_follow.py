@@ -8,11 +8,11 @@ from manim import DL, DR, UL, UR
 from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import compare, lesson
-from scenes import style
-from scenes.captions import fmt, fmt_param
-from scenes.components import BallOnCurve, Follow, Window
-from scenes.parabola import X_VIEW, curve, plot_axes
-from scenes.render import scene_class
+from scenes.kit import style
+from scenes.kit.pieces import BallOnCurve, Follow, Window, curve
+from scenes.lectures import scene_class
+from scenes.lectures.parabola import X_VIEW, plot_axes
+from scenes.words.captions import fmt, fmt_param
 
 
 def followed(**given):
@@ -105,7 +105,7 @@ DIVERGENT = {"lr": 0.9, "beta": 0.9, "samples": 500, "noise": 3}
 
 def panel_of(taught):
     """The panel as RegressionLecture.run_fit builds it (plain GD's path cut at the run's last step)."""
-    from scenes.regression import ParameterPanel
+    from scenes.lectures.regression import ParameterPanel
 
     ghost = taught.baseline.positions[: taught.run.last_step + 1]
     paths = [(taught.run.positions, style.BALL), (ghost, style.GHOST)]
@@ -231,7 +231,7 @@ RAVINE = {"lr": 0.14, "steps": 40}  # the divergent render of test_ravine_video:
 def ravine_runs(subject):
     """The plot and its runs as the ravine lectures build them: for a lesson plain GD's walker, then the
     momentum run's with its arrows; for a comparison one walker per run, the first the largest."""
-    from scenes.ravine import BALL_RADIUS, GHOST_RADIUS, RavineRuns, ValleyPlot, Walker, reach
+    from scenes.lectures.ravine import BALL_RADIUS, GHOST_RADIUS, RavineRuns, ValleyPlot, Walker, reach
 
     lessons = getattr(subject, "lessons", [subject])
     start = np.max(np.abs([one.run.positions[0] for one in lessons]), axis=0)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from videos import ROOT, render
 
-from scenes import locales
+from scenes.words import locales
 
 TINY = ["--steps", "3", "--x0", "3"]
 
@@ -133,8 +133,8 @@ def test_the_axis_numbers_of_a_spanish_map_are_written_with_a_comma():
     from manim import MathTex
 
     import render as cli
-    from scenes.components import written_ticks
-    from scenes.landscape import map_axes
+    from scenes.kit.pieces import written_ticks
+    from scenes.lectures.landscape import map_axes
 
     land, numbers = cli.resolve("landscape", {"steps": (10,)}), {}
     for lang in ("en", "es"):  # the map's axes as LandscapeLecture makes them, with its language's sign

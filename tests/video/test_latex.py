@@ -1,5 +1,5 @@
 """LaTeX, which Manim runs for every formula: words are typeset as they are written (captions.tex_text), and
-LaTeX itself (scenes.patches) reads and writes nothing outside its folder, runs no command, is stopped after
+LaTeX itself (scenes.pipeline.compat) reads and writes nothing outside its folder, runs no command, is stopped after
 its time limit and with the render, and compiles without holding the shared cache lock."""
 
 import fcntl
@@ -16,8 +16,8 @@ import pytest
 from manim import MathTex, tempconfig
 from manim.mobject.text import tex_mobject
 
-from scenes import patches
-from scenes.captions import tex_text
+from scenes.pipeline import compat, files
+from scenes.words.captions import tex_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HANG = r"\def\x{\x}\x"  # a macro that expands to itself: TeX loops forever at full CPU
@@ -55,19 +55,19 @@ def made(tex_dir: Path) -> list[str]:
     ],
 )
 def test_latex_reads_no_file_outside_its_folder_and_runs_no_command(tex, complaint, tmp_path):
-    patches.apply()
-    with tempconfig({"tex_dir": str(tmp_path / "tex")}), pytest.raises(patches.TexError, match=complaint):
+    compat.apply()
+    with tempconfig({"tex_dir": str(tmp_path / "tex")}), pytest.raises(compat.TexError, match=complaint):
         tex_mobject.tex_to_svg_file(rf"\text{{{tex} }}")
     assert made(tmp_path / "tex") == []  # nothing cached, no private folder left
 
 
 def test_latex_writes_no_file_outside_its_folder(tmp_path):
-    patches.apply()
+    compat.apply()
     target = tmp_path / "written.tex"
     tex = rf"\newwrite\out\immediate\openout\out={target}\immediate\write\out{{x}}\immediate\closeout\out x"
     with (
         tempconfig({"tex_dir": str(tmp_path / "tex")}),
-        pytest.raises(patches.TexError, match="write on file"),
+        pytest.raises(compat.TexError, match="write on file"),
     ):
         tex_mobject.tex_to_svg_file(tex)
     assert not target.exists()
@@ -100,8 +100,8 @@ def gone_within(pid: int, seconds: float) -> bool:
 
 
 def test_a_hanging_latex_is_stopped_at_its_time_limit_holding_no_lock(tmp_path, monkeypatch):
-    patches.apply()
-    monkeypatch.setattr(patches, "TEX_SECONDS", 2)
+    compat.apply()
+    monkeypatch.setattr(compat, "TEX_SECONDS", 2)
     errors = []
 
     def compile_hanging():
@@ -115,15 +115,15 @@ def test_a_hanging_latex_is_stopped_at_its_time_limit_holding_no_lock(tmp_path, 
         thread.start()
         pid = latex_of(os.getpid())
         try:
-            patches.cache_dir().mkdir(parents=True, exist_ok=True)
-            with open(patches.cache_dir() / ".lock", "w") as lock:  # another taker: free while LaTeX runs
+            files.cache_dir().mkdir(parents=True, exist_ok=True)
+            with open(files.cache_dir() / ".lock", "w") as lock:  # another taker: free while LaTeX runs
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             thread.join(10)
             assert not thread.is_alive() and time.monotonic() - start < 2 + 3
         finally:
             if running(pid):
                 os.kill(pid, signal.SIGKILL)  # the code before this fix: unstuck, so the thread ends
-    assert len(errors) == 1 and isinstance(errors[0], patches.TexError), errors
+    assert len(errors) == 1 and isinstance(errors[0], compat.TexError), errors
     assert "took longer than 2 s" in str(errors[0]) and "\n" not in str(errors[0])
     assert not running(pid) and made(tmp_path / "tex") == []
 
@@ -133,10 +133,10 @@ RENDER = """
 import signal, sys
 from manim import tempconfig
 from manim.mobject.text import tex_mobject
-from scenes import patches
+from scenes.pipeline import compat
 signal.signal(signal.SIGTERM, signal.default_int_handler)
-patches.apply()
-patches.TEX_SECONDS = int(sys.argv[2])
+compat.apply()
+compat.TEX_SECONDS = int(sys.argv[2])
 with tempconfig({"tex_dir": sys.argv[1]}):
     tex_mobject.tex_to_svg_file(sys.argv[3])
 """

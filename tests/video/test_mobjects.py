@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from gdcore import lesson
-from scenes import style
-from scenes.captions import fmt
-from scenes.components import BallOnCurve, Readout
-from scenes.pacing import Schedule
-from scenes.parabola import curve, plot_axes
+from scenes.kit import style
+from scenes.kit.pacing import Schedule
+from scenes.kit.pieces import BallOnCurve, Readout, curve
+from scenes.lectures.parabola import plot_axes
+from scenes.words.captions import fmt
 
 
 @pytest.mark.parametrize("value", [0.0, 3.25, -0.00123, -5.584e-140, 1.976e-323, 9.99e307, -123456.7])
@@ -108,7 +108,7 @@ def test_readout_shows_the_lesson_numbers_at_step_k():
 def test_regression_pieces_follow_the_run(k):
     from manim import ThreeDAxes
 
-    from scenes.regression import MAX_RESIDUALS, FittedPlane, ParameterPanel
+    from scenes.lectures.regression import MAX_RESIDUALS, FittedPlane, ParameterPanel
 
     taught = lesson("regression", steps=8, samples=30, seed=4)
     p, theta = taught.problem, taught.run.positions
@@ -155,10 +155,10 @@ def numbers(cells) -> list:
 
 def test_every_number_in_readouts_insets_and_tables_is_readable():
     from gdcore import compare
-    from scenes import captions, locales
-    from scenes.components import LossInset
-    from scenes.lecture import Comparing
-    from scenes.regression import VERDICT_WIDTH, verdict_table
+    from scenes.kit.lecture import Comparing
+    from scenes.kit.pieces import LossInset
+    from scenes.lectures.regression import VERDICT_WIDTH, verdict_table
+    from scenes.words import captions, locales
 
     taught = lesson("regression")
     readout = Readout([("s", "#FFFFFF"), ("x", "#FFFFFF")], [taught.run.losses])

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from videos import frame_at, probe
 
 import render as cli
-from scenes.narration import ENGINE, engine_available
+from scenes.words.narration import ENGINE, engine_available
 
 LECTURES = ["parabola_en", "parabola_es", "regression_en", "regression_es"]
 needs_voice = pytest.mark.skipif(

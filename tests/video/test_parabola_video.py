@@ -7,9 +7,10 @@ import pytest
 from videos import PARABOLA, frame_at, hex_rgb, options, pixel, probe, render
 
 from gdcore import lesson
-from scenes import style
-from scenes.parabola import curve, plot_axes
-from scenes.render import video_name
+from scenes.kit import style
+from scenes.kit.pieces import curve
+from scenes.lectures.parabola import plot_axes
+from scenes.pipeline.render import video_name
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_name_follows_the_parameters():
 
 
 def test_name_follows_the_software_versions(monkeypatch):
-    from scenes import render as renderer
+    from scenes.pipeline import render as renderer
 
     base = dict(lesson("parabola").params)
     before = video_name("parabola", "en", base, "low")
@@ -121,7 +122,7 @@ def test_name_follows_the_language_file(tmp_path, monkeypatch):
     """An edited sentence is another video: the cache never returns the one made from the old words."""
     import shutil
 
-    from scenes import locales
+    from scenes.words import locales
 
     base = dict(lesson("parabola").params)
     before = video_name("parabola", "fr", base, "low")

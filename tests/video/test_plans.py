@@ -78,7 +78,7 @@ def test_a_known_plan_and_an_estimate_give_the_one_process_video(cache, tmp_path
 
 def test_an_unreadable_plan_is_no_plan(tmp_path):
     code = (
-        "from scenes import plans\nfrom scenes.parabola import ParabolaLecture as L\n"
+        "from scenes.pipeline import plans\nfrom scenes.lectures.parabola import ParabolaLecture as L\n"
         "p = plans.path(L, 'en', 'low_quality'); p.parent.mkdir(parents=True); p.write_text('{')\n"
         "print(plans.load(L, 'en', 'low_quality'))\n"
         "plans.save(L, 'en', 'low_quality', [(None, 3, True, False)], 1.5)\n"

@@ -6,8 +6,8 @@ import pytest
 from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import compare, lesson
-from scenes import style
-from scenes.ravine import ValleyPlot, reach, runs_of, slow_line
+from scenes.kit import style
+from scenes.lectures.ravine import ValleyPlot, reach, runs_of, slow_line
 
 STEPS = 8
 ARGS = ["--scene", "ravine", "--steps", str(STEPS)]

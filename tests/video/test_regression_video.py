@@ -5,7 +5,7 @@ import pytest
 from videos import REGRESSION, frame_at, options, probe, render
 
 from gdcore import lesson
-from scenes.regression import verdict_rows
+from scenes.lectures.regression import verdict_rows
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from videos import PARABOLA, ROOT, probe, reported, small_disk
 
-from scenes import patches
-from scenes.render import cached, digest
+from scenes.pipeline import compat
+from scenes.pipeline.render import cached, digest
 
 TINY = ["--steps", "2", "--quality", "low"]
 
@@ -113,7 +113,7 @@ def test_a_damaged_cached_segment_is_drawn_again_with_one_warning_line(tmp_path,
     assert "Traceback" not in proc.said and said and len(named) == len(said) and named <= cut, said
     assert all(line.startswith("warning: a damaged animation in the cache is drawn again: ") for line in said)
     assert reported(proc.said)["reused"] == 0  # none of them served
-    assert all(patches.check(path) == "whole" for path in named)  # each drawn again in its place
+    assert all(compat.check(path) == "whole" for path in named)  # each drawn again in its place
 
 
 def test_a_broken_sidecar_is_left_out_of_the_page_in_one_line(tmp_path):
@@ -137,7 +137,7 @@ def test_a_signal_while_installing_finishes_the_install_and_says_so(tmp_path):
     code = (
         "import os, signal, sys\n"
         "sys.path.insert(0, %r)\n"
-        "import scenes.render as r\n"
+        "import scenes.pipeline.render as r\n"
         "install = r.install\n"
         "def interrupted(*args):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"

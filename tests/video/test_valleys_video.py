@@ -8,10 +8,10 @@ from videos import frame_at, hex_rgb, pixel, probe
 
 from gdcore import compare
 from gdcore.problems import DoubleWell
-from scenes import style
-from scenes.captions import decimals
-from scenes.parabola import curve
-from scenes.valleys import plot_axes
+from scenes.kit import style
+from scenes.kit.pieces import curve
+from scenes.lectures.valleys import plot_axes
+from scenes.words.captions import decimals
 
 
 def truth(meta):

@@ -1,0 +1,1 @@
+"""The pages built from the sidecars: the class page and the explorer."""

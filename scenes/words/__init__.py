@@ -1,0 +1,1 @@
+"""Words: captions filled from claims, the story that picks them, the voice and the language files."""
