@@ -4,10 +4,11 @@ BACKGROUND = "#101418"
 TEXT = "#E8EAED"
 MUTED = "#9AA0A6"
 CURVE = "#8AB4F8"
-# A colour means one thing in every lecture. The runs' colours are Okabe–Ito's (Okabe & Ito 2008), the last
-# lightened for the dark background; plain gradient descent keeps a violet apart from all of them. They stay
-# apart under deuteranopia and protanopia too (tests/core/test_style.py simulates both and asks for ΔE ≥ 20).
-RUNS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#F1CA73")  # the runs of a comparison, in order
+# A colour means one thing in every lecture. The runs' colours start from Okabe–Ito's orange and sky blue
+# (Okabe & Ito 2008); the others were chosen to stay ΔE ≥ 20 apart from them and from plain gradient descent's
+# violet under deuteranopia, protanopia and tritanopia, each a 4.5:1 contrast on the background as text
+# (tests/core/test_style.py simulates all three and measures both).
+RUNS = ("#E69F00", "#56B4E9", "#F0329B", "#6A9F58", "#EEF5A8")  # the runs of a comparison, in order
 BALL = RUNS[0]  # the momentum run: ball, its loss curve, its path (the first run of a comparison)
 GHOST = "#A259FF"  # plain gradient descent, in every lecture (the captions call it violet); no run takes it
 VELOCITY = "#F0E442"
@@ -40,3 +41,13 @@ RIGHT_COLUMN_X = 4.1  # centre of the right-hand column of panels
 FRAME_RIGHT = 7.1  # the frame's right edge (the frame is 14.2 wide)
 SAFE_TOP, SAFE_RIGHT = 3.76, 6.68  # the safe area's top and right edge: 3 % of the frame inside it
 KEY_CHARS = 18  # a legend entry longer than this goes on two lines (a long word in another language)
+
+
+def run_colours(betas) -> tuple[str, ...]:
+    """The colour of each run, by its β (one β a run, in order): a run of β = 0 is plain gradient descent
+    and wears GHOST; the others take RUNS in order. When every run is plain gradient descent (runs that
+    differ in α, rule or start at β = 0), the first wears GHOST and the others RUNS after momentum's orange."""
+    if all(beta == 0 for beta in betas):
+        return (GHOST, *RUNS[1:])[: len(betas)]
+    others = iter(RUNS)
+    return tuple(GHOST if beta == 0 else next(others) for beta in betas)
