@@ -134,6 +134,11 @@ class Lecture(Scene):
         """`shown` (numbers as fmt writes them) with the language's decimal sign ("0,95"; in TeX "0{,}95")."""
         return captions.decimals(self.lang, shown, tex)
 
+    def colour(self, i: int = 0) -> str:
+        """Run i's colour (style.run_colours): plain gradient descent's violet for a run of β = 0, else the
+        runs' colours in order."""
+        return style.run_colours([one.params["beta"] for one in self.subject.lessons])[i]
+
     @property
     def now(self) -> float:
         return float(self.renderer.time)
@@ -293,7 +298,7 @@ class Lecture(Scene):
         problem's formulas (`self.formulas`, faded out), each line in the colour of the first run using it."""
         p, params = self.subject.problem, self.subject.params
         variants = params["variant"] if isinstance(params["variant"], list) else [params["variant"]]
-        colours = style.RUNS if len(variants) > 1 else [style.TEXT]
+        colours = list(map(self.colour, range(len(variants)))) if len(variants) > 1 else [style.TEXT]
         seen = {}
         for variant, colour in zip(variants, colours):
             for line in equations(variant, p.param_tex, p.loss_symbol):
@@ -565,9 +570,9 @@ class Comparing:
                 axes,
                 f,
                 run.positions[:, 0],
-                style.RUNS[i],
+                self.colour(i),
                 radius=0.12 + 0.06 * (len(runs) - 1 - i),
-                escape=style.RUNS[i],
+                escape=self.colour(i),
                 escape_row=i,
                 window=window,
             )
@@ -625,7 +630,7 @@ class Comparing:
         ]  # headings on two lines: the table stays narrow
         for i, one in enumerate(self.subject.lessons):
             cells += [
-                label(self.run_name(i), style.PANEL_SIZE - 2, style.RUNS[i]),
+                label(self.run_name(i), style.PANEL_SIZE - 2, self.colour(i)),
                 *(label(cell(one), style.PANEL_SIZE - 2) for _, cell in columns),
             ]
         table = VGroup(*cells).arrange_in_grid(

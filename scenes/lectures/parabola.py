@@ -275,14 +275,14 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         f = curve(p)
         rows = [
             (self.tex_words("step"), style.TEXT),
-            *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
+            *((rf"{p.param_tex}\ ({self.run_tex(i)})", self.colour(i)) for i in range(len(runs))),
         ]
         readout = (
             Readout(rows, [run.positions[:, 0] for run in runs], self.sign)
             .move_to([0, READOUT_AT[1], 0])
             .align_to([READOUT_AT[0], 0, 0], LEFT)
         )
-        losses = [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)]
+        losses = [(run.losses, self.colour(i)) for i, run in enumerate(runs)]
         inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
         balls = self.balls(self.axes, f)
         self.drive(

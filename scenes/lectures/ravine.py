@@ -345,7 +345,7 @@ class RavineLecture(Lecture):
         out = []
         if lesson.baseline is not None:
             out.append(Walker(self.plot, lesson.baseline.positions, style.GHOST, GHOST_RADIUS, 0.55, 1))
-        return out + [Walker(self.plot, lesson.run.positions, style.BALL, BALL_RADIUS, 1.0, 0)]
+        return out + [Walker(self.plot, lesson.run.positions, self.colour(), BALL_RADIUS, 1.0, 0)]
 
     # 4 — the run: both balls and their paths, the arrows, ρ per direction, readout and loss inset
     def run_balls(self) -> None:
@@ -357,7 +357,7 @@ class RavineLecture(Lecture):
         ]
         runs = RavineRuns(self.plot, self.walkers(), arrows, lesson.lookahead)
         readout = self.readout_of([lesson.run.positions[:, 0], lesson.run.positions[:, 1], lesson.run.losses])
-        losses = [(lesson.run.losses, style.BALL)]
+        losses = [(lesson.run.losses, self.colour())]
         losses += [(lesson.baseline.losses, style.GHOST)] if lesson.baseline else []
         inset = self.inset_of(losses)
         self.table = self.rates_table().align_to([0, TABLE_TOP, 0], UP)
@@ -389,7 +389,7 @@ class RavineLecture(Lecture):
         }[shown]
 
     def readout_of(self, series: list[np.ndarray]) -> Readout:
-        rows = [(self.tex_words("step"), style.TEXT), ("x", style.BALL), ("y", style.BALL)]
+        rows = [(self.tex_words("step"), style.TEXT), ("x", self.colour()), ("y", self.colour())]
         rows += [("f", style.TEXT)] if len(series) == 3 else []
         readout = Readout(rows, series, self.sign)
         return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
@@ -405,7 +405,7 @@ class RavineLecture(Lecture):
             lesson.params["variant"], lesson.params["lr"], lesson.params["beta"]
         )
         beta = self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True)
-        cols = [("rho", claim["slowest"], math(beta, style.SMALL_SIZE, style.BALL))]
+        cols = [("rho", claim["slowest"], math(beta, style.SMALL_SIZE, self.colour()))]
         if lesson.baseline is not None:
             cols.append(
                 (
@@ -452,14 +452,14 @@ class RavineComparison(Comparing, RavineLecture):
         c = self.subject
         last = len(c.lessons) - 1
         return [
-            Walker(self.plot, one.run.positions, style.RUNS[i], 0.12 + 0.06 * (last - i), 1.0, i)
+            Walker(self.plot, one.run.positions, self.colour(i), 0.12 + 0.06 * (last - i), 1.0, i)
             for i, one in enumerate(c.lessons)
         ]
 
     def run_balls(self) -> None:
         c = self.subject
         runs = RavineRuns(self.plot, self.walkers())
-        inset = self.inset_of([(one.run.losses, style.RUNS[i]) for i, one in enumerate(c.lessons)])
+        inset = self.inset_of([(one.run.losses, self.colour(i)) for i, one in enumerate(c.lessons)])
         self.drive([inset, runs], [("rav_cmp_legend", {})])
         self.inset = inset
 

@@ -433,17 +433,17 @@ class RegressionLecture(Lecture, ThreeDScene):
 
         rows = [
             (self.tex_words("step"), style.TEXT),
-            *((name, style.BALL) for name in ("w_1", "w_2", "b")),
+            *((name, self.colour()) for name in ("w_1", "w_2", "b")),
             (p.loss_symbol, style.TEXT),
         ]
         series = [*run.positions.T, run.losses]
         readout = Readout(rows, series, self.sign).move_to([*READOUT_AT, 0])
-        losses = [(run.losses - floor, style.BALL)] + (
+        losses = [(run.losses - floor, self.colour())] + (
             [(lesson.baseline.losses - floor, style.GHOST)] if ghost is not None else []
         )
         inset = self.loss_inset(INSET_X, losses, "excess_loss", *INSET_SIZE)
         clear_of(readout, series, inset)
-        paths = [(run.positions, style.BALL)] + ([(ghost, style.GHOST)] if ghost is not None else [])
+        paths = [(run.positions, self.colour())] + ([(ghost, style.GHOST)] if ghost is not None else [])
         panel = ParameterPanel(
             p,
             paths,
@@ -508,15 +508,15 @@ class RegressionComparison(Comparing, RegressionLecture):
             self.rule = VGroup()
         rows = [
             (self.tex_words("step"), style.TEXT),
-            *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
+            *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", self.colour(i)) for i in range(len(runs))),
         ]
         readout = Readout(rows, [run.losses for run in runs], self.sign).move_to([*READOUT_AT, 0])
-        losses = [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)]
+        losses = [(run.losses - floor, self.colour(i)) for i, run in enumerate(runs)]
         inset = self.loss_inset(INSET_X, losses, "excess_loss", *INSET_SIZE)
         clear_of(readout, [run.losses for run in runs], inset)
         panel = ParameterPanel(
             p,
-            [(run.positions, style.RUNS[i]) for i, run in enumerate(runs)],
+            [(run.positions, self.colour(i)) for i, run in enumerate(runs)],
             runs[0].losses[0] - floor,
             sign=self.sign,
         )

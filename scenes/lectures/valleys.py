@@ -3,6 +3,8 @@ that differ in β from the same start. Beats: question, landscape, rule, runs wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import (
     DOWN,
@@ -60,7 +62,7 @@ def plot_axes(problem: Problem) -> Axes:
 
 
 class EnergyBars(VGroup):
-    """One bar per run: its height f(x_k) (solid, from the global minimum's level) with its "kinetic" share
+    """One bar per run, in its colour (`colours`): its height f(x_k) (solid, from the global minimum's level) with its "kinetic" share
     v²/(2α) stacked on top (pale), and the barrier's height as a dashed line across. Bars are cut at the top
     of the panel."""
 
@@ -75,8 +77,9 @@ class EnergyBars(VGroup):
         barrier: float,
         barrier_name: str,
         symbol: str,
+        colours: Sequence[str],
     ):
-        self.losses, self.kinetic, self.floor = losses, kinetic, floor
+        self.losses, self.kinetic, self.floor, self.colours = losses, kinetic, floor, colours
         self.top = floor + 1.25 * max(max(float(v[0]) for v in losses) - floor, barrier - floor)
         self.unit = ENERGY_SIZE[1] / (self.top - floor)  # scene units per unit of f
         n = len(losses)
@@ -89,7 +92,7 @@ class EnergyBars(VGroup):
         line, ground = self.levels(self.base + (barrier - floor) * self.unit, name.width)
         tags = VGroup(
             *(
-                label(name, style.SMALL_SIZE, style.RUNS[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
+                label(name, style.SMALL_SIZE, colours[i]).next_to([x, self.base, 0], DOWN, buff=0.12)
                 for i, (x, name) in enumerate(zip(self.xs, names))
             )
         )
@@ -103,9 +106,9 @@ class EnergyBars(VGroup):
         return Rectangle(
             width=self.WIDTH,
             height=0.01,
-            fill_color=style.RUNS[i],
+            fill_color=self.colours[i],
             fill_opacity=opacity,
-            stroke_color=style.RUNS[i],
+            stroke_color=self.colours[i],
             stroke_width=stroke,
         )
 
@@ -194,8 +197,9 @@ class ValleysLecture(Comparing, Lecture):
             p.barrier()[1],
             self.words("val_barrier"),
             "β =",
+            list(map(self.colour, range(len(runs)))),
         )
-        losses = [(run.losses - floor, style.RUNS[i]) for i, run in enumerate(runs)]
+        losses = [(run.losses - floor, self.colour(i)) for i, run in enumerate(runs)]
         inset = self.loss_inset(INSET_X, losses, "val_loss_axis", INSET_WIDTH, INSET_HEIGHT)
         self.play(FadeOut(self.rule), run_time=0.5)
         cues = [("val_legend", {"x0": fmt_param(c.params["x0"])}), ("val_energy", {}), ("val_analogy", {})]

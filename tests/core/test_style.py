@@ -4,6 +4,8 @@ Fernandes (2009), severity 1.0, on linear sRGB; differences are CIE76 ΔE in CIE
 2's ratio of relative luminances. No Manim needed."""
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -124,3 +126,17 @@ def test_a_run_of_beta_0_wears_plain_gradient_descents_colour_and_the_others_the
         assert len(set(colours)) == len(betas)
         assert [c == ghost for c in colours] == [b == 0 for b in betas] or set(betas) == {0.0}
         assert all(c != style.BALL for c, b in zip(colours, betas) if b == 0)
+
+
+def test_the_scenes_colour_runs_through_run_colours_only():
+    """No scene indexes style.RUNS itself: a run's colour comes from style.run_colours (Lecture.colour), so a
+    run of β = 0 can never wear a run colour."""
+    root = Path(__file__).resolve().parents[2] / "scenes"
+    indexed = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if path.name != "style.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bRUNS\s*\[", line)
+    ]
+    assert indexed == []

@@ -185,3 +185,23 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
 
         cells = Table().verdict_table(width=5.7)
         assert len(numbers(cells)) >= 10 and min(map(tallest_glyph, numbers(cells))) >= CAP
+
+
+def test_a_run_of_beta_0_in_a_comparison_is_drawn_in_plain_gradient_descents_violet():
+    """Its ball, its marker, its name in the verdict table and its rule's line: violet; the other runs take
+    the runs' colours in order (orange for the first run with momentum); plain GD alone is violet too."""
+    from gdcore import compare
+    from scenes.lectures.parabola import ParabolaComparison, ParabolaLecture
+
+    c = compare("parabola", "beta", [0.5, 0.0, 0.9], steps=10)
+    shown = ParabolaComparison(c)
+    balls = shown.balls(plot_axes(c.problem), curve(c.problem))
+    expected = [style.RUNS[0], style.GHOST, style.RUNS[1]]
+    assert [b.ball.get_fill_color().to_hex().upper() for b in balls] == expected
+    assert [b.escape.colour for b in balls] == expected
+    table = shown.verdict_table(width=6.0)  # a heading row, then per run its name and two cells
+    names = [table[3 * (i + 1)] for i in range(3)]
+    assert [name.get_fill_color().to_hex().upper() for name in names] == expected
+    rules = ParabolaComparison(compare("parabola", "variant", ["classic", "nesterov"], beta=0.0, steps=5))
+    assert [rules.colour(i) for i in range(2)] == [style.GHOST, style.RUNS[1]]
+    assert ParabolaLecture(lesson("parabola", beta=0.0, steps=5)).colour() == style.GHOST
