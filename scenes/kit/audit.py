@@ -1,13 +1,19 @@
 """The layout audit: build a lecture without encoding a video, place every piece at the end of every beat and
-at STEPS_CHECKED steps of the run, and report what the layout rules (docs/story.md, "Checking the layout") forbid.
+at every step a video draws of the run (and of each replay of it), and report what the layout rules
+(docs/story.md, "Checking the layout") forbid.
 
     python -m scenes.kit.audit --scene S [the options of render.py]
 
 prints one JSON object {"problems": [...], "checked": {"beats": n, "frames": m, "texts": t}} and exits 0 when
 there are no problems, 1 when there are, 2 on bad usage. Each problem has its kind (overlap, crossed,
-outside, too_small, hidden, slow_caption, fast_caption), beat, step (null at the end of a beat), texts, a
-detail and `caption`: whether it is about a caption (its timing, its length, or an arrow it names).
-Sizes are in scene units: the frame is config.frame_width × config.frame_height (14.2 × 8)."""
+outside, too_small, hidden, missing, slow_caption, fast_caption), beat, step (null at the end of a beat),
+texts, a detail and `caption`: whether it is about a caption (its timing, its length, or an arrow it names).
+Sizes are in scene units: the frame is config.frame_width × config.frame_height (14.2 × 8).
+
+A piece says what a viewer must see of it while it is on screen: its `must_show()` returns, for the step
+shown now, {name: a mobject, or a scene point}; each mobject must be drawn (in the scene, with points, not
+transparent), and when the piece has a `panel` (a mobject with points: its frame), inside it and not only on
+its border; each point must be inside the panel (where something a viewer looks for is: the start)."""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ MARGIN = 0.03  # of the frame on each side: the safe area
 MIN_CAP, MIN_TICK_CAP = 0.03, 0.022  # capital height, as a fraction of the frame's height
 MIN_ARROW = 0.02  # of the frame's width: an arrow a caption names is at least this long
 MAX_CAPTION, READING_CHARS = 12.0, 17.0  # seconds a caption may stay up; characters per second it needs
-STEPS_CHECKED = 12  # steps of each run at which every piece is placed and checked
+FRAME_RATE = 60  # frames a second of the smoothest quality: the audit checks every step it draws
 TOUCH = 0.01  # scene units two boxes must share to touch (what the eye cannot see apart)
 INSET = 0.03  # scene units: a line must enter a text's box this far to run through it (not graze its edge)
 # A caption names an arrow by its colour: these are the colours' words in the shipped languages (an arrow of
@@ -114,23 +120,48 @@ def text_item(camera, mob, kind: str) -> Item | None:
     return Item(name.replace("\n", " "), kind, box, cap * scale)
 
 
+class Part:
+    """What one of the scene's mobjects puts on screen: texts, shapes, strokes and backings (with their order
+    among its shapes), balls, its family and those of them that say what they must show."""
+
+    def __init__(self, mob):
+        self.texts, self.shapes, self.balls, self.strokes, self.backings = [], [], [], [], []
+        self.family = mob.get_family()
+        self.declaring = [m for m in self.family if hasattr(m, "must_show")]
+
+
 class Layout:
     """Everything the camera shows at one moment: texts, the strokes of lines, curves and arrows (as
-    segments), the boxes of all other shapes, and the balls."""
+    segments (name, box, segments (k, 2, 2), order)), the boxes of all other shapes, opaque backings (box,
+    order: they hide the strokes drawn before them), the balls, what is drawn (ids) and the pieces that say
+    what they must show. `kept`: the Parts of the scene's mobjects walked already, by id, reused but for
+    those in `moving` (while a run's steps are set only the mobjects holding its moving parts change)."""
 
-    def __init__(self, scene):
-        self.camera, self.texts, self.shapes, self.balls = scene.renderer.camera, [], [], []
+    def __init__(self, scene, kept: dict | None = None, moving: set = frozenset()):
+        self.camera = scene.renderer.camera
         if hasattr(self.camera, "reset_rotation_matrix"):  # a 3-D camera turns its matrix when it draws
             self.camera.reset_rotation_matrix()
-        self.strokes: list[
-            tuple[str, np.ndarray, np.ndarray, int]
-        ] = []  # (name, box, segments (k, 2, 2), order)
-        self.backings: list[
-            tuple[np.ndarray, int]
-        ] = []  # opaque patches (box, order): they hide what is below
+        self.texts, self.shapes, self.balls, self.strokes, self.backings = [], [], [], [], []
+        self.drawn, self.declaring = set(), []
         caption = set(scene.bar.get_family()) if getattr(scene, "bar", None) is not None else set()
         for mob in scene.mobjects:
-            self.walk(mob, mob in caption, False, type(mob).__name__)
+            part = None if kept is None or id(mob) in moving else kept.get(id(mob))
+            if part is None:
+                part = self.part = Part(mob)
+                self.walk(mob, mob in caption, False, type(mob).__name__)
+                if kept is not None:
+                    kept[id(mob)] = part
+            self.add(part)
+
+    def add(self, part: Part) -> None:
+        base = len(self.shapes)
+        self.texts += part.texts
+        self.shapes += part.shapes
+        self.balls += part.balls
+        self.strokes += [(name, box, segments, order + base) for name, box, segments, order in part.strokes]
+        self.backings += [(box, order + base) for box, order in part.backings]
+        self.drawn.update(map(id, part.family))
+        self.declaring += part.declaring
 
     def walk(self, mob, caption: bool, tick: bool, owner: str) -> None:
         from manim import NumberLine
@@ -141,17 +172,17 @@ class Layout:
         tick = tick or getattr(mob, "tick", False)
         if isinstance(mob, (*words, *tex, *numbers)):
             item = text_item(self.camera, mob, "caption" if caption else "tick" if tick else "text")
-            self.texts += [item] if item else []
+            self.part.texts += [item] if item else []
             return
         if isinstance(mob, BallOnCurve):
-            self.balls.append(mob.ball)
-        self.balls += list(getattr(mob, "balls", ()))  # a piece that draws runs as balls declares them
+            self.part.balls.append(mob.ball)
+        self.part.balls += list(getattr(mob, "balls", ()))  # a piece that draws runs as balls declares them
         # a Readout's rows of values, each a text, inside the Readout or alone (a lecture's moving layer)
         rows = mob if getattr(mob, "readout_rows", False) else ()
         if len(rows):
             for row in rows:
                 item = text_item(self.camera, row, "readout")
-                self.texts += [item] if item else []
+                self.part.texts += [item] if item else []
         if self.picture(mob, owner):
             return
         self.shape(mob, owner)
@@ -179,7 +210,7 @@ class Layout:
             points = np.vstack(drawn)
             if isinstance(mob, ImageMobject):
                 points = self.camera.transform_points_pre_display(mob, points)
-            self.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
+            self.part.shapes.append(Item(f"{owner}/{type(mob).__name__}", "image", box_of(points)))
         return True
 
     def shape(self, mob, owner: str) -> None:
@@ -191,12 +222,12 @@ class Layout:
         if not len(points):
             return
         if isinstance(mob, BackgroundRectangle) and mob.get_fill_opacity() >= 0.8:
-            self.backings.append((box_of(points), len(self.shapes)))
+            self.part.backings.append((box_of(points), len(self.part.shapes)))
             return
         name = f"{owner}/{type(mob).__name__}"
-        self.shapes.append(Item(name, "shape", box_of(points)))
+        self.part.shapes.append(Item(name, "shape", box_of(points)))
         if not isinstance(mob, Circle) and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0:
-            self.strokes.append((name, box_of(points), polyline(points), len(self.shapes)))
+            self.part.strokes.append((name, box_of(points), polyline(points), len(self.part.shapes)))
 
 
 def polyline(points: np.ndarray, samples: int = 8) -> np.ndarray:
@@ -288,7 +319,18 @@ def outside_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
             height / 2 - MARGIN * height,
         ]
     )
-    found = []
+    found = [
+        problem(
+            "outside",
+            beat,
+            step,
+            [item.name],
+            f"above the caption band: box {np.round(item.box, 2).tolist()}",
+            True,
+        )
+        for item in layout.texts
+        if item.kind == "caption" and item.box[3] > band_top() + 1e-6
+    ]
     for item in layout.texts + layout.shapes:
         floor = safe[1] if item.kind == "caption" else band_top()
         b = item.box
@@ -334,13 +376,101 @@ def hidden_problems(layout: Layout, beat: str, step: int | None) -> list[dict]:
     return found
 
 
+def drawn_points(layout: Layout, part) -> np.ndarray:
+    """The points of `part` the camera draws now (its own, or its family's when it has none of its own)."""
+    members = [part] if len(part.points) else part.get_family()
+    drawn = [shown_points(layout.camera, m) for m in members if id(m) in layout.drawn]
+    drawn = [points for points in drawn if len(points)]
+    return np.vstack(drawn) if drawn else np.zeros((0, 3))
+
+
+def panel_box(layout: Layout, piece) -> np.ndarray | None:
+    """The box (x0, y0, x1, y1) of the piece's `panel` as the camera places it; None without one."""
+    panel = getattr(piece, "panel", None)
+    if panel is None:
+        return None
+    return box_of(layout.camera.transform_points_pre_display(panel, panel.points))
+
+
+def declared(layout: Layout, driven: list) -> list:
+    """The pieces on screen that say what they must show: in the scene, or driven by the run (a piece whose
+    still and moving parts are added apart is not in the scene itself)."""
+    pieces = {id(m): m for m in layout.declaring}
+    pieces.update((id(p), p) for p in driven if hasattr(p, "must_show"))
+    return [p for p in pieces.values() if any(id(m) in layout.drawn for m in p.get_family())]
+
+
+def shown_problems(layout: Layout, pieces: list, beat: str, step: int | None) -> list[dict]:
+    """Each part a piece on screen must show (`must_show`) that is not drawn, that leaves the piece's panel,
+    or that is drawn only on the panel's border (clipped onto it: nothing of it is seen inside)."""
+    found = []
+    for piece in pieces:
+        box = panel_box(layout, piece)
+        for name, part in piece.must_show().items():
+            where = f"{type(piece).__name__}: {name}"
+            if isinstance(part, np.ndarray):
+                at = layout.camera.transform_points_pre_display(piece.panel, part[None])[0]
+                if box is not None and not inside(box_of(at[None]), box):
+                    found.append(
+                        problem(
+                            "outside",
+                            beat,
+                            step,
+                            [where],
+                            f"outside its panel: at {np.round(at[:2], 2).tolist()}",
+                        )
+                    )
+                continue
+            points = drawn_points(layout, part)
+            if not len(points):
+                found.append(
+                    problem("missing", beat, step, [where], "not drawn: removed, transparent or no points")
+                )
+            elif box is not None and not inside(box_of(points), box + [-TOUCH, -TOUCH, TOUCH, TOUCH]):
+                found.append(
+                    problem(
+                        "outside",
+                        beat,
+                        step,
+                        [where],
+                        f"outside its panel {np.round(box, 2).tolist()}: box {np.round(box_of(points), 2).tolist()}",
+                    )
+                )
+            elif box is not None and not within(points, box + [TOUCH, TOUCH, -TOUCH, -TOUCH]):
+                found.append(problem("missing", beat, step, [where], "drawn only on its panel's border"))
+    return found
+
+
+def within(points: np.ndarray, box: np.ndarray) -> bool:
+    """Whether any of the points lies inside the box."""
+    return bool(np.any(np.all((points[:, :2] > box[:2]) & (points[:, :2] < box[2:]), axis=1)))
+
+
+def drawn_steps(schedule) -> list[int]:
+    """The steps of the run `schedule` plays that a video at FRAME_RATE shows: at each frame the step reached
+    and, on the way to the next, that one too."""
+    last = len(schedule.durations)
+    reached = [schedule.at(t) for t in np.arange(0, schedule.total + 1 / FRAME_RATE, 1 / FRAME_RATE)]
+    return sorted({min(k + (s > 0) * j, last) for k, s in reached for j in (0, 1)} | {last})
+
+
+def swept_steps(start: float, end: float, seconds: float) -> list[int]:
+    """The steps a sweep from step `start` to `end` (eased, as Lecture.sweep plays it) shows at FRAME_RATE."""
+    from manim import smooth
+
+    alphas = np.append(np.arange(0, seconds, 1 / FRAME_RATE) / seconds, 1.0)
+    at = start + (end - start) * np.array([smooth(a) for a in alphas])
+    return sorted(set(np.floor(at).astype(int).tolist()) | set(np.ceil(at).astype(int).tolist()))
+
+
 class Audited:
-    """Mixed in before a Lecture: after every beat, and at STEPS_CHECKED steps of the run, the layout is
-    checked; `problems` collects what was found, `frames` and `texts` count what was checked."""
+    """Mixed in before a Lecture: after every beat, and at every step a video draws of the run and of its
+    replays, the layout is checked; `problems` collects what was found, `frames` and `texts` count what was
+    checked."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.problems, self.frames, self.texts_checked = [], 0, 0
+        self.problems, self.frames, self.texts_checked, self.driven = [], 0, 0, []
         for name in self.BEATS:
             self._wrap(name)
         # nothing is drawn: the audit reads geometry, never pixels
@@ -355,34 +485,46 @@ class Audited:
 
         setattr(self, name, checked)
 
-    def check(self, beat: str, step: int | None) -> None:
-        layout = Layout(self)
+    def check(self, beat: str, step: int | None, kept: dict | None = None, moving: set = frozenset()) -> None:
+        """Check the layout now (Layout's `kept` and `moving`: what is walked again)."""
+        layout = Layout(self, kept, moving)
         self.frames += 1
         self.texts_checked += len(layout.texts)
         for find in (text_problems, outside_problems, hidden_problems):
             self.problems += find(layout, beat, step)
+        self.problems += shown_problems(layout, declared(layout, self.driven), beat, step)
 
     def current_beat(self) -> str:
         return [name for name in self.beats if name != "clock"][-1]
 
-    def drive(self, pieces, cues, shown=()) -> None:
-        super().drive(pieces, cues, shown)
-        schedule, beat = self.clock, self.current_beat()
-        last = len(schedule.durations)
-        for k in sorted(set(np.linspace(0, last, STEPS_CHECKED).round().astype(int).tolist())):
+    def check_steps(self, pieces, steps: list[int], end: float) -> None:
+        """`pieces` set at each of `steps` and checked (the rest of the scene, unchanged meanwhile, walked once),
+        then left at step `end`."""
+        self.driven += [p for p in pieces if not any(p is q for q in self.driven)]
+        parts = {id(m) for p in pieces for m in getattr(p, "moving", p).get_family()}
+        moving = {id(top) for top in self.mobjects if any(id(m) in parts for m in top.get_family())}
+        kept, beat = {}, self.current_beat()
+        for k in steps:
             self.set_step(pieces, k, 0.0)
-            self.check(beat, k)
-        self.check_arrows(pieces, schedule, beat)
-        self.set_step(pieces, last, 0.0)
+            self.check(beat, k, kept, moving)
+        self.set_step(pieces, int(end), end - int(end))
+
+    def drive(self, pieces, cues, shown=()) -> None:
+        """The run (Lecture.drive), checked at every step a video draws of it."""
+        super().drive(pieces, cues, shown)
+        self.check_steps(pieces, drawn_steps(self.clock), len(self.clock.durations))
+        self.check_arrows(pieces, self.clock, self.current_beat())
+        self.set_step(pieces, len(self.clock.durations), 0.0)
+
+    def sweep(self, pieces, steps: tuple[float, float], seconds: float) -> None:
+        """A replay of the run (Lecture.sweep), checked at every step it shows."""
+        super().sweep(pieces, steps, seconds)
+        self.check_steps(pieces, swept_steps(*steps, seconds), steps[1])
 
     def reveal_inset(self, one) -> None:
-        """The landscape's run at the marker, revealed on its inset: checked at STEPS_CHECKED of its steps."""
+        """The landscape's run at the marker, revealed on its inset: checked at every step it shows."""
         super().reveal_inset(one)
-        curve, n, beat = self.inset.curve, one.run.last_step, self.current_beat()
-        for k in sorted(set(np.linspace(0, n, STEPS_CHECKED).round().astype(int).tolist())):
-            curve.set_step(k)
-            self.check(beat, k)
-        curve.set_step(n)
+        self.check_steps([self.inset.curve], swept_steps(0, one.run.last_step, 3.0), one.run.last_step)
 
     def check_arrows(self, pieces, schedule, beat: str) -> None:
         """Each caption of the run that names arrows: every arrow reaches MIN_ARROW of the frame's width at
@@ -456,9 +598,9 @@ def merged(problems: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-def audit(subject, lang: str = "en") -> dict:
-    """Build the lecture of `subject` in `lang` without drawing or encoding anything; return the report
-    {"problems": [...], "checked": {"beats", "frames", "texts"}}."""
+def built(subject, lang: str = "en"):
+    """The lecture of `subject` in `lang` (an Audited scene), built without drawing or encoding anything: its
+    `problems`, `frames` and `texts_checked` say what was found and checked, its mobjects are as it ended."""
     import shutil
     import tempfile
 
@@ -491,10 +633,17 @@ def audit(subject, lang: str = "en") -> dict:
             lecture.setup()
             lecture.construct()
             lecture.cues[-1][1] = lecture.now
-            found = lecture.problems + caption_problems(lecture.cues, lecture.beats)
-            checked = {"beats": len(lecture.BEATS), "frames": lecture.frames, "texts": lecture.texts_checked}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return lecture
+
+
+def audit(subject, lang: str = "en") -> dict:
+    """The layout report on the lecture of `subject` in `lang`, built without drawing or encoding anything:
+    {"problems": [...], "checked": {"beats", "frames", "texts"}}."""
+    lecture = built(subject, lang)
+    found = lecture.problems + caption_problems(lecture.cues, lecture.beats)
+    checked = {"beats": len(lecture.BEATS), "frames": lecture.frames, "texts": lecture.texts_checked}
     return {"problems": merged(found), "checked": checked}
 
 

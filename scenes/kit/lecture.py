@@ -407,7 +407,10 @@ class Lecture(Scene):
         self.play(*map(FadeIn, faded), run_time=RUN_FADE)
         self.remove(*faded, *(part for p in shown for part in (p.still, p.moving)))
         self.add(VGroup(*(p.still for p in pieces)), layer)
-        self.remove(*(m for p in pieces for m in getattr(p, "replaces", ())))
+        replaced = [m for p in pieces for m in getattr(p, "replaces", ())]
+        for parent in self.get_mobject_family_members():  # Scene.remove alone would dissolve the parent
+            parent.remove(*(m for m in replaced if m in parent.submobjects))  # and lose its own line
+        self.remove(*replaced)
 
     def step_times(self) -> list[float] | None:
         """When the run rests at each of its steps 0..n, in video time (seconds), or None without a run."""

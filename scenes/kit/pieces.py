@@ -392,6 +392,11 @@ class LossInset(VGroup):
     def set_step(self, k: int, s: float = 0.0) -> None:
         self.traces.reveal(k + s)
 
+    def must_show(self) -> dict:
+        """What the layout audit checks is seen: its axes' lines and each run's trace."""
+        runs = {f"trace {i + 1}": trace for i, trace in enumerate(self.traces)}
+        return {"step axis": self.axes.x_axis, "loss axis": self.axes.y_axis, **runs}
+
     def at(self, k: float, log_value: float) -> np.ndarray:
         """The scene point of step k and log₁₀(value), clipped to the plot's range."""
         last = self.axes.x_range[1]
@@ -671,6 +676,11 @@ class Follow(VGroup):
         super().__init__(self.curve, self.ticks, self.numbers, self.marks_shown)
         self.still, self.moving, self.shown = VGroup(), self, None
         self.set_step(0)
+
+    def must_show(self) -> dict:
+        """What the layout audit checks is seen: the plot's axes' lines and its curve."""
+        axes = self.window.axes
+        return {"x axis": axes.x_axis, "y axis": axes.y_axis, "curve": self.curve}
 
     def plan(self, balls: Sequence[BallOnCurve]) -> tuple[np.ndarray, np.ndarray]:
         """The zoom at fractional steps: the running largest need while a ball is followed, then back to 1."""

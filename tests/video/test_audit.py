@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from manim import DOWN, LEFT, RIGHT, UP, Axes, DecimalNumber, Line, Scene, Text
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Circle, DecimalNumber, Line, Rectangle, Scene, Text, VGroup
 
 from scenes.kit import audit, style
 from scenes.kit.pieces import BallOnCurve, Readout, caption_bar, curve, label
@@ -29,7 +29,7 @@ def found(*mobjects, bar=None) -> list[dict]:
         p
         for find in (audit.text_problems, audit.outside_problems, audit.hidden_problems)
         for p in find(layout, "beat", 3)
-    ]
+    ] + audit.shown_problems(layout, audit.declared(layout, []), "beat", 3)
 
 
 def kinds(problems) -> set[str]:
@@ -70,6 +70,103 @@ def test_text_beyond_the_safe_margin_or_in_the_caption_band_is_outside():
     inside = label("inside").move_to([width / 2 - 0.03 * width - 0.6, height / 2 - 0.03 * height - 0.3, 0])
     assert found(inside) == []
     assert found(bar=caption_bar("A caption of one line.")) == []  # the captions' own place
+
+
+def test_a_caption_of_three_lines_spills_out_of_its_band():
+    line = "The ball with momentum passes the minimum and swings back, " * 3  # 180 characters: 3 lines
+    bar = caption_bar(line)
+    assert bar[1].get_top()[1] > audit.band_top()  # the truth: its words reach above the band of two lines
+    problems = found(bar=bar)
+    assert {(p["kind"], p["caption"]) for p in problems} == {("outside", True)}
+    assert any(p["detail"].startswith("above the caption band") for p in problems)
+    assert found(bar=caption_bar(line[:140])) == []  # two lines: its band
+
+
+class Declaring(VGroup):
+    """A piece placed by hand that says what it must show (must_show) inside its frame (panel)."""
+
+    def __init__(self, parts: dict, panel=None, shown=None):
+        self.parts, self.panel = parts, panel
+        super().__init__(
+            *([panel] if panel is not None else []), *(parts.values() if shown is None else shown)
+        )
+
+    def must_show(self) -> dict:
+        return self.parts
+
+
+def test_a_part_a_piece_must_show_is_missing_when_removed_transparent_or_only_on_its_border():
+    frame = Rectangle(width=4, height=3, color=style.MUTED)
+    ring = Circle(radius=0.1, color=style.TEXT).move_to([0.5, 0.5, 0])
+    line = Line([-1, -1, 0], [1, 1, 0], color=style.CURVE)
+    assert found(Declaring({"minimum": ring, "contours": line}, frame)) == []
+    # removed: the piece is on screen (its frame), the part is not in the scene
+    missing = found(Declaring({"minimum": ring, "contours": line}, frame, shown=[ring]))
+    assert [(p["kind"], p["texts"]) for p in missing] == [("missing", ["Declaring: contours"])]
+    assert [p["kind"] for p in found(Declaring({"contours": line.copy().set_opacity(0)}, frame))] == [
+        "missing"
+    ]
+    # a level curve clipped onto the frame's edge: drawn, but nothing of it is seen inside
+    edge = Line(frame.get_corner(DOWN + LEFT), frame.get_corner(DOWN + RIGHT), color=style.CURVE)
+    problems = found(Declaring({"contours": edge}, frame))
+    assert [p["kind"] for p in problems] == ["missing"] and "border" in problems[0]["detail"]
+    # a piece that is not on screen at all is not asked to show anything
+    scene = Scene()
+    layout = audit.Layout(scene)
+    assert audit.declared(layout, [Declaring({"contours": line}, frame)]) == []
+
+
+def test_a_part_or_a_point_outside_its_panel_is_outside():
+    frame = Rectangle(width=4, height=3, color=style.MUTED)
+    path = Line([0, 0, 0], [3, 0, 0], color=style.GHOST)  # a path flying out of its frame (2 wide each side)
+    problems = found(Declaring({"path": path}, frame))
+    assert [(p["kind"], p["texts"]) for p in problems] == [("outside", ["Declaring: path"])]
+    assert "outside its panel" in problems[0]["detail"]
+    far, near = np.array([2.5, 0.0, 0.0]), np.array([1.5, 1.0, 0.0])
+    assert [p["kind"] for p in found(Declaring({"start": far}, frame, shown=[]))] == ["outside"]
+    assert found(Declaring({"start": near}, frame, shown=[])) == []
+    # without a frame a part is only asked to be drawn (the safe area is every shape's rule)
+    assert found(Declaring({"path": path})) == []
+
+
+def test_removing_a_number_lines_ticks_from_the_scene_drops_its_line():
+    """Why a plot that follows a ball takes the axis' ticks out of the axis itself (Lecture.bring_in): Manim's
+    Scene.remove of a submobject dissolves its parents into their other submobjects, and a NumberLine's own
+    points (its line) go with it."""
+    axes = Axes(x_range=[0, 4, 1], y_range=[0, 1, 1], x_length=4, y_length=2, tips=False)
+    scene = Scene()
+    scene.add(axes)
+    scene.remove(axes.x_axis.ticks)
+    assert axes.x_axis not in scene.get_mobject_family_members()
+
+
+def test_a_plot_that_follows_a_ball_keeps_its_axis_lines():
+    """Nesterov at α 5.9 leaves the view at once: the plot follows it (pieces.Follow redraws the x axis'
+    ticks and numbers) and the axis' line stays drawn at every step (issue 32: it vanished as the run
+    started, and the audit, which sampled 12 steps and looked for no missing piece, said nothing)."""
+    from gdcore import lesson
+    from scenes.kit.pieces import Follow
+
+    shown = audit.built(lesson("parabola", variant="nesterov", lr=5.9, steps=12))
+    follow = next(piece for piece in shown.driven if isinstance(piece, Follow))
+    line = follow.window.axes.x_axis
+    assert line in shown.get_mobject_family_members() and len(line.points)
+    assert not [p for p in shown.problems if p["kind"] == "missing"]
+    assert shown.frames >= len(shown.BEATS) + 13  # every step of the run was checked
+
+
+def test_the_audit_checks_every_step_a_video_draws():
+    """At the smoothest frame rate: every step of a short run; of a long one in a time-lapse, every step of
+    its head and every step a frame of its tail lands on (each frame's step, from the schedule, in the list)."""
+    from scenes.kit.pacing import Schedule
+
+    assert audit.drawn_steps(Schedule.for_steps(30)) == list(range(31))
+    long = Schedule.for_steps(10_000, watched=40)
+    steps = audit.drawn_steps(long)
+    frames = np.arange(0, long.total, 1 / audit.FRAME_RATE)
+    assert set(range(41)) <= set(steps) and steps[-1] == 10_000
+    assert {long.at(t)[0] for t in frames} <= set(steps) and len(steps) <= 2 * len(frames) + 1
+    assert audit.swept_steps(0, 10, 4.0) == list(range(11)) and audit.swept_steps(5, 2, 1.0) == [2, 3, 4, 5]
 
 
 def test_small_text_is_too_small_and_tick_numbers_have_their_own_threshold():
