@@ -18,6 +18,7 @@ its border; each point must be inside the panel (where something a viewer looks 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import cache
 
@@ -587,10 +588,11 @@ def caption_problems(cues: list[list], beats: dict[str, float]) -> list[dict]:
 
 
 def merged(problems: list[dict]) -> list[dict]:
-    """One entry per (kind, beat, texts): the first step it was seen at, and all of them in `steps`."""
+    """One entry per (kind, beat, texts), numbers aside (a marker's words change as its run goes): the first
+    step it was seen at, and all of them in `steps`."""
     out: dict[tuple, dict] = {}
     for p in problems:
-        key = (p["kind"], p["beat"], tuple(p["texts"]))
+        key = (p["kind"], p["beat"], tuple(re.sub(r"-?\d+(?:[.,]\d+)?", "#", text) for text in p["texts"]))
         if key in out:
             out[key]["steps"].append(p["step"])
         else:
@@ -623,13 +625,14 @@ def built(subject, lang: str = "en"):
         "verbosity": "WARNING",
         "write_to_movie": False,
         "save_last_frame": False,
-        "skip_animations": True,
         "progress_bar": "none",
     }
     try:
         with tempconfig(settings):
             base = scene_class(subject)
-            lecture = type(f"Audited{base.__name__}", (Audited, base), {})(subject, lang=lang)
+            # played undrawn (scenes.pipeline.compat): each play's updaters brought to its last frame at once
+            audited = type(f"Audited{base.__name__}", (Audited, base), {})
+            lecture = audited(subject, lang=lang, skip_animations=True)
             lecture.setup()
             lecture.construct()
             lecture.cues[-1][1] = lecture.now
@@ -641,7 +644,11 @@ def built(subject, lang: str = "en"):
 def audit(subject, lang: str = "en") -> dict:
     """The layout report on the lecture of `subject` in `lang`, built without drawing or encoding anything:
     {"problems": [...], "checked": {"beats", "frames", "texts"}}."""
-    lecture = built(subject, lang)
+    return report(built(subject, lang))
+
+
+def report(lecture) -> dict:
+    """The layout report on a lecture `built`: {"problems": [...], "checked": {"beats", "frames", "texts"}}."""
     found = lecture.problems + caption_problems(lecture.cues, lecture.beats)
     checked = {"beats": len(lecture.BEATS), "frames": lecture.frames, "texts": lecture.texts_checked}
     return {"problems": merged(found), "checked": checked}

@@ -212,7 +212,16 @@ class RavineRuns(VGroup):
             *(m for w in walkers for m in (w.back, w.marker)),
         )
         self.balls = [w.ball for w in walkers]  # what the layout audit checks for a ball hiding another
+        self.panel = plot.border  # what it shows stays inside (the layout audit checks it)
         self.still, self.moving = VGroup(), self
+
+    def must_show(self) -> dict:
+        """What the layout audit checks is seen inside the plot: contour lines, the minimum, the start, and
+        each run's path while the run is in view (beyond it, its marker says where it went)."""
+        drawn = self if self.view.follows else self.plot
+        paths = {f"path {i + 1}": w.trace for i, w in enumerate(self.walkers) if w.marked is None}
+        start = self.view.window.c2p(*self.walkers[0].positions[0, :2])
+        return {"contours": drawn.contours, "minimum": drawn.optimum, "start": start, **paths}
 
     def redrawn(self) -> list:
         """The plot's pieces that change as it follows (its own are removed once the run shows): contour

@@ -168,6 +168,10 @@ class FittedPlane(VGroup):
         )
         self.plane.set_opacity(0.45 if inside else 0.0)
 
+    def must_show(self) -> dict:
+        """What the layout audit checks is seen: the model's plane."""
+        return {"plane": self.plane}
+
 
 def panel_axes(w1_range, w2_range) -> Axes:
     """The (w1, w2) panel's axes, in its place."""
@@ -204,6 +208,7 @@ class ParameterPanel(VGroup):
         self.axes, self.best = panel_axes(w1_range, w2_range), best
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to(self.axes.c2p(np.mean(w1_range), np.mean(w2_range)))
+        self.panel = border  # what it shows stays inside (the layout audit checks it)
         self.paths = [path[:, :2] for path, _ in paths]
         self.view = PlaneView(self.axes, self.paths, sign)  # its numbers and markers with the decimal sign
         self.window, self.box, self.zooms = self.view.window, self.view.box, self.view.zooms
@@ -228,6 +233,15 @@ class ParameterPanel(VGroup):
         self.moving = VGroup(*([self.drawn] if follows else []), self.traces, self.dots, self.velocity)
         self.moving.add(self.backs, self.markers)
         super().__init__(self.still, self.moving)
+
+    def must_show(self) -> dict:
+        """What the layout audit checks is seen inside the panel: level curves, the minimum, the start, and
+        each run's path while the run is in view (beyond it, its marker says where it went)."""
+        paths = {
+            f"path {i + 1}": t for i, (t, words) in enumerate(zip(self.traces, self.marked)) if words is None
+        }
+        start = self.window.c2p(*self.paths[0][0, :2])
+        return {"contours": self.drawn[0], "minimum": self.drawn[2], "start": start, **paths}
 
     @property
     def marked(self) -> list[str | None]:
