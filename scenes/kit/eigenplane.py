@@ -21,7 +21,7 @@ from manim import (
 )
 
 from . import style
-from .pieces import math
+from .pieces import math, tick_value
 
 
 class EigenPlane(VGroup):
@@ -51,7 +51,7 @@ class EigenPlane(VGroup):
         imag = Line(self.point(-reach * 1j), self.point(reach * 1j), color=style.MUTED, stroke_width=1.5)
         ones = VGroup(
             *(
-                math(text, style.LABEL_SIZE - 2, style.MUTED).next_to(self.point(v), DOWN + side, buff=0.06)
+                tick_value(text).next_to(self.point(v), DOWN + side, buff=0.06)
                 for text, v, side in (("1", 1.0, RIGHT), ("-1", -1.0, LEFT))
             )
         )
@@ -74,18 +74,13 @@ class EigenPlane(VGroup):
         line = NumberLine(x_range=[0, 1, 0.5], length=2.2 * self.unit * 1.15, color=style.MUTED)
         line.next_to(self.point(-1.15j), DOWN, buff=0.55)
         name = math(r"\beta", style.LABEL_SIZE, style.TEXT).next_to(line, LEFT, buff=0.15)
-        ends = VGroup(
-            *(
-                math(t, style.LABEL_SIZE - 2, style.MUTED).next_to(line.n2p(v), DOWN, buff=0.12)
-                for t, v in (("0", 0), ("1", 1))
-            )
-        )
+        ends = VGroup(*(tick_value(t).next_to(line.n2p(v), DOWN, buff=0.12) for t, v in (("0", 0), ("1", 1))))
         self.marker = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09).rotate(np.pi)
         self.line = line
         parts = [line, name, ends, self.marker]
         if beta_c is not None and 0 < beta_c < 1:
             tick = Line(line.n2p(beta_c) + 0.14 * UP, line.n2p(beta_c) + 0.14 * DOWN, color=style.TEXT)
-            crit = math(r"\beta_c", style.LABEL_SIZE - 2, style.TEXT).next_to(tick, DOWN, buff=0.06)
+            crit = math(r"\beta_c", style.LABEL_SIZE, style.TEXT).next_to(tick, DOWN, buff=0.06)
             self.critical = VGroup(tick, crit)
             parts.append(self.critical)
         else:
