@@ -2,6 +2,7 @@
 things were put), its report and exit status, and the lectures over a matrix of parameter sets."""
 
 import json
+import os
 import subprocess
 import sys
 from functools import cache
@@ -144,15 +145,14 @@ def test_a_plot_that_follows_a_ball_keeps_its_axis_lines():
     """Nesterov at α 5.9 leaves the view at once: the plot follows it (pieces.Follow redraws the x axis'
     ticks and numbers) and the axis' line stays drawn at every step (issue 32: it vanished as the run
     started, and the audit, which sampled 12 steps and looked for no missing piece, said nothing)."""
-    from gdcore import lesson
     from scenes.kit.pieces import Follow
 
-    shown = audit.built(lesson("parabola", variant="nesterov", lr=5.9, steps=12))
+    shown = lectured("nesterov-over-its-limit-en")
     follow = next(piece for piece in shown.driven if isinstance(piece, Follow))
     line = follow.window.axes.x_axis
     assert line in shown.get_mobject_family_members() and len(line.points)
     assert not [p for p in shown.problems if p["kind"] == "missing"]
-    assert shown.frames >= len(shown.BEATS) + 13  # every step of the run was checked
+    assert shown.frames >= len(shown.BEATS) + shown.lesson.run.last_step + 1  # every step was checked
 
 
 def test_the_audit_checks_every_step_a_video_draws():
@@ -283,8 +283,11 @@ def test_the_module_runs_from_the_command_line():
     )
     report = json.loads(proc.stdout)
     assert set(report) == {"problems", "checked"} and proc.returncode == (1 if report["problems"] else 0)
-    # the end of each of the 6 beats, and each of the run's 7 steps (0 to 6: fewer than STEPS_CHECKED)
-    assert report["checked"]["beats"] == 6 and report["checked"]["frames"] == 6 + 7
+    # the end of each beat, each of the run's 7 steps (0 to 6) and the steps of its replays
+    from scenes.lectures.parabola import ParabolaLecture
+
+    beats = len(ParabolaLecture.BEATS)
+    assert report["checked"]["beats"] == beats and report["checked"]["frames"] >= beats + 7
     for problem in report["problems"]:
         assert problem["kind"] in {
             "overlap",
@@ -298,8 +301,8 @@ def test_the_module_runs_from_the_command_line():
         assert {"beat", "step", "texts"} <= set(problem)
 
 
-# The matrix: every scene, both languages, divergent, oscillating, tied and long runs (a scene's defaults in
-# one language: the video tests render the others).
+# The matrix: every scene, every language, divergent, oscillating, tied and long runs (a scene's defaults in
+# one language: the video tests render the others), then issue 32's cases.
 MATRIX = {
     "parabola-es": ["--scene", "parabola", "--lang", "es"],
     "regression": ["--scene", "regression"],
@@ -340,7 +343,6 @@ MATRIX = {
         "--lang",
         "es",
     ],
-    "divergent": ["--lr", "9.8"],
     "oscillating-es": ["--beta", "0.95", "--lang", "es"],
     "tied-es": ["--lr", "0.1,1,5", "--lang", "es"],
     "long": ["--steps", "10000", "--beta", "0.99", "--lr", "0.05"],
@@ -360,34 +362,85 @@ MATRIX = {
         "0.9",
     ],
     "ravine-divergent": ["--scene", "ravine", "--lr", "0.14"],
-    # French: the longest words of the verdict panel ("GD simple : divergé au pas 18")
-    "divergent-plain-fr": ["--lr", "7.5", "--lang", "fr"],
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
-    "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
     "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
 }
 
 
+# Issue 32's values that no one designed for, each in one language (every language takes its turn with every
+# lecture); AUDIT_EVERY_LANGUAGE=1 audits each in en, es and fr (three times the cost).
+ISSUE_32 = {
+    "beta-0": ("en", "--beta", "0"),
+    "beta-0.995": ("es", "--beta", "0.995"),
+    "beta-0-compared": ("fr", "--beta", "0,0.9"),
+    # the limits of α at β 0.6: plain gradient descent's 6, momentum's 9.6, Nesterov's 4.36
+    "under-plain-limit": ("fr", "--lr", "5.9"),
+    "over-plain-limit": ("en", "--lr", "6.1"),
+    "under-momentum-limit": ("es", "--lr", "9.5"),
+    "over-momentum-limit": ("fr", "--lr", "9.7"),
+    "nesterov-over-its-limit": ("en", "--variant", "nesterov", "--lr", "5.9"),
+    "at-the-minimum": ("es", "--x0", "0"),
+    "near-the-minimum": ("en", "--x0", "0.001"),
+    "tie": ("fr", "--x0", "-4,4"),
+    "ravine-kappa-1000": ("fr", "--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"),
+    "ravine-beta-0": ("es", "--scene", "ravine", "--beta", "0"),
+    "ravine-over-plain-limit": ("en", "--scene", "ravine", "--lr", "0.082"),  # plain GD's limit: 0.08
+    "regression-3-samples": ("es", "--scene", "regression", "--samples", "3"),
+    "regression-huge-noise": ("en", "--scene", "regression", "--samples", "5", "--noise", "50"),
+    "regression-over-plain-limit": ("fr", "--scene", "regression", "--lr", "0.65"),  # plain GD's: 0.618
+    "valleys-at-the-barrier": ("es", "--scene", "valleys", "--x0", "0.30725139564696763"),
+    "valleys-near-the-barrier": ("en", "--scene", "valleys", "--x0", "0.31"),
+    "landscape-ravine": ("fr", "--scene", "landscape", "--problem", "ravine"),
+}
+LANGUAGES = ("en", "es", "fr") if os.environ.get("AUDIT_EVERY_LANGUAGE") == "1" else ()
+MATRIX.update(
+    (f"{name}-{lang}", [*args, "--lang", lang])
+    for name, (first, *args) in ISSUE_32.items()
+    for lang in LANGUAGES or (first,)
+)
+
+# What the matrix finds today whose fix belongs to a lecture being redesigned or to the lead's work in progress
+# (issue 32's layout items; each stays an expected failure until it is fixed): case (all its languages, or one)
+# → (the test it fails: "layout", "captions" or "both", why).
+KNOWN: dict[str, tuple[str, str]] = {}
+
+
+def marked(test: str) -> list:
+    """The matrix's cases for `test`, the known failures marked as expected, strictly."""
+    out = []
+    for case in MATRIX:
+        which, why = KNOWN.get(case) or KNOWN.get(case.rsplit("-", 1)[0]) or ("", "")
+        fails = which in (test, "both")
+        out.append(pytest.param(case, marks=[pytest.mark.xfail(reason=why, strict=True)] if fails else []))
+    return out
+
+
 @cache
+def lectured(case: str):
+    """The lecture of a case, built by the audit (once a session: both tests of a case read it)."""
+    import render
+
+    context = audit.command().make_context("audit", list(MATRIX[case]))
+    given = dict(context.params)
+    scene, lang = given.pop("scene"), given.pop("lang")
+    return audit.built(render.resolve(scene, given), lang)
+
+
 def report(case: str) -> dict:
-    """The audit's report on a case, through its command (in this process: Manim is imported once)."""
-    result = CliRunner().invoke(audit.command(), MATRIX[case])
-    assert result.exit_code in (0, 1), result.output[-2000:]
-    report = json.loads(result.stdout)
-    assert result.exit_code == (1 if report["problems"] else 0)
-    return report
+    return audit.report(lectured(case))
 
 
-@pytest.mark.parametrize("case", MATRIX)
+@pytest.mark.parametrize("case", marked("layout"))
 def test_the_lectures_have_no_layout_problems(case):
-    result = report(case)
-    assert result["checked"]["frames"] >= result["checked"]["beats"] + audit.STEPS_CHECKED - 1
-    layout = [p for p in result["problems"] if not p["caption"]]
+    shown = lectured(case)
+    drawn = len(audit.drawn_steps(shown.clock)) if shown.clock is not None else 0
+    assert shown.frames >= len(shown.BEATS) + drawn  # every beat's end, every step the run draws
+    layout = [p for p in report(case)["problems"] if not p["caption"]]
     assert layout == [], json.dumps(layout, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.parametrize("case", MATRIX)
+@pytest.mark.parametrize("case", marked("captions"))
 def test_the_lectures_captions_are_timed_and_sized_to_be_read(case):
     captions = [p for p in report(case)["problems"] if p["caption"]]
     assert captions == [], json.dumps(captions, ensure_ascii=False, indent=1)
