@@ -51,7 +51,9 @@ class EigenPlane(VGroup):
         imag = Line(self.point(-reach * 1j), self.point(reach * 1j), color=style.MUTED, stroke_width=1.5)
         ones = VGroup(
             *(
-                math(text, style.LABEL_SIZE - 2, style.MUTED).next_to(self.point(v), DOWN + side, buff=0.06)
+                math(text, style.LABEL_SIZE - 2, style.MUTED)
+                .next_to(self.point(v), side, buff=0.06)
+                .shift(DOWN * 0.2)  # outside the circle, under the axis
                 for text, v, side in (("1", 1.0, RIGHT), ("-1", -1.0, LEFT))
             )
         )

@@ -6,13 +6,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Create,
     FadeIn,
     FadeOut,
+    Indicate,
     ManimColor,
     Mobject,
     Scene,
@@ -32,6 +35,7 @@ from ..words import captions, locales, story
 from ..words.captions import fmt, fmt_param
 from ..words.narration import Voice, webvtt
 from . import style
+from .eigenplane import EigenPlane
 from .pacing import Schedule, frame_times, nice_ceiling
 from .pieces import BallOnCurve, Window, caption_bar, inset_at, label, math
 
@@ -326,7 +330,10 @@ class Lecture(Scene):
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
-        return f"rule_{params['variant']}", dict(
+        key = (
+            "rule_plain" if params["beta"] == 0 else f"rule_{params['variant']}"
+        )  # β = 0: no momentum at all
+        return key, dict(
             variant=self.words(params["variant"]), beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"])
         )
 
@@ -424,7 +431,7 @@ class Lecture(Scene):
     def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
         """The run's schedule, slowed where need be so that each event's caption starts as its step is
         reached, not after it: the captions before it (`cues`, then the events before) have been read."""
-        schedule, before = self.schedule(), 1  # the first step at its pace: the arrows a legend names appear
+        schedule, before = self.schedule(), 0  # the cues said as the first steps go, slowed if need be
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
         t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values, *_ in cues)
         for step, said in self.run_lines(schedule):
@@ -454,6 +461,71 @@ class Lecture(Scene):
             moved = [m for m in self.get_mobject_family_members() if m.updaters]
             self.updaters_seen = (play, not self.updaters and len(moved) == 1 and moved[0] is self.clocked)
         return self.updaters_seen[1]
+
+    def say_drawn(self, lines: Sequence[story.Line]) -> None:
+        """Each line of the story with its picture drawn as it is read (picture)."""
+        for said in map(self.as_said, lines):
+            with self.caption(said.key, claims=said.claims, **said.values):
+                self.picture(said)
+
+    def picture(self, said: story.Line) -> None:
+        """What a verdict sentence draws as it is read, from the claims it rests on: the run's settling or
+        diverging step marked on the loss plot (`self.inset`) with its ρ envelope (or ρ = 1), both runs' marks
+        for a race, plain gradient descent's envelope for "why", the eigenvalues' plane swept from β = 0 to the
+        run's β and the run replayed (`self.racers`) for how it moved; a still run's balls pulse."""
+        key, kinds = said.key, {claim["claim"] for claim in said.claims}
+        if "still" in kinds:
+            self.play(*(Indicate(b.ball, scale_factor=1.6) for b in self.racers), run_time=1.2)
+        elif "damping" in kinds:
+            self.sweep_plane()
+        elif key == "why_rates":
+            self.play(Create(self.envelope(1, self.lesson.verdict.plain_rho, style.GHOST)), run_time=1.5)
+        elif "faster" in kinds:
+            self.play(
+                *self.marks(), Indicate(self.inset.traces, color=style.TEXT, scale_factor=1.0), run_time=1.5
+            )
+        elif "stable_limit" in kinds:
+            self.play(Create(self.inset.edge()), *self.marks(diverged=True), run_time=1.5)
+        elif "outcome" in kinds:
+            rho = self.lesson.verdict.rho
+            self.play(*self.marks(runs=(0,)), Create(self.envelope(0, rho, self.run_colour())), run_time=1.5)
+
+    def run_colour(self) -> str:
+        """The colour of the lesson's run: momentum's, or plain gradient descent's for β = 0."""
+        return style.BALL if self.lesson.baseline is not None else style.GHOST
+
+    def envelope(self, run: int, rho: float, colour: str) -> VGroup:
+        """Run `run`'s ρ envelope on the loss plot, named with its ρ."""
+        name = math(self.number(rf"\rho = {fmt(rho)}", tex=True), style.LABEL_SIZE, colour)
+        return self.inset.named(self.inset.envelope(run, rho, colour), name)
+
+    def marks(self, runs=(0, 1), diverged: bool = False) -> list:
+        """FadeIns of the marks, on the loss plot, of where the lesson's run (0) and plain gradient descent's
+        (1) settled (or, with `diverged`, started to diverge)."""
+        found = []
+        for i, run, colour in (
+            (0, self.lesson.run, self.run_colour()),
+            (1, self.lesson.baseline, style.GHOST),
+        ):
+            step = None if run is None else run.diverged_at if diverged else run.converged_at
+            if i in runs and step is not None:
+                found.append(FadeIn(self.inset.mark(i, step, style.BAD if diverged else colour)))
+        return found
+
+    def sweep_plane(self) -> None:
+        """The eigenvalues' plane appears (at `self.plane_at`), β sweeps from 0 to the run's, then the run is
+        replayed: how it moves is what its eigenvalues say."""
+        lesson = self.lesson
+        betas, eigs = lesson.eigen_sweep()
+        crit = None if np.isnan(lesson.verdict.critical_beta) else lesson.verdict.critical_beta
+        at = np.array([*self.plane_at, 0.0])
+        self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.95, at=at, sign=self.sign)
+        self.play(FadeIn(self.plane), run_time=0.6)
+        beta = lesson.params["beta"]
+        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
+        self.plane.show_rho()
+        end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
+        self.sweep(self.racers, (0, end), 4.0)
 
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
@@ -645,6 +717,26 @@ class Comparing:
                 " ", "\n", 1
             ),  # as narrow as a heading
         }[v.outcome]
+
+    def picture(self, said: story.Line) -> None:
+        """What a comparison's verdict sentence draws as it is read: the runs it is about (by its claims'
+        labels: a run's outcome, the first to settle, the nearest, a run that never moved) light up, ball and
+        table row, and where each settled or diverged is marked on the loss plot."""
+        labels = [self.subject.label(i) for i in range(len(self.subject.values))]
+        named = set()
+        for claim in said.claims:
+            named |= {claim["run"]} if "run" in claim else set(claim.get("winners", ()))
+        chosen = [labels.index(label) for label in named if label in labels] or range(len(labels))
+        width = len(self.table) // (len(labels) + 1)  # the verdict table's cells, row by row
+        shown = []
+        for i in sorted(chosen):
+            run = self.subject.lessons[i].run
+            step = run.diverged_at if run.diverged else run.converged_at
+            shown.append(Indicate(VGroup(*self.table[(i + 1) * width : (i + 2) * width]), scale_factor=1.1))
+            shown.append(Indicate(self.racers[i].ball, scale_factor=1.5))
+            if step is not None and (run.diverged or self.subject.lessons[i].verdict.still is None):
+                shown.append(FadeIn(self.inset.mark(i, step, style.BAD if run.diverged else style.RUNS[i])))
+        self.play(*shown, run_time=1.5)
 
     def say_verdict(self) -> None:
         """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""
