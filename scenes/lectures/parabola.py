@@ -128,7 +128,7 @@ class ParabolaLecture(Lecture):
         self.formulas = math(
             self.number(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}", tex=True)
         ).move_to([*FORMULA_AT, 0])
-        return "parabola", {}, lambda: self.play(Write(self.formulas), run_time=1.5)
+        return "parabola", {}, lambda: self.play(Write(self.formulas), run_time=2.0)
 
     def run_cues(self) -> list[tuple]:
         """What is said (and drawn) as the race starts: the formula, the rule and its arrows, the look-ahead
@@ -139,7 +139,7 @@ class ParabolaLecture(Lecture):
 
         def arrows() -> None:
             self.ball.show_arrows()
-            self.play(Write(rule), run_time=1.5)
+            self.play(Write(rule), run_time=2.0)
 
         key, values = self.rule_caption()
         cues = [formula, (key, values, arrows)]
@@ -147,7 +147,13 @@ class ParabolaLecture(Lecture):
             cues.append(("lookahead", {}, lambda: self.play(Indicate(self.ball.ring, scale_factor=1.5))))
         if self.others:
             ghost = self.others[0].ball
-            cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}, lambda: self.play(Indicate(ghost))))
+            cues.append(
+                (
+                    "ghost",
+                    {"lr": fmt_param(lesson.params["lr"])},
+                    lambda: self.play(Indicate(ghost), run_time=1.5),
+                )
+            )
         return cues
 
     # 4 — the run: ball, plain-GD ghost, arrows, trail, readout, loss plot, all driven by one clock
@@ -242,7 +248,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         formula = self.formula_cue()
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
         key, values = self.rule_caption()
-        return [formula, (key, values, lambda: self.play(Write(rule), run_time=1.5))]
+        return [formula, (key, values, lambda: self.play(Write(rule), run_time=2.0))]
 
     def run_balls(self) -> None:
         """The race: every ball on the curve, every run's loss on the plot (no readout: up to five runs' numbers
