@@ -88,7 +88,7 @@ class ParabolaLecture(Lecture):
         self.set_stage()
 
     def set_stage(self) -> None:
-        """The parabola and the balls at their start."""
+        """The parabola (and the balls, which appear with the question)."""
         self.draw_plot()
         lesson, p = self.lesson, self.lesson.problem
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
@@ -107,15 +107,16 @@ class ParabolaLecture(Lecture):
         self.play(Create(self.axes), Create(self.plot), FadeIn(self.names), run_time=1.0)
 
     def bring_balls(self, balls: list) -> None:
-        """The balls that race (self.racers) appear at their start."""
+        """The balls that race (self.racers), at their start: they appear with the question (the stage before
+        it does not depend on the run, so a render with other values reuses it)."""
         self.racers = balls
         self.set_step(self.racers, 0, 0.0)
-        self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
 
     def predict(self) -> None:
         """The question, with this run's values, over the race's first steps (then back to the start)."""
         said = story.predict(self.subject)
         with self.caption(said.key, claims=said.claims, **said.values):
+            self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
             steps = min(self.PREVIEW, max(one.run.last_step for one in self.subject.lessons))
             if steps and self.lesson.verdict.still is None:
                 self.sweep(self.racers, (0, steps), 3.0)
@@ -266,7 +267,6 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         self.play(
             FadeOut(self.formulas),
             FadeOut(self.rule),
-            FadeOut(self.readout),
             FadeIn(self.table),
             run_time=0.8,
         )
