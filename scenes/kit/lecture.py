@@ -559,7 +559,7 @@ class Lecture(Scene):
         crit = None if np.isnan(lesson.verdict.critical_beta) else lesson.verdict.critical_beta
         at = np.array([*self.plane_at, 0.0])
         if getattr(self, "plane", None) is None:
-            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.95, at=at, sign=self.sign)
+            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.8, at=at, sign=self.sign)
             self.play(FadeIn(self.plane), run_time=0.6)
         beta = lesson.params["beta"]
         self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
