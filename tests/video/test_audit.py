@@ -220,11 +220,12 @@ def curve_problem():
 
 
 def test_captions_held_too_long_or_too_short_are_reported():
-    beats = {"intro": 0.0, "run": 10.0, "clock": 11.0}
+    beats = {"intro": 0.0, "run": 10.0, "clock": 11.0, "verdict": 30.0}
     line = "x" * 51  # 3 s to read at 17 characters a second
-    cues = [[0.0, 2.0, line], [2.0, 5.5, line], [12.0, 25.0, line]]
+    # the third stays up 13 s while the run moves under it (the picture changes): not reported
+    cues = [[0.0, 2.0, line], [2.0, 5.5, line], [12.0, 25.0, line], [30.0, 43.0, line]]
     problems = audit.caption_problems(cues, beats)
-    assert [(p["kind"], p["beat"]) for p in problems] == [("fast_caption", "intro"), ("slow_caption", "run")]
+    assert [(p["kind"], p["beat"]) for p in problems] == [("fast_caption", "intro"), ("slow_caption", "verdict")]
     assert all(p["caption"] for p in problems)
 
 
