@@ -438,7 +438,8 @@ class Lecture(Scene):
 
     def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
         """The run's schedule, slowed where need be so that each event's caption starts as its step is
-        reached, not after it: the captions before it (`cues`, then the events before) have been read."""
+        reached, not after it: the captions before it (`cues`, then the events before) have been read; and
+        so that the run goes on until the last caption has been read."""
         schedule, before = self.schedule(), 0  # the cues said as the first steps go, slowed if need be
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
         t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values, *_ in cues)
@@ -446,7 +447,7 @@ class Lecture(Scene):
             said = self.as_said(said)
             schedule, before = schedule.reaching(step, t, before), step
             t = max(t, schedule.rest_time(step)) + max(self.needed(said.key, said.values), SHORTEST)
-        return schedule
+        return schedule.reaching(len(schedule.durations), t, before)  # still moving while the last is read
 
     def wait_run(self, seconds: float) -> None:
         """Wait `seconds` of the run, if any (the picture moves: a caption may stay up while it does)."""
@@ -474,7 +475,7 @@ class Lecture(Scene):
         """Each line of the story with its picture drawn as it is read (picture)."""
         for said in map(self.as_said, lines):
             with self.caption(said.key, claims=said.claims, **said.values):
-                self.draw_time = max(1.5, self.needs[-1] - 5.0)  # the picture moves while most of it is read
+                self.draw_time = max(1.5, self.needs[-1] - 3.0)  # the picture moves while most of it is read
                 self.picture(said)
 
     def picture(self, said: story.Line) -> None:
@@ -569,8 +570,8 @@ class Lecture(Scene):
         if getattr(self, "plane", None) is None:
             self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.8, at=at, sign=self.sign)
             self.play(FadeIn(self.plane), run_time=0.6)
-        beta = lesson.params["beta"]
-        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
+        beta, sweep = lesson.params["beta"], max(2.5, self.draw_time - 0.6 - 4.0 * replay)
+        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=sweep)
         self.plane.show_rho()
         if replay:
             end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
