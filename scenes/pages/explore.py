@@ -45,7 +45,7 @@ from ..words.captions import text
 SIDE = 41  # grid values of α and of β
 BETAS = tuple(k / 40 for k in range(40)) + (0.99,)  # β = 0 first: plain gradient descent is column 0
 DIGITS = 4  # significant digits of a position, as the page writes it (captions.written)
-QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-3, 2e-3, -30.0  # arrows (× scale), the loss (decades), its floor
+QUANTUM, LOG_QUANTUM, LOG_FLOOR = 1e-3, 1e-3, -30.0  # arrows (× scale), the loss (decades), its floor
 MAX_BYTES = 3_000_000  # a page that a USB stick, a phone and a notebook cell take
 KEPT = 4_000_000  # values a grid keeps (runs × steps × columns) at most: a page samples its steps from them
 TAUGHT = 1_500_000  # run-steps taught at once (memory: a few hundred MB at most)

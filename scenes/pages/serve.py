@@ -104,7 +104,10 @@ def main(argv: list[str]) -> int:
         print(f"Error: cannot serve on {args.bind}:{args.port}: {err.strerror or err}", file=sys.stderr)
         return 2
     host, port = httpd.server_address[:2]
-    print(f"serving {args.folder} at http://{host}:{port}/ (the class page: index.html); Ctrl-C stops", flush=True)
+    print(
+        f"serving {args.folder} at http://{host}:{port}/ (the class page: index.html); Ctrl-C stops",
+        flush=True,
+    )
     with httpd:
         try:
             httpd.serve_forever()

@@ -170,7 +170,6 @@ def test_positions_are_stored_as_python_writes_them():
 
 def test_a_lecture_without_an_explorer_has_no_page_and_says_so(tmp_path, capsys):
     from gdcore import ParameterError
-
     from scenes.pages.explore import declared, link
 
     with pytest.raises(ParameterError, match="has no explorer"):

@@ -266,7 +266,6 @@ def test_a_lecture_without_its_name_is_refused_by_the_check_in_one_line(scene, t
     """Every lecture (each problem gdcore registers, each module in scenes/lectures: the noise and function
     lectures too, when they come) is named by its page_scene_ message; a file set without one is refused."""
     from gdcore import LECTURES
-
     from scenes.lectures import modules
 
     assert {*LECTURES, *modules()} <= {name[len("page_scene_") :] for name in locales.lecture_names()}

@@ -305,7 +305,9 @@ def _check_lectures(path: Path, messages: dict) -> None:
     """Every lecture has its name (lecture_names): a missing one is a LanguageError naming it."""
     missing = next((name for name in lecture_names() if name not in messages), None)
     if missing is not None:
-        raise LanguageError(f"{path}: message {missing!r} is missing: every lecture is named in every language")
+        raise LanguageError(
+            f"{path}: message {missing!r} is missing: every lecture is named in every language"
+        )
 
 
 def _check_decimal(path: Path, sign: str | None) -> None:
