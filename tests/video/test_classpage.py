@@ -790,7 +790,7 @@ def test_every_lecture_is_named_from_its_language_file_in_every_language(browser
             "button.filter[data-scene]:not([data-scene=''])",
             "bs => bs.map(b => [b.dataset.scene, b.textContent])",
         )
-        assert sorted(cards) == sorted(names.items()) and sorted(filters) == sorted(names.items())
+        assert sorted(map(tuple, cards)) == sorted(names.items()) == sorted(map(tuple, filters))
         menu = page.eval_on_selector_all("#cmp-a option", "os => os.map(o => o.textContent)")
         assert sorted(name.split(" · ")[0] for name in menu) == sorted(names.values())
         assert page.inner_text("#now-playing").split(" · ")[0] in names.values()
@@ -836,7 +836,7 @@ def test_the_page_s_language_switches_numbers_buttons_and_the_loaded_video(
         params = card.locator(".params")
         assert params.inner_text() == shown(meta["params"], lang) and params.get_attribute("lang") == lang
         assert page.inner_text("#cmp-play") == page_words(lang)["play_both"]
-        page.wait_for_function(f"{VIDEO}.currentSrc.endsWith(s) && {VIDEO}.readyState >= 1", arg=video.name)
+        page.wait_for_function(f"s => {VIDEO}.currentSrc.endsWith(s) && {VIDEO}.readyState >= 1", arg=video.name)
         assert page.evaluate("classPage.current.lang") == lang
     assert "0,4" in shown(meta["params"], "es") and "0.4" in shown(meta["params"], "en")
     assert page.problems == []
