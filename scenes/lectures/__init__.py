@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import pkgutil
 
 from gdcore import Subject
 
@@ -17,11 +16,6 @@ def has_lecture(scene: str) -> bool:
     """Whether `scene` has a module that draws it (a problem may come before its lecture: its numbers are
     there, --export-data writes them, but it has no video yet)."""
     return importlib.util.find_spec(f"{__name__}.{scene}") is not None
-
-
-def modules() -> list[str]:
-    """The scenes with a lecture module (scenes/lectures/<scene>.py), found without importing them."""
-    return sorted(found.name for found in pkgutil.iter_modules(__path__))
 
 
 def scene_class(subject: Subject) -> type:

@@ -836,7 +836,9 @@ def test_the_page_s_language_switches_numbers_buttons_and_the_loaded_video(
         params = card.locator(".params")
         assert params.inner_text() == shown(meta["params"], lang) and params.get_attribute("lang") == lang
         assert page.inner_text("#cmp-play") == page_words(lang)["play_both"]
-        page.wait_for_function(f"s => {VIDEO}.currentSrc.endsWith(s) && {VIDEO}.readyState >= 1", arg=video.name)
+        page.wait_for_function(
+            f"s => {VIDEO}.currentSrc.endsWith(s) && {VIDEO}.readyState >= 1", arg=video.name
+        )
         assert page.evaluate("classPage.current.lang") == lang
     assert "0,4" in shown(meta["params"], "es") and "0.4" in shown(meta["params"], "en")
     assert page.problems == []
