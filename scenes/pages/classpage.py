@@ -133,8 +133,8 @@ def videos(output: Path) -> list[dict]:
 
 
 def lectures(listed: list[dict]) -> list[dict]:
-    """One entry per lecture (newest first): its scene, parameters, and its videos, one per language and
-    quality (the newest, when older software made another)."""
+    """One entry per lecture (newest first): its scene and its videos, one per language and quality (the
+    newest, when older software made another), each with its parameters as its language writes them."""
     found: dict[str, dict] = {}
     for v in listed:
         entry = found.setdefault(
@@ -142,7 +142,6 @@ def lectures(listed: list[dict]) -> list[dict]:
             {
                 "id": v["lecture"],
                 "scene": v["scene"],
-                "params": v["params"],
                 "voice": v["voice"],
                 "videos": [],
             },
