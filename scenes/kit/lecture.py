@@ -22,6 +22,7 @@ from manim import (
     ManimColor,
     Mobject,
     Scene,
+    ShowPassingFlash,
     Text,
     ThreeDScene,
     UpdateFromAlphaFunc,
@@ -520,7 +521,13 @@ class Lecture(Scene):
             self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), max(2.5, self.draw_time - 1.2))
         elif "outcome" in kinds:
             envelope = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
-            self.play(*self.marks(runs=(0,)), *self.once("envelope", envelope), run_time=self.draw_time)
+            trace = self.inset.traces[0].copy().set_stroke(style.TEXT, width=6)  # the loss, run along
+            self.play(
+                *self.marks(runs=(0,)),
+                *self.once("envelope", envelope),
+                ShowPassingFlash(trace, time_width=0.4),
+                run_time=self.draw_time,
+            )
 
     def once(self, name: str, make) -> list:
         """The animation that draws `make()` the first time `name` is drawn, and lights it up after."""
