@@ -164,7 +164,7 @@ def numbers(cells) -> list:
 
 def test_every_number_in_readouts_insets_and_tables_is_readable():
     from gdcore import compare
-    from scenes.kit.lecture import Comparing
+    from scenes.kit.lecture import Comparing, Lecture
     from scenes.kit.pieces import LossInset
     from scenes.lectures.regression import VERDICT_WIDTH, verdict_table
     from scenes.words import captions, locales
@@ -185,6 +185,7 @@ def test_every_number_in_readouts_insets_and_tables_is_readable():
         class Table(Comparing):
             subject = compare("parabola", "beta", [0, 0.5, 0.9, 0.95, 0.99], steps=10_000)
             lang_ = lang
+            colour = Lecture.colour  # the runs' colours, as a lecture gives them
 
             def number(self, shown, tex=False):
                 return captions.decimals(self.lang_, shown, tex)
