@@ -237,8 +237,10 @@ def _rates(
 
 def lesson(scene: str, **given) -> Lesson:
     """The Lesson of lecture `scene` (a key of LECTURES) with the given hyperparameters, the others at the
-    problem's defaults. Every value is checked here, once (ParameterError names the first bad one)."""
-    return teach(scene, checked(scene, given))
+    problem's defaults. Every value is checked here, once (ParameterError names the first bad one). A lecture
+    whose problem declares SUBJECT is what that returns (the noise lecture: gdcore.noisy.Noise)."""
+    subject = LECTURES[scene].SUBJECT
+    return subject(**given) if subject is not None else teach(scene, checked(scene, given))
 
 
 def checked(scene: str, given: dict) -> dict:
