@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     UP,
     Axes,
     Circle,
@@ -33,11 +34,11 @@ from ..words import captions, story
 from ..words.captions import fmt_param
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
-PANEL_AT, PANEL_SIZE = (-3.75, 0.55), (5.6, 5.2)  # the (w1, w2) panel, left
-COLUMN_X = 3.45  # the right column's centre: the formulas, the rule, the loss plot, the verdict's table
-FORMULA_AT = (COLUMN_X, 3.2)  # the batch gradient, then the rule below it
-RULE_AT, RULE_WIDTH = (COLUMN_X, 1.75), 4.8
-INSET_X, INSET_WIDTH, INSET_HEIGHT = COLUMN_X + 0.3, 5.0, 1.9  # its bottom on the caption band
+PANEL_AT, PANEL_SIZE = (-3.95, 0.55), (5.2, 5.0)  # the (w1, w2) panel, left
+COLUMN_X = 2.9  # the right column's centre: the formulas, the rule, the loss plot, the verdict's table
+FORMULA_AT = (COLUMN_X, 2.95)  # the batch gradient, then the rule below it
+RULE_AT, RULE_WIDTH = (COLUMN_X, 1.35), 4.8
+INSET_X, INSET_WIDTH, INSET_HEIGHT = COLUMN_X + 0.6, 5.0, 1.9  # its bottom on the caption band
 TABLE_WIDTH = 2 * (style.SAFE_RIGHT - COLUMN_X) - 0.1
 COLOURS = (style.GHOST, style.BALL, style.RUNS[1])  # plain SGD at α, momentum, plain SGD at α/(1 − β)
 SIGMAS = 2.0  # the ellipse drawn: where the stationary density is 2 standard deviations from its centre
@@ -86,18 +87,7 @@ class NoisePanel(VGroup):
         box = np.array([*self.axes.c2p(w1[0], w2[0])[:2], *self.axes.c2p(w1[1], w2[1])[:2]])
         border = Rectangle(width=PANEL_SIZE[0], height=PANEL_SIZE[1], color=style.MUTED, stroke_width=1.5)
         border.move_to([*PANEL_AT, 0])
-        gap = max(problem.loss(np.zeros(3)) - problem.lowest_loss, 1e-6)
-        contours = VGroup(
-            *(self.curve(problem.level_curve(g), style.MUTED, 1.5) for g in gap * np.geomspace(0.003, 1.5, 8))
-        )
-        contours.set_stroke(opacity=0.6)
-        ring = Circle(radius=0.07, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
-        names = VGroup(
-            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(border, DOWN, buff=0.08),
-            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(
-                border.get_corner(UP + np.array([-1, 0, 0])), DOWN + np.array([1, 0, 0]), buff=0.1
-            ),
-        )
+        contours, ring, names = self.backdrop(problem, border)
         self.box = box
         self.traces = Traces(
             self.axes, [(*p.T, colour) for p, (_, colour, *_) in zip(self.paths, runs)], 2.0, box
@@ -115,6 +105,22 @@ class NoisePanel(VGroup):
         self.still = VGroup(border, contours, ring, names)
         self.moving = VGroup(self.ellipses, self.traces, self.dots)
         super().__init__(self.still, self.moving)
+
+    def backdrop(self, problem, border: Rectangle) -> tuple[VGroup, Circle, VGroup]:
+        """The level curves L = L* + gap (gaps from 0.3 % to 150 % of the start's), the least-squares point's
+        ring and the axis names (outside the border: the contours run through its inside)."""
+        gap = max(problem.loss(np.zeros(3)) - problem.lowest_loss, 1e-6)
+        contours = VGroup(
+            *(self.curve(problem.level_curve(g), style.MUTED, 1.5) for g in gap * np.geomspace(0.003, 1.5, 8))
+        )
+        contours.set_stroke(opacity=0.6)
+        best = problem.minimizer()
+        ring = Circle(radius=0.07, color=style.TEXT, stroke_width=2.5).move_to(self.axes.c2p(*best[:2]))
+        names = VGroup(
+            math("w_1", style.LABEL_SIZE, style.MUTED).next_to(border, DOWN, buff=0.08),
+            math("w_2", style.LABEL_SIZE, style.MUTED).next_to(border, UP, buff=0.08).align_to(border, LEFT),
+        )
+        return contours, ring, names
 
     def curve(self, points: np.ndarray, colour: str, width: float) -> VMobject:
         """A closed polyline through (w1, w2) `points`, clipped to the panel."""
@@ -230,9 +236,11 @@ class NoiseLecture(Lecture):
     def batch_cue(self) -> tuple:
         """How a step's gradient is made, the batch gradient written as it is read."""
         b, n = self.subject.params["batch_size"], self.subject.params["samples"]
-        tex = rf"\nabla L_{{B}} = \frac{{1}}{{{b}}} \sum_{{i \in B_t}} \nabla \ell_i \qquad |B_t| = {b},\ N = {n}"
-        self.formulas = math(tex, style.PANEL_SIZE).move_to([*FORMULA_AT, 0])
-        self.formulas.scale_to_fit_width(min(self.formulas.width, TABLE_WIDTH))
+        mean = rf"\nabla L_{{B}} = \frac{{1}}{{{b}}} \sum_{{i \in B_t}} \nabla \ell_i"
+        self.formulas = VGroup(
+            math(mean, style.PANEL_SIZE), math(rf"|B_t| = {b},\ N = {n}", style.PANEL_SIZE)
+        )
+        self.formulas.arrange(DOWN, buff=0.12).move_to([*FORMULA_AT, 0])
         key = "noise_batch" if b < n else "noise_batch_full"
         return key, {"b": b, "n": n}, lambda: self.play(Write(self.formulas), run_time=2.0)
 
@@ -244,23 +252,27 @@ class NoiseLecture(Lecture):
 
     def run_cues(self) -> list[tuple]:
         """The batch gradient, the rule (written onto the running picture) and the runs, each lit up."""
+        batch = self.batch_cue()
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
+        rule.next_to(self.formulas, DOWN, buff=0.3)  # a comparison's values take a line more
         key, values = self.rule_caption()
         runs, named = self.runs_caption()
         light = lambda: self.play(  # noqa: E731
             *(Indicate(d, scale_factor=2.0) for d in self.panel.dots), lag_ratio=0.5, run_time=2.0
         )
         return [
-            self.batch_cue(),
+            batch,
             (key, values, lambda: self.play(Write(rule), run_time=2.0)),
             (runs, named, light),
         ]
 
     def run_tex(self, i: int) -> str:
-        """Run i's name in the table: α, β or α/(1 − β) with its value."""
+        """Run i's name in the table: α and β with their values, α/(1 − β) (its value is in the captions)."""
         p = self.subject.lessons[i].params
-        tex = (r"\alpha", r"\beta", r"\alpha/(1-\beta)")[i]
-        return self.number(f"{tex} = {fmt_param(p['beta'] if i == 1 else p['lr'], tex=True)}", tex=True)
+        if i == 2:
+            return r"\alpha/(1-\beta)"
+        tex, value = (r"\alpha", p["lr"]) if i == 0 else (r"\beta", p["beta"])
+        return self.number(f"{tex} = {fmt_param(value, 3, tex=True)}", tex=True)
 
     def table(self) -> VGroup:
         """One row per drawn run: its name in its colour, the measured RMS distance from the best fit over
@@ -281,14 +293,12 @@ class NoiseLecture(Lecture):
                 label(self.words("noise_no_floor") if floor is None else str(floor), style.PANEL_SIZE - 2),
             ]
         grid = VGroup(*cells).arrange_in_grid(
-            rows=len(self.runs_shown) + 1, cols=4, buff=(0.3, 0.16), col_alignments="lrrr"
+            rows=len(self.runs_shown) + 1, cols=4, buff=(0.25, 0.14), col_alignments="lrrr"
         )
         return grid.scale_to_fit_width(min(grid.width, TABLE_WIDTH))
 
     def verdict(self) -> None:
-        self.rows = (
-            self.table().move_to([COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
-        )
+        self.rows = self.table().move_to([COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
         self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(self.rows), run_time=0.8)
         self.say_drawn(self.verdict_lines())
 
