@@ -103,7 +103,9 @@ class NoisePanel(VGroup):
         )
         self.floors = [step for *_, step in runs]
         self.still = VGroup(border, contours, ring, names)
-        self.moving = VGroup(self.ellipses, self.traces, self.dots)
+        self.moving = VGroup(
+            self.traces, self.ellipses, self.dots
+        )  # the band over the paths that jitter in it
         super().__init__(self.still, self.moving)
 
     def backdrop(self, problem, border: Rectangle) -> tuple[VGroup, Circle, VGroup]:
@@ -152,7 +154,7 @@ class NoisePanel(VGroup):
             )
             dot.move_to(point if inside else self.axes.get_center()).set_opacity(1.0 if inside else 0.0)
         for ellipse, floor in zip(self.ellipses, self.floors):
-            ellipse.set_stroke(opacity=0.9 if floor is not None and k >= floor else 0.0)
+            ellipse.set_stroke(opacity=1.0 if floor is not None and k >= floor else 0.0)
 
 
 class NoiseLecture(Lecture):
@@ -194,7 +196,7 @@ class NoiseLecture(Lecture):
         ]
         self.panel = NoisePanel(s.problem, runs, self.sign)
         self.panel.set_step(0, 0.0)
-        self.play(Create(self.panel.still), run_time=1.2)
+        self.play(Create(self.panel.still), run_time=0.5)
 
     def predict(self) -> None:
         """The question, with this run's values, over the runs' first steps (then back to the start)."""
