@@ -270,6 +270,16 @@ MATRIX = {
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
     "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
 }
+# the noise lecture (h34): its defaults, one sample a batch at β = 0.99 in French (no floors), β = 0 (one run)
+# in Spanish near the stable limit, and a comparison over β
+MATRIX.update(
+    {
+        "noise": ["--scene", "noise"],
+        "noise-b1-beta-0.99-fr": ["--scene", "noise", "--batch-size", "1", "--beta", "0.99", "--lang", "fr"],
+        "noise-beta-0-limit-es": ["--scene", "noise", "--beta", "0", "--lr", "0.6", "--lang", "es"],
+        "noise-compare": ["--scene", "noise", "--beta", "0,0.5,0.9", "--batch-size", "59"],
+    }
+)
 
 
 @cache
