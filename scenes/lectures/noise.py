@@ -324,7 +324,7 @@ class NoiseLecture(Lecture):
     def picture(self, said) -> None:
         """What a verdict sentence draws as it is read: the runs it names light up (row, ellipse, dot); the
         floor steps are marked on the loss plot for who reached its floor first; the textbook model's ellipse
-        is drawn dashed beside the exact one; a spread's run replays its last quarter."""
+        is drawn dashed beside the exact one; then the runs replay their last quarter, where spreads are measured."""
         chosen, kinds = self.named_runs(said), {claim["claim"] for claim in said.claims}
         shown = [Indicate(self.row(i), scale_factor=1.1) for i in chosen]
         shown += [Indicate(self.panel.dots[self.runs_shown.index(i)], scale_factor=2.0) for i in chosen]
@@ -333,8 +333,8 @@ class NoiseLecture(Lecture):
         if said.key == "noise_additive":
             shown += self.once(f"textbook {chosen[0]}", lambda: self.textbook(chosen[0]))
         self.play(*shown, run_time=min(self.draw_time, 2.0))
-        if "spread" in kinds or "calmer" in kinds or "calmest" in kinds:
-            n = self.subject.params["steps"]
+        n = self.subject.params["steps"]  # every sentence is about the runs' last quarter: it is replayed
+        if n > 1:
             self.sweep([self.panel, self.inset], (n - max(1, n // 4), n), max(self.draw_time - 2.0, 1.5))
 
     def floor_marks(self) -> list:
