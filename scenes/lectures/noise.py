@@ -37,7 +37,7 @@ from ..words.captions import fmt_param
 PANEL_AT, PANEL_SIZE = (-3.95, 0.55), (5.2, 5.0)  # the (w1, w2) panel, left
 COLUMN_X = 2.9  # the right column's centre: the formulas, the rule, the loss plot, the verdict's table
 FORMULA_AT = (COLUMN_X, 2.95)  # the batch gradient, then the rule below it
-RULE_AT, RULE_WIDTH = (COLUMN_X, 1.35), 4.8
+RULE_AT, RULE_WIDTH = (COLUMN_X, 1.35), 6.0
 INSET_X, INSET_WIDTH, INSET_HEIGHT = COLUMN_X + 0.6, 5.0, 1.9  # its bottom on the caption band
 TABLE_WIDTH = 2 * (style.SAFE_RIGHT - COLUMN_X) - 0.1
 COLOURS = (style.GHOST, style.BALL, style.RUNS[1])  # plain SGD at α, momentum, plain SGD at α/(1 − β)
@@ -256,7 +256,7 @@ class NoiseLecture(Lecture):
         """The batch gradient, the rule (written onto the running picture) and the runs, each lit up."""
         batch = self.batch_cue()
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
-        rule.next_to(self.formulas, DOWN, buff=0.3)  # a comparison's values take a line more
+        rule.next_to(self.formulas, DOWN, buff=0.22)  # a comparison's values take a line more
         key, values = self.rule_caption()
         runs, named = self.runs_caption()
         light = lambda: self.play(  # noqa: E731

@@ -277,7 +277,7 @@ MATRIX.update(
         "noise": ["--scene", "noise"],
         "noise-b1-beta-0.99-fr": ["--scene", "noise", "--batch-size", "1", "--beta", "0.99", "--lang", "fr"],
         "noise-beta-0-limit-es": ["--scene", "noise", "--beta", "0", "--lr", "0.6", "--lang", "es"],
-        "noise-compare": ["--scene", "noise", "--beta", "0,0.5,0.9", "--batch-size", "59"],
+        "noise-compare-es": ["--scene", "noise", "--beta", "0,0.5,0.9", "--lang", "es"],
     }
 )
 
