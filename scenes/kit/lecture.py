@@ -397,12 +397,17 @@ class Lecture(Scene):
             with self.caption(key, at_least=RUN_HOLD, **values):
                 for show in shows:
                     show()
-        for step, said in self.run_lines(schedule):
+        for step, said in map(lambda event: (event[0], self.as_said(event[1])), self.run_lines(schedule)):
             self.wait_run(schedule.rest_time(step) - clock[0])
-            self.say([said], at_least=RUN_HOLD)
+            with self.caption(said.key, at_least=RUN_HOLD, claims=said.claims, **said.values):
+                self.at_event(said)
         self.wait_run(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
         self.at_rest = False
+
+    def at_event(self, said: story.Line) -> None:
+        """What an event's caption draws as it is read while the run goes on (a lecture's hook; nothing by
+        default)."""
 
     def bring_in(self, pieces: Sequence, layer: VGroup, shown: Sequence) -> None:
         """Fade in the pieces not `shown` yet; then their still parts (static from now on), and `layer`, their

@@ -42,7 +42,7 @@ FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
 RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.85), 5.0  # where the energy bars come in after it
 ENERGY_AT, ENERGY_SIZE = (style.RIGHT_COLUMN_X - 0.4, 1.35), (3.2, 2.9)  # the barrier's name right of it
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
-QUIET = 0.002  # of the view's width: a ball that stays this near where it ends no longer moves to the eye
+QUIET = 0.01  # of the view's width: a ball that stays this near where it ends no longer moves to the eye
 TALLY, TALLY_GAP = 10, 0.15  # crossings drawn as dots over the barrier, at most; scene units between them
 REPLAY = 4.0  # seconds a verdict sentence replays its ball
 
@@ -186,12 +186,12 @@ class ValleysLecture(Comparing, Lecture):
         p = self.subject.problem
         self.axes = axes = written_ticks(plot_axes(p), self.sign)
         self.plot = axes.plot(curve(p), x_range=list(X_VIEW), color=style.CURVE, stroke_width=4)
-        self.marks = self.well_marks()
+        self.spots = self.well_marks()
         names = axis_names(axes, p.param_tex, p.loss_tex)
         self.play(Create(axes), Create(self.plot), FadeIn(names), run_time=1.0)
         self.racers = self.balls(axes, curve(p))
         self.set_step(self.racers, 0, 0.0)
-        self.play(FadeIn(self.marks), *(FadeIn(b) for b in self.racers), run_time=0.6)
+        self.play(FadeIn(self.spots), *(FadeIn(b) for b in self.racers), run_time=0.6)
 
     def well_marks(self) -> VGroup:
         """A dot and a name for each minimum and for the barrier, by kind (`self.kinds`)."""
@@ -215,7 +215,7 @@ class ValleysLecture(Comparing, Lecture):
     def mark(self, kind: str) -> VGroup:
         """The dot and name of a minimum ("local", "global") or of the barrier as the plot shows them now
         (a plot that follows a ball draws copies of them)."""
-        shown = self.follow[0].marks_shown if getattr(self, "follow", None) else self.marks
+        shown = self.follow[0].marks_shown if getattr(self, "follow", None) else self.spots
         return shown[self.kinds.index(kind)]
 
     def predict(self) -> None:
@@ -262,7 +262,7 @@ class ValleysLecture(Comparing, Lecture):
         self.inset = self.loss_inset(INSET_X, losses, "val_loss_axis", INSET_WIDTH, INSET_HEIGHT)
         # a ball that leaves the view: the plot follows it; the minima's names are where they are unzoomed
         self.follow = following(
-            self.racers[0].window, f, self.plot, self.racers, avoid=[f(0.0)], marks=self.marks
+            self.racers[0].window, f, self.plot, self.racers, avoid=[f(0.0)], marks=self.spots
         )
         pieces = [*self.follow, self.energy, self.inset, *self.racers]
         self.drive(pieces, self.run_cues(), shown=[*self.racers, self.energy])
@@ -393,11 +393,24 @@ class ValleysLecture(Comparing, Lecture):
 
             group = VGroup(ball, energy.moving, self.tallies[i])
             self.play(UpdateFromAlphaFunc(group, at), run_time=REPLAY, rate_func=linear)
-        step, colour = one.verdict.step, style.BAD if one.run.diverged else self.colours()[i]
-        shown = [Indicate(ball.ball, scale_factor=1.5)]
-        if one.run.diverged or one.run.converged_at is not None:
-            shown.append(FadeIn(self.inset.mark(i, step, colour)))
-        self.play(*shown, run_time=1.0)
+        self.play(Indicate(ball.ball, scale_factor=1.5), *self.end_mark(i), run_time=1.0)
+
+    def end_mark(self, i: int) -> list:
+        """The animation of run i's mark on the loss plot where it settled (or diverged): drawn the first time,
+        lit up after; none for a run that did neither."""
+        run = self.subject.lessons[i].run
+        step = run.diverged_at if run.diverged else run.converged_at
+        if step is None:
+            return []
+        colour = style.BAD if run.diverged else self.colours()[i]
+        return self.once(f"end {i}", lambda: self.inset.mark(i, step, colour))
+
+    def at_event(self, said: story.Line) -> None:
+        """A run's settling or diverging, as it is said during the run: its mark on the loss plot."""
+        labels = [self.subject.label(i) for i in range(len(self.subject.lessons))]
+        runs = [labels.index(c["run"]) for c in said.claims if c.get("run") in labels]
+        if said.key.startswith(("ev_settled", "ev_diverged")) and runs:
+            self.play(*self.end_mark(runs[0]), run_time=0.6)
 
     def moral(self, key: str) -> None:
         """The moral's picture: the barrier (on the curve and on the energy panel), the crossings counted
