@@ -75,7 +75,7 @@ def test_the_map_on_screen_is_gdcores_rho(landscape_en):
     video, meta, _ = landscape_en
     land = landscape("parabola", steps=20)
     axes = map_axes(land)
-    frame = frame_at(video, meta["beats"]["show_theory"] - 0.2)  # the map is up, no curves yet
+    frame = frame_at(video, meta["beats"]["predict"] - 0.2)  # the map is up, no curves yet
     rgb = colours(land.rho)
     rng = np.random.default_rng(3)
     for _ in range(30):
