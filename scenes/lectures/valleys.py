@@ -19,6 +19,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Indicate,
+    Line,
     Rectangle,
     UpdateFromAlphaFunc,
     VGroup,
@@ -327,6 +328,7 @@ class ValleysLecture(Comparing, Lecture):
         return [
             (step, story.Line("val_timelapse", said.values, []) if said.key == "ev_timelapse" else said)
             for step, said in super().run_lines(schedule)
+            if said.key != "ev_timelapse" or step > 0  # from step 0: no ball moves at all, nothing to hurry
         ]
 
     def inset_steps(self) -> int:
@@ -368,7 +370,7 @@ class ValleysLecture(Comparing, Lecture):
         if said.key.startswith("val_moral"):
             self.moral(said.key)
         elif any(c["claim"] == "still" for c in said.claims):
-            self.play(*self.sitting(runs[0], said.claims[0]["where"]), run_time=1.2)
+            self.play(*self.sitting(runs[0], said.claims[0]["where"]), run_time=self.draw_time)
         else:
             self.replay(runs[0])
 
@@ -376,7 +378,12 @@ class ValleysLecture(Comparing, Lecture):
         """Indicates of ball i, which never moved, and of where it sits: the barrier's top or its minimum."""
         start = self.subject.lessons[i].run.positions[0]
         spot = self.mark("barrier" if where == "stationary" else self.subject.problem.basin(start))
-        return [Indicate(self.racers[i].ball, scale_factor=1.6), Indicate(spot)]
+        ball = self.racers[i].ball
+
+        def flat() -> Line:  # the slope there: 0
+            return Line(ball.get_center() + 0.6 * LEFT, ball.get_center() + 0.6 * RIGHT, color=style.TEXT)
+
+        return [Indicate(ball, scale_factor=1.6), Indicate(spot), *self.once(f"flat {i}", flat)]
 
     def replay(self, i: int) -> None:
         """Run i again from its start, its energy bar with it, its crossings counted over the barrier; then
