@@ -266,14 +266,16 @@ def test_the_maps_pink_curve_is_said_to_be_the_slowest_directions_and_the_steep_
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
 @pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
-@pytest.mark.parametrize("problem", ["parabola", "ravine", "regression"])
-def test_the_maps_captions_fit_in_two_lines(problem, variant, lang):
+@pytest.mark.parametrize(
+    "problem, given", [("parabola", {}), ("ravine", {"kappa": 1000.0}), ("regression", {})]
+)
+def test_the_maps_captions_fit_in_two_lines(problem, given, variant, lang):
     """The map's captions wrap at CAPTION_CHARS into two lines at most (a 3-line French one spilled out of
     its band, issue 32 item 6): the map's own, the pink curve's and each steep direction's."""
     from scenes.kit import style
     from scenes.words.captions import wrap
 
-    land = landscape(problem, variant=variant, steps=20)
+    land = landscape(problem, variant=variant, steps=20, **given)  # the ravine's widest formula
     lines = [story.map_intro(land), story.map_critical(land), story.map_limit(land)]
     lines += [said for _, one in land.tour if (said := story.map_steep(land, one))]
     for said in lines:
