@@ -213,7 +213,7 @@ class ValleysLecture(Comparing, Lecture):
         self.kinds.append("barrier")
         return marks
 
-    def mark(self, kind: str) -> VGroup:
+    def spot(self, kind: str) -> VGroup:
         """The dot and name of a minimum ("local", "global") or of the barrier as the plot shows them now
         (a plot that follows a ball draws copies of them)."""
         shown = self.follow[0].marks_shown if getattr(self, "follow", None) else self.spots
@@ -232,7 +232,7 @@ class ValleysLecture(Comparing, Lecture):
                 self.sweep(self.racers, (0, steps), 3.0)
                 self.sweep(self.racers, (steps, 0), 0.8)
             lit = [Indicate(b.ball, scale_factor=1.5) for b in self.racers]
-            self.play(*lit, Indicate(self.mark("global"), scale_factor=1.3), run_time=1.0)
+            self.play(*lit, Indicate(self.spot("global"), scale_factor=1.3), run_time=1.0)
 
     def crossings(self, i: int | None = None) -> list[int]:
         """The steps at which run i (every run: None) crossed the barrier (gdcore's events claim)."""
@@ -281,7 +281,7 @@ class ValleysLecture(Comparing, Lecture):
         def well() -> None:
             self.play(Write(self.formulas), run_time=1.2)
             for kind in ("local", "barrier", "global"):  # one by one (a LaggedStart's group would be added)
-                self.play(Indicate(self.mark(kind), scale_factor=1.3), run_time=0.8)
+                self.play(Indicate(self.spot(kind), scale_factor=1.3), run_time=0.8)
 
         def bars() -> None:
             # its parts, each already in the scene: a new group would be split out of the run's clocked layer
@@ -289,7 +289,7 @@ class ValleysLecture(Comparing, Lecture):
             self.play(FadeOut(rule), *shown, run_time=1.2)
 
         def barrier() -> None:
-            self.play(Indicate(energy.line, scale_factor=1.05), Indicate(self.mark("barrier")), run_time=1.5)
+            self.play(Indicate(energy.line, scale_factor=1.05), Indicate(self.spot("barrier")), run_time=1.5)
 
         key, values = self.rule_caption()
         return [
@@ -341,7 +341,7 @@ class ValleysLecture(Comparing, Lecture):
     def tally_marks(self) -> VGroup:
         """One row of dots per run over the barrier's name, in its colour: a dot per crossing (at most
         TALLY), hidden until a replay crosses (`reveal_tally`)."""
-        name = self.mark("barrier")[1]
+        name = self.spot("barrier")[1]
         rows = VGroup()
         for i, colour in enumerate(self.colours()):
             count = min(len(self.crossings(i)), TALLY)
@@ -377,7 +377,7 @@ class ValleysLecture(Comparing, Lecture):
     def sitting(self, i: int, where: str) -> list:
         """Indicates of ball i, which never moved, and of where it sits: the barrier's top or its minimum."""
         start = self.subject.lessons[i].run.positions[0]
-        spot = self.mark("barrier" if where == "stationary" else self.subject.problem.basin(start))
+        spot = self.spot("barrier" if where == "stationary" else self.subject.problem.basin(start))
         ball = self.racers[i].ball
 
         def flat() -> Line:  # the slope there: 0
@@ -400,24 +400,9 @@ class ValleysLecture(Comparing, Lecture):
 
             group = VGroup(ball, energy.moving, self.tallies[i])
             self.play(UpdateFromAlphaFunc(group, at), run_time=REPLAY, rate_func=linear)
-        self.play(Indicate(ball.ball, scale_factor=1.5), *self.end_mark(i), run_time=1.0)
-
-    def end_mark(self, i: int) -> list:
-        """The animation of run i's mark on the loss plot where it settled (or diverged): drawn the first time,
-        lit up after; none for a run that did neither."""
-        run = self.subject.lessons[i].run
-        step = run.diverged_at if run.diverged else run.converged_at
-        if step is None:
-            return []
-        colour = style.BAD if run.diverged else self.colours()[i]
-        return self.once(f"end {i}", lambda: self.inset.mark(i, step, colour))
-
-    def at_event(self, said: story.Line) -> None:
-        """A run's settling or diverging, as it is said during the run: its mark on the loss plot."""
-        labels = [self.subject.label(i) for i in range(len(self.subject.lessons))]
-        runs = [labels.index(c["run"]) for c in said.claims if c.get("run") in labels]
-        if said.key.startswith(("ev_settled", "ev_diverged")) and runs:
-            self.play(*self.end_mark(runs[0]), run_time=0.6)
+        self.play(
+            Indicate(ball.ball, scale_factor=1.5), *self.mark(i, one.run, one.run.diverged), run_time=1.0
+        )
 
     def moral(self, key: str) -> None:
         """The moral's picture: the barrier (on the curve and on the energy panel), the crossings counted
@@ -425,9 +410,9 @@ class ValleysLecture(Comparing, Lecture):
         if key == "val_moral_still":
             self.play(*(Indicate(b.ball, scale_factor=1.6) for b in self.racers), run_time=1.2)
             return
-        shown = [Indicate(self.mark("barrier")), Indicate(self.energy.line, scale_factor=1.05)]
+        shown = [Indicate(self.spot("barrier")), Indicate(self.energy.line, scale_factor=1.05)]
         if key == "val_moral_deep":
-            shown.append(Indicate(self.mark("global"), scale_factor=1.3))
+            shown.append(Indicate(self.spot("global"), scale_factor=1.3))
         if key == "val_moral" and len(self.tallies.family_members_with_points()):
             shown.append(Indicate(self.tallies, scale_factor=1.4))
         self.play(*shown, run_time=1.5)
