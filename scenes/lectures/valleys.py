@@ -13,6 +13,8 @@ from manim import (
     UP,
     UR,
     Axes,
+    Circle,
+    Circumscribe,
     Create,
     DashedLine,
     Dot,
@@ -330,6 +332,12 @@ class ValleysLecture(Comparing, Lecture):
             for step, said in super().run_lines(schedule)
             if said.key != "ev_timelapse" or step > 0  # from step 0: no ball moves at all, nothing to hurry
         ]
+
+    def event_shown(self, said: story.Line) -> list:
+        """An event's picture (Lecture.event_shown); the time-lapse is about every ball: a ring round each."""
+        if said.key != "val_timelapse":
+            return super().event_shown(said)
+        return [Circumscribe(b.ball, Circle, color=style.TEXT, buff=0.08) for b in self.racers]
 
     def inset_steps(self) -> int:
         """Steps on the loss plot: past every run's end (its settling or diverging step), rounded up."""
