@@ -513,21 +513,25 @@ class Lecture(Scene):
         elif "stable_limit" in kinds and v.outcome.value != "diverged" or key.startswith("plain_diverged"):
             self.sweep_plane(replay=False)
         elif v.outcome.value == "diverged":
-            self.play(
-                *self.once("edge", self.rho_one),
-                *self.marks(runs=(0,), diverged=True),
-                run_time=1.2,
-            )
-            self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), max(2.5, self.draw_time - 1.2))
+            self.diverged_picture()
         elif "outcome" in kinds:
-            envelope = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
-            trace = self.inset.traces[0].copy().set_stroke(style.TEXT, width=6)  # the loss, run along
-            self.play(
-                *self.marks(runs=(0,)),
-                *self.once("envelope", envelope),
-                ShowPassingFlash(trace, time_width=0.4),
-                run_time=self.draw_time,
-            )
+            self.settled_picture()
+
+    def diverged_picture(self) -> None:
+        """ρ = 1 on the loss plot and the step the run diverged from, then the run's first steps again."""
+        self.play(*self.once("edge", self.rho_one), *self.marks(runs=(0,), diverged=True), run_time=1.2)
+        self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), max(2.5, self.draw_time - 1.2))
+
+    def settled_picture(self) -> None:
+        """The settling step marked, the ρ envelope drawn and a flash run along the loss that hugs it."""
+        envelope = lambda: self.envelope(0, self.lesson.verdict.rho, self.run_colour())  # noqa: E731
+        trace = self.inset.traces[0].copy().set_stroke(style.TEXT, width=6)
+        self.play(
+            *self.marks(runs=(0,)),
+            *self.once("envelope", envelope),
+            ShowPassingFlash(trace, time_width=0.4),
+            run_time=self.draw_time,
+        )
 
     def once(self, name: str, make) -> list:
         """The animation that draws `make()` the first time `name` is drawn, and lights it up after."""
