@@ -197,7 +197,7 @@ def _mode(problem: Problem, main: Trajectory, variant: str, lr: float, beta: flo
 def _still(problem: Problem, run: Trajectory) -> str | None:
     """Where a run that never moves sits (every step at its start: the gradient there is 0, or too small to
     move it by a rounding step): "minimum", or "stationary" elsewhere (a barrier's top); None if it moves."""
-    if np.any(run.positions != run.positions[0]):
+    if claims.moved(run):
         return None
     start = run.positions[0]
     target = problem.settle_target(start)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, Noise, NoiseComparison, claims
+from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, Noise, NoiseComparison, claims, theory
 from gdcore.noisy import RUNS, last_quarter
 
 from .captions import Listing, Percent, Phrase, fmt, fmt_param, times
@@ -158,6 +158,62 @@ def line(key: str, claims: list, **values) -> Line:
     if key in ASSERTS and not ASSERTS[key](by_kind):
         raise AssertionError(f"the caption {key!r} would assert what its claims do not: {claims}")
     return Line(key, values, claims)
+
+
+def map_intro(land: Landscape) -> Line:
+    """What the map is: the rule on the problem, ρ as its colour."""
+    problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
+    return Line("ls_map", {"variant": Phrase(land.variant), "problem": problem}, [])
+
+
+def _modes(land: Landscape, one: Lesson) -> dict:
+    """The modes claim at a run of the map: how its slowest and its steepest directions move."""
+    lams = [float(lam) for lam in land.problem.curvatures]
+    lr, beta = one.params["lr"], one.params["beta"]
+    moves = [theory.damping(land.variant, lr, beta, lam).value for lam in (lams[0], lams[-1])]
+    return {"claim": "modes", "curvatures": lams, "slow": moves[0], "steep": moves[1]}
+
+
+def map_critical(land: Landscape) -> Line:
+    """The pink curve: critical damping of the problem's one curvature, or, with several, of its slowest
+    direction (the ravine's x, the regression's slowest mode) alone."""
+    c = _modes(land, land.lesson)
+    if len(set(c["curvatures"])) == 1:
+        return line("ls_critical", [c])
+    return line("ls_critical_ravine" if land.problem_name == "ravine" else "ls_critical_slowest", [c])
+
+
+def map_steep(land: Landscape, one: Lesson) -> Line | None:
+    """At a tour's stop where the slowest direction creeps, what the steepest does when it swings or flips
+    (the pink curve is not about it); None otherwise."""
+    c = _modes(land, one)
+    crept = c["slow"] in (theory.Damping.OVER.value, theory.Damping.CRITICAL.value)
+    if len(set(c["curvatures"])) == 1 or one.run.diverged or not crept or c["steep"] not in OSCILLATES:
+        return None
+    modes = "ravine" if land.problem_name == "ravine" else "regression"  # x and y, or the slowest mode
+    return line(f"ls_steep_{modes}_{c['steep']}", [c])
+
+
+OSCILLATES = (theory.Damping.UNDER.value, theory.Damping.FLIP.value)
+
+
+def _steep(move: str) -> Callable[[dict], bool]:
+    """The line says the slowest direction creeps while the steepest moves so (`move`)."""
+    return lambda c: (
+        c["modes"]["slow"] in ("over-damped", "critically damped") and c["modes"]["steep"] == move
+    )
+
+
+ASSERTS.update(
+    {
+        "ls_critical": lambda c: len(set(c["modes"]["curvatures"])) == 1,
+        **{
+            f"ls_critical_{n}": lambda c: len(set(c["modes"]["curvatures"])) > 1
+            for n in ("ravine", "slowest")
+        },
+        **{f"ls_steep_{n}_{move}": _steep(move) for n in ("ravine", "regression") for move in OSCILLATES},
+    }
+)
 
 
 def predict(subject) -> Line:

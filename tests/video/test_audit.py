@@ -269,6 +269,19 @@ MATRIX = {
     "ravine-kappa-1000": ["--scene", "ravine", "--kappa", "1000", "--lr", "0.0019"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
     "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
+    # the French map of the ravine: its captions in two lines, the steep direction told at a stop
+    "landscape-ravine-fr": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100", "--lang", "fr"],
+    # every ball on the barrier's top: none moves, each sits with its flat slope
+    "valleys-barrier-fr": [
+        "--scene",
+        "valleys",
+        "--x0",
+        "0.30725139564696763",
+        "--steps",
+        "40",
+        "--lang",
+        "fr",
+    ],
 }
 # the noise lecture (h34): its defaults, one sample a batch at β = 0.99 in French (no floors), β = 0 (one run)
 # in Spanish near the stable limit, and a comparison over β
