@@ -6,7 +6,7 @@ from .compare import Comparison, compare
 from .export import export, export_lecture, planned, trajectory_rows
 from .landscape import Landscape, landscape
 from .lesson import Lesson, Outcome, Verdict, lesson
-from .noisy import Noise, noisy
+from .noisy import Noise, NoiseComparison, noisy, noisy_compare
 from .optimizers import DISPLACEMENT_TEX, DISPLACEMENT_TEXT, EQUATIONS, RULES, displacement, equations
 from .problems import LECTURES, Formula, Problem, Quadratic, Regression, make_regression
 from .subject import Subject
@@ -33,6 +33,7 @@ __all__ = [
     "LECTURES",
     "Lesson",
     "Noise",
+    "NoiseComparison",
     "Outcome",
     "ParameterError",
     "Problem",
@@ -51,6 +52,7 @@ __all__ = [
     "export",
     "lesson",
     "noisy",
+    "noisy_compare",
     "planned",
     "make_regression",
     "run",

@@ -135,9 +135,14 @@ def events(traj: Trajectory, target: np.ndarray, basins: list[str], run: str) ->
     }
 
 
+STILL = 1e-9  # relative to the start's size: a run that never strays further only moved by rounding errors
+
+
 def moved(traj: Trajectory) -> bool:
-    """Whether the run ever left its start (a start where the slope is 0 never does)."""
-    return bool(np.any(traj.positions != traj.positions[0]))
+    """Whether the run ever left its start (a start where the slope is 0, up to a rounding error that moves
+    it by less than STILL, never does)."""
+    start = traj.positions[0]
+    return bool(np.abs(traj.positions - start).max() > STILL * (1.0 + np.abs(start).max()))
 
 
 def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:

@@ -93,6 +93,8 @@ def compare(scene: str, varied: str, values, **given) -> Comparison:
         raise ParameterError(varied, values, f"{least} to {MAX_RUNS} different values")
     if varied in given:
         raise TypeError(f"{varied} is the compared parameter: pass its values, not a single one")
+    if LECTURES[scene].COMPARISON is not None:  # a lecture of more than one Lesson (the noise lecture)
+        return LECTURES[scene].COMPARISON(varied, values, **given)
     shared = checked(scene, given)
     if varied not in shared:
         raise TypeError(f"the {scene} lecture has no parameter {varied}")

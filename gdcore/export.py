@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .compare import Comparison
 from .landscape import Landscape
-from .noisy import RUNS, Noise
+from .noisy import Noise, NoiseComparison
 from .trajectory import Trajectory
 
 
@@ -50,7 +50,7 @@ def planned(subject, folder: Path) -> list[tuple[Path, Callable[[], tuple[list[s
     folder = Path(folder)
     if isinstance(subject, Landscape):
         return [(folder / "landscape.csv", lambda: (["lr", "beta", "rho"], subject.rows().tolist()))]
-    if isinstance(subject, Noise):
+    if isinstance(subject, Noise | NoiseComparison):
         return _noise_files(subject, folder)
     if isinstance(subject, Comparison):
         return [
@@ -78,16 +78,17 @@ def _run_files(traj: Trajectory, folder: Path) -> list:
     return files
 
 
-def _noise_files(subject: Noise, folder: Path) -> list:
-    """The noise lecture's files: data.csv, batches.csv (the batches all three runs were given; none for
-    the full gradient) and plain/, momentum/, matched/ with each run's trajectory.csv."""
+def _noise_files(subject: Noise | NoiseComparison, folder: Path) -> list:
+    """The noise lecture's files: data.csv, batches.csv (the batches all its runs were given; none for the
+    full gradient) and each run's trajectory.csv in its folder: plain/, momentum/, matched/ (a comparison's:
+    beta=0.5/, …)."""
     files = [(folder / "data.csv", subject.problem.data_table)]
     schedule = subject.schedule
     if schedule is not None:
         files.append((folder / "batches.csv", lambda: batch_rows(schedule)))
     return files + [
-        (folder / label / "trajectory.csv", functools.partial(trajectory_rows, one.run))
-        for label, one in zip(RUNS, subject.lessons)
+        (folder / subject.folder(i) / "trajectory.csv", functools.partial(trajectory_rows, one.run))
+        for i, one in enumerate(subject.lessons)
     ]
 
 

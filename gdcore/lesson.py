@@ -197,7 +197,7 @@ def _mode(problem: Problem, main: Trajectory, variant: str, lr: float, beta: flo
 def _still(problem: Problem, run: Trajectory) -> str | None:
     """Where a run that never moves sits (every step at its start: the gradient there is 0, or too small to
     move it by a rounding step): "minimum", or "stationary" elsewhere (a barrier's top); None if it moves."""
-    if np.any(run.positions != run.positions[0]):
+    if claims.moved(run):
         return None
     start = run.positions[0]
     target = problem.settle_target(start)
@@ -237,8 +237,10 @@ def _rates(
 
 def lesson(scene: str, **given) -> Lesson:
     """The Lesson of lecture `scene` (a key of LECTURES) with the given hyperparameters, the others at the
-    problem's defaults. Every value is checked here, once (ParameterError names the first bad one)."""
-    return teach(scene, checked(scene, given))
+    problem's defaults. Every value is checked here, once (ParameterError names the first bad one). A lecture
+    whose problem declares SUBJECT is what that returns (the noise lecture: gdcore.noisy.Noise)."""
+    subject = LECTURES[scene].SUBJECT
+    return subject(**given) if subject is not None else teach(scene, checked(scene, given))
 
 
 def checked(scene: str, given: dict) -> dict:

@@ -8,6 +8,7 @@ hyperparameters. A new lecture's problem is one more class here: declaring a `na
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -76,6 +77,11 @@ class Problem:
 
     name: ClassVar[str]
     quadratic: ClassVar[bool] = True  # its Hessian is constant: theory and the (α, β) map are exact for it
+    # A lecture that is more than one Lesson of its problem names what teaches it (the noise lecture, three
+    # runs on the same batches: gdcore.noisy): SUBJECT(**given) one setting, COMPARISON(varied, values,
+    # **given) 2 to MAX_RUNS values of one option; None: a Lesson (gdcore.lesson), a Comparison of Lessons.
+    SUBJECT: ClassVar[Callable | None] = None
+    COMPARISON: ClassVar[Callable | None] = None
     param_names: ClassVar[tuple[str, ...]]
     param_tex: ClassVar[str]
     loss_symbol: ClassVar[str]

@@ -1,5 +1,7 @@
 """Lecture 3: the (α, β) map of momentum (after Goh, "Why Momentum Really Works", Distill 2017).
-Beats: question, the map of ρ, the theory's curves, the run given by --lr/--beta, a tour of the regions."""
+Beats: the map of ρ drawn as the question is asked; the run given by --lr/--beta marked on it, played beside
+it, its ρ read off the colour bar; the theory's curves drawn as they are named, a stop in each region played
+as the marker moves into it."""
 
 from __future__ import annotations
 
@@ -7,18 +9,23 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    PI,
     RIGHT,
     UP,
     Axes,
     Circle,
     Create,
+    DashedLine,
     DashedVMobject,
     FadeIn,
     FadeOut,
+    Group,
     ImageMobject,
+    Indicate,
     Line,
     Rectangle,
     Star,
+    Triangle,
     UpdateFromAlphaFunc,
     VGroup,
     VMobject,
@@ -57,6 +64,11 @@ def colours(rho: np.ndarray) -> np.ndarray:
     return np.dstack([rgb, np.full(rho.shape, 255)]).astype(np.uint8)  # RGBA, as Manim's camera draws images
 
 
+def hex_colour(rgb: np.ndarray) -> str:
+    """#RRGGBB of an RGB triple."""
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
 def map_axes(land: Landscape) -> Axes:
     top = float(land.lrs[-1] + land.lrs[0])
     step = 10.0 ** np.floor(np.log10(top / 2))
@@ -85,33 +97,56 @@ def curve(axes: Axes, points: np.ndarray, colour: str, width: float = 4) -> VMob
 
 
 class LandscapeLecture(Lecture):
+    """The map drawn as the question is asked, the run asked for marked on it and played beside it with its
+    ρ read off the colour bar; then the theory drawn as it is named, each region's stop played as the
+    marker moves into it."""
+
     TEACHES = Landscape
-    BEATS = (
-        "intro",
-        "show_map",
-        "show_theory",
-        "predict",
-        "show_run",
-        "tour",
-        "closing",
-    )  # predict, then see
+    BEATS = ("intro", "predict", "show_run", "tour", "closing")  # predict, then see
     TITLE, QUESTION = "ls_title", "ls_question"
     VERDICT = "show_run"
 
-    # 2 — ρ over the plane: the heat map and its colour bar
-    def show_map(self) -> None:
-        land = self.subject
-        self.axes = axes = written_ticks(map_axes(land), self.sign)
-        image = ImageMobject(colours(land.rho)[::-1])  # row 0 of the image is the top: the largest β
-        image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
-        image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
+    def set_stage(self) -> None:
+        """The map's axes (its colours come in as the question is read)."""
+        self.axes = axes = written_ticks(map_axes(self.subject), self.sign)
         names = VGroup(
             axis_names(axes, r"\alpha", r"\beta")[0],  # β above its axis: right of it is the map
             math(r"\beta", style.LABEL_SIZE).next_to(axes.y_axis, UP, buff=0.12),
         )
-        bar = ImageMobject(
-            colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1))
-        )  # fast on top
+        self.play(Create(axes), FadeIn(names), run_time=1.0)
+
+    def preview(self) -> None:
+        """ρ over the plane, wiped in from α = 0 as the question is read; then the colour bar that reads it,
+        ρ's pointer sliding down it from fast to slow to ρ ≥ 1, as ls_map names them."""
+        axes = self.axes
+        image = ImageMobject(colours(self.subject.rho)[::-1])  # row 0 of the image is the top: the largest β
+        image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
+        image.move_to(axes.c2p(axes.x_range[1] / 2, 0.5))
+        cover = Rectangle(width=axes.x_length, height=axes.y_length + 0.02, stroke_width=0)
+        cover.set_fill(style.BACKGROUND, 1).move_to(image).set_z_index(1)
+        right = image.get_right()
+
+        def wipe(m: Rectangle, a: float) -> None:
+            m.stretch_to_fit_width(max(axes.x_length * (1 - a), 1e-3)).align_to(right, RIGHT)
+
+        self.add(image, cover)
+        self.play(UpdateFromAlphaFunc(cover, wipe), run_time=self.spread())
+        self.remove(cover)
+        said = story.map_intro(self.subject)
+        self.scale, top = (
+            self.colour_bar(),
+            np.array([BAR_AT[0] - BAR_SIZE[0] / 2 - 0.16, BAR_AT[1] + BAR_SIZE[1] / 2, 0]),
+        )
+        self.pointer = self.rho_pointer(self.subject.lesson).move_to(top)
+        with self.caption(said.key, **said.values):
+            self.play(FadeIn(self.scale, shift=0.2 * LEFT), FadeIn(self.pointer), run_time=1.0)
+            self.play(
+                self.pointer.animate.move_to([top[0], self.red.get_y(), 0]), run_time=self.spread() - 1.0
+            )
+
+    def colour_bar(self) -> Group:
+        """The colour bar, fast on top, its ρ ticks right of it and the red of ρ ≥ 1 under it."""
+        bar = ImageMobject(colours(1 - 10.0 ** np.linspace(0, SLOWEST, 200)[:, None].repeat(2, axis=1)))
         bar.stretch_to_fit_width(BAR_SIZE[0]).stretch_to_fit_height(BAR_SIZE[1]).move_to([*BAR_AT, 0])
         ticks = VGroup(
             *(
@@ -122,78 +157,124 @@ class LandscapeLecture(Lecture):
             )
         )
         red = Rectangle(
-            width=BAR_SIZE[0],
-            height=0.3,
-            fill_color="#{:02X}{:02X}{:02X}".format(*DIVERGENT),
-            fill_opacity=1,
-            stroke_width=0,
+            width=BAR_SIZE[0], height=0.3, fill_color=hex_colour(DIVERGENT), fill_opacity=1, stroke_width=0
         ).next_to(bar, DOWN, buff=0.3)
         red_name = label("ρ ≥ 1", style.SMALL_SIZE, style.MUTED).next_to(red, RIGHT, buff=0.1)
-        self.play(Create(axes), FadeIn(names), run_time=1.2)
-        self.play(FadeIn(image), FadeIn(bar), FadeIn(ticks), FadeIn(red), FadeIn(red_name), run_time=1.5)
-        problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
-        self.tell("ls_map", variant=self.words(land.variant), problem=problem)
+        self.red = red
+        return Group(bar, ticks, red, red_name)
 
-    # 3 — the theory over it: stability limit, critical damping, plain GD, Polyak's optimum
-    def show_theory(self) -> None:
-        land, axes = self.subject, self.axes
-        boundary = DashedVMobject(curve(axes, land.boundary, BOUNDARY), num_dashes=40)
-        critical = curve(axes, land.critical, CRITICAL)
-        plain = Line(axes.c2p(0, 0), axes.c2p(axes.x_range[1], 0), color=style.GHOST, stroke_width=8)
-        entries = [
-            (Line(LEFT, RIGHT, color=BOUNDARY).scale(0.25), "ls_key_boundary"),
-            (Line(LEFT, RIGHT, color=CRITICAL).scale(0.25), "ls_key_critical"),
-            (Line(LEFT, RIGHT, color=style.GHOST, stroke_width=8).scale(0.25), "ls_key_gd"),
-            (Circle(radius=0.12, color=style.BALL, stroke_width=5), "ls_key_run"),
-        ]
-        if land.optimum:
-            entries.append((Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1), "ls_key_optimum"))
-        legend = VGroup(
-            *(
-                VGroup(mark, label(wrap(self.words(key), style.KEY_CHARS), style.SMALL_SIZE)).arrange(
-                    RIGHT, buff=0.2
-                )
-                for mark, key in entries
-            )
-        )  # a long word: two lines
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([*LEGEND_AT, 0])
-        self.legend = keep_inside(legend.shift(DOWN * max(0.0, legend.get_top()[1] - style.SAFE_TOP)))
-        self.play(FadeIn(legend), run_time=0.8)
+    def predict(self) -> None:
+        """The question about the run asked for, its ring put on the map where its α and β are."""
+        said = story.predict(self.subject)
+        one = self.subject.lesson
+        self.marker = Circle(radius=0.12, color=style.BALL, stroke_width=5).move_to(self.at(one))
+        self.legend = self.key_entries()
+        with self.caption(said.key, claims=said.claims, **said.values):
+            self.play(FadeIn(self.marker, scale=3), FadeIn(self.legend["run"]), run_time=1.0)
+            self.guides = self.guide_lines(one)
+            self.play(Create(self.guides), run_time=1.5)
+            self.play(Indicate(self.marker, scale_factor=1.8), run_time=1.2)
+
+    def guide_lines(self, one: Lesson) -> VGroup:
+        """Dashed lines from the α and β axes to the run's ring: where its α and β are."""
+        axes, at = self.axes, self.at(one)
+        feet = axes.c2p(min(one.params["lr"], axes.x_range[1]), 0), axes.c2p(0, one.params["beta"])
+        return VGroup(*(DashedLine(foot, at, color=style.BALL, stroke_width=2) for foot in feet))
+
+    # the run asked for: its loss beside the map, its ρ read off the colour bar
+    def show_run(self) -> None:
+        one = self.subject.lesson
+        self.inset = None
+        with self.caption("ls_run", **self.run_values(one)):
+            self.play(self.pointer.animate.move_to(self.pointer_at(one)), FadeOut(self.guides), run_time=1.0)
+            self.show_inset(one)
+            self.reveal_inset(one)
+
+    # the theory drawn as it is named, one stop per region played as the marker moves into it
+    def tour(self) -> None:
+        land, axes, stops = self.subject, self.axes, dict(self.subject.tour)
+        said = story.map_critical(land)
+        with self.caption(said.key, claims=said.claims):
+            self.draw_key("critical", curve(axes, land.critical, CRITICAL))
+        for region in ("over-damped", "under-damped"):
+            self.stop(region, stops[region])
         with self.caption("ls_boundary"):
-            self.play(Create(boundary), run_time=1.5)
-        with self.caption("ls_critical"):
-            self.play(Create(critical), run_time=1.5)
+            self.draw_key("boundary", DashedVMobject(curve(axes, land.boundary, BOUNDARY), num_dashes=40))
+        self.stop("diverged", stops["diverged"])
         said = story.map_limit(land)
         with self.caption(said.key, claims=said.claims, **said.values):
-            self.play(Create(plain), run_time=1.0)
+            plain = Line(axes.c2p(0, 0), axes.c2p(axes.x_range[1], 0), color=style.GHOST, stroke_width=8)
+            self.draw_key("gd", plain)
         if land.optimum:
             lr, beta = land.optimum
             star = Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1).move_to(axes.c2p(lr, beta))
-            with self.caption(
-                "ls_optimum", lr=fmt_param(lr, 3), beta=fmt_param(beta, 3), kappa=fmt_param(land.kappa, 4)
-            ):
-                self.play(FadeIn(star, scale=2), run_time=0.8)
+            values = dict(lr=fmt_param(lr, 3), beta=fmt_param(beta, 3), kappa=fmt_param(land.kappa, 4))
+            with self.caption("ls_optimum", **values):
+                self.play(FadeIn(star, scale=2), FadeIn(self.legend["optimum"]), run_time=0.8)
 
-    # 4 — the run given on the command line, and what happened to it
-    def show_run(self) -> None:
-        one = self.subject.lesson
-        self.marker = Circle(radius=0.12, color=style.BALL, stroke_width=5).move_to(self.at(one))
-        self.inset = None
-        self.play(FadeIn(self.marker, scale=3), run_time=0.8)
-        self.show_inset(one)
-        with self.caption("ls_run", **self.run_values(one)):
-            self.reveal_inset(one)
-
-    # 5 — one stop per region, with its run
-    def tour(self) -> None:
-        for region, one in self.subject.tour:
-            self.play(self.marker.animate.move_to(self.at(one)), run_time=1.2)
+    def stop(self, region: str, one: Lesson) -> None:
+        """The marker and ρ's pointer move to a region's stop; its run plays beside the map as its caption
+        is read; where the slowest direction creeps while the steepest swings, that is said over a replay."""
+        with self.caption(f"ls_stop_{region}", **self.run_values(one)):
+            self.play(
+                self.marker.animate.move_to(self.at(one)),
+                self.pointer.animate.move_to(self.pointer_at(one)),
+                run_time=1.2,
+            )
             self.show_inset(one)
-            with self.caption(f"ls_stop_{region}", **self.run_values(one)):
+            self.reveal_inset(one)
+        steep = story.map_steep(self.subject, one)
+        if steep is not None:
+            with self.caption(steep.key, claims=steep.claims):
+                self.play(Indicate(self.marker, scale_factor=1.6), run_time=0.8)
                 self.reveal_inset(one)
 
     def closing(self) -> None:
-        self.tell("ls_end", at_least=1.0)
+        with self.caption("ls_end", at_least=1.0):
+            self.play(Indicate(self.marker, scale_factor=1.6), Indicate(self.pointer), run_time=1.2)
+
+    def key_entries(self) -> dict:
+        """The legend's entries by name, placed (each comes in as what it names is drawn)."""
+        entries = {
+            "boundary": Line(LEFT, RIGHT, color=BOUNDARY).scale(0.25),
+            "critical": Line(LEFT, RIGHT, color=CRITICAL).scale(0.25),
+            "gd": Line(LEFT, RIGHT, color=style.GHOST, stroke_width=8).scale(0.25),
+            "run": Circle(radius=0.12, color=style.BALL, stroke_width=5),
+        }
+        if self.subject.optimum:
+            entries["optimum"] = Star(outer_radius=0.14, color=OPTIMUM, fill_opacity=1)
+        rows = {
+            name: VGroup(mark, label(wrap(self.words(f"ls_key_{name}"), style.KEY_CHARS), style.SMALL_SIZE))
+            for name, mark in entries.items()
+        }  # a long word: two lines
+        for row in rows.values():
+            row.arrange(RIGHT, buff=0.2)
+        legend = VGroup(*rows.values()).arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([*LEGEND_AT, 0])
+        keep_inside(legend.shift(DOWN * max(0.0, legend.get_top()[1] - style.SAFE_TOP)))
+        return rows
+
+    def draw_key(self, name: str, drawn: VMobject) -> None:
+        """Draw a curve of the theory on the map, its legend entry with it."""
+        self.play(Create(drawn), FadeIn(self.legend[name]), run_time=self.spread())
+
+    def spread(self) -> float:
+        """Seconds a caption's picture moves for: most of the time the caption is read."""
+        return max(1.5, self.needs[-1] - 4.0)
+
+    def rho_pointer(self, one: Lesson) -> Triangle:
+        """A triangle left of the colour bar pointing at the run's ρ (at the red of ρ ≥ 1 when it diverges)."""
+        pointer = Triangle(color=style.BALL, fill_opacity=1, stroke_width=0).rotate(-PI / 2).scale(0.12)
+        return pointer.move_to(self.pointer_at(one))
+
+    def pointer_at(self, one: Lesson) -> np.ndarray:
+        """Where ρ's pointer sits for a run: at its ρ on the colour bar, the bar's log scale."""
+        rho, x = one.verdict.rho, BAR_AT[0] - BAR_SIZE[0] / 2 - 0.16
+        if rho >= 1:
+            return np.array([x, self.red.get_y(), 0.0])
+        depth = (
+            min(-np.log10(max(1 - rho, 1e-12)), -SLOWEST) / -SLOWEST
+        )  # 0 at the top (fast), 1 at ρ = 0.9999
+        return np.array([x, BAR_AT[1] + BAR_SIZE[1] * (0.5 - depth), 0.0])
 
     def at(self, one: Lesson) -> np.ndarray:
         """Where a run sits on the map (a run off the top of the α axis sits on its edge)."""

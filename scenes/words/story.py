@@ -11,9 +11,10 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, claims
+from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, Noise, NoiseComparison, claims, theory
+from gdcore.noisy import RUNS, last_quarter
 
-from .captions import Listing, Percent, fmt, fmt_param, times
+from .captions import Listing, Percent, Phrase, fmt, fmt_param, times
 
 
 class Line(NamedTuple):
@@ -157,6 +158,62 @@ def line(key: str, claims: list, **values) -> Line:
     if key in ASSERTS and not ASSERTS[key](by_kind):
         raise AssertionError(f"the caption {key!r} would assert what its claims do not: {claims}")
     return Line(key, values, claims)
+
+
+def map_intro(land: Landscape) -> Line:
+    """What the map is: the rule on the problem, ρ as its colour."""
+    problem = Phrase(f"ls_problem_{land.problem_name}", {"formula": land.problem.formula})
+    return Line("ls_map", {"variant": Phrase(land.variant), "problem": problem}, [])
+
+
+def _modes(land: Landscape, one: Lesson) -> dict:
+    """The modes claim at a run of the map: how its slowest and its steepest directions move."""
+    lams = [float(lam) for lam in land.problem.curvatures]
+    lr, beta = one.params["lr"], one.params["beta"]
+    moves = [theory.damping(land.variant, lr, beta, lam).value for lam in (lams[0], lams[-1])]
+    return {"claim": "modes", "curvatures": lams, "slow": moves[0], "steep": moves[1]}
+
+
+def map_critical(land: Landscape) -> Line:
+    """The pink curve: critical damping of the problem's one curvature, or, with several, of its slowest
+    direction (the ravine's x, the regression's slowest mode) alone."""
+    c = _modes(land, land.lesson)
+    if len(set(c["curvatures"])) == 1:
+        return line("ls_critical", [c])
+    return line("ls_critical_ravine" if land.problem_name == "ravine" else "ls_critical_slowest", [c])
+
+
+def map_steep(land: Landscape, one: Lesson) -> Line | None:
+    """At a tour's stop where the slowest direction creeps, what the steepest does when it swings or flips
+    (the pink curve is not about it); None otherwise."""
+    c = _modes(land, one)
+    crept = c["slow"] in (theory.Damping.OVER.value, theory.Damping.CRITICAL.value)
+    if len(set(c["curvatures"])) == 1 or one.run.diverged or not crept or c["steep"] not in OSCILLATES:
+        return None
+    modes = "ravine" if land.problem_name == "ravine" else "regression"  # x and y, or the slowest mode
+    return line(f"ls_steep_{modes}_{c['steep']}", [c])
+
+
+OSCILLATES = (theory.Damping.UNDER.value, theory.Damping.FLIP.value)
+
+
+def _steep(move: str) -> Callable[[dict], bool]:
+    """The line says the slowest direction creeps while the steepest moves so (`move`)."""
+    return lambda c: (
+        c["modes"]["slow"] in ("over-damped", "critically damped") and c["modes"]["steep"] == move
+    )
+
+
+ASSERTS.update(
+    {
+        "ls_critical": lambda c: len(set(c["modes"]["curvatures"])) == 1,
+        **{
+            f"ls_critical_{n}": lambda c: len(set(c["modes"]["curvatures"])) > 1
+            for n in ("ravine", "slowest")
+        },
+        **{f"ls_steep_{n}_{move}": _steep(move) for n in ("ravine", "regression") for move in OSCILLATES},
+    }
+)
 
 
 def predict(subject) -> Line:
@@ -416,6 +473,8 @@ def run_events(subject) -> list[tuple[int, Line]]:
     """Captions at the run's events, by the step they happen at: each run (and plain gradient descent
     beside a single run) settling or diverging, the first overshoot, barrier crossings. A single run's
     balls are "momentum" and "plain"; a comparison's runs go by their labels."""
+    if isinstance(subject, Noise | NoiseComparison):
+        return noise_events(subject)
     if isinstance(subject, Comparison):
         runs = [(subject.label(i), one.facts(subject.label(i))) for i, one in enumerate(subject.lessons)]
         # a comparison's overshoots come all at once, early: its runs' endings and crossings say more
@@ -463,3 +522,259 @@ def map_limit(land: Landscape) -> Line:
     limit = claims.stable_limit(land.variant, one.params["lr"], beta, float(land.problem.curvatures[-1]))
     key = "ls_gd_narrowed" if limit["change"] == "narrowed" else "ls_gd"
     return line(key, [limit], limit=fmt_param(limit["momentum"]), beta=fmt_param(beta))
+
+
+# ---- the noise lecture: is momentum less erratic? (gdcore.noisy's claims)
+
+NOISE_NAMES = ("noise_name_plain", "noise_name_momentum", "noise_name_matched")  # Noise's runs, as said
+SETTLING = 0.1  # a tail whose exact RMS is over 10 % from the settled spread is still settling
+TEXTBOOK = 0.9  # the additive model is said when it predicts under 90 % of the exact spread
+
+
+def noise_names(subject) -> list:
+    """How each run of the noise lecture is named at the start of a sentence: a Phrase for Noise's three
+    runs (plain SGD at α, momentum, plain SGD at α/(1 − β)), the label for a comparison's ("β = 0.5")."""
+    if isinstance(subject, NoiseComparison):
+        return [subject.label(i) for i in range(len(subject.lessons))]
+    values = {
+        "lr": fmt_param(subject.params["lr"]),
+        "beta": fmt_param(subject.params["beta"]),
+        "lr2": fmt_param(subject.lessons[2].params["lr"]),
+    }
+    return [Phrase(key, values) for key in NOISE_NAMES]
+
+
+def noise_predict(subject) -> Line:
+    """The question before the runs, with their values: which will jitter least once settled?"""
+    p, b = subject.params, subject.params["batch_size"]
+    if isinstance(subject, NoiseComparison):
+        symbol = HYPERPARAMETERS[subject.varied].symbol
+        if symbol is None:
+            return Line("noise_cmp_predict_variants", dict(values=", ".join(subject.values), b=b), [])
+        return Line(
+            "noise_cmp_predict", dict(symbol=symbol, values=Listing(map(fmt_param, subject.values)), b=b), []
+        )
+    values = dict(lr=fmt_param(p["lr"]), beta=fmt_param(p["beta"]), b=b)
+    key = {1: "noise_predict_plain", 2: "noise_predict_ema", 3: "noise_predict"}[len(noise_runs(subject))]
+    return Line(key, {**values, "lr2": fmt_param(subject.lessons[2].params["lr"])}, [])
+
+
+def noise_runs(subject) -> list:
+    """The runs the noise lecture draws, by index: every run of a comparison; Noise's three, or at β = 0 only
+    plain SGD's (the three are then one run), and for ema the first two (ema averages the gradients: its
+    stride on a steady slope is α itself, so plain SGD at α is also its matched run)."""
+    if isinstance(subject, NoiseComparison):
+        return list(range(len(subject.lessons)))
+    if subject.params["beta"] == 0:
+        return [0]
+    return [0, 1] if subject.params["variant"] == "ema" else [0, 1, 2]
+
+
+def noise_events(subject) -> list[tuple[int, Line]]:
+    """Captions at the runs' events, by step: each drawn run reaching its floor (the first one also says
+    that it jitters inside its band from then on) or diverging."""
+    facts, names = subject.facts(), noise_names(subject)
+    floor = "noise_ev_floor" if facts["batch"]["factor"] > 0 else "noise_ev_settled"  # no noise: no floor
+    found = []
+    for i in noise_runs(subject):
+        o = facts["runs"][subject.label(i)]["outcome"]
+        if o["step"] and o["outcome"] in ("settled", "diverged"):
+            found.append(
+                (o["step"], floor if o["outcome"] == "settled" else "noise_ev_diverged", names[i], o)
+            )
+    found.sort(key=lambda event: event[0])
+    first = next((j for j, event in enumerate(found) if event[1] == "noise_ev_floor"), None)
+    return [
+        (k, line(key + ("_first" if j == first else ""), [o], name=name, k=k))
+        for j, (k, key, name, o) in enumerate(found)
+    ]
+
+
+def noise_verdict(subject) -> list[Line]:
+    """The noise lecture's verdict: did momentum jitter less than plain SGD at the same α, and than plain SGD
+    at its effective step; each run's measured spread beside the exact theory's; the textbook model where it
+    falls short; who reached its floor first. β = 0 (one run) and the full gradient (no noise) are said as
+    such."""
+    facts, names = subject.facts(), noise_names(subject)
+    first = _noise_first(subject, facts)
+    if facts["batch"]["factor"] == 0:
+        return [line("noise_full", [facts["batch"]], n=facts["batch"]["samples"]), *first]
+    if subject.params["beta"] == 0:
+        said = [line("noise_one", facts["calmer"], lr=fmt_param(subject.params["lr"]))]
+        return [*said, _spread(facts["runs"]["plain"], names[0]), *first]
+    drawn = [RUNS[i] for i in noise_runs(subject)]
+    pairs = [_calmer(claim, subject) for claim in facts["calmer"] if claim["than"] in drawn]
+    said = [pair for pair in pairs if pair is not None]
+    said += [_spread(facts["runs"][label], name) for label, name in zip(RUNS, names) if label in drawn]
+    runs = {label: f for label, f in facts["runs"].items() if label in drawn}
+    return said + _textbook(runs, names) + first
+
+
+def noise_compare_verdict(subject) -> list[Line]:
+    """A noise comparison's verdict: which run jittered least (or a tie, or none: every run diverged), each
+    run's spread beside the theory's, the textbook model where it falls short, who reached its floor first."""
+    facts, names = subject.facts(), noise_names(subject)
+    calm, runs = facts["calmest"], facts["runs"]
+    if not calm["winners"]:
+        said = [line("noise_cmp_none", [calm])]
+    elif len(calm["winners"]) > 1:
+        m = fmt_param(calm["measured"][calm["winners"][0]], 3)
+        said = [line("noise_cmp_calmest_tie", [calm], names=Listing(calm["winners"]), m=m)]
+    else:
+        winner = calm["winners"][0]
+        said = [
+            line(
+                "noise_cmp_calmest",
+                [calm],
+                name=winner,
+                m=fmt_param(calm["measured"][winner], 3),
+                count=len(last_quarter(subject.params["steps"])),
+            )
+        ]
+    said += [_spread(runs[label], name) for label, name in zip(runs, names)]
+    return said + _textbook(runs, names) + _noise_first(subject, facts)
+
+
+def _calmer(claim: dict, subject) -> Line | None:
+    """Momentum against plain SGD at the same α or at its effective step: more, less or alike, with both
+    spreads; None when either has no spread to compare (it diverged: its own line says so)."""
+    seen = claim["measured"]
+    if None in seen.values():
+        return None
+    kind = {claim["run"]: "less", claim["than"]: "more", "tie": "alike"}[claim["winner"]]
+    return line(
+        f"noise_vs_{claim['than']}_{kind}",
+        [claim],
+        m=fmt_param(seen[claim["run"]], 3),
+        p=fmt_param(seen[claim["than"]], 3),
+        lr2=fmt_param(subject.lessons[2].params["lr"]),
+        count=len(last_quarter(subject.params["steps"])),
+    )
+
+
+def _spread(f: dict, name) -> Line:
+    """One run's jitter: measured beside the exact theory's (settled, or still settling over the tail), or
+    why it has no floor, or where and why it diverged."""
+    s, st, o = f["spread"], f["stability"], f["outcome"]
+    rates = dict(rho=fmt(st["rho"]), rho2=fmt(st["second_moment_rho"]))
+    count = s["steps"][1] - s["steps"][0] + 1
+    if o["outcome"] == "diverged":
+        key = "noise_spread_diverged" if st["rho"] >= 1 else "noise_spread_diverged_noise"
+        if st["rho"] < 1 and st["second_moment_rho"] < 1:
+            key = "noise_ev_diverged"  # neither the mean nor the noise says why: where, only
+        return line(key, [o, st], name=name, k=o["step"], **rates)
+    m = fmt_param(s["measured"], 3)
+    if s["predicted"] is None:
+        key = "noise_spread_unbounded" if st["rho"] < 1 else "noise_spread_unstable"
+        return line(key, [s, st], name=name, m=m, count=count, **rates)
+    settled = abs(s["expected"] - s["predicted"]) <= SETTLING * s["predicted"]
+    values = dict(name=name, m=m, p=fmt_param(s["predicted"], 3), count=count)
+    if settled:
+        return line("noise_spread", [s], **values)
+    return line("noise_spread_settling", [s], e=fmt_param(s["expected"], 3), **values)
+
+
+def _textbook(runs: dict, names: list) -> list[Line]:
+    """The additive (textbook) model's spread for the run it falls shortest for, when it predicts under
+    TEXTBOOK of the exact spread: the noise of a batch also grows with the distance from the best fit."""
+    short = [
+        (f["spread"]["additive"] / f["spread"]["predicted"], f["spread"], name)
+        for f, name in zip(runs.values(), names)
+        if f["spread"]["predicted"] and f["spread"]["additive"] is not None
+    ]
+    if not short:
+        return []
+    share, s, name = min(short, key=lambda found: found[0])
+    if share >= TEXTBOOK:
+        return []
+    a, p = fmt_param(s["additive"], 3), fmt_param(s["predicted"], 3)
+    return [line("noise_additive", [s], name=name, a=a, p=p)]
+
+
+def _noise_first(subject, facts: dict) -> list[Line]:
+    """Who reached its floor first (one run, several at once, none), or at β = 0 when the one run did."""
+    first, names = facts["floor_first"], noise_names(subject)
+    labels = [subject.label(i) for i in range(len(subject.lessons))]
+    if isinstance(subject, Noise) and subject.params["beta"] == 0:
+        k = first["runs"]["plain"]
+        if k is None:
+            return [line("noise_floor_one_none", [first], count=subject.params["steps"])]
+        return [line("noise_floor_one", [first], k=k)]
+    kind = "floor" if facts["batch"]["factor"] > 0 else "settled"  # the full gradient: no noise, no floor
+    if not first["winners"]:
+        return [line(f"noise_{kind}_none", [first], count=subject.params["steps"])]
+    if len(first["winners"]) > 1:
+        return [line(f"noise_{kind}_tie", [first], k=first["step"])]
+    name = names[labels.index(first["winners"][0])]
+    return [line(f"noise_{kind}_first", [first], name=name, k=first["step"])]
+
+
+def _pair(kind: str) -> Callable[[dict], bool]:
+    """The calmer line of momentum against `than` says `kind` (more, less, alike) with both spreads measured."""
+
+    def holds(c: dict) -> bool:
+        claim = c["calmer"]
+        winner = {"less": claim["run"], "more": claim["than"], "alike": "tie"}[kind]
+        return claim["winner"] == winner and None not in claim["measured"].values()
+
+    return holds
+
+
+def _spread_is(kind: str) -> Callable[[dict], bool]:
+    """The spread line says the run settled near its theory (settled) or was still settling (settling)."""
+
+    def holds(c: dict) -> bool:
+        s = c["spread"]
+        if s["predicted"] is None or s["measured"] is None or s["expected"] is None:
+            return False
+        near = abs(s["expected"] - s["predicted"]) <= SETTLING * s["predicted"]
+        return near == (kind == "settled")
+
+    return holds
+
+
+ASSERTS.update(
+    {
+        **{
+            f"noise_vs_{than}_{kind}": _pair(kind)
+            for than in ("plain", "matched")
+            for kind in ("more", "less", "alike")
+        },
+        "noise_one": lambda c: c["calmer"]["winner"] == "tie",
+        "noise_full": lambda c: c["batch"]["factor"] == 0,
+        "noise_spread": _spread_is("settled"),
+        "noise_spread_settling": _spread_is("settling"),
+        "noise_spread_unbounded": lambda c: (
+            c["stability"]["spread"] == "unbounded"
+            and c["stability"]["rho"] < 1
+            and c["spread"]["measured"] is not None
+        ),
+        "noise_spread_unstable": lambda c: c["stability"]["rho"] >= 1 and c["spread"]["measured"] is not None,
+        "noise_spread_diverged": lambda c: _outcome("diverged")(c) and c["stability"]["rho"] >= 1,
+        "noise_spread_diverged_noise": lambda c: (
+            _outcome("diverged")(c) and c["stability"]["rho"] < 1 <= c["stability"]["second_moment_rho"]
+        ),
+        "noise_additive": lambda c: (
+            c["spread"]["additive"] is not None
+            and c["spread"]["additive"] < TEXTBOOK * c["spread"]["predicted"]
+        ),
+        **{
+            f"noise_{kind}_first": lambda c: len(c["floor_first"]["winners"]) == 1
+            for kind in ("floor", "settled")
+        },
+        **{
+            f"noise_{kind}_tie": lambda c: len(c["floor_first"]["winners"]) > 1
+            for kind in ("floor", "settled")
+        },
+        **{f"noise_{kind}_none": lambda c: not c["floor_first"]["winners"] for kind in ("floor", "settled")},
+        "noise_floor_one": lambda c: c["floor_first"]["runs"]["plain"] is not None,
+        "noise_floor_one_none": lambda c: c["floor_first"]["runs"]["plain"] is None,
+        "noise_ev_floor": _outcome("settled"),
+        "noise_ev_settled": _outcome("settled"),
+        "noise_ev_floor_first": _outcome("settled"),
+        "noise_ev_diverged": _outcome("diverged"),
+        "noise_cmp_calmest": lambda c: len(c["calmest"]["winners"]) == 1,
+        "noise_cmp_calmest_tie": lambda c: len(c["calmest"]["winners"]) > 1,
+        "noise_cmp_none": lambda c: not c["calmest"]["winners"],
+    }
+)

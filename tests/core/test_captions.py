@@ -5,7 +5,7 @@ import pytest
 from gdcore import DISPLACEMENT_TEXT, Quadratic, lesson
 from gdcore.problems import DoubleWell
 from scenes.kit.style import CAPTION_CHARS
-from scenes.words import locales
+from scenes.words import locales, story
 from scenes.words.captions import (
     SUPERSCRIPT,
     Listing,
@@ -156,6 +156,17 @@ def test_every_caption_fits_two_lines_with_long_numbers():
             variant=longest(*map(Phrase, ("classic", "ema", "nesterov"))),
             times=longest(times(12), times(2), times(1)),
             question=max((language.message(k) for k in language.messages if k.endswith("question")), key=len),
+            # the noise lecture's runs, by name, and its spreads
+            name=longest(
+                *(Phrase(k, {"lr": "0.1235", "beta": "0.95", "lr2": "2.469"}) for k in story.NOISE_NAMES)
+            ),
+            names=Listing(["β = 0.1235", "β = 0.25"]),
+            lr2="2.469",
+            b=99999,
+            p="0.123",
+            e="0.123",
+            a="0.123",
+            rho2="1.0297",
         )
         for key, _ in captions(lang):
             for count in (1, 2, 10000):

@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 import render
-from gdcore import lesson, noise, noisy
+from gdcore import LECTURES, compare, lesson, noise, noisy
 from gdcore.batches import BAND, reached_floor, schedule
 from gdcore.export import export_lecture
 from gdcore.lesson import checked, teach, teach_grid
 from gdcore.noisy import RUNS, last_quarter
+from scenes.words import captions, story
 
 SEEDS = 400  # Monte Carlo runs per estimate
 SIGMAS = 3.5  # an estimate agrees when it is within this many of its standard errors
@@ -373,3 +374,102 @@ def test_the_batch_claim_is_the_covariance_of_a_mean_without_replacement():
     draws = np.array([values[rng.choice(60, 6, replace=False)].mean() for _ in range(20000)])
     factor = noisy(batch_size=6).facts()["batch"]["factor"]
     assert draws.var() == pytest.approx(factor * values.var(), rel=0.04)
+
+
+# ---- --scene noise: registered, its bad input, its export, its story against NumPy
+
+
+def rms_from_best(subject, i: int) -> float:
+    """Run i's RMS distance from numpy.linalg.lstsq's solution over its last quarter, recomputed here."""
+    p = subject.problem
+    design = np.column_stack([p.features, np.ones(len(p.targets))])
+    best = np.linalg.lstsq(design, p.targets, rcond=None)[0]
+    positions = subject.lessons[i].run.positions
+    tail = last_quarter(subject.params["steps"])
+    if len(positions) <= tail[-1]:  # it diverged: its run stops there
+        return float("inf")
+    return float(np.sqrt(np.mean(np.sum((positions[tail] - best) ** 2, axis=1))))
+
+
+def test_the_noise_lecture_is_listed_with_its_batch_size_and_no_explorer():
+    result = invoke("--list")
+    assert result.exit_code == 0
+    block = result.output.split("\nnoise\n")[1].split("\nfunction\n")[0]
+    assert "--batch-size" in block and "--beta" in block and "--data" not in block
+    assert LECTURES["noise"].EXPLORER is None
+
+
+@pytest.mark.parametrize("size, valid", [("0", "[1, 60]"), ("61", "[1, 60]"), ("2.5", "integer")])
+def test_a_bad_batch_size_for_the_noise_lecture_is_one_line_exit_2_and_nothing_written(tmp_path, size, valid):
+    out = tmp_path / "out"
+    for mode in (("--export-data", out), ("--output", out)):
+        result = invoke("--scene", "noise", "--batch-size", size, *mode)
+        errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+        assert result.exit_code == 2 and len(errors) == 1, result.output
+        assert "--batch-size" in errors[0] and valid in errors[0]
+        assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_noise_lectures_export_from_the_command_line_replays_its_three_runs(tmp_path):
+    result = invoke(
+        "--scene", "noise", "--batch-size", 6, "--lr", 0.08, "--beta", 0.75, "--steps", 25,
+        "--export-data", tmp_path,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _, batches = rows_of(tmp_path / "batches.csv")
+    assert np.array_equal(np.bincount(batches[:, 0].astype(int)), [0] + [6] * 25)
+    for label, lr, beta in (("plain", 0.08, 0.0), ("momentum", 0.08, 0.75), ("matched", 0.08 / 0.25, 0.0)):
+        said, again = replay(tmp_path, tmp_path / label, "classic", lr, beta)
+        np.testing.assert_allclose(said, again, rtol=1e-10, atol=1e-12)
+
+
+def test_a_noise_comparison_exports_one_folder_per_value_on_the_same_batches(tmp_path):
+    result = invoke("--scene", "noise", "--beta", "0,0.9", "--steps", 20, "--export-data", tmp_path)
+    assert result.exit_code == 0, result.output
+    for beta in (0.0, 0.9):
+        said, again = replay(tmp_path, tmp_path / f"beta={beta}", "classic", 0.1, beta)
+        np.testing.assert_allclose(said, again, rtol=1e-10, atol=1e-12)
+
+
+ISSUE_VALUES = [{}, {"batch_size": 1}, {"batch_size": 59}, {"beta": 0.0}, {"beta": 0.99}, {"lr": 0.6}]
+
+
+@pytest.mark.parametrize("given", ISSUE_VALUES)
+def test_the_verdict_says_who_jittered_less_as_numpy_measures_it(given):
+    """Momentum against plain SGD at α and at α/(1 − β): "more", "less" or "alike" as the RMS distances from
+    lstsq's solution, recomputed here, compare (within 2 %); a run that diverged is not compared."""
+    subject = lesson("noise", **given)
+    said = {line.key: line for line in story.noise_verdict(subject)}
+    if given.get("beta") == 0.0:
+        assert "noise_one" in said and story.noise_runs(subject) == [0]
+        return
+    measured = {label: rms_from_best(subject, i) for i, label in enumerate(RUNS)}
+    for than in ("plain", "matched"):
+        a, b = measured["momentum"], measured[than]
+        if not (np.isfinite(a) and np.isfinite(b)) or max(a, b) > 1e6:
+            continue
+        kind = "alike" if abs(a - b) <= 0.02 * min(a, b) else "less" if a < b else "more"
+        assert f"noise_vs_{than}_{kind}" in said, (than, a, b, list(said))
+
+
+@pytest.mark.parametrize("given", [*ISSUE_VALUES, {"batch_size": 60}])
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_every_line_of_the_noise_story_is_written_in_every_language(given, lang):
+    subject = lesson("noise", **given)
+    lines = [story.noise_predict(subject), *(said for _, said in story.noise_events(subject))]
+    for said in lines + story.noise_verdict(subject):
+        text = captions.text(lang, said.key, **said.values)
+        assert text and "{" not in text
+
+
+def test_at_the_full_gradient_the_verdict_says_there_is_no_noise():
+    subject = lesson("noise", batch_size=60)
+    assert story.noise_verdict(subject)[0].key == "noise_full"
+
+
+def test_a_noise_comparison_names_the_run_numpy_finds_calmest():
+    subject = compare("noise", "beta", [0.0, 0.5, 0.9])
+    measured = [rms_from_best(subject, i) for i in range(3)]
+    first = story.noise_compare_verdict(subject)[0]
+    assert first.key == "noise_cmp_calmest"
+    assert first.values["name"] == subject.label(int(np.argmin(measured)))

@@ -221,3 +221,63 @@ def test_the_map_says_whether_beta_widens_or_narrows_the_stable_alpha(variant, p
     wider = limit(variant, beta, lam) > 2 / lam  # closed forms: with momentum against without
     assert said.key == ("ls_gd" if wider else "ls_gd_narrowed")
     assert said.values["limit"] == fmt_param(limit(variant, beta, lam))
+
+
+def heavy_ball_eigenvalues(lr: float, beta: float, lam: float) -> np.ndarray:
+    """The heavy ball's iteration on one curvature, (x, x_prev) → (x_next, x), by numpy: written out here."""
+    return np.linalg.eigvals(np.array([[1 + beta - lr * lam, -beta], [1.0, 0.0]]))
+
+
+@pytest.mark.parametrize(
+    "problem, given, critical",
+    [
+        ("parabola", {}, "ls_critical"),
+        ("ravine", {"kappa": 100.0}, "ls_critical_ravine"),
+        ("ravine", {"kappa": 1.0}, "ls_critical"),
+        ("regression", {}, "ls_critical_slowest"),
+    ],
+)
+def test_the_maps_pink_curve_is_said_to_be_the_slowest_directions_and_the_steep_one_told(
+    problem, given, critical
+):
+    """With several curvatures the pink curve is the slowest direction's alone (issue 32, item 5): said so;
+    at a stop where that direction creeps (real positive eigenvalues) while the steepest swings (complex
+    ones) or flips (a negative one), numpy's eigenvalues and the caption agree; one curvature: neither."""
+    land = landscape(problem, steps=20, **given)
+    assert story.map_critical(land).key == critical
+    lams = np.linalg.eigvalsh(land.problem.hessian())
+    for region, one in land.tour:
+        lr, beta = one.params["lr"], one.params["beta"]
+        slow, steep = (heavy_ball_eigenvalues(lr, beta, lam) for lam in (lams[0], lams[-1]))
+        crept = np.all(np.abs(slow.imag) < 1e-12) and max(slow, key=abs).real > 0
+        top = max(steep, key=abs)
+        said = story.map_steep(land, one)
+        if lams[-1] - lams[0] < 1e-9 or one.run.diverged or not crept:
+            assert said is None, (region, said)
+            continue
+        move = "under-damped" if abs(top.imag) > 1e-12 else "flipping" if top.real < 0 else None
+        assert (said and said.key) == (
+            move and f"ls_steep_{'ravine' if problem == 'ravine' else 'regression'}_{move}"
+        )
+    over = dict(land.tour)["over-damped"]
+    if critical != "ls_critical":  # the defaults' over-damped stop: the steep direction swings there
+        assert story.map_steep(land, over) is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+@pytest.mark.parametrize("variant", ["classic", "ema", "nesterov"])
+@pytest.mark.parametrize(
+    "problem, given", [("parabola", {}), ("ravine", {"kappa": 1000.0}), ("regression", {})]
+)
+def test_the_maps_captions_fit_in_two_lines(problem, given, variant, lang):
+    """The map's captions wrap at CAPTION_CHARS into two lines at most (a 3-line French one spilled out of
+    its band, issue 32 item 6): the map's own, the pink curve's and each steep direction's."""
+    from scenes.kit import style
+    from scenes.words.captions import wrap
+
+    land = landscape(problem, variant=variant, steps=20, **given)  # the ravine's widest formula
+    lines = [story.map_intro(land), story.map_critical(land), story.map_limit(land)]
+    lines += [said for _, one in land.tour if (said := story.map_steep(land, one))]
+    for said in lines:
+        shown = text(lang, said.key, **land.problem.formulas, **said.values)
+        assert len(wrap(shown, style.CAPTION_CHARS).split("\n")) <= 2, shown

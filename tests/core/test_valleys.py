@@ -77,3 +77,21 @@ def test_kinetic_share_is_the_momentum_step_squared_over_two_alpha():
     taught = lesson("valleys", beta=0.8)
     v = np.diff(taught.run.positions[:, 0])  # classic: x_{t+1} − x_t = v_{t+1}
     np.testing.assert_allclose(taught.kinetic[1:], v**2 / (2 * 0.2), rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("where", ["minimum", "stationary"])
+def test_a_ball_started_at_a_minimum_or_on_the_barrier_never_moves_for_any_beta(where):
+    """The minimum's and the barrier's x as floats: the slope there is a rounding error (about 1e-16), which
+    moves the balls by less than 1e-9 in 40 steps. Every β's ball is still, and the verdict says so
+    (val_still_*), whatever the rounding did."""
+    from scenes.words import story
+
+    left, top, right = roots_by_bisection()
+    x0 = {"minimum": DoubleWell().minima()[1][0], "stationary": DoubleWell().barrier()[0]}[where]
+    assert x0 == pytest.approx(right if where == "minimum" else top, abs=1e-6)
+    c = compare("valleys", "beta", [0.0, 0.8, 0.95], x0=x0, steps=40)
+    for one in c.lessons:
+        assert np.abs(one.run.positions - x0).max() < 1e-9  # independent: none moves to any eye
+        assert one.verdict.still == where
+    said = [line.key for line in story.valleys_verdict(c)]
+    assert said == [f"val_still_{where}"] * 3 + ["val_moral_still"]

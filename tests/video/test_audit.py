@@ -369,7 +369,30 @@ MATRIX = {
     "ravine-round": ["--scene", "ravine", "--kappa", "1"],
     "ravine-es": ["--scene", "ravine", "--lang", "es"],
     "landscape-ravine": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100"],
+    # the French map of the ravine: its captions in two lines, the steep direction told at a stop
+    "landscape-ravine-fr": ["--scene", "landscape", "--problem", "ravine", "--kappa", "100", "--lang", "fr"],
+    # every ball on the barrier's top: none moves, each sits with its flat slope
+    "valleys-barrier-fr": [
+        "--scene",
+        "valleys",
+        "--x0",
+        "0.30725139564696763",
+        "--steps",
+        "40",
+        "--lang",
+        "fr",
+    ],
 }
+# the noise lecture (h34): its defaults, one sample a batch at β = 0.99 in French (no floors), β = 0 (one run)
+# in Spanish near the stable limit, and a comparison over β
+MATRIX.update(
+    {
+        "noise": ["--scene", "noise"],
+        "noise-b1-beta-0.99-fr": ["--scene", "noise", "--batch-size", "1", "--beta", "0.99", "--lang", "fr"],
+        "noise-beta-0-limit-es": ["--scene", "noise", "--beta", "0", "--lr", "0.6", "--lang", "es"],
+        "noise-compare-es": ["--scene", "noise", "--beta", "0,0.5,0.9", "--lang", "es"],
+    }
+)
 
 
 # Issue 32's values that no one designed for, each in one language (every language takes its turn with every

@@ -75,7 +75,7 @@ def test_the_map_on_screen_is_gdcores_rho(landscape_en):
     video, meta, _ = landscape_en
     land = landscape("parabola", steps=20)
     axes = map_axes(land)
-    frame = frame_at(video, meta["beats"]["show_theory"] - 0.2)  # the map is up, no curves yet
+    frame = frame_at(video, meta["beats"]["predict"] - 0.2)  # the map is up, no curves yet
     rgb = colours(land.rho)
     rng = np.random.default_rng(3)
     for _ in range(30):
@@ -88,3 +88,25 @@ def test_the_map_on_screen_is_gdcores_rho(landscape_en):
             np.abs(near - frame[row, col].astype(int)).max(axis=1).min() < 30
             or np.abs(frame[row, col].astype(int) - expected).max() < 30
         ), (land.lrs[j], land.betas[i])
+
+
+def test_the_runs_rho_is_pointed_at_on_the_colour_bar(landscape_en):
+    """ρ of the run asked for is read off the map: at the end of its beat an orange pointer sits left of the
+    colour bar on the row whose colour is gdcore's ρ for that run (colours() of its verdict's ρ)."""
+    from scenes.lectures.landscape import BAR_AT, BAR_SIZE
+
+    video, meta, _ = landscape_en
+    land = landscape("parabola", steps=20)
+    frame = frame_at(video, meta["beats"]["tour"] - 0.1).astype(int)
+    (top, left), (bottom, _) = (
+        pixel((BAR_AT[0] - BAR_SIZE[0] / 2 - 0.3, y, 0), frame.shape) for y in (2.5, -1.5)
+    )
+    right = pixel((BAR_AT[0] - BAR_SIZE[0] / 2 - 0.05, 0, 0), frame.shape)[1]
+    strip = frame[top:bottom, left:right]
+    orange = np.abs(strip - hex_rgb(style.BALL)).max(axis=2) < 40
+    rows = np.flatnonzero(orange.any(axis=1))
+    assert len(rows), "no pointer left of the colour bar"
+    row = top + int(rows.mean())
+    bar_col = pixel((BAR_AT[0], 0, 0), frame.shape)[1]
+    expected = colours(np.array([[land.lesson.verdict.rho]]))[0, 0, :3].astype(int)
+    assert np.abs(frame[row, bar_col] - expected).max() < 30, (frame[row, bar_col], expected)

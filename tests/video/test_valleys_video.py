@@ -60,3 +60,20 @@ def test_balls_are_where_the_runs_are(valleys_es):
     last = c.lessons[-1].run.positions[k, 0]  # the smallest ball, drawn on top
     row, col = pixel(axes.c2p(last, f(last)), frame.shape)
     assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[len(c.values) - 1])).max() < 45
+
+
+def test_the_balls_roll_by_12_s_and_each_verdict_sentence_moves_the_picture(valleys_es):
+    """The run starts with the question still fresh (issue 33: by 12 s), and the verdict replays: in the first
+    2 s of each of its sentences the picture above the caption band changes (decoded frames), none is read
+    over a frozen frame."""
+    from scenes.kit import style
+
+    video, meta, _ = valleys_es
+    assert meta["steps"][0] <= 12.0
+    band = pixel((0, style.BAND_TOP, 0), frame_at(video, 0).shape)[0]
+    verdict = [c for c in meta["captions"] if c["start"] >= meta["beats"]["verdict"]]
+    assert len(verdict) == len(truth(meta).lessons) + 1  # one sentence per ball, and the moral
+    for cue in verdict:
+        frames = [frame_at(video, cue["start"] + dt)[:band].astype(int) for dt in (0.45, 1.2, 2.0)]
+        change = max(np.abs(a - b).max() for a, b in zip(frames, frames[1:]))
+        assert change > 60, cue["text"]
