@@ -365,9 +365,6 @@ class NoiseComparing(Comparing, NoiseLecture):
     TEACHES = NoiseComparison
     picture = NoiseLecture.picture
 
-    def colour(self, i: int) -> str:
-        return style.RUNS[i]
-
     def run_tex(self, i: int) -> str:
         return Comparing.run_tex(self, i)
 
