@@ -418,7 +418,6 @@ ISSUE_32 = {
     "regression-over-plain-limit": ("fr", "--scene", "regression", "--lr", "0.65"),  # plain GD's: 0.618
     "valleys-at-the-barrier": ("es", "--scene", "valleys", "--x0", "0.30725139564696763"),
     "valleys-near-the-barrier": ("en", "--scene", "valleys", "--x0", "0.31"),
-    "landscape-ravine": ("fr", "--scene", "landscape", "--problem", "ravine"),
 }
 LANGUAGES = ("en", "es", "fr") if os.environ.get("AUDIT_EVERY_LANGUAGE") == "1" else ()
 MATRIX.update(
@@ -468,10 +467,6 @@ KNOWN: dict[str, tuple[str, str]] = {
     "tie": ("both", "issue 32: story.predict formats a compared x0 (a list) as a number: TypeError (lead)"),
     "ravine-divergent": ("captions", ARROW_V),
     "ravine-round": ("captions", ARROW_V),
-    "landscape-ravine-fr": (
-        "captions",
-        "issue 32: the French map's caption takes 3 lines, above its band (landscape)",
-    ),
 }
 
 
