@@ -59,9 +59,9 @@ FORMULAS_AT = (1.9, 2.95)
 RULE_AT, RULE_WIDTH = (1.6, 1.2), 4.05
 READOUT_AT = (1.35, -0.85)  # clear of the inset's title on its right
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
-INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band
+INSET_X, INSET_SIZE = 4.95, (2.9, 1.1)  # its bottom on the caption band; ρ's names clear of its title
 VERDICT_AT, VERDICT_WIDTH = (1.6, 0.6), 3.9  # the verdict's column: where the formulas and the rule were
-PLANE_AT = (1.6, -0.9)  # the eigenvalues' plane of the verdict, where the readout was, at the lowest
+PLANE_AT = (1.6, 0.35)  # the eigenvalues' plane of the verdict, where the rule was, at the lowest
 
 
 def panel_range(ends: np.ndarray, values: np.ndarray) -> tuple[float, float]:
@@ -475,7 +475,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         return key, values, lambda: self.play(Indicate(self.dots, scale_factor=1.3), run_time=1.5)
 
     def model_cue(self) -> tuple:
-        """The model and the loss, written as they are read."""
+        """The model and the loss, written as they are read; the plane (the model) and its residuals (the
+        gaps the loss squares) light up."""
         p = self.lesson.problem
         self.formulas = VGroup(
             math(self.number(p.model.tex, tex=True), style.PANEL_SIZE),
@@ -483,12 +484,18 @@ class RegressionLecture(Lecture, ThreeDScene):
         )
         self.formulas.arrange(DOWN, buff=0.15).move_to([*FORMULAS_AT, 0])
         self.pin(self.formulas)
-        return "reg_model", {}, lambda: self.play(Write(self.formulas), run_time=2.0)
+        plane = self.racers[1]
+
+        def show() -> None:
+            self.play(Write(self.formulas[0]), Indicate(plane.plane), run_time=1.5)
+            self.play(Write(self.formulas[1]), Indicate(plane.residuals), run_time=1.5)
+
+        return "reg_model", {}, show
 
     def run_cues(self) -> list[tuple]:
         """What is said (and drawn) as the fit starts: the data, the model and loss, the rule and its velocity
-        arrow, the residuals, plain gradient descent's path."""
-        panel, plane = self.racers
+        arrow, plain gradient descent's path."""
+        panel = self.racers[0]
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
 
         def arrows() -> None:
@@ -496,8 +503,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             self.play(Write(rule), run_time=2.0)
 
         key, values = self.rule_caption()
-        residuals = lambda: self.play(Indicate(plane.residuals), Indicate(plane.plane), run_time=1.5)  # noqa: E731
-        cues = [self.data_cue(), self.model_cue(), (key, values, arrows), ("reg_legend", {}, residuals)]
+        cues = [self.data_cue(), self.model_cue(), (key, values, arrows)]
         if self.lesson.baseline is not None:
             ghost = lambda: self.play(Indicate(panel.dots[1], scale_factor=2.0), run_time=1.5)  # noqa: E731
             cues.append(("reg_ghost", {"lr": fmt_param(self.lesson.params["lr"])}, ghost))
@@ -551,8 +557,15 @@ class RegressionLecture(Lecture, ThreeDScene):
         panel.align_to([0, style.SAFE_TOP - 0.1, 0], UP)
         self.pin(panel)
         self.plane_at = (VERDICT_AT[0], min(panel.get_bottom()[1] - 1.1, PLANE_AT[1]))
+        # the loss plot's title goes to its left, where the readout was: the ρ names take its top
+        title = self.inset.still[1][0]
         self.play(
-            FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(panel), run_time=0.8
+            FadeOut(self.formulas),
+            FadeOut(self.rule),
+            FadeOut(self.readout),
+            FadeIn(panel),
+            title.animate.next_to(self.inset.axes, LEFT, buff=0.25).align_to(self.inset.axes, UP),
+            run_time=0.8,
         )
 
     def column(self, key: str) -> VGroup:
