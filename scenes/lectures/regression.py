@@ -88,6 +88,15 @@ def plane_heights(problem: Regression, shown: np.ndarray, thetas: np.ndarray) ->
     return corners @ thetas[:, :2].T + thetas[:, 2]
 
 
+def box_heights(problem: Regression, shown: np.ndarray, starts: list) -> tuple[float, float]:
+    """The 3-D box's range of heights: the points' targets and the planes at the `starts` and at the
+    least-squares solution over the fitted plane's rectangle (a plane outside it is hidden: FittedPlane)."""
+    thetas = np.array([*starts, problem.minimizer()])
+    heights = np.concatenate([problem.targets[shown], plane_heights(problem, shown, thetas).ravel()])
+    low, high, _ = cloud_range(heights)
+    return min(low, float(heights.min())), max(high, float(heights.max()))
+
+
 def verdict_rows(lesson: Lesson) -> list[tuple[str, list[str]]]:
     """The verdict table: fitted, true and least-squares (w1, w2, b), formatted from the lesson's numbers."""
     p = lesson.problem
@@ -391,10 +400,7 @@ class RegressionLecture(Lecture, ThreeDScene):
         """The cloud in its 3-D box; the plane at the start and the (w1, w2) panel appear with the question."""
         p = self.lesson.problem
         self.shown = shown = np.random.default_rng(0).permutation(len(p.features))[:MAX_POINTS]
-        starts = np.array([one.run.positions[0] for one in self.subject.lessons] + [p.minimizer()])
-        heights = np.concatenate([p.targets[shown], plane_heights(p, shown, starts).ravel()])
-        low, high, _ = cloud_range(heights)
-        self.z_range = (min(low, heights.min()), max(high, heights.max()))
+        self.z_range = box_heights(p, shown, [one.run.positions[0] for one in self.subject.lessons])
         axes, names = self.data_axes(p)
         dots = VGroup(
             *(Dot(axes.c2p(*p.features[i], p.targets[i]), radius=0.055, color=style.POINTS) for i in shown)
