@@ -22,14 +22,12 @@ from manim import (
     FadeOut,
     Indicate,
     Rectangle,
-    Rotating,
     Surface,
     ThreeDAxes,
     ThreeDScene,
     VGroup,
     VMobject,
     Write,
-    smooth,
 )
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Regression
@@ -54,7 +52,6 @@ MAX_RESIDUALS = 40  # residual segments drawn, for a readable subset
 PLANE_RESOLUTION = 6  # faces per side: enough to read the tilt, cheap to move
 PHI = 65 * DEGREES  # the camera's angle from the vertical
 FACING = 50 * DEGREES  # the camera looks this far aside from the true plane's downhill direction
-TURN = 30 * DEGREES  # the cloud turns this much and back while the data and the model are read
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 CLOUD_AT = (-3.6, 0.15)  # the 3-D cloud
@@ -481,14 +478,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             key, values = "reg_data_file", dict(zip(("x1", "x2", "y"), p.names))
         else:
             key, values = "reg_data", {"truth": linear(*p.true_params)}
-        shown = lambda: self.play(self.turn(TURN, 5.0), Indicate(self.dots, scale_factor=1.3, run_time=1.5))  # noqa: E731
-        return key, values, shown
-
-    def turn(self, angle: float, seconds: float) -> Rotating:
-        """The cloud and the plane turning by `angle` about the box's vertical axis: depth, seen."""
-        centre = self.axes.get_center()
-        group = VGroup(self.cloud, self.racers[1])
-        return Rotating(group, angle=angle, axis=OUT, about_point=centre, run_time=seconds, rate_func=smooth)
+        return key, values, lambda: self.play(Indicate(self.dots, scale_factor=1.3), run_time=2.0)
 
     def model_cue(self) -> tuple:
         """The model and the loss, written as they are read; the plane (the model) and its residuals (the
@@ -505,7 +495,6 @@ class RegressionLecture(Lecture, ThreeDScene):
         def show() -> None:
             self.play(Write(self.formulas[0]), Indicate(plane.plane), run_time=1.5)
             self.play(Write(self.formulas[1]), Indicate(plane.residuals), run_time=1.5)
-            self.play(self.turn(-TURN, 4.0))
 
         return "reg_model", {}, show
 
