@@ -59,7 +59,7 @@ FORMULAS_AT = (1.9, 2.95)
 RULE_AT, RULE_WIDTH = (1.6, 1.2), 4.05
 READOUT_AT = (1.35, -0.85)  # clear of the inset's title on its right
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
-INSET_X, INSET_SIZE = 4.95, (2.9, 1.1)  # its bottom on the caption band; ρ's names clear of its title
+INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band (its title moves aside in the verdict)
 VERDICT_AT, VERDICT_WIDTH = (1.6, 0.6), 3.9  # the verdict's column: where the formulas and the rule were
 PLANE_AT = (1.6, 0.35)  # the eigenvalues' plane of the verdict, where the rule was, at the lowest
 
