@@ -60,7 +60,7 @@ RULE_AT, RULE_WIDTH = (1.6, 1.2), 4.05
 READOUT_AT = (1.35, -0.85)  # clear of the inset's title on its right
 PANEL_AT, PANEL_SIZE = (4.85, 1.45), (2.2, 1.9)  # the (w1, w2) panel; its w2 values on its right
 INSET_X, INSET_SIZE = 5.1, (1.6, 1.1)  # its bottom on the caption band (its title moves aside in the verdict)
-VERDICT_AT, VERDICT_WIDTH = (1.6, 0.6), 3.9  # the verdict's column: where the formulas and the rule were
+VERDICT_AT, VERDICT_WIDTH, VERDICT_RIGHT = (1.6, 0.6), 6.2, 3.55  # where the formulas and the rule were
 PLANE_AT = (1.6, 0.35)  # the eigenvalues' plane of the verdict, where the rule was, at the lowest
 
 
@@ -399,7 +399,12 @@ class RegressionLecture(Lecture, ThreeDScene):
     def set_stage(self) -> None:
         """The cloud in its 3-D box; the plane at the start and the (w1, w2) panel appear with the question."""
         p = self.lesson.problem
-        self.shown = shown = np.random.default_rng(0).permutation(len(p.features))[:MAX_POINTS]
+        drawn = np.random.default_rng(0).permutation(len(p.features))[:MAX_POINTS]
+        self.ranges = [cloud_range(p.features[drawn, i]) for i in (0, 1)]
+        inside = [
+            all(low <= v <= high for v, (low, high, _) in zip(p.features[i], self.ranges)) for i in drawn
+        ]
+        self.shown = shown = drawn[inside]  # a point beyond the box would stick out of it, and of the frame
         self.z_range = box_heights(p, shown, [one.run.positions[0] for one in self.subject.lessons])
         axes, names = self.data_axes(p)
         dots = VGroup(
@@ -416,7 +421,7 @@ class RegressionLecture(Lecture, ThreeDScene):
     def data_axes(self, p: Regression) -> tuple[ThreeDAxes, VGroup]:
         """The 3-D axes of the two features and the target (self.z_range), and their names: x₁, x₂, y, or a
         file's column names (as plain text: a file's words are never TeX)."""
-        x_range, y_range = (cloud_range(p.features[self.shown, i]) for i in (0, 1))
+        x_range, y_range = self.ranges
         axes = ThreeDAxes(
             x_range=list(x_range),
             y_range=list(y_range),
@@ -562,7 +567,8 @@ class RegressionLecture(Lecture, ThreeDScene):
         """`panel` (arranged downwards) in the left column, where the formulas, the rule and the readout were;
         the eigenvalues' plane goes under it."""
         panel.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).move_to([VERDICT_AT[0], 0, 0])
+        # as wide as it needs (its numbers stay readable), its right edge clear of the (w1, w2) panel
+        panel.scale_to_fit_width(min(panel.width, VERDICT_WIDTH)).align_to([VERDICT_RIGHT, 0, 0], RIGHT)
         panel.align_to([0, style.SAFE_TOP - 0.1, 0], UP)
         self.pin(panel)
         self.plane_at = (VERDICT_AT[0], min(panel.get_bottom()[1] - 1.1, PLANE_AT[1]))
@@ -573,7 +579,7 @@ class RegressionLecture(Lecture, ThreeDScene):
             FadeOut(self.rule),
             FadeOut(self.readout),
             FadeIn(panel),
-            title.animate.next_to(self.inset.axes, LEFT, buff=0.25).align_to(self.inset.axes, UP),
+            title.animate.next_to(self.inset.axes, LEFT, buff=0.25).align_to(self.inset.axes, DOWN),
             run_time=0.8,
         )
 
@@ -637,6 +643,7 @@ class RegressionComparison(Comparing, RegressionLecture):
             *((rf"{p.loss_symbol}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
         ]
         readout = Readout(rows, [run.losses for run in runs], self.sign).move_to([*READOUT_AT, 0])
+        readout.shift(DOWN * 0.3)  # one row fewer than a single run's: clear of a comparison's longer rule
         losses = [(run.losses - p.lowest_loss, style.RUNS[i]) for i, run in enumerate(runs)]
         self.inset = self.loss_inset(INSET_X, losses, "excess_loss", *INSET_SIZE)
         clear_of(readout, [run.losses for run in runs], self.inset)
