@@ -5,10 +5,12 @@ numbers show. Every claim is a dict with a "claim" key naming its kind:
 
 - outcome: {"run", "outcome": "settled" | "not_settled" | "diverged", "step"} — the step it settled or
   diverged at (None when it did not settle), "after": the steps it was run for, "start" and "end": its
-  distance to the minimum it heads for at step 0 and at its last step (a sense of scale: end/start);
+  distance to the minimum it heads for at step 0 and at its last step (a sense of scale: end/start); a run
+  on mini-batches has "batch_size" too: "settled" then means it reached its noise floor;
 - plain_outcome: the same for plain gradient descent (β = 0) from the same start, without "run";
 - faster: {"winner": "momentum" | "plain" | "tie" | "neither", "steps": [k_momentum, k_plain], "by"} —
-  who settled first and by how many steps (a run that diverged or did not settle has no step);
+  who settled first and by how many steps (a run that diverged or did not settle has no step); with
+  "batch_size" on mini-batches (who reached its noise floor first);
 - stable_limit: {"lr", "plain", "momentum", "change": "widened" | "narrowed" | "same"} — the largest stable
   α without and with momentum (set by the largest curvature);
 - rate: {"run", "rho", "plain_rho"} — the error's factor per step with and without momentum, over the modes
@@ -22,10 +24,16 @@ numbers show. Every claim is a dict with a "claim" key naming its kind:
   step past the minimum, how often it passed it, when it crossed from one basin to the other, and the
   basin it settled in;
 - fastest: {"winners": [labels], "step", "runs": {label: step or None}, "still": [labels]} — a comparison's
-  first to settle (two or more winners: a tie; none: no run settled) among the runs that moved;
+  first to settle (two or more winners: a tie; none: no run settled) among the runs that moved; with
+  "batch_size" on mini-batches, as faster;
 - closest: {"winners": [labels], "ends": {label: distance}, "start"} — when no run of a comparison settled,
   the one(s) that ended nearest the minimum;
-- same_rate: {"runs": [labels], "rho"} — runs whose ρ is the same (under-damped heavy ball: ρ = √β for any α).
+- same_rate: {"runs": [labels], "rho"} — runs whose ρ is the same (under-damped heavy ball: ρ = √β for any α);
+- fit: {"run", "fitted", "least_squares", "true", "start", "end", "true_gap", "size", "noise", "lowest_loss",
+  "unexplained"} — a regression's coefficients (w1, w2, b) at its last step, the least-squares solution θ*
+  and the true ones (None: a file's data), the distances of its start and end from θ*, of θ* from the true
+  coefficients (None without them) and the coefficients' size max(‖θ_true‖, ‖θ*‖), the data's noise σ
+  (None: a file's), L* and the share of y's variance no plane explains (L*/Var y, 1 − R²; 0 for a constant y).
 """
 
 from __future__ import annotations
@@ -48,7 +56,14 @@ def outcome(traj: Trajectory, run: str | None = None) -> dict:
         kind, step = "not_settled", None
     claim = {"claim": "outcome", "run": run} if run is not None else {"claim": "plain_outcome"}
     start, end = distances(traj)
-    return {**claim, "outcome": kind, "step": step, "after": traj.last_step, "start": start, "end": end}
+    found = {**claim, "outcome": kind, "step": step, "after": traj.last_step, "start": start, "end": end}
+    return {**found, **on_batches(traj)}
+
+
+def on_batches(traj: Trajectory) -> dict:
+    """{"batch_size": B} for a run on mini-batches of B samples (its settling step is where it reached its
+    noise floor), else {}."""
+    return {} if traj.batches is None else {"batch_size": int(traj.batches.shape[1])}
 
 
 def distances(traj: Trajectory) -> tuple[float | None, float | None]:
@@ -99,7 +114,7 @@ def faster(momentum: Trajectory, plain: Trajectory) -> dict:
     else:
         winner = "tie"
     by = abs(km - kp) if km is not None and kp is not None else None
-    return {"claim": "faster", "winner": winner, "steps": [km, kp], "by": by}
+    return {"claim": "faster", "winner": winner, "steps": [km, kp], "by": by, **on_batches(momentum)}
 
 
 def stable_limit(variant: str, lr: float, beta: float, largest_curvature: float) -> dict:
@@ -157,6 +172,7 @@ def fastest(labels: list[str], trajs: list[Trajectory]) -> dict:
         "step": best,
         "runs": steps,
         "still": [label for label, t in zip(labels, trajs) if not moved(t)],
+        **on_batches(trajs[0]),
     }
 
 
@@ -168,3 +184,26 @@ def same_rate(labels: list[str], rhos: list[float], diverged: list[bool]) -> dic
     low = min(rho for _, rho in stable)
     shared = [label for label, rho in stable if math.isclose(rho, low, rel_tol=1e-4)]
     return {"claim": "same_rate", "runs": shared, "rho": low} if len(shared) > 1 else None
+
+
+def fit(traj: Trajectory, noise: float | None, run: str = "momentum") -> dict:
+    """The fit claim of a regression run `traj` (module docstring); `noise`: the synthetic data's σ, None for
+    a file's data."""
+    p = traj.problem
+    best, end = p.minimizer(), traj.positions[-1]
+    true = None if p.true_params is None else np.asarray(p.true_params, dtype=float)
+    spread = float(np.var(p.targets))
+    return {
+        "claim": "fit",
+        "run": run,
+        "fitted": end.tolist(),
+        "least_squares": best.tolist(),
+        "true": None if true is None else true.tolist(),
+        "start": float(np.linalg.norm(traj.positions[0] - best)),
+        "end": float(np.linalg.norm(end - best)),
+        "true_gap": None if true is None else float(np.linalg.norm(best - true)),
+        "size": float(max(np.linalg.norm(best), 0.0 if true is None else np.linalg.norm(true))),
+        "noise": noise,
+        "lowest_loss": float(p.lowest_loss),
+        "unexplained": float(p.lowest_loss / spread) if spread > 0 else 0.0,
+    }

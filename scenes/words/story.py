@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, Noise, NoiseComparison, claims, theory
 from gdcore.noisy import RUNS, last_quarter
+from gdcore.trajectory import SETTLE_TOL
 
 from .captions import Listing, Percent, Phrase, fmt, fmt_param, times
 
@@ -153,7 +154,9 @@ def _shares_rate(c: dict) -> bool:
 
 
 def line(key: str, claims: list, **values) -> Line:
-    """A Line whose sentence holds for its claims (by kind): asserting otherwise is a bug, caught here."""
+    """A Line whose sentence holds for its claims (by kind): asserting otherwise is a bug, caught here. For
+    a run on mini-batches, the sentence that says it reached its noise floor instead (on_batches)."""
+    key, values = on_batches(key, claims, values)
     by_kind = {claim["claim"]: claim for claim in claims}
     if key in ASSERTS and not ASSERTS[key](by_kind):
         raise AssertionError(f"the caption {key!r} would assert what its claims do not: {claims}")
@@ -776,5 +779,117 @@ ASSERTS.update(
         "noise_cmp_calmest": lambda c: len(c["calmest"]["winners"]) == 1,
         "noise_cmp_calmest_tie": lambda c: len(c["calmest"]["winners"]) > 1,
         "noise_cmp_none": lambda c: not c["calmest"]["winners"],
+    }
+)
+
+
+# ---- the regression: how near the least-squares and the true coefficients its fit ended; runs on mini-batches
+
+# A run on mini-batches never settles exactly: it jitters about the minimum, and "settled" is where it reached
+# its noise floor (gdcore.batches.reached_floor). Each sentence that says a run settled has one that says so
+# instead, which line() picks when the claims are a noisy run's; sentences that explain by ρ alone have none.
+FLOOR_KEYS = {
+    "converged": "floor_reached",
+    "not_settled": "floor_not_reached",
+    "not_settled_edge": "floor_not_reached",
+    **{f"race_{who}": f"race_floor_{who}" for who in ("momentum", "momentum_alone", "plain", "plain_alone")},
+    "race_tie": "race_floor_tie",
+    **{f"race_neither_{who}": f"race_floor_neither_{who}" for who in ("momentum", "plain", "even")},
+    **{f"ev_settled_{who}": f"ev_floor_{who}" for who in ("momentum", "plain", "run")},
+    **dict.fromkeys(
+        ("cmp_fastest", "cmp_fastest_rho", "cmp_same_rho", "cmp_same_rho_sqrt"), "cmp_floor_fastest"
+    ),
+    **dict.fromkeys(("cmp_tie", "cmp_tie_same_rho"), "cmp_floor_tie"),
+    "cmp_none": "cmp_floor_none",
+    "cmp_none_even": "cmp_floor_none_even",
+    "cmp_fate_settled": "cmp_fate_floor",
+    "cmp_fate_not_settled": "cmp_fate_floor_not",
+}
+PREDICT_FLOOR = {
+    key: key.replace("predict_", "predict_floor_")
+    for key in ("predict_race", "predict_plain", "predict_compare", "predict_variants")
+}
+EXACT = 1e-9  # a distance or share this small (relative) is rounding: the fit is exact
+
+
+def noisy(c: dict) -> bool:
+    """Whether the claims (by kind) are about runs on mini-batches."""
+    return any(isinstance(claim, dict) and "batch_size" in claim for claim in c.values())
+
+
+def on_batches(key: str, claims: list, values: dict) -> tuple[str, dict]:
+    """The key and values said instead of `key` when its claims are a noisy run's (FLOOR_KEYS; its batch size
+    as `batch`), else `key` and `values`."""
+    sizes = [claim["batch_size"] for claim in claims if "batch_size" in claim]
+    if not sizes or key not in FLOOR_KEYS:
+        return key, values
+    return FLOOR_KEYS[key], {**values, "batch": sizes[0]}
+
+
+def predict_fit(subject) -> Line:
+    """The regression's question (predict): on mini-batches, who reaches its noise floor first."""
+    said, size = predict(subject), subject.params.get("batch_size")
+    if size is None or said.key not in PREDICT_FLOOR:
+        return said
+    return Line(PREDICT_FLOOR[said.key], {**said.values, "batch": size}, said.claims)
+
+
+def regression_verdict(lesson: Lesson) -> list[Line]:
+    """A regression's verdict: verdict() (in a noisy run's words on mini-batches), then how near the
+    least-squares coefficients the fit ended (as a share of its start's distance), and how far those are from
+    the true coefficients (a share of the coefficients' size) or, for a file's data, how much of y's variance
+    no plane explains. Nothing is added after a divergence or for a run that never moved."""
+    f = lesson.facts()
+    said = verdict(lesson)
+    if "still" in f or f["outcome"]["outcome"] == "diverged":
+        return said
+    synthetic = lesson.problem.true_params is not None
+    fit = claims.fit(lesson.run, lesson.params["noise"] if synthetic else None)
+    o, gap = f["outcome"], Percent(fit["end"] / fit["start"] if fit["start"] > 0 else 0.0)
+    if "batch_size" in o:
+        said.append(line("reg_gap_floor", [o, fit], share=gap, batch=o["batch_size"]))
+    elif o["outcome"] == "settled":
+        said.append(line("reg_gap_settled", [o, fit], share=gap))
+    if synthetic:
+        key = "reg_truth" if fit["noise"] > 0 else "reg_truth_exact"
+        off = Percent(fit["true_gap"] / fit["size"] if fit["size"] > 0 else 0.0)
+        return said + [line(key, [fit], share=off, noise=fmt_param(fit["noise"]))]
+    key = "reg_residual" if fit["unexplained"] > EXACT else "reg_residual_none"
+    values = dict(share=Percent(fit["unexplained"]), loss=fmt(fit["lowest_loss"]), y=lesson.problem.names[2])
+    return said + [line(key, [fit], **values)]
+
+
+def _full_batch(holds: Callable[[dict], bool]) -> Callable[[dict], bool]:
+    return lambda c: holds(c) and not noisy(c)
+
+
+def _on_floor(holds: Callable[[dict], bool]) -> Callable[[dict], bool]:
+    return lambda c: holds(c) and noisy(c)
+
+
+def _floor_asserts() -> dict[str, Callable[[dict], bool]]:
+    """Each noise floor's sentence asserts what the first sentence it stands for does, of a noisy run; those
+    sentences (and why_rates) of a run on the full gradient only."""
+    settled = {key: ASSERTS[key] for key in [*FLOOR_KEYS, "why_rates"]}
+    found = {}
+    for old, new in FLOOR_KEYS.items():
+        found.setdefault(new, _on_floor(settled[old]))
+    return {**found, **{key: _full_batch(holds) for key, holds in settled.items()}}
+
+
+ASSERTS.update(_floor_asserts())
+ASSERTS.update(
+    {
+        "floor_not_reached": _on_floor(_outcome("not_settled")),  # whatever ρ: its words do not name it
+        "reg_gap_settled": lambda c: (
+            _outcome("settled")(c) and not noisy(c) and c["fit"]["end"] <= SETTLE_TOL * c["fit"]["start"]
+        ),
+        "reg_gap_floor": lambda c: noisy(c) and c["outcome"]["outcome"] != "diverged",
+        "reg_truth": lambda c: c["fit"]["true"] is not None and c["fit"]["noise"] > 0,
+        "reg_truth_exact": lambda c: (
+            c["fit"]["noise"] == 0 and c["fit"]["true_gap"] <= EXACT * max(c["fit"]["size"], 1.0)
+        ),
+        "reg_residual": lambda c: c["fit"]["true"] is None and c["fit"]["unexplained"] > EXACT,
+        "reg_residual_none": lambda c: c["fit"]["true"] is None and c["fit"]["unexplained"] <= EXACT,
     }
 )

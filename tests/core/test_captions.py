@@ -131,6 +131,10 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         share=Percent(0.0012),
         ratio="1.2×10⁴",
         eig="-0.9999",
+        batch=99999,
+        noise="999.5",
+        loss="1.235e+11",
+        **dict.fromkeys(("x1", "x2", "y"), "Abcdefghijkl mnopqrstuvw"),  # a data file's names: 24 characters
         **{f"{w}_{q}": "-0.621" for w in ("local", "barrier", "global") for q in ("x", "f")},
         **{**lesson("regression").problem.formulas, **Quadratic(0.3).formulas},
     )

@@ -200,8 +200,7 @@ def test_the_options_of_synthetic_data_do_not_apply_to_a_file(tmp_path, option):
     assert option[0] in result.output and not (tmp_path / "out").exists()
 
 
-def test_a_file_has_no_video_nor_explorer_yet_but_its_numbers(tmp_path):
+def test_a_file_has_no_explorer_yet_but_its_numbers(tmp_path):
     path = write(tmp_path / "class.csv", GOOD)
-    for option in ("--output", "--explore --output"):
-        result = invoke("--scene", "regression", "--data", path, *option.split(), tmp_path / "out")
-        assert result.exit_code == 2 and "--export-data" in result.output and not (tmp_path / "out").exists()
+    result = invoke("--scene", "regression", "--data", path, "--explore", "--output", tmp_path / "out")
+    assert result.exit_code == 2 and "--export-data" in result.output and not (tmp_path / "out").exists()
