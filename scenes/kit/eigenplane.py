@@ -88,6 +88,10 @@ class EigenPlane(VGroup):
         if beta_c is not None and 0 < beta_c < 1:
             tick = Line(line.n2p(beta_c) + 0.14 * UP, line.n2p(beta_c) + 0.14 * DOWN, color=style.TEXT)
             crit = math(r"\beta_c", style.LABEL_SIZE - 2, style.TEXT).next_to(tick, DOWN, buff=0.06)
+            for end in ends:  # β_c near 0 or 1: its name moves aside, off that end's value
+                gap = (crit.width + end.width) / 2 + 0.08 - abs(crit.get_x() - end.get_x())
+                if gap > 0:
+                    crit.shift((1 if crit.get_x() >= end.get_x() else -1) * gap * RIGHT)
             self.critical = VGroup(tick, crit)
             parts.append(self.critical)
         else:

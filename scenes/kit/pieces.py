@@ -416,9 +416,10 @@ class LossInset(VGroup):
         )
         return DashedVMobject(line, num_dashes=24)
 
-    def named(self, line: VMobject, name: Mobject) -> VGroup:
-        """`line` with `name` (its ρ) on a dark patch above its middle, kept inside the plot's box."""
-        name.next_to(line[len(line) // 2].get_center(), UP, buff=0.1)  # above its middle dash
+    def named(self, line: VMobject, name: Mobject, side: np.ndarray = UP) -> VGroup:
+        """`line` with `name` (its ρ) on a dark patch above its middle (or on `side` of it), kept inside the
+        plot's box."""
+        name.next_to(line[len(line) // 2].get_center(), side, buff=0.1)  # beside its middle dash
         keep_inside(name, (self.axes.get_corner(DL), self.axes.get_corner(UR) + UP * 0.4))
         return VGroup(
             line, BackgroundRectangle(name, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04), name
