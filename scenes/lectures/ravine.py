@@ -498,15 +498,6 @@ class RavineLecture(Lecture):
         end = min(last, (self.lesson.verdict.step or self.lesson.run.last_step) + 4)
         self.sweep([self.runs], (0, end), 3.0)
 
-    def envelope(self, run: int, rho: float, colour: str) -> VGroup:
-        """Lecture.envelope, named below its line when the other run's ρ is the larger (its line then runs
-        above): the two names stay apart where the lines are close."""
-        v = self.lesson.verdict
-        other = v.plain_rho if run == 0 else v.rho
-        name = math(self.number(rf"\rho = {fmt(rho)}", tex=True), style.LABEL_SIZE, colour)
-        side = DOWN if rho < other else UP
-        return self.inset.named(self.inset.envelope(run, rho, colour), name, side)
-
     def pace(self, rates: dict) -> None:
         """The direction that sets the pace: every plane swept to the run's β, the slow one's ρ circle lit
         up, and plain gradient descent's ρ envelope on the loss plot (when it ran beside and did not diverge)."""
