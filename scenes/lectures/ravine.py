@@ -55,7 +55,7 @@ FORMULA_AT = (style.RIGHT_COLUMN_X, 3.2)
 RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.95), 4.8
 READOUT_AT = (1.75, 0.4)  # its left edge and centre height: long numbers grow rightwards
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X + 0.2, 3.6, 1.25  # its bottom on the caption band
-PLANES_Y, PLANE_UNIT, PLANE_GAP = 1.75, 0.85, 2.5  # the directions' eigenvalue planes of the verdict
+PLANES_Y, PLANE_UNIT, PLANE_GAP = 2.0, 0.78, 2.5  # the directions' eigenvalue planes of the verdict
 BALL_RADIUS, GHOST_RADIUS = 0.13, 0.22  # plain GD's ball is larger and drawn first: it rings the other
 PREVIEW = 6  # steps the question's preview plays, at most
 
