@@ -158,3 +158,17 @@ def test_contour_lines_are_the_level_curves_inside_the_box():
     circle = np.column_stack([np.cos(angles), np.sin(angles)])
     inside = np.abs(circle[:, 1]) < 0.6  # points 0, 1, 5, 6, 7, 11: two stretches, one across the start
     assert sorted(map(len, runs_of(circle, inside))) == [3, 3]
+
+
+def test_a_diverging_directions_plane_keeps_its_beta_axis_readable():
+    """α over the steep direction's limit: y's eigenvalues reach far past the unit circle (its circle drawn
+    smaller), yet its β axis is as long as x's, under the whole plane, and β_c's name clear of the ends'."""
+    one = lesson("ravine", lr=0.14)
+    rows = [row for row in story.directions(one)["directions"] if row["moves"]]
+    x, y = DirectionPlanes(one, rows, style.BALL).planes
+    assert np.abs(y.eigs).max() > 2 > np.abs(x.eigs).max()
+    assert y.line.width == pytest.approx(x.line.width)
+    assert y.line.get_top()[1] < y.point(-np.abs(y.eigs).max() * 1j)[1]
+    crit, ends = y.critical[1], y.axis[2]
+    for end in ends:
+        assert abs(crit.get_x() - end.get_x()) > (crit.width + end.width) / 2
