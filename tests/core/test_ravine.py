@@ -207,3 +207,35 @@ def test_the_map_of_the_ravine_works_by_itself(tmp_path):
     for a, b, rho in rows[:: len(rows) // 50]:
         radius = max(max(abs(np.linalg.eigvals(momentum_matrix("classic", a, b, lam)))) for lam in (1.0, 4.0))
         assert rho == pytest.approx(radius, rel=1e-6)
+
+
+def test_at_kappa_200_the_verdict_says_who_ended_closer_and_why_per_direction():
+    """Issue 32's case: neither ball settles in 100 steps; the verdict says momentum ended nearer and by how
+    much (distances from runs made here with NumPy), and, per direction, that along y plain gradient descent
+    shrinks by |1 − ακ| = 0.8 a step while momentum swings there with ρ the size of its 2×2 matrix's
+    complex eigenvalues (0.949): it zig-zags more in y, and wins along the slow x."""
+    from scenes.words import story
+
+    kappa, lr, beta = 200.0, 0.009, 0.9
+    one = lesson("ravine", kappa=kappa, lr=lr, beta=beta)
+    scale = np.array([1.0, kappa])
+
+    def end(b: float) -> float:
+        x, v = one.run.positions[0].copy(), np.zeros(2)
+        for _ in range(100):
+            v = b * v - lr * scale * x
+            x = x + v
+        return float(np.linalg.norm(x))
+
+    lines = story.ravine_verdict(one)
+    said = {line.key: line for line in lines}
+    assert "race_neither_momentum" in said
+    assert float(said["race_neither_momentum"].values["ratio"]) == pytest.approx(
+        end(0.0) / end(beta), rel=0.01
+    )
+    steep = np.linalg.eigvals(momentum_matrix("classic", lr, beta, kappa))
+    assert abs(steep[0].imag) > 0
+    y = [line for line in lines if line.values.get("dir") == "y"]
+    assert [line.key for line in y] == ["rav_gd_flip", "rav_dir_swing"]
+    assert float(y[0].values["plain_eig"]) == pytest.approx(1 - lr * kappa, abs=1e-4)
+    assert float(y[1].values["rho"]) == pytest.approx(abs(steep[0]), abs=1e-4) and abs(steep[0]) > 0.8
