@@ -127,13 +127,15 @@ class Lesson:
             return None
         return frozen(self.run.positions + self.params["beta"] * self.run.states)
 
-    def eigen_sweep(self, points: int = 90) -> tuple[np.ndarray, np.ndarray]:
-        """How the slowest mode's eigenvalues move as momentum is added at this α: `points` values of β from 0
-        to the run's β, and for each the mode's two eigenvalues, dominant first ((points,), (points, 2)
-        complex). At β = 0 they are plain gradient descent's 1 − αλ (and 0)."""
+    def eigen_sweep(self, points: int = 90, curvature: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """How the slowest mode's eigenvalues (or those of the mode of `curvature`) move as momentum is added
+        at this α: `points` values of β from 0 to the run's β, and for each the mode's two eigenvalues,
+        dominant first ((points,), (points, 2) complex). At β = 0 they are plain gradient descent's 1 − αλ
+        (and 0)."""
         variant, lr, beta = (self.params[k] for k in ("variant", "lr", "beta"))
+        lam = self.verdict.mode if curvature is None else curvature
         betas = np.linspace(0.0, beta, points)
-        eigs = np.array([theory.eigenvalues(variant, lr, b, self.verdict.mode) for b in betas])
+        eigs = np.array([theory.eigenvalues(variant, lr, b, lam) for b in betas])
         return frozen(betas), eigs
 
     def facts(self, run: str = "momentum") -> dict[str, dict]:

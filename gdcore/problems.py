@@ -675,23 +675,23 @@ class Ravine(Problem):
     def minimizer(self) -> np.ndarray:
         return frozen([0.0, 0.0])
 
-    def direction_rates(self, variant: str, lr: float, beta: float) -> dict:
+    def direction_rates(self, variant: str, lr: float, beta: float, start=None) -> dict:
         """The claim "direction_rates": along each principal direction (x with curvature 1, y with κ) the
         factor ρ by which the error is multiplied per step with momentum β and without (β = 0), from the 2×2
         iteration matrix of that curvature; "slowest" and "plain_slowest" name the direction with the
-        larger ρ, or "both" when they are equal (to 4 digits). "plain_slowest" is None for β = 0."""
+        larger ρ among those the run moves in, or "both" when they are equal (to 4 digits). "plain_slowest"
+        is None for β = 0. Each row is a claim "direction" of its own (Ravine.direction)."""
+        parts = np.ones(2) if start is None else np.asarray(start, dtype=float) - self.minimizer()
         rows = [
-            {
-                "name": name,
-                "curvature": lam,
-                "rho": theory.convergence_factor(variant, lr, beta, lam),
-                "plain_rho": theory.convergence_factor(variant, lr, 0.0, lam),
-            }
-            for name, lam in (("x", 1.0), ("y", self.kappa))
+            self.direction(name, lam, bool(part != 0), variant, lr, beta)
+            for name, lam, part in (("x", 1.0, parts[0]), ("y", self.kappa, parts[1]))
         ]
+        moving = [row for row in rows if row["moves"]] or rows  # a start at the minimum: every direction
 
         def slowest(key: str) -> str:
-            x, y = (row[key] for row in rows)
+            if len(moving) == 1:
+                return moving[0]["name"]
+            x, y = (row[key] for row in moving)
             return "both" if math.isclose(x, y, rel_tol=1e-4) else "x" if x > y else "y"
 
         return {
@@ -699,6 +699,28 @@ class Ravine(Problem):
             "directions": rows,
             "slowest": slowest("rho"),
             "plain_slowest": slowest("plain_rho") if beta else None,
+        }
+
+    @staticmethod
+    def direction(name: str, lam: float, moves: bool, variant: str, lr: float, beta: float) -> dict:
+        """The claim "direction": how the error along one principal direction (curvature λ) moves. moves:
+        whether the run's start has a part along it (else it stays at rest there); rho and plain_rho: its ρ
+        with β and without; eigenvalues: its 2×2 iteration block's two eigenvalues with β, dominant first,
+        as [re, im]; regime: how they make it move (theory.damping); critical_beta: where they meet (None if
+        no β < 1 makes them meet); plain_eigenvalue: plain gradient descent's factor per step, 1 − αλ."""
+        pair = theory.eigenvalues(variant, lr, beta, lam)
+        critical = theory.critical_beta(variant, lr, lam)
+        return {
+            "claim": "direction",
+            "name": name,
+            "curvature": lam,
+            "moves": moves,
+            "rho": theory.convergence_factor(variant, lr, beta, lam),
+            "plain_rho": theory.convergence_factor(variant, lr, 0.0, lam),
+            "eigenvalues": [[z.real, z.imag] for z in pair],
+            "regime": theory.damping(variant, lr, beta, lam).value,
+            "critical_beta": None if math.isnan(critical) else critical,
+            "plain_eigenvalue": theory.eigenvalues(variant, lr, 0.0, lam)[0].real,
         }
 
     def level(self, value: float, points: int = 120) -> np.ndarray:

@@ -44,7 +44,7 @@ class EigenPlane(VGroup):
         self.betas, self.eigs = np.asarray(betas, dtype=float), np.asarray(eigs, dtype=complex)
         self.colour = colour
         reach = max(1.15, float(np.abs(self.eigs).max()) * 1.08)  # the plane shows every eigenvalue
-        self.unit = unit / reach
+        self.unit, self.reach = unit / reach, reach
         self.origin = np.zeros(3) if at is None else np.asarray(at, dtype=float)
         circle = Circle(radius=self.unit, color=style.MUTED, stroke_width=3).move_to(self.origin)
         axis = Line(self.point(-reach), self.point(reach), color=style.MUTED, stroke_width=2)
@@ -73,8 +73,9 @@ class EigenPlane(VGroup):
 
     def beta_axis(self, beta_c: float | None, colour: str, sign: str) -> VGroup:
         """A β axis from 0 to 1 under the plane, its marker at the β shown, β_c ticked when it is in [0, 1)."""
-        line = NumberLine(x_range=[0, 1, 0.5], length=2.2 * self.unit * 1.15, color=style.MUTED)
-        line.next_to(self.point(-1.15j), DOWN, buff=0.45)
+        # as wide as the plane and under it, however far its eigenvalues reach (a diverging run's shrink its circle)
+        line = NumberLine(x_range=[0, 1, 0.5], length=2.2 * self.unit * self.reach, color=style.MUTED)
+        line.next_to(self.point(-self.reach * 1j), DOWN, buff=0.45)
         name = math(r"\beta", style.LABEL_SIZE, style.TEXT).next_to(line, LEFT, buff=0.15)
         ends = VGroup(
             *(

@@ -1,7 +1,8 @@
-"""Lecture 5: momentum in a ravine, the long narrow valley f(x, y) = ½(x² + κ·y²) of gdcore's Ravine. Plain
-gradient descent zig-zags from wall to wall while momentum rolls along the floor. Beats: question, the
-ravine (its contour lines, the flat and the steep direction), rule, predict, run (both balls with their
-paths, the velocity and the push in 2-D, ρ per direction), verdict."""
+"""Lecture 5: momentum in a ravine, the long narrow valley f(x, y) = ½(x² + κ·y²) of gdcore's Ravine. The
+question over the contour plot and the two balls (momentum's and plain gradient descent's) set off; the
+race, with the formula, the rule and its arrows drawn onto it as they are said; then a verdict told direction
+by direction: which one sets the pace and how each moves, seen in each direction's eigenvalues' plane (x with
+curvature 1, y with κ) and its ρ envelope on the loss plot."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    Indicate,
     Rectangle,
+    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
     Write,
@@ -25,6 +28,7 @@ from manim import (
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 
 from ..kit import style
+from ..kit.eigenplane import EigenPlane
 from ..kit.lecture import Comparing, Lecture
 from ..kit.pieces import (
     AxisValues,
@@ -34,6 +38,7 @@ from ..kit.pieces import (
     StepArrow,
     Traces,
     ball,
+    keep_inside,
     label,
     math,
     near,
@@ -46,14 +51,13 @@ from ..words.captions import fmt, fmt_param, tex_sign
 PLOT_AT, PLOT_SIZE = (-2.4, 0.68), (7.5, 5.2)  # the contour plot's box: equal scales on x and y
 REACH = 1.25  # the box reaches this many times the start's distance from the minimum, on either axis
 LEVELS = 8  # contour lines
-FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
-RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.9), 4.8
-TABLE_TOP = style.SAFE_TOP - 0.05  # the table of ρ per direction, in the formula's place during the run
-READOUT_AT = (2.3, 0.75)  # its left edge and centre height
-INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.2, 3.2, 1.1  # its bottom on the caption band
+FORMULA_AT = (style.RIGHT_COLUMN_X, 3.2)
+RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 1.95), 4.8
+READOUT_AT = (1.75, 0.4)  # its left edge and centre height: long numbers grow rightwards
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X + 0.2, 3.6, 1.25  # its bottom on the caption band
+PLANES_Y, PLANE_UNIT, PLANE_GAP = 2.0, 0.78, 2.5  # the directions' eigenvalue planes of the verdict
 BALL_RADIUS, GHOST_RADIUS = 0.13, 0.22  # plain GD's ball is larger and drawn first: it rings the other
-SEEN = 0.02 * 14.222  # scene units: an arrow shorter than 2 % of the frame's width cannot be seen
-LEGEND_STEPS = 6  # the legend is up while about the first six steps play
+PREVIEW = 6  # steps the question's preview plays, at most
 
 
 def reach(start: np.ndarray) -> tuple[float, float]:
@@ -213,7 +217,9 @@ class RavineRuns(VGroup):
         )
         self.balls = [w.ball for w in walkers]  # what the layout audit checks for a ball hiding another
         self.panel = plot.border  # what it shows stays inside (the layout audit checks it)
+        self.ball = VGroup(*self.balls)  # the balls, lit up or marked together (Lecture.picture)
         self.still, self.moving = VGroup(), self
+        self.arrows_on = False  # its arrows are drawn once the rule that makes them is said (show_arrows)
 
     def must_show(self) -> dict:
         """What the layout audit checks is seen inside the plot: contour lines, the minimum, the start, and
@@ -249,6 +255,9 @@ class RavineRuns(VGroup):
         lead = self.walkers[-1]
         here = lead.at(k, s)
         for values, arrow in self.arrows:
+            if not self.arrows_on:
+                arrow.set_opacity(0)
+                continue
             vector = np.append(values[min(k, len(values) - 1)], 0.0) * self.view.unit
             origin = lead.ball.get_center()
             arrow.show(origin, self.fit(origin, vector))
@@ -262,10 +271,16 @@ class RavineRuns(VGroup):
             self.ring.move_to(self.view.point(where))
             self.ring.set_stroke(opacity=1.0 if self.view.inside(where) else 0.0)
 
+    def show_arrows(self) -> None:
+        """Draw the velocity and the push from the next set_step on (redrawn, not only moved)."""
+        self.arrows_on = True
+        for _, arrow in self.arrows:
+            arrow.vector = None
+
     def part_labels(self) -> None:
         """When the two arrows' labels would touch (arrows alike in direction and length), the second's goes
         beside its arrow's end, across it, instead of beyond it."""
-        if len(self.arrows) < 2:
+        if len(self.arrows) < 2 or not self.arrows_on:
             return
         (_, first), (_, second) = self.arrows[:2]
         if near(first.text, second.text, 0.1):
@@ -286,174 +301,247 @@ class RavineRuns(VGroup):
                 scale = min(scale, max(origin[i] - low[i], 0.0) / -vector[i])
         return vector * scale
 
-    def seen(self, i: int, steps: int) -> bool:
-        """Whether arrow i is long enough to be seen at one of the first `steps` steps with the ball in view
-        (at the zoom the plan has then)."""
-        values = self.arrows[i][0]
-        lead = self.walkers[-1]
-        return any(
-            np.linalg.norm(values[min(k, len(values) - 1)]) * self.plot.unit / (zoom := self.view.zoom_at(k))
-            >= SEEN
-            and self.view.inside(lead.positions[min(k, len(lead.positions) - 1)], zoom)
-            for k in range(steps)
+
+class DirectionPlanes(VGroup):
+    """The eigenvalues' plane of each direction the run moves in (EigenPlane), side by side in the right
+    column, each named by its direction and curvature: x (1) and y (κ), or one for both when they are alike
+    (κ = 1). Each follows β from 0 to the run's (set_beta) and shows its ρ as a dashed circle (show_rho)."""
+
+    def __init__(self, lesson: Lesson, rows: list[dict], colour: str, sign: str = "."):
+        alike = len(rows) == 2 and rows[0]["curvature"] == rows[1]["curvature"]
+        rows = rows[:1] if alike else rows
+        self.names = [r"x,\ y" if alike else row["name"] for row in rows]
+        self.planes, self.beta = [], lesson.params["beta"]
+        for i, row in enumerate(rows):
+            x = style.RIGHT_COLUMN_X + PLANE_GAP * (i - (len(rows) - 1) / 2)
+            betas, eigs = lesson.eigen_sweep(curvature=row["curvature"])
+            at = np.array([x, PLANES_Y, 0.0])
+            self.planes.append(
+                EigenPlane(betas, eigs, row["critical_beta"], colour, unit=PLANE_UNIT, at=at, sign=sign)
+            )
+        self.titles = VGroup(
+            *(
+                math(self.title(name, row["curvature"], sign), style.LABEL_SIZE).next_to(plane, UP, buff=0.1)
+                for name, row, plane in zip(self.names, rows, self.planes)
+            )
         )
+        super().__init__(*self.planes, self.titles)
 
+    @staticmethod
+    def title(name: str, curvature: float, sign: str) -> str:
+        """'x: λ = 1', in TeX with the language's decimal sign."""
+        shown = fmt_param(curvature, tex=True).replace(".", tex_sign(sign))
+        return rf"{name}:\ \lambda = {shown}"
 
-def slow_line(lesson: Lesson) -> story.Line:
-    """The slow direction, from the claim direction_rates: the direction with the larger ρ, without momentum
-    and with it (or both alike)."""
-    claim = lesson.problem.direction_rates(
-        lesson.params["variant"], lesson.params["lr"], lesson.params["beta"]
-    )
-    rho = max(row["rho"] for row in claim["directions"])
-    plain_rho = max(row["plain_rho"] for row in claim["directions"])
-    slow, mslow = claim["plain_slowest"], claim["slowest"]
-    values = dict(rho=fmt(rho), plain_rho=fmt(plain_rho), slow=slow, mslow=mslow)
-    if slow is None:  # β = 0: the run is plain gradient descent
-        key = "rav_alike_plain" if mslow == "both" else "rav_slow_plain"
-        values["slow"] = mslow
-    elif slow == "both":
-        key = "rav_alike" if mslow == "both" else "rav_slow_momentum"
-    else:
-        key = "rav_slow_even" if mslow == "both" else "rav_slow"
-    return story.Line(key, values, [claim])
+    def of(self, name: str) -> list[EigenPlane]:
+        """The plane of direction `name` ("x", "y", or "both": every plane)."""
+        if name == "both" or len(self.planes) == 1:
+            return self.planes
+        return [plane for plane, named in zip(self.planes, self.names) if named == name]
+
+    def set_beta(self, beta: float) -> DirectionPlanes:
+        for plane in self.planes:
+            plane.set_beta(beta)
+        return self
+
+    def show_rho(self) -> None:
+        for plane in self.planes:
+            plane.show_rho()
 
 
 class RavineLecture(Lecture):
-    TEACHES = Lesson
-    BEATS = ("intro", "show_ravine", "show_rule", "predict", "run_balls", "verdict")
-    TITLE, QUESTION = "rav_title", "rav_question"
+    """The two balls in the ravine seen from above: the question over their first steps; the race, with the
+    formula, the rule and its arrows drawn onto it as they are said; then a verdict told direction by
+    direction (story.ravine_verdict), each sentence drawn as it is read: the settling steps and the ρ
+    envelopes on the loss plot (Lecture.picture), and each direction's eigenvalues' plane, β swept from 0 to
+    the run's, for the direction that sets the pace and how each direction moves."""
 
-    # 2 — the ravine from above: contour lines, the flat and the steep direction, the formula and gradient
-    def show_ravine(self) -> None:
+    TEACHES = Lesson
+    BEATS = ("intro", "predict", "run_balls", "verdict")
+    TITLE = "rav_title"
+
+    def intro(self) -> None:
+        self.show_title()
+        self.set_stage()
+
+    def set_stage(self) -> None:
+        """The contour plot, and the runs at their start (their balls appear with the question)."""
         p = self.subject.problem
         start = np.max(np.abs([one.run.positions[0] for one in self.subject.lessons]), axis=0)
-        kappa = fmt_param(p.kappa)
         round_ = "_round" if p.kappa == 1 else ""  # κ = 1: a round bowl, no steep direction
-        names = self.words(f"rav_flat{round_}"), self.words(f"rav_steep{round_}", kappa=kappa)
-        self.plot = ValleyPlot(p, reach(start), *names, self.sign)
-        self.formulas = math(self.number(rf"{p.loss_tex} = {p.formula.tex}", tex=True), style.PANEL_SIZE)
-        self.formulas.scale_to_fit_width(min(self.formulas.width, RULE_WIDTH)).move_to([*FORMULA_AT, 0])
-        plot = self.plot
-        self.play(Create(plot.border), FadeIn(plot.axes), run_time=0.8)
-        self.play(Create(plot.contours), FadeIn(VGroup(*plot[3:])), Write(self.formulas), run_time=1.5)
-        with self.caption(f"rav_valley{round_}", kappa=kappa):
-            pass
-        limit = self.lesson.facts()["stable_limit"]
-        key = "rav_limit_round" if p.kappa == 1 else "rav_limit"
-        with self.caption(key, claims=[limit], limit=fmt_param(limit["plain"])):
-            pass
-
-    # 3 — the update rule that is run, with α and β as values
-    def show_rule(self) -> None:
-        self.write_rule(at=RULE_AT, width=RULE_WIDTH)
+        names = self.words(f"rav_flat{round_}"), self.words(f"rav_steep{round_}", kappa=fmt_param(p.kappa))
+        self.plot = plot = ValleyPlot(p, reach(start), *names, self.sign)
+        self.play(
+            Create(plot.border),
+            FadeIn(plot.axes),
+            Create(plot.contours),
+            FadeIn(VGroup(*plot[3:])),
+            run_time=1.0,
+        )
+        self.runs = self.runs_of(self.walkers())
+        self.racers = self.racers_of()
+        self.set_step([self.runs], 0, 0.0)
 
     def walkers(self) -> list[Walker]:
-        """Plain gradient descent's walker (when it runs beside) first, then the momentum run's."""
-        lesson = self.lesson
-        out = []
+        """Plain gradient descent's walker (when it runs beside) first, then the run's."""
+        lesson, out = self.lesson, []
         if lesson.baseline is not None:
             out.append(Walker(self.plot, lesson.baseline.positions, style.GHOST, GHOST_RADIUS, 0.55, 1))
-        return out + [Walker(self.plot, lesson.run.positions, self.colour(), BALL_RADIUS, 1.0, 0)]
+        return out + [Walker(self.plot, lesson.run.positions, self.run_colour(), BALL_RADIUS, 1.0, 0)]
 
-    # 4 — the run: both balls and their paths, the arrows, ρ per direction, readout and loss inset
-    def run_balls(self) -> None:
-        lesson, p = self.lesson, self.lesson.problem
-        state_tex = DISPLACEMENT_TEX[lesson.params["variant"]]
-        arrows = [
-            (lesson.moves, state_tex, style.VELOCITY),
-            (lesson.pushes, rf"-\alpha \nabla {p.loss_symbol}", style.GRADIENT),
-        ]
-        runs = RavineRuns(self.plot, self.walkers(), arrows, lesson.lookahead)
-        readout = self.readout_of([lesson.run.positions[:, 0], lesson.run.positions[:, 1], lesson.run.losses])
-        losses = [(lesson.run.losses, self.colour())]
-        losses += [(lesson.baseline.losses, style.GHOST)] if lesson.baseline else []
-        inset = self.inset_of(losses)
-        self.table = self.rates_table().align_to([0, TABLE_TOP, 0], UP)
-        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(self.table), run_time=0.8)
-        cues = [(self.legend(runs), {"state": self.state_text()})]
-        if lesson.lookahead is not None:
-            cues.append(("lookahead", {}))
-        if lesson.baseline is not None:
-            cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}))
-        said = slow_line(lesson)
-        self.cue_claims = {said.key: said.claims}  # drive() shows its cues without claims: recorded here
-        cues.append((said.key, said.values))
-        self.drive([readout, inset, runs], cues)
-        self.readout, self.inset = readout, inset
-
-    def caption(self, key: str, at_least: float = 0.0, claims=(), hold: bool = True, **values):
-        """Lecture.caption, with the claims of a run cue (drive() passes none) recorded beside it."""
-        claims = claims or getattr(self, "cue_claims", {}).get(key, ())
-        return super().caption(key, at_least, claims, hold, **values)
-
-    def legend(self, runs: RavineRuns) -> str:
-        """The legend that names only the arrows the class can see while it is up."""
-        shown = tuple(runs.seen(i, LEGEND_STEPS) for i in range(len(runs.arrows)))
-        return {
-            (True, True): "legend",
-            (True, False): "legend_velocity",
-            (False, True): "legend_push",
-            (False, False): "legend_ball",
-        }[shown]
-
-    def readout_of(self, series: list[np.ndarray]) -> Readout:
-        rows = [(self.tex_words("step"), style.TEXT), ("x", self.colour()), ("y", self.colour())]
-        rows += [("f", style.TEXT)] if len(series) == 3 else []
-        readout = Readout(rows, series, self.sign)
-        return readout.move_to([0, READOUT_AT[1], 0]).align_to([READOUT_AT[0], 0, 0], LEFT)
-
-    def inset_of(self, losses) -> VGroup:
-        return self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
-
-    def rates_table(self) -> VGroup:
-        """ρ per step along x and y, for the run (and plain gradient descent beside it), and the slowest
-        direction of each: the numbers of the claim direction_rates."""
+    def runs_of(self, walkers: list[Walker]) -> RavineRuns:
+        """The runs on the plot, the lesson's with its velocity and push (and Nesterov's look-ahead)."""
         lesson = self.lesson
-        claim = lesson.problem.direction_rates(
-            lesson.params["variant"], lesson.params["lr"], lesson.params["beta"]
-        )
-        beta = self.number(rf"\beta = {fmt_param(lesson.params['beta'], tex=True)}", tex=True)
-        cols = [("rho", claim["slowest"], math(beta, style.SMALL_SIZE, self.colour()))]
-        if lesson.baseline is not None:
-            cols.append(
-                (
-                    "plain_rho",
-                    claim["plain_slowest"],
-                    label(self.words("rav_plain"), style.SMALL_SIZE, style.GHOST),
-                )
-            )
-        cells = [
-            label(self.words("rav_rho_head"), style.SMALL_SIZE, style.MUTED),
-            *(head for *_, head in cols),
+        arrows = [
+            (lesson.moves, DISPLACEMENT_TEX[lesson.params["variant"]], style.VELOCITY),
+            (lesson.pushes, rf"-\alpha \nabla {lesson.problem.loss_symbol}", style.GRADIENT),
         ]
-        for row in claim["directions"]:
-            cells += [
-                math(row["name"], style.SMALL_SIZE),
-                *(label(self.number(fmt(row[key])), style.SMALL_SIZE) for key, *_ in cols),
-            ]
-        cells.append(label(self.words("rav_slowest"), style.SMALL_SIZE, style.MUTED))
-        cells += [label(self.words("rav_both") if s == "both" else s, style.SMALL_SIZE) for _, s, _ in cols]
-        table = VGroup(*cells).arrange_in_grid(
-            rows=4, cols=len(cols) + 1, buff=(0.3, 0.14), col_alignments="l" + "r" * len(cols)
-        )
-        width = 2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X)  # the right column, to the safe margin
-        return table.scale_to_fit_width(min(table.width, width)).move_to([style.RIGHT_COLUMN_X, 0, 0])
+        return RavineRuns(self.plot, walkers, arrows, lesson.lookahead)
 
-    # 5 — the verdict from the theory, in the readout's place
+    def racers_of(self) -> list:
+        """What Lecture.picture replays and lights up: the runs (their `ball`: both balls)."""
+        return [self.runs]
+
+    def predict(self) -> None:
+        """The question, with this valley's and run's values, over the first steps (then back to the start)."""
+        said = story.ravine_predict(self.subject)
+        with self.caption(said.key, claims=said.claims, **said.values):
+            self.play(FadeIn(self.runs), run_time=0.5)
+            self.remove(*getattr(self.runs, "replaces", ()))  # a plot that follows its balls draws its own
+            steps = min(PREVIEW, max(one.run.last_step for one in self.subject.lessons))
+            if steps and self.lesson.verdict.still is None:
+                self.sweep([self.runs], (0, steps), 3.0)
+                self.sweep([self.runs], (steps, 0), 0.8)
+            self.play(*(Indicate(b, scale_factor=1.5) for b in self.runs.balls), run_time=1.0)
+
+    def formula_cue(self) -> tuple:
+        """The valley's caption, its formula and gradient written as it is read."""
+        p = self.subject.problem
+        lines = [rf"{p.loss_tex} = {p.formula.tex}", rf"{p.grad_tex} = {p.derivative.tex}"]
+        self.formulas = VGroup(*(math(self.number(t, tex=True), style.PANEL_SIZE) for t in lines))
+        self.formulas.arrange(DOWN, buff=0.15).move_to([*FORMULA_AT, 0])
+        key = "rav_valley_round" if p.kappa == 1 else "rav_valley"
+        return key, {"kappa": fmt_param(p.kappa)}, lambda: self.play(Write(self.formulas), run_time=2.0)
+
+    def run_cues(self) -> list[tuple]:
+        """What is said (and drawn) as the race starts: the formula, the rule and its arrows, the look-ahead
+        ring, plain gradient descent's ball."""
+        lesson, formula = self.lesson, self.formula_cue()
+        rule = self.rule_group(RULE_AT, RULE_WIDTH)
+
+        def arrows() -> None:
+            self.runs.show_arrows()
+            self.step_shown = None  # drawn at the next frame, even while the clock rests
+            self.play(Write(rule), run_time=2.0)
+
+        key, values = self.rule_caption()
+        cues = [formula, (key, values, arrows)]
+        if lesson.lookahead is not None and lesson.run.diverged_at is None:  # a diverging ball soon leaves
+            cues.append(("lookahead", {}, lambda: self.play(Indicate(self.runs.ring, scale_factor=1.5))))
+        if lesson.baseline is not None:
+            ghost = self.runs.walkers[0].ball
+            values = {"lr": fmt_param(lesson.params["lr"])}
+            cues.append(("ghost", values, lambda: self.play(Indicate(ghost), run_time=1.5)))
+        return cues
+
+    def run_balls(self) -> None:
+        """The race: the balls and their paths on the plot, where each is (readout), their losses below."""
+        self.inset = self.loss_inset(INSET_X, self.losses(), "loss_axis", INSET_WIDTH, INSET_HEIGHT)
+        self.readout = self.readout_of()
+        shown = [self.readout] if self.readout is not None else []
+        self.drive([*shown, self.inset, self.runs], self.run_cues(), shown=[self.runs])
+
+    def readout_of(self) -> Readout | None:
+        """The step, and x and y of the run and of plain gradient descent beside it: the slow creep along x is
+        read there when the balls are too near the minimum to be seen moving."""
+        lesson = self.lesson
+        rows = [(self.tex_words("step"), style.TEXT), ("x", self.run_colour()), ("y", self.run_colour())]
+        series = [lesson.run.positions[:, 0], lesson.run.positions[:, 1]]
+        if lesson.baseline is not None:
+            rows += [(r"x_{\mathrm{GD}}", style.GHOST), (r"y_{\mathrm{GD}}", style.GHOST)]
+            series += [lesson.baseline.positions[:, 0], lesson.baseline.positions[:, 1]]
+        readout = Readout(rows, series, self.sign).move_to([0, READOUT_AT[1], 0])
+        return readout.align_to([READOUT_AT[0], 0, 0], LEFT)
+
+    def losses(self) -> list[tuple]:
+        lesson = self.lesson
+        plain = [(lesson.baseline.losses, style.GHOST)] if lesson.baseline is not None else []
+        return [(lesson.run.losses, self.run_colour()), *plain]
+
     def verdict(self) -> None:
-        panel = self.verdict_panel()
-        panel.arrange(DOWN, buff=0.12).scale_to_fit_width(min(panel.width, RULE_WIDTH))
-        top = self.table.get_bottom()[1] - 0.2
-        panel.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, top, 0], UP)
-        self.play(FadeOut(self.readout), FadeIn(panel), run_time=0.8)
-        self.say(story.verdict(self.lesson), at_least=1.0)
+        head = self.verdict_head().move_to([style.RIGHT_COLUMN_X, style.SAFE_TOP - 0.25, 0])
+        keep_inside(head)
+        self.play(
+            FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(head), run_time=0.8
+        )
+        self.planes = None
+        self.say_drawn(story.ravine_verdict(self.lesson))
+
+    def picture(self, said: story.Line) -> None:
+        """Lecture.picture, and the ravine's own claims: the direction that sets the pace (pace), how the run
+        moves along one direction (motion)."""
+        kinds = {claim["claim"]: claim for claim in said.claims}
+        if "direction" in kinds:
+            self.motion(kinds["direction"], plain=said.key.startswith("rav_gd"))
+        elif "direction_rates" in kinds:
+            self.pace(kinds["direction_rates"])
+        else:
+            super().picture(said)
+
+    def sweep_plane(self, replay: bool) -> None:
+        """The eigenvalues' plane of each direction the run moves in appears, β sweeps from 0 to the run's in
+        all of them, their ρ circles show; then (`replay`) the run is replayed."""
+        if self.planes is None:
+            rows = [row for row in story.directions(self.lesson)["directions"] if row["moves"]]
+            self.planes = DirectionPlanes(self.lesson, rows, self.run_colour(), self.sign)
+            self.play(FadeIn(self.planes), run_time=0.6)
+        planes = self.planes
+        if planes.beta:  # else plain gradient descent's dot is all there is: nothing to sweep
+            self.play(UpdateFromAlphaFunc(planes, lambda m, a: m.set_beta(a * planes.beta)), run_time=2.5)
+        planes.show_rho()
+        if replay:
+            self.replay(self.lesson.run.last_step)
+
+    def replay(self, last: int) -> None:
+        """The run replayed from its start to step `last` (at most 4 past where it settled)."""
+        end = min(last, (self.lesson.verdict.step or self.lesson.run.last_step) + 4)
+        self.sweep([self.runs], (0, end), 3.0)
+
+    def pace(self, rates: dict) -> None:
+        """The direction that sets the pace: every plane swept to the run's β, the slow one's ρ circle lit
+        up, and plain gradient descent's ρ envelope on the loss plot (when it ran beside and did not diverge)."""
+        if self.planes is None:
+            self.sweep_plane(replay=False)
+        slow = self.planes.of(rates["slowest"])
+        shown = [Indicate(VGroup(*(plane.rho_circle for plane in slow)), scale_factor=1.15)]
+        plain = self.lesson.baseline
+        if plain is not None and not plain.diverged:
+            rho = self.lesson.verdict.plain_rho
+            shown += self.once("plain envelope", lambda: self.envelope(1, rho, style.GHOST))
+        self.play(*shown, run_time=1.5)
+
+    def motion(self, row: dict, plain: bool) -> None:
+        """How the run moves along one direction, in its plane: without momentum (`plain`) β goes back to 0,
+        the dots onto plain gradient descent's violet one, which lights up; with momentum β sweeps from 0 to the
+        run's. Then the run is replayed: the steep direction's first steps, where its zig-zag is, or to where
+        it settled."""
+        planes, beta = self.planes.of(row["name"]), self.planes.beta
+        ends = (beta, 0.0) if plain else (0.0, beta)
+
+        def at(_, a: float) -> None:
+            for plane in planes:
+                plane.set_beta(ends[0] + a * (ends[1] - ends[0]))
+
+        shown = [Indicate(VGroup(*(plane.plain for plane in planes)), scale_factor=1.6)] if plain else []
+        self.play(UpdateFromAlphaFunc(VGroup(*planes), at), *shown, run_time=2.0)
+        steep = row["curvature"] > 1 and row["curvature"] == self.subject.problem.kappa
+        self.replay(min(12, self.lesson.run.last_step) if steep else self.lesson.run.last_step)
 
 
 class RavineComparison(Comparing, RavineLecture):
     """The ravine for 2 to 5 runs that differ in one hyperparameter: one ball and path per run on the same
     contour plot (the first the largest, so balls at the same place stay visible), all loss curves on one
-    inset, and a verdict table in the place of the formula and the rule."""
+    plot, and a verdict table, in the place of the formula and the rule, whose rows each sentence points at."""
 
     TEACHES = Comparison
 
@@ -465,15 +553,28 @@ class RavineComparison(Comparing, RavineLecture):
             for i, one in enumerate(c.lessons)
         ]
 
-    def run_balls(self) -> None:
-        c = self.subject
-        runs = RavineRuns(self.plot, self.walkers())
-        inset = self.inset_of([(one.run.losses, self.colour(i)) for i, one in enumerate(c.lessons)])
-        self.drive([inset, runs], [("rav_cmp_legend", {})])
-        self.inset = inset
+    def runs_of(self, walkers: list[Walker]) -> RavineRuns:
+        return RavineRuns(self.plot, walkers)
+
+    def racers_of(self) -> list:
+        """One per run, each with its `ball` (Comparing.picture lights up the runs a sentence names)."""
+        return self.runs.walkers
+
+    def run_cues(self) -> list[tuple]:
+        formula = self.formula_cue()
+        rule = self.rule_group(RULE_AT, RULE_WIDTH)
+        key, values = self.rule_caption()
+        return [formula, (key, values, lambda: self.play(Write(rule), run_time=2.0))]
+
+    def losses(self) -> list[tuple]:
+        return [(one.run.losses, self.colour(i)) for i, one in enumerate(self.subject.lessons)]
+
+    def readout_of(self) -> None:
+        """No readout: up to five runs' numbers would crowd the rule; the verdict's table gives them."""
+        return None
 
     def verdict(self) -> None:
-        table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
-        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
-        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(table), run_time=0.8)
-        self.say_verdict()
+        self.table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
+        self.table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
+        self.play(FadeOut(self.formulas), FadeOut(self.rule), FadeIn(self.table), run_time=0.8)
+        self.say_drawn(story.compare_verdict(self.subject))

@@ -518,6 +518,128 @@ def _ends(o: dict, who: str, label: str) -> list[tuple[int, Line]]:
     return [(o["step"], line(f"ev_{kind}_{who}", [o], k=o["step"], label=label))]
 
 
+# The ravine (scenes/lectures/ravine.py): its question, and its verdict told per direction.
+
+
+def ravine_predict(subject) -> Line:
+    """The ravine's question, about this valley and run: which ball settles first (the question of `predict`
+    for a comparison, a run without momentum or a round bowl)."""
+    if isinstance(subject, Comparison) or subject.baseline is None or subject.problem.kappa == 1:
+        return predict(subject)
+    values = {k: fmt_param(subject.params[k]) for k in ("kappa", "lr", "beta")}
+    return Line("rav_predict", values, [])
+
+
+def directions(one: Lesson) -> dict:
+    """The claim direction_rates of the run, from where it starts (a direction it has no part in stays at
+    rest)."""
+    p = one.params
+    return one.problem.direction_rates(p["variant"], p["lr"], p["beta"], one.run.positions[0])
+
+
+def ravine_verdict(one: Lesson) -> list[Line]:
+    """What happened and who settled first or ended nearer (verdict's lines, the question's answer), then why,
+    direction by direction: the one that sets the pace, and how each direction the run moves in moves, with
+    momentum and without, from its own eigenvalues (in place of the slowest mode's alone)."""
+    f, said = one.facts(), verdict(one)
+    if "still" in f or f["outcome"]["outcome"] == "diverged":
+        return said
+    told = [s for s in said if s.key != "why_rates" and not any(c["claim"] == "damping" for c in s.claims)]
+    rates = directions(one)
+    plain = one.baseline is not None and f["plain_outcome"]["outcome"] != "diverged"
+    return [*told, _pace(rates, plain), *_motions(rates, one.baseline is not None)]
+
+
+def _pace(rates: dict, plain: bool) -> Line:
+    """The direction that sets the pace (the larger ρ among those the run moves in), with momentum and, when
+    plain gradient descent ran beside and did not diverge, without; or the one direction the run moves in."""
+    rows = [row for row in rates["directions"] if row["moves"]]
+    slow, mslow = rates["plain_slowest"], rates["slowest"]
+    values = dict(
+        rho=fmt(max(row["rho"] for row in rows)),
+        plain_rho=fmt(max(row["plain_rho"] for row in rows)),
+        slow=slow if plain else mslow,
+        mslow=mslow,
+    )
+    if len(rows) == 1:
+        key = "rav_one_dir" if plain else "rav_one_dir_plain"
+        other = next(row["name"] for row in rates["directions"] if not row["moves"])
+        return line(key, [rates], dir=mslow, other=other, **values)
+    if not plain:
+        key = "rav_alike_plain" if mslow == "both" else "rav_slow_plain"
+    elif slow == "both":
+        key = "rav_alike" if mslow == "both" else "rav_slow_momentum"
+    else:
+        key = "rav_slow_even" if mslow == "both" else "rav_slow"
+    return line(key, [rates], **values)
+
+
+MOTION = {"under-damped": "rav_dir_swing", "flipping": "rav_dir_flip"}  # else: it comes in from one side
+
+
+def _motions(rates: dict, momentum: bool) -> list[Line]:
+    """How the run moves along each direction it moves in, the steep one (y) first: one direction for both
+    when they are alike (κ = 1)."""
+    rows = [row for row in reversed(rates["directions"]) if row["moves"]]
+    alike = len(rows) == 2 and rows[0]["curvature"] == rows[1]["curvature"]
+    named = [(rows[0], Phrase("rav_xy"))] if alike else [(row, row["name"]) for row in rows]
+    return [said for row, where in named for said in _motion(row, where, momentum)]
+
+
+def _motion(row: dict, where, momentum: bool) -> list[Line]:
+    """One direction's motion: plain gradient descent's factor 1 − αλ (it flips side when it is negative),
+    then with momentum its two eigenvalues (a complex pair swings, a negative dominant one flips, real ones
+    that are not negative come in from one side)."""
+    gd = "rav_gd_flip" if row["plain_eigenvalue"] < 0 else "rav_gd_side"
+    said = [line(gd, [row], dir=where, plain_eig=fmt(row["plain_eigenvalue"]))]
+    if momentum:
+        key = MOTION.get(row["regime"], "rav_dir_side")
+        said.append(line(key, [row], dir=where, rho=fmt(row["rho"]), eig=fmt(row["eigenvalues"][0][0])))
+    return said
+
+
+def _moving(c: dict) -> int:
+    return sum(row["moves"] for row in c["direction_rates"]["directions"])
+
+
+def _dominant(c: dict) -> tuple[float, float]:
+    return tuple(c["direction"]["eigenvalues"][0])
+
+
+ASSERTS.update(
+    {
+        "rav_slow": lambda c: (
+            _moving(c) == 2
+            and c["direction_rates"]["plain_slowest"] not in (None, "both")
+            and c["direction_rates"]["slowest"] != "both"
+        ),
+        "rav_slow_even": lambda c: (
+            _moving(c) == 2
+            and c["direction_rates"]["plain_slowest"] not in (None, "both")
+            and c["direction_rates"]["slowest"] == "both"
+        ),
+        "rav_slow_momentum": lambda c: (
+            _moving(c) == 2
+            and c["direction_rates"]["plain_slowest"] == "both"
+            and c["direction_rates"]["slowest"] != "both"
+        ),
+        "rav_alike": lambda c: (
+            _moving(c) == 2
+            and c["direction_rates"]["plain_slowest"] == c["direction_rates"]["slowest"] == "both"
+        ),
+        "rav_slow_plain": lambda c: _moving(c) == 2 and c["direction_rates"]["slowest"] != "both",
+        "rav_alike_plain": lambda c: _moving(c) == 2 and c["direction_rates"]["slowest"] == "both",
+        "rav_one_dir": lambda c: _moving(c) == 1,
+        "rav_one_dir_plain": lambda c: _moving(c) == 1,
+        "rav_dir_swing": lambda c: c["direction"]["regime"] == "under-damped" and _dominant(c)[1] != 0,
+        "rav_dir_flip": lambda c: c["direction"]["regime"] == "flipping" and _dominant(c)[0] < 0,
+        "rav_dir_side": lambda c: _dominant(c)[1] == 0 and _dominant(c)[0] >= 0,
+        "rav_gd_flip": lambda c: c["direction"]["plain_eigenvalue"] < 0,
+        "rav_gd_side": lambda c: c["direction"]["plain_eigenvalue"] >= 0,
+    }
+)
+
+
 def map_limit(land: Landscape) -> Line:
     """What β does to the stable α on the map, at the run's β (or at 0.9 for a run without momentum)."""
     one = land.lesson

@@ -128,6 +128,9 @@ def test_every_caption_fits_two_lines_with_long_numbers():
         n=10000,
         slow="x",
         mslow="y",
+        other="y",  # the ravine's directions
+        dir=Phrase("rav_xy"),  # its longest: both directions at once
+        plain_eig="-0.9999",
         share=Percent(0.0012),
         ratio="1.2×10⁴",
         eig="-0.9999",

@@ -78,6 +78,59 @@ def test_rho_per_direction_is_the_spectral_radius_of_that_directions_matrix(vari
     assert one.verdict.rho == pytest.approx(max(rhos.values()), rel=1e-9)
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize(
+    ("lr", "beta", "kappa"),
+    [(0.07, 0.7, 25.0), (0.07, 0.05, 25.0), (0.009, 0.9, 200.0), (0.04, 0.5, 25.0), (0.07, 0.0, 25.0)],
+)
+def test_each_directions_claim_is_its_matrixs_eigenvalues(variant, lr, beta, kappa):
+    """A direction's eigenvalues are those of its 2×2 matrix built here (dominant first), its regime what
+    they say (a complex pair swings, a negative dominant one flips, a real non-negative pair does not
+    swing), plain gradient descent's factor is 1 − αλ, and the critical β is where the discriminant is 0."""
+    for row, lam in zip(Ravine(kappa).direction_rates(variant, lr, beta)["directions"], (1.0, kappa)):
+        assert row["claim"] == "direction" and row["moves"] and row["curvature"] == lam
+        truth = sorted(np.linalg.eigvals(momentum_matrix(variant, lr, beta, lam)), key=lambda z: -abs(z))
+        said = [complex(*z) for z in row["eigenvalues"]]
+        assert abs(said[0]) == pytest.approx(abs(truth[0]), rel=1e-9, abs=1e-12)
+        assert sorted(said, key=lambda z: (z.real, z.imag)) == pytest.approx(
+            sorted(truth, key=lambda z: (z.real, z.imag)), abs=1e-9
+        )
+        swings, dominant = abs(truth[0].imag) > 1e-12, truth[0].real
+        expected = "under-damped" if swings else "flipping" if dominant < 0 else None
+        if expected:
+            assert row["regime"] == expected
+        else:
+            assert row["regime"] in ("over-damped", "critically damped")
+        assert row["plain_eigenvalue"] == pytest.approx(1 - lr * lam, abs=1e-12)
+        if row["critical_beta"] is not None:  # the discriminant T² − 4D of the block is 0 there
+            block = momentum_matrix(variant, lr, row["critical_beta"], lam)
+            t, d = np.trace(block), np.linalg.det(block)
+            assert t * t - 4 * d == pytest.approx(0, abs=1e-9)
+
+
+def test_a_start_on_an_axis_moves_in_one_direction_and_that_one_is_the_slowest():
+    """From y0 = 0 only x moves: it is the slowest direction said even where y's ρ is the larger (α near
+    the steep direction's limit), with momentum and without; from x0 = 0 only y moves."""
+    p = Ravine(25.0)
+    for start, name in (((-5.0, 0.0), "x"), ((0.0, 2.0), "y")):
+        claim = p.direction_rates("classic", 0.087, 0.1, start)
+        assert [row["moves"] for row in claim["directions"]] == [name == "x", name == "y"]
+        assert claim["slowest"] == claim["plain_slowest"] == name
+    rows = {row["name"]: row for row in p.direction_rates("classic", 0.087, 0.1)["directions"]}
+    assert rows["y"]["rho"] > rows["x"]["rho"]  # the case where it matters
+
+
+def test_the_sweep_of_a_direction_runs_from_plain_gradient_descent_to_the_runs_beta():
+    one = lesson("ravine", lr=0.07, beta=0.7, kappa=25.0)
+    for lam in (1.0, 25.0):
+        betas, eigs = one.eigen_sweep(curvature=lam)
+        assert betas[0] == 0 and betas[-1] == 0.7
+        assert eigs[0, 0] == pytest.approx(1 - 0.07 * lam)
+        truth = max(abs(np.linalg.eigvals(momentum_matrix("classic", 0.07, 0.7, lam))))
+        assert abs(eigs[-1, 0]) == pytest.approx(truth, rel=1e-9)
+    assert np.array_equal(one.eigen_sweep()[1], one.eigen_sweep(curvature=one.verdict.mode)[1])
+
+
 def test_the_error_along_each_direction_shrinks_by_its_rho():
     """Along y alone (x0 = 0), the run's error shrinks per step by the y direction's ρ, in the long run."""
     one = lesson("ravine", x0=0.0, y0=1.0, lr=0.02, beta=0.3, steps=400)
@@ -154,3 +207,35 @@ def test_the_map_of_the_ravine_works_by_itself(tmp_path):
     for a, b, rho in rows[:: len(rows) // 50]:
         radius = max(max(abs(np.linalg.eigvals(momentum_matrix("classic", a, b, lam)))) for lam in (1.0, 4.0))
         assert rho == pytest.approx(radius, rel=1e-6)
+
+
+def test_at_kappa_200_the_verdict_says_who_ended_closer_and_why_per_direction():
+    """Issue 32's case: neither ball settles in 100 steps; the verdict says momentum ended nearer and by how
+    much (distances from runs made here with NumPy), and, per direction, that along y plain gradient descent
+    shrinks by |1 − ακ| = 0.8 a step while momentum swings there with ρ the size of its 2×2 matrix's
+    complex eigenvalues (0.949): it zig-zags more in y, and wins along the slow x."""
+    from scenes.words import story
+
+    kappa, lr, beta = 200.0, 0.009, 0.9
+    one = lesson("ravine", kappa=kappa, lr=lr, beta=beta)
+    scale = np.array([1.0, kappa])
+
+    def end(b: float) -> float:
+        x, v = one.run.positions[0].copy(), np.zeros(2)
+        for _ in range(100):
+            v = b * v - lr * scale * x
+            x = x + v
+        return float(np.linalg.norm(x))
+
+    lines = story.ravine_verdict(one)
+    said = {line.key: line for line in lines}
+    assert "race_neither_momentum" in said
+    assert float(said["race_neither_momentum"].values["ratio"]) == pytest.approx(
+        end(0.0) / end(beta), rel=0.01
+    )
+    steep = np.linalg.eigvals(momentum_matrix("classic", lr, beta, kappa))
+    assert abs(steep[0].imag) > 0
+    y = [line for line in lines if line.values.get("dir") == "y"]
+    assert [line.key for line in y] == ["rav_gd_flip", "rav_dir_swing"]
+    assert float(y[0].values["plain_eig"]) == pytest.approx(1 - lr * kappa, abs=1e-4)
+    assert float(y[1].values["rho"]) == pytest.approx(abs(steep[0]), abs=1e-4) and abs(steep[0]) > 0.8

@@ -60,11 +60,12 @@ def check_outcome(claim: dict, traj, target, asked: int) -> None:
         assert claim["step"] is None and traj.last_step == asked
 
 
-def check_lesson(one) -> None:
-    """Every claim of a single lesson's story against its runs; every line's assertion against its claims."""
+def check_lesson(one, ask=story.predict, tell=story.verdict) -> None:
+    """Every claim of a single lesson's story (`ask`, `tell`: its question and verdict) against its runs;
+    every line's assertion against its claims."""
     p, params = one.problem, one.params
     target = p.settle_target(one.run.positions[-1])
-    said = [story.predict(one), *story.verdict(one)]
+    said = [ask(one), *tell(one)]
     for line in said:
         by_kind = {claim["claim"]: claim for claim in line.claims}
         assert line.key not in story.ASSERTS or story.ASSERTS[line.key](by_kind), line
@@ -129,7 +130,8 @@ def test_regression_story_holds_for_any_hyperparameters(variant, lr, beta, steps
     y0=st.floats(-50, 50),
 )
 def test_ravine_story_holds_for_any_hyperparameters(variant, lr, beta, steps, kappa, x0, y0):
-    check_lesson(lesson("ravine", variant=variant, lr=lr, beta=beta, steps=steps, kappa=kappa, x0=x0, y0=y0))
+    one = lesson("ravine", variant=variant, lr=lr, beta=beta, steps=steps, kappa=kappa, x0=x0, y0=y0)
+    check_lesson(one, story.ravine_predict, story.ravine_verdict)
 
 
 @settings(max_examples=30, deadline=None)

@@ -7,7 +7,8 @@ from videos import frame_at, hex_rgb, pixel, render
 
 from gdcore import compare, lesson
 from scenes.kit import style
-from scenes.lectures.ravine import ValleyPlot, reach, runs_of, slow_line
+from scenes.lectures.ravine import DirectionPlanes, ValleyPlot, reach, runs_of
+from scenes.words import story
 
 STEPS = 8
 ARGS = ["--scene", "ravine", "--steps", str(STEPS)]
@@ -47,21 +48,34 @@ def test_the_captions_claims_are_gdcores(ravine):
     _, meta, _ = ravine
     taught = lesson("ravine", **meta["params"])
     facts = taught.facts()
-    for kind in ("outcome", "plain_outcome", "faster", "stable_limit"):
+    for kind in ("outcome", "plain_outcome", "faster"):
         said = claims_of(meta, kind)
         assert said and all(claim == facts[kind] for claim in said), kind
     rates = claims_of(meta, "direction_rates")
     p = meta["params"]
-    assert rates == [taught.problem.direction_rates(p["variant"], p["lr"], p["beta"])]
+    truth = taught.problem.direction_rates(p["variant"], p["lr"], p["beta"], taught.run.positions[0])
+    assert rates == [truth]
     line = next(c["text"] for c in meta["captions"] if c["claims"] == rates)
-    assert f"slow direction is {rates[0]['plain_slowest']}" in line
+    assert f"slow direction is {truth['plain_slowest']}" in line
+    # each direction's motion is said from that direction's own claim, the steep one first
+    rows = [claim["name"] for claim in claims_of(meta, "direction")]
+    assert rows == ["y", "y", "x", "x"] and all(
+        c in truth["directions"] for c in claims_of(meta, "direction")
+    )
+
+
+def pace_line(one) -> story.Line:
+    """The verdict's line on the direction that sets the pace (its claim: direction_rates)."""
+    return next(
+        s for s in story.ravine_verdict(one) if s.claims and s.claims[0]["claim"] == "direction_rates"
+    )
 
 
 @pytest.mark.parametrize(
     ("lr", "beta", "kappa"), [(0.07, 0.7, 25.0), (0.07, 0.0, 25.0), (0.07, 0.7, 1.0), (0.079, 0.1, 25.0)]
 )
 def test_the_slow_direction_said_is_the_one_with_the_larger_rho(lr, beta, kappa):
-    said = slow_line(lesson("ravine", lr=lr, beta=beta, kappa=kappa))
+    said = pace_line(lesson("ravine", lr=lr, beta=beta, kappa=kappa))
     rows = {row["name"]: row for row in said.claims[0]["directions"]}
 
     def slower(key: str) -> str:
@@ -80,13 +94,32 @@ def test_the_slow_direction_said_is_the_one_with_the_larger_rho(lr, beta, kappa)
     assert float(said.values["rho"]) == pytest.approx(max(r["rho"] for r in rows.values()), rel=1e-3)
 
 
+def test_the_verdict_draws_each_directions_eigenvalues_as_it_names_them(ravine):
+    """While the direction that sets the pace is said, each direction's plane shows its eigenvalues at the
+    run's β: the run's colour at the points of the eigenvalues of that direction's 2×2 iteration matrix
+    (NumPy), placed through the plane the lecture draws."""
+    video, meta, _ = ravine
+    taught = lesson("ravine", **meta["params"])
+    rows = [row for row in story.directions(taught)["directions"] if row["moves"]]
+    planes = DirectionPlanes(taught, rows, style.BALL)
+    cue = next(c for c in meta["captions"] if c["claims"] and c["claims"][0]["claim"] == "direction_rates")
+    frame = frame_at(video, cue["end"] - 0.3)
+    lr, beta = meta["params"]["lr"], meta["params"]["beta"]
+    for plane, row in zip(planes.planes, rows):
+        lam = row["curvature"]
+        matrix = np.array([[1 + beta - lr * lam, -beta], [1.0, 0.0]])  # heavy ball on (x_k, x_k-1)
+        for z in np.linalg.eigvals(matrix):
+            r, c = pixel(plane.point(z), frame.shape)
+            assert np.abs(frame[r, c].astype(int) - hex_rgb(style.BALL)).max() < 45, (lam, z, frame[r, c])
+
+
 def test_a_diverging_run_renders_and_says_so(media):
-    video, meta, _ = render(media, "--scene", "ravine", "--lr", "0.14", "--steps", "40")
-    truth = lesson("ravine", lr=0.14, steps=40)
+    video, meta, _ = render(media, "--scene", "ravine", "--lr", "0.14", "--steps", "12")
+    truth = lesson("ravine", lr=0.14, steps=12)
     assert truth.verdict.outcome.value == "diverged" and truth.baseline.diverged
     outcome = claims_of(meta, "outcome")
     assert outcome and outcome[0]["outcome"] == "diverged" and outcome[0]["step"] == truth.run.diverged_at
-    assert any(c["text"].startswith(f"Diverged at step {truth.run.diverged_at}") for c in meta["captions"])
+    assert any(c["text"].startswith(f"Diverged from step {truth.run.diverged_at}") for c in meta["captions"])
     # the balls have left the box: their markers say where they are, in their colours, above the caption band
     last = frame_at(video, meta["beats"]["verdict"] - 0.2)
     box = ValleyPlot(truth.problem, reach(truth.run.positions[0]), "x", "y").border
@@ -125,3 +158,17 @@ def test_contour_lines_are_the_level_curves_inside_the_box():
     circle = np.column_stack([np.cos(angles), np.sin(angles)])
     inside = np.abs(circle[:, 1]) < 0.6  # points 0, 1, 5, 6, 7, 11: two stretches, one across the start
     assert sorted(map(len, runs_of(circle, inside))) == [3, 3]
+
+
+def test_a_diverging_directions_plane_keeps_its_beta_axis_readable():
+    """α over the steep direction's limit: y's eigenvalues reach far past the unit circle (its circle drawn
+    smaller), yet its β axis is as long as x's, under the whole plane, and β_c's name clear of the ends'."""
+    one = lesson("ravine", lr=0.14)
+    rows = [row for row in story.directions(one)["directions"] if row["moves"]]
+    x, y = DirectionPlanes(one, rows, style.BALL).planes
+    assert np.abs(y.eigs).max() > 2 > np.abs(x.eigs).max()
+    assert y.line.width == pytest.approx(x.line.width)
+    assert y.line.get_top()[1] < y.point(-np.abs(y.eigs).max() * 1j)[1]
+    crit, ends = y.critical[1], y.axis[2]
+    for end in ends:
+        assert abs(crit.get_x() - end.get_x()) > (crit.width + end.width) / 2
