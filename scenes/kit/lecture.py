@@ -16,6 +16,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Indicate,
+    Line,
     ManimColor,
     Mobject,
     Scene,
@@ -96,6 +97,7 @@ class Lecture(Scene):
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
         self.speeches: dict[str, tuple[Path, float]] = {}  # each sentence as spoken: its WAV and length
         self.clock: Schedule | None = None  # the run's schedule as played (Lecture.paced)
+        self.draw_time = 1.5  # seconds a verdict sentence's picture takes to draw (say_drawn)
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
         self.step_shown, self.at_rest = None, False  # the run's step drawn last (set_step); unchanged since
@@ -466,29 +468,66 @@ class Lecture(Scene):
         """Each line of the story with its picture drawn as it is read (picture)."""
         for said in map(self.as_said, lines):
             with self.caption(said.key, claims=said.claims, **said.values):
+                self.draw_time = max(1.5, self.needs[-1] - 5.0)  # the picture moves while most of it is read
                 self.picture(said)
 
     def picture(self, said: story.Line) -> None:
-        """What a verdict sentence draws as it is read, from the claims it rests on: the run's settling or
-        diverging step marked on the loss plot (`self.inset`) with its ρ envelope (or ρ = 1), both runs' marks
-        for a race, plain gradient descent's envelope for "why", the eigenvalues' plane swept from β = 0 to the
-        run's β and the run replayed (`self.racers`) for how it moved; a still run's balls pulse."""
-        key, kinds = said.key, {claim["claim"] for claim in said.claims}
+        """What a verdict sentence draws as it is read, from the claims it rests on: the run's settling step
+        marked on the loss plot (`self.inset`) with its ρ envelope; a divergence's step, ρ = 1 and the run
+        replayed; both runs' marks for a race; plain gradient descent's envelope for "why"; the eigenvalues'
+        plane swept from β = 0 to the run's β for a stable limit (the dot crossing the unit circle) and, with
+        the run replayed (`self.racers`), for how it moved; a still run's flat slope. What is drawn already
+        lights up again instead."""
+        key, kinds, v = said.key, {claim["claim"] for claim in said.claims}, self.lesson.verdict
         if "still" in kinds:
-            self.play(*(Indicate(b.ball, scale_factor=1.6) for b in self.racers), run_time=1.2)
-        elif "damping" in kinds:
-            self.sweep_plane()
-        elif key == "why_rates":
-            self.play(Create(self.envelope(1, self.lesson.verdict.plain_rho, style.GHOST)), run_time=1.5)
-        elif "faster" in kinds:
             self.play(
-                *self.marks(), Indicate(self.inset.traces, color=style.TEXT, scale_factor=1.0), run_time=1.5
+                *self.once("flat", self.flat_slopes),
+                *(Indicate(b.ball) for b in self.racers),
+                run_time=self.draw_time,
             )
-        elif "stable_limit" in kinds:
-            self.play(Create(self.inset.edge()), *self.marks(diverged=True), run_time=1.5)
+        elif "damping" in kinds:
+            self.sweep_plane(replay=True)
+        elif key == "why_rates":
+            self.play(
+                *self.once("plain envelope", lambda: self.envelope(1, v.plain_rho, style.GHOST)),
+                run_time=self.draw_time,
+            )
+        elif "faster" in kinds:
+            marks = self.marks(diverged="race_diverged" == key)
+            self.play(
+                *marks,
+                Indicate(self.inset.traces, color=style.TEXT, scale_factor=1.0),
+                run_time=self.draw_time,
+            )
+        elif "stable_limit" in kinds and v.outcome.value != "diverged" or key.startswith("plain_diverged"):
+            self.sweep_plane(replay=False)
+        elif v.outcome.value == "diverged":
+            self.play(
+                *self.once("edge", self.inset.edge),
+                *self.marks(runs=(0,), diverged=True),
+                run_time=self.draw_time,
+            )
+            self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), 2.5)
         elif "outcome" in kinds:
-            rho = self.lesson.verdict.rho
-            self.play(*self.marks(runs=(0,)), Create(self.envelope(0, rho, self.run_colour())), run_time=1.5)
+            envelope = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
+            self.play(*self.marks(runs=(0,)), *self.once("envelope", envelope), run_time=self.draw_time)
+
+    def once(self, name: str, make) -> list:
+        """The animation that draws `make()` the first time `name` is drawn, and lights it up after."""
+        drawn = self.__dict__.setdefault("drawn", {})
+        if name in drawn:
+            return [Indicate(drawn[name], scale_factor=1.05)]
+        drawn[name] = make()
+        return [Create(drawn[name])]
+
+    def flat_slopes(self) -> VGroup:
+        """A flat tangent through each ball that never moves: the slope that is 0 there."""
+        return VGroup(
+            *(
+                Line(b.ball.get_center() + 1.1 * LEFT, b.ball.get_center() + 1.1 * RIGHT, color=style.TEXT)
+                for b in self.racers
+            )
+        )
 
     def run_colour(self) -> str:
         """The colour of the lesson's run: momentum's, or plain gradient descent's for β = 0."""
@@ -512,20 +551,22 @@ class Lecture(Scene):
                 found.append(FadeIn(self.inset.mark(i, step, style.BAD if diverged else colour)))
         return found
 
-    def sweep_plane(self) -> None:
-        """The eigenvalues' plane appears (at `self.plane_at`), β sweeps from 0 to the run's, then the run is
-        replayed: how it moves is what its eigenvalues say."""
+    def sweep_plane(self, replay: bool) -> None:
+        """The eigenvalues' plane appears (at `self.plane_at`), β sweeps from 0 to the run's, then (`replay`)
+        the run is replayed: how it moves is what its eigenvalues say."""
         lesson = self.lesson
         betas, eigs = lesson.eigen_sweep()
         crit = None if np.isnan(lesson.verdict.critical_beta) else lesson.verdict.critical_beta
         at = np.array([*self.plane_at, 0.0])
-        self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.95, at=at, sign=self.sign)
-        self.play(FadeIn(self.plane), run_time=0.6)
+        if getattr(self, "plane", None) is None:
+            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.95, at=at, sign=self.sign)
+            self.play(FadeIn(self.plane), run_time=0.6)
         beta = lesson.params["beta"]
         self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
         self.plane.show_rho()
-        end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
-        self.sweep(self.racers, (0, end), 4.0)
+        if replay:
+            end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
+            self.sweep(self.racers, (0, end), 4.0)
 
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""

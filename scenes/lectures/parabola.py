@@ -88,7 +88,7 @@ class ParabolaLecture(Lecture):
         self.set_stage()
 
     def set_stage(self) -> None:
-        """The parabola and the balls at their start."""
+        """The parabola (and the balls, which appear with the question)."""
         self.draw_plot()
         lesson, p = self.lesson, self.lesson.problem
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
@@ -107,15 +107,16 @@ class ParabolaLecture(Lecture):
         self.play(Create(self.axes), Create(self.plot), FadeIn(self.names), run_time=1.0)
 
     def bring_balls(self, balls: list) -> None:
-        """The balls that race (self.racers) appear at their start."""
+        """The balls that race (self.racers), at their start: they appear with the question (the stage before
+        it does not depend on the run, so a render with other values reuses it)."""
         self.racers = balls
         self.set_step(self.racers, 0, 0.0)
-        self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
 
     def predict(self) -> None:
         """The question, with this run's values, over the race's first steps (then back to the start)."""
         said = story.predict(self.subject)
         with self.caption(said.key, claims=said.claims, **said.values):
+            self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
             steps = min(self.PREVIEW, max(one.run.last_step for one in self.subject.lessons))
             if steps and self.lesson.verdict.still is None:
                 self.sweep(self.racers, (0, steps), 3.0)
@@ -128,7 +129,7 @@ class ParabolaLecture(Lecture):
         self.formulas = math(
             self.number(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}", tex=True)
         ).move_to([*FORMULA_AT, 0])
-        return "parabola", {}, lambda: self.play(Write(self.formulas), run_time=1.5)
+        return "parabola", {}, lambda: self.play(Write(self.formulas), run_time=2.0)
 
     def run_cues(self) -> list[tuple]:
         """What is said (and drawn) as the race starts: the formula, the rule and its arrows, the look-ahead
@@ -139,7 +140,7 @@ class ParabolaLecture(Lecture):
 
         def arrows() -> None:
             self.ball.show_arrows()
-            self.play(Write(rule), run_time=1.5)
+            self.play(Write(rule), run_time=2.0)
 
         key, values = self.rule_caption()
         cues = [formula, (key, values, arrows)]
@@ -147,7 +148,13 @@ class ParabolaLecture(Lecture):
             cues.append(("lookahead", {}, lambda: self.play(Indicate(self.ball.ring, scale_factor=1.5))))
         if self.others:
             ghost = self.others[0].ball
-            cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}, lambda: self.play(Indicate(ghost))))
+            cues.append(
+                (
+                    "ghost",
+                    {"lr": fmt_param(lesson.params["lr"])},
+                    lambda: self.play(Indicate(ghost), run_time=1.5),
+                )
+            )
         return cues
 
     # 4 — the run: ball, plain-GD ghost, arrows, trail, readout, loss plot, all driven by one clock
@@ -242,7 +249,7 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         formula = self.formula_cue()
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
         key, values = self.rule_caption()
-        return [formula, (key, values, lambda: self.play(Write(rule), run_time=1.5))]
+        return [formula, (key, values, lambda: self.play(Write(rule), run_time=2.0))]
 
     def run_balls(self) -> None:
         """The race: every ball on the curve, every run's loss on the plot (no readout: up to five runs' numbers
@@ -260,7 +267,6 @@ class ParabolaComparison(Comparing, ParabolaLecture):
         self.play(
             FadeOut(self.formulas),
             FadeOut(self.rule),
-            FadeOut(self.readout),
             FadeIn(self.table),
             run_time=0.8,
         )
