@@ -365,8 +365,8 @@ class Audited:
     def current_beat(self) -> str:
         return [name for name in self.beats if name != "clock"][-1]
 
-    def drive(self, pieces, cues) -> None:
-        super().drive(pieces, cues)
+    def drive(self, pieces, cues, shown=()) -> None:
+        super().drive(pieces, cues, shown)
         schedule, beat = self.clock, self.current_beat()
         last = len(schedule.durations)
         for k in sorted(set(np.linspace(0, last, STEPS_CHECKED).round().astype(int).tolist())):
