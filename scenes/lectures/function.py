@@ -110,14 +110,14 @@ class FunctionPicture:
             math("x", style.LABEL_SIZE).next_to(axes.x_axis.get_right(), DOWN, buff=0.25),
             math(self.subject.problem.loss_tex, style.LABEL_SIZE).next_to(side.get_top(), RIGHT, buff=0.2),
         )
-        self.marks = self.minima_marks()
+        self.minima_shown = self.minima_marks()
         self.play(
             Create(VGroup(axes.x_axis, side, self.x_numbers())),
             Create(self.plot),
             FadeIn(names),
+            FadeIn(self.minima_shown),
             run_time=1.0,
         )
-        self.play(FadeIn(self.marks), run_time=0.5)
 
     def x_numbers(self) -> VGroup:
         """Round values under the x axis, with their ticks, in the language's decimal sign."""
@@ -166,7 +166,7 @@ class FunctionPicture:
         axes = self.axes
         (a, b), low = self.frame[0], axes.x_axis.get_y() + 0.1
         xs = np.linspace(a, b, 400)
-        curve = axes.c2p(xs, np.array([self.f(x) for x in xs]))
+        curve = np.array([axes.c2p(x, self.f(x)) for x in xs])
         box = (name.get_corner(DOWN + LEFT), name.get_corner(UP + RIGHT))
         hit = np.any(
             np.all((curve[:, :2] >= box[0][:2] - 0.05) & (curve[:, :2] <= box[1][:2] + 0.05), axis=1)
@@ -183,7 +183,7 @@ class FunctionPicture:
         self.formulas.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.formulas.scale_to_fit_width(min(self.formulas.width, FORMULA_WIDTH))
         self.formulas.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, FORMULA_TOP, 0], UP)
-        return "fn_formula", {}, lambda: self.play(Create(self.formulas), run_time=1.5)
+        return "fn_formula", {}, lambda: self.play(Create(self.formulas), run_time=2.0)
 
     def formula_line(self, tex: str) -> VGroup:
         """One formula, broken before a + or − outside brackets while it is wider than the column."""
@@ -198,15 +198,6 @@ class FunctionPicture:
         """The rule under the formulas, however many lines they took."""
         rule = super().rule_group(at, width, size)
         return rule.next_to(self.formulas, DOWN, buff=0.35)
-
-    def run_cues(self) -> list[tuple]:
-        """The parabola's cues, with the minima named (and lit up) after the formula when the story says them."""
-        cues = super().run_cues()
-        said = story.function_minima(self.subject.problem)
-        if said is not None:
-            dots = list(self.minimum_dots.values()) or [self.plot]
-            cues.insert(1, (said.key, said.values, lambda: self.play(*map(Indicate, dots), run_time=1.0)))
-        return cues
 
     def run_lines(self, schedule) -> list:
         """The run's event captions, with a typed function's own: a ball leaving the view, a step off f."""
@@ -245,16 +236,25 @@ class FunctionPicture:
         key, kinds = said.key, {claim["claim"] for claim in said.claims}
         ends = [c for c in said.claims if c["claim"] in ("end", "plain_end")]
         if "minima" in kinds:
-            self.play(Indicate(self.plot, color=style.TEXT, scale_factor=1.0), run_time=1.5)
+            self.play(Indicate(self.plot, color=style.TEXT, scale_factor=1.0), run_time=self.draw_time)
         elif key.startswith("fn_shape_"):
-            self.play(FadeIn(self.shape_sign(ends[0])), *self.lit(ends), run_time=1.5)
+            self.play(FadeIn(self.shape_sign(ends[0])), *self.lit(ends), run_time=self.draw_time)
         elif key == "fn_converged":
+            self.play(*self.lit(ends), run_time=1.0)
             super().picture(said)
             self.play(Create(self.model_curve(ends[0])), run_time=1.0)
+        elif key.startswith("fn_race_where"):
+            self.sweep(self.racers, (0, self.race_end()), self.draw_time)
+            self.play(*self.lit(ends), *self.settled_marks(ends), run_time=1.0)
         elif ends and (self.inset is None or not isinstance(self.subject, Comparison)):
-            self.play(*self.lit(ends), *self.settled_marks(ends), run_time=1.5)
+            self.play(*self.lit(ends), *self.settled_marks(ends), run_time=self.draw_time)
         else:
             super().picture(said)
+
+    def race_end(self) -> int:
+        """The step a replay of the race goes to: a little past the last step at which a ball settled."""
+        steps = [t.converged_at or 0 for _, _, t in story.function_runs(self.subject)]
+        return min(max(steps) + 3, max(t.last_step for _, _, t in story.function_runs(self.subject)))
 
     def lit(self, ends: list[dict]) -> list:
         """Indicates of the runs' balls (or of their markers, for a ball beyond the frame) and of the minima
@@ -298,7 +298,7 @@ class FunctionPicture:
         xs = np.linspace(a, b, 200)
         ys = m["f"] + m["curvature"] * (xs - m["x"]) ** 2 / 2
         keep = ys <= top
-        points = self.axes.c2p(xs[keep], ys[keep] - low)
+        points = [self.axes.c2p(x, y - low) for x, y in zip(xs[keep], ys[keep])]
         line = VMobject(stroke_color=style.TEXT, stroke_width=2.5).set_points_as_corners(points)
         return DashedVMobject(line, num_dashes=30)
 

@@ -446,19 +446,6 @@ def function_predict(subject) -> Line | None:
     return Line(f"fn_predict_{kind}{plain}", values, [subject.problem.minima_claim()])
 
 
-def function_minima(problem) -> Line | None:
-    """The caption that names the minima as the run starts: none in the view, several (or one f is lower
-    than at the view's edge), each marked; None for one global minimum (the picture says it)."""
-    found, claim = problem.minima(), problem.minima_claim()
-    view = dict(low=fmt_param(problem.low), high=fmt_param(problem.high))
-    if not found:
-        return line("fn_none_in_view", [claim], **view)
-    if len(found) == 1 and found[0][2] == "global":
-        return None
-    key = "fn_minima" if any(label.startswith("global") for _, _, label in found) else "fn_minima_edge"
-    return line(key, [claim], count=len(found), **view)
-
-
 def function_verdict(subject) -> list[Line]:
     """The verdict of a function lecture, single run or comparison: with one minimum and a rate, the
     parabola's or the comparison's; with several minima, where each ball ended (lower or higher) as well as
@@ -622,8 +609,10 @@ def _fn_moral(subject) -> list[Line]:
 
 def function_events(subject, events: list[tuple[int, Line]]) -> list[tuple[int, Line]]:
     """The run's event captions (Lecture.run_lines) for a typed function: a run that stopped on a step where
-    f is not defined says so (not that it diverges), and each ball leaving the view is said as it leaves."""
+    f is not defined says so (not that it diverges), each ball leaving the view is said as it leaves, and a
+    time-lapse goes unsaid (every ball is at rest: it would name nothing that moves)."""
     p, found = subject.problem, []
+    events = [(k, said) for k, said in events if said.key != "ev_timelapse"]
     for label, who, traj in function_runs(subject):
         end, left = p.end(traj, who), {**p.left_view(traj), "run": who}
         kind, name = ("run", label) if isinstance(subject, Comparison) else (who, "")
@@ -650,9 +639,6 @@ ASSERTS.update(
             f"fn_race_where_{who}": (lambda w: lambda c: _winner_is(w)(c) and c["plain_end"]["minimum"])(who)
             for who in ("momentum", "plain", "tie")
         },
-        "fn_none_in_view": lambda c: not c["minima"]["minima"],
-        "fn_minima": lambda c: any(m["label"].startswith("global") for m in c["minima"]["minima"]),
-        "fn_minima_edge": lambda c: not any(m["label"].startswith("global") for m in c["minima"]["minima"]),
         "fn_lower_momentum": lambda c: c["end"]["minimum"]["f"] < c["plain_end"]["minimum"]["f"],
         "fn_lower_plain": lambda c: c["plain_end"]["minimum"]["f"] < c["end"]["minimum"]["f"],
         "fn_cmp_first": lambda c: (
