@@ -424,7 +424,13 @@ class Lecture(Scene):
         """The captions at the run's events (story.run_events), and the time-lapse's, by step."""
         last = len(schedule.durations)
         events = [(min(step, last), said) for step, said in story.run_events(self.subject)]
-        if schedule.fast_from is not None:
+        runs = [one.run for one in self.subject.lessons] + [self.lesson.baseline] * (
+            not self.subject.compared
+        )
+        seen = any(
+            run is not None and not run.diverged for run in runs
+        )  # a time-lapse of nothing is not said
+        if schedule.fast_from is not None and seen:
             events.append(
                 (schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), []))
             )
@@ -488,17 +494,16 @@ class Lecture(Scene):
         elif "damping" in kinds:
             self.sweep_plane(replay=True)
         elif key == "why_rates":
+            mine = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
+            plain = lambda: self.envelope(1, v.plain_rho, style.GHOST)  # noqa: E731
             self.play(
-                *self.once("plain envelope", lambda: self.envelope(1, v.plain_rho, style.GHOST)),
-                run_time=self.draw_time,
+                *self.once("envelope", mine), *self.once("plain envelope", plain), run_time=self.draw_time
             )
-        elif "faster" in kinds:
-            marks = self.marks(diverged="race_diverged" == key)
-            self.play(
-                *marks,
-                Indicate(self.inset.traces, color=style.TEXT, scale_factor=1.0),
-                run_time=self.draw_time,
-            )
+        elif "faster" in kinds:  # the race again, its finishes marked
+            if marks := self.marks(diverged="race_diverged" == key):
+                self.play(*marks, run_time=0.6)
+            end = max(t.converged_at or t.diverged_at or 0 for t in (self.lesson.run, self.lesson.baseline))
+            self.sweep(self.racers, (0, min(self.lesson.run.last_step, end + 4)), max(self.draw_time, 3.0))
         elif "stable_limit" in kinds and v.outcome.value != "diverged" or key.startswith("plain_diverged"):
             self.sweep_plane(replay=False)
         elif v.outcome.value == "diverged":
@@ -548,7 +553,10 @@ class Lecture(Scene):
         ):
             step = None if run is None else run.diverged_at if diverged else run.converged_at
             if i in runs and step is not None:
-                found.append(FadeIn(self.inset.mark(i, step, style.BAD if diverged else colour)))
+                mark = lambda i=i, step=step, colour=colour: self.inset.mark(  # noqa: E731
+                    i, step, style.BAD if diverged else colour
+                )
+                found += self.once(f"mark {i} {diverged}", mark)
         return found
 
     def sweep_plane(self, replay: bool) -> None:
@@ -559,7 +567,7 @@ class Lecture(Scene):
         crit = None if np.isnan(lesson.verdict.critical_beta) else lesson.verdict.critical_beta
         at = np.array([*self.plane_at, 0.0])
         if getattr(self, "plane", None) is None:
-            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.95, at=at, sign=self.sign)
+            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.8, at=at, sign=self.sign)
             self.play(FadeIn(self.plane), run_time=0.6)
         beta = lesson.params["beta"]
         self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
@@ -777,7 +785,7 @@ class Comparing:
             shown.append(Indicate(self.racers[i].ball, scale_factor=1.5))
             if step is not None and (run.diverged or self.subject.lessons[i].verdict.still is None):
                 shown.append(FadeIn(self.inset.mark(i, step, style.BAD if run.diverged else style.RUNS[i])))
-        self.play(*shown, run_time=1.5)
+        self.play(*shown, run_time=self.draw_time)
 
     def say_verdict(self) -> None:
         """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""

@@ -14,6 +14,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     UR,
     Arrow,
@@ -417,12 +418,13 @@ class LossInset(VGroup):
         return DashedVMobject(line, num_dashes=24)
 
     def named(self, line: VMobject, name: Mobject) -> VGroup:
-        """`line` with `name` (its ρ) on a dark patch above its middle, kept inside the plot's box."""
-        name.next_to(line[len(line) // 2].get_center(), UP, buff=0.1)  # above its middle dash
-        keep_inside(name, (self.axes.get_corner(DL), self.axes.get_corner(UR) + UP * 0.4))
-        return VGroup(
-            line, BackgroundRectangle(name, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04), name
-        )
+        """`line` with `name` (its ρ, in its colour) above the plot's right end, above the names given before
+        it, on a dark patch (inside the plot a trace would run through it)."""
+        self.names_given = getattr(self, "names_given", 0) + 1
+        corner = self.axes.get_corner(UR) + UP * (0.1 + 0.48 * (self.names_given - 1))
+        name.next_to(corner, UL, buff=0.0)
+        back = BackgroundRectangle(name, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04)
+        return VGroup(line, back, name)
 
     def edge(self) -> VMobject:
         """ρ = 1: the flat line through the first run's starting loss; a run whose loss climbs above it for

@@ -30,8 +30,8 @@ PLOT_AT, PLOT_WIDTH = (-2.75, 0.45), 7.6
 FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
 RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
 READOUT_AT = (1.6, 0.55)  # its left edge and centre height: long numbers grow rightwards
-INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.1, 3.9, 1.55  # its bottom on the caption band
-PLANE_AT = (style.RIGHT_COLUMN_X, 1.75)  # the eigenvalues' plane of the verdict, where the rule was
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X + 0.15, 3.7, 1.55  # its bottom on the caption band
+PLANE_AT = (style.RIGHT_COLUMN_X, 2.15)  # the eigenvalues' plane of the verdict, where the rule was
 TRAIL = 8  # past positions kept in the fading trail
 GHOST_RADIUS = 0.26  # plain GD's ball; the momentum ball's is 0.16
 
