@@ -285,7 +285,7 @@ class FunctionPicture:
     def shape_sign(self, end: dict) -> VGroup:
         """At the minimum an end reads, what f does there in a formula: f'' = 0, f' jumps, f'' → ∞."""
         m = end["minimum"]
-        tex = {"flat": r"f''(x) = 0", "kink": r"f'(x)\ \mathrm{jumps}", "steep": r"f''(x) 	o \infty"}
+        tex = {"flat": r"f''(x) = 0", "kink": r"f'(x)\ \mathrm{jumps}", "steep": r"f''(x) \to \infty"}
         sign = math(tex[m["shape"]], style.LABEL_SIZE, style.TEXT)
         sign.next_to(self.axes.c2p(m["x"], self.f(m["x"])), UP, buff=0.75)
         keep_inside(sign)
