@@ -506,14 +506,14 @@ def _fn_outcome(one: Lesson, f: dict, end: dict) -> Line:
 
 
 def _fn_race(one: Lesson, f: dict, end: dict) -> list[Line]:
-    """Momentum against plain gradient descent: with several minima and both settled, when and where each
+    """Momentum against plain gradient descent: both settled in different minima, when and where each
     settled and which ended lower; else who settled first, when both ends read the same minimum (and why,
     when the theory tells both runs' stories), or plain gradient descent's fate."""
     p = one.problem
     plain = {**p.end(one.baseline, "plain"), "claim": "plain_end"}
     settled = f["outcome"]["outcome"] == f["plain_outcome"]["outcome"] == "settled"
     same = _same_minimum(end, plain)
-    if settled and len(p.minima()) > 1:
+    if settled and not same:  # in different minima: "first" alone would crown the one that stopped higher
         said = _fn_where(f, end, plain)
     elif same:
         said = [_race(one, f)]
