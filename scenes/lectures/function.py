@@ -43,6 +43,7 @@ INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.1, 3.9, 1.55  # it
 PLANE_AT = (style.RIGHT_COLUMN_X, 1.75)  # the eigenvalues' plane of the verdict, where the rule was
 SAMPLES = 601  # points of the view where f is evaluated to frame the picture
 HEADROOM = 0.25  # the picture reaches this share of f's range over the points of interest above them
+ESCAPE_WIDTH = 3.0  # the width, from the plot's edge, of a marker saying where a ball that left it went
 FLOOR = 0.16  # share of the plot's height under the lowest point of the curve: room for a minimum's name
 
 
@@ -70,12 +71,13 @@ def framed(problem, starts) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 def plot_axes(frame) -> Axes:
-    """Axes over the frame's x range, with f − (the frame's lowest f) up the y axis: the x axis runs along the
-    bottom of the picture, under the curve (the lecture hides the y axis: f has its own scale)."""
-    (a, b), (low, top) = frame
+    """Axes over the frame's x range, with f's frame scaled to [0, 1] up the y axis (huge and tiny values
+    draw alike): the x axis runs along the bottom of the picture, under the curve (the lecture hides the y
+    axis: f has its own scale)."""
+    (a, b), _ = frame
     axes = Axes(
         x_range=[a, b, b - a],
-        y_range=[0, top - low, top - low],
+        y_range=[0, 1, 1],
         x_length=PLOT_SIZE[0],
         y_length=PLOT_SIZE[1],
         tips=False,
@@ -96,8 +98,12 @@ class FunctionPicture:
         super().setup()
         p = self.subject.problem
         self.frame = framed(p, [float(one.run.positions[0, 0]) for one in self.subject.lessons])
-        low = self.frame[1][0]
-        self.f = lambda x: p.loss(np.array([np.clip(x, *self.frame[0])])) - low  # beyond: hidden balls
+        self.f = lambda x: self.height(p.loss(np.array([np.clip(x, *self.frame[0])])))  # beyond: hidden balls
+
+    def height(self, f):
+        """Where a value of f is drawn up the plot: its share of the frame's range of f."""
+        low, top = self.frame[1]
+        return (f - low) / (top - low)
 
     def draw_plot(self) -> None:
         """The axes (an L: x along the bottom, a bare line up the left), the curve, its minima marked."""
@@ -106,8 +112,8 @@ class FunctionPicture:
         self.plot = axes.plot(self.f, x_range=[a, b, (b - a) / 400], color=style.CURVE, stroke_width=4)
         self.plot.use_smoothing = False
         side = Line(axes.c2p(a, 0), axes.c2p(a, axes.y_range[1]), color=style.MUTED, stroke_width=2)
-        names = VGroup(
-            math("x", style.LABEL_SIZE).next_to(axes.x_axis.get_right(), DOWN, buff=0.25),
+        names = VGroup(  # x over the axis's end: under it, it would touch the loss plot's numbers
+            math("x", style.LABEL_SIZE).next_to(axes.x_axis.get_right(), UP + LEFT, buff=0.12),
             math(self.subject.problem.loss_tex, style.LABEL_SIZE).next_to(side.get_top(), RIGHT, buff=0.2),
         )
         self.minima_shown = self.minima_marks()
@@ -144,11 +150,11 @@ class FunctionPicture:
                 continue
             self.minimum_dots[s.x] = dot = Dot(at, color=style.TEXT, radius=0.07)
             dots.add(dot)
-            name = self.minimum_label(next(n for x, _, n in p.minima() if x == s.x)).next_to(
-                at, DOWN, buff=0.3
-            )
-            if self.clear(name, names):
-                names.add(name)
+            name = self.minimum_label(next(n for x, _, n in p.minima() if x == s.x))
+            for side in (DOWN, UP):  # under the dot, else over it
+                if self.clear(name.next_to(at, side, buff=0.3), names):
+                    names.add(name)
+                    break
         return VGroup(dots, names)
 
     def minimum_label(self, name: str):
@@ -172,7 +178,19 @@ class FunctionPicture:
             np.all((curve[:, :2] >= box[0][:2] - 0.05) & (curve[:, :2] <= box[1][:2] + 0.05), axis=1)
         )
         inside = axes.x_axis.get_left()[0] <= box[0][0] and box[1][0] <= axes.x_axis.get_right()[0]
-        return inside and box[0][1] > low and not hit and not any(near(name, o, 0.1) for o in others)
+        apart = not any(near(name, o, 0.1) for o in others) and not self.in_escape_band(box)
+        return inside and box[0][1] > low and not hit and apart
+
+    def in_escape_band(self, box) -> bool:
+        """Whether a box is where the marker of a ball that leaves the frame on that side is written (low
+        by the plot's edge, a row per ball: BallOnCurve.mark_escape)."""
+        (a, b), axis = self.frame[0], self.axes.x_axis
+        runs = story.function_runs(self.subject)
+        xs = np.concatenate([t.positions[:, 0] for _, _, t in runs])
+        top = axis.get_y() + 0.27 + 0.32 * len(runs) + 0.25
+        left = np.nanmin(xs) < a and box[0][0] < axis.get_left()[0] + ESCAPE_WIDTH
+        right = np.nanmax(xs) > b and box[1][0] > axis.get_right()[0] - ESCAPE_WIDTH
+        return box[0][1] < top and (left or right)
 
     def formula_cue(self) -> tuple:
         """The function's caption, f and f' written (SymPy's TeX, each line broken at its sums if need be) as
@@ -288,17 +306,20 @@ class FunctionPicture:
         tex = {"flat": r"f''(x) = 0", "kink": r"f'(x)\ \mathrm{jumps}", "steep": r"f''(x) \to \infty"}
         sign = math(tex[m["shape"]], style.LABEL_SIZE, style.TEXT)
         sign.next_to(self.axes.c2p(m["x"], self.f(m["x"])), UP, buff=0.75)
+        for arrow in (a for ball in self.racers for _, a in getattr(ball, "arrows", ())):
+            if arrow.text.get_fill_opacity() > 0 and near(sign, arrow, 0.15):
+                sign.next_to(arrow, UP, buff=0.2)  # above a ball's arrows, which stay while it creeps
         keep_inside(sign)
         return VGroup(BackgroundRectangle(sign, color=style.BACKGROUND, fill_opacity=0.85, buff=0.05), sign)
 
     def model_curve(self, end: dict) -> VMobject:
         """The quadratic model the rate ρ comes from: f(x*) + f''(x*)·(x − x*)²/2, dashed, where it stays in
         the picture."""
-        m, ((a, b), (low, top)) = end["minimum"], self.frame
+        m, ((a, b), (_, top)) = end["minimum"], self.frame
         xs = np.linspace(a, b, 200)
         ys = m["f"] + m["curvature"] * (xs - m["x"]) ** 2 / 2
         keep = ys <= top
-        points = [self.axes.c2p(x, y - low) for x, y in zip(xs[keep], ys[keep])]
+        points = [self.axes.c2p(x, self.height(y)) for x, y in zip(xs[keep], ys[keep])]
         line = VMobject(stroke_color=style.TEXT, stroke_width=2.5).set_points_as_corners(points)
         return DashedVMobject(line, num_dashes=30)
 
