@@ -40,18 +40,19 @@ PLOT_AT, PLOT_SIZE = (-2.75, 0.45), (7.6, 5.0)
 FORMULA_TOP, FORMULA_WIDTH = style.SAFE_TOP - 0.05, 5.2  # f and f' in the right column, from its top
 RULE_WIDTH = 5.0
 INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.1, 3.9, 1.55  # its bottom on the caption band
-PLANE_AT = (style.RIGHT_COLUMN_X, 1.75)  # the eigenvalues' plane of the verdict, where the rule was
+PLANE_AT = (style.RIGHT_COLUMN_X, 2.2)  # the eigenvalues' plane of the verdict, where the rule was
 SAMPLES = 601  # points of the view where f is evaluated to frame the picture
 HEADROOM = 0.25  # the picture reaches this share of f's range over the points of interest above them
 ESCAPE_WIDTH = 3.0  # the width, from the plot's edge, of a marker saying where a ball that left it went
 FLOOR = 0.16  # share of the plot's height under the lowest point of the curve: room for a minimum's name
+CEILING = 0.12  # share over its highest: room for f(x)'s name and a ball's arrows
 
 
 def framed(problem, starts) -> tuple[tuple[float, float], tuple[float, float]]:
     """The picture's x range and f range: the starts and every stationary point, widened to a third of the
     view (at least), within the view, and cut where f climbs HEADROOM above the highest of those points (a
     curve that shoots up near the view's edge would flatten the rest); f from a little under its lowest point
-    there (room for a name) to its highest."""
+    there (room for a name) to a little over its highest (room for the arrows)."""
     points = [*starts, *(s.x for s in problem.stationary())]
     low, high, view = min(points), max(points), (problem.low, problem.high)
     width = max(1.3 * (high - low), (view[1] - view[0]) / 3)
@@ -67,7 +68,8 @@ def framed(problem, starts) -> tuple[tuple[float, float], tuple[float, float]]:
     xs, fs = xs[first:last], fs[first:last]
     bottom, top = float(fs.min()), float(fs.max())
     size = max(top - bottom, 1e-9 * max(1.0, abs(top)))
-    return (float(xs[0]), float(xs[-1])), (bottom - FLOOR / (1 - FLOOR) * size, bottom + size)
+    height = size / (1 - FLOOR - CEILING)  # the plot's range of f
+    return (float(xs[0]), float(xs[-1])), (bottom - FLOOR * height, bottom + (1 - FLOOR) * height)
 
 
 def plot_axes(frame) -> Axes:
@@ -112,27 +114,31 @@ class FunctionPicture:
         self.plot = axes.plot(self.f, x_range=[a, b, (b - a) / 400], color=style.CURVE, stroke_width=4)
         self.plot.use_smoothing = False
         side = Line(axes.c2p(a, 0), axes.c2p(a, axes.y_range[1]), color=style.MUTED, stroke_width=2)
-        names = VGroup(  # x over the axis's end: under it, it would touch the loss plot's numbers
-            math("x", style.LABEL_SIZE).next_to(axes.x_axis.get_right(), UP + LEFT, buff=0.12),
+        x = math("x", style.LABEL_SIZE).next_to(axes.x_axis.get_right(), DOWN, buff=0.18)
+        x.align_to(axes.x_axis.get_right(), RIGHT)  # in the numbers' row: beyond, the loss plot's numbers are
+        names = VGroup(
+            x,
             math(self.subject.problem.loss_tex, style.LABEL_SIZE).next_to(side.get_top(), RIGHT, buff=0.2),
         )
         self.minima_shown = self.minima_marks()
         self.play(
-            Create(VGroup(axes.x_axis, side, self.x_numbers())),
+            Create(VGroup(axes.x_axis, side, self.x_numbers(x))),
             Create(self.plot),
             FadeIn(names),
             FadeIn(self.minima_shown),
             run_time=1.0,
         )
 
-    def x_numbers(self) -> VGroup:
-        """Round values under the x axis, with their ticks, in the language's decimal sign."""
+    def x_numbers(self, name) -> VGroup:
+        """Round values under the x axis, with their ticks, in the language's decimal sign (none that would
+        touch the axis's `name`)."""
         axes, (a, b) = self.axes, self.frame[0]
         marks = VGroup()
         for v in nice_ticks(a, b, most=5):
             at = axes.c2p(v, 0)
-            marks.add(Line(at + 0.08 * UP, at + 0.08 * DOWN, color=style.MUTED, stroke_width=2))
-            marks.add(tick_value(self.number(f"{v:g}", tex=True)).next_to(at, DOWN, buff=0.18))
+            value = tick_value(self.number(f"{v:g}", tex=True)).next_to(at, DOWN, buff=0.18)
+            if not near(value, name, 0.15):
+                marks.add(Line(at + 0.08 * UP, at + 0.08 * DOWN, color=style.MUTED, stroke_width=2), value)
         return marks
 
     def minima_marks(self) -> VGroup:
