@@ -50,7 +50,10 @@ def test_balls_are_drawn_where_the_runs_are_on_the_curve(function_en, k):
     apart = np.linalg.norm(ball - ghost) > 0.4  # else the momentum ball covers plain descent's
     for point, colour in ((ball, style.BALL), *([(ghost, style.GHOST)] if apart else [])):
         row, col = pixel(point, picture.shape)
-        assert np.abs(picture[row, col].astype(int) - hex_rgb(colour)).max() < 45, (k, colour)
+        near = picture[row - 5 : row + 6, col - 5 : col + 6].astype(
+            int
+        )  # plain descent's ball: a light centre
+        assert np.abs(near - hex_rgb(colour)).max(axis=2).min() < 45, (k, colour)
     row, col = pixel(at(one.run.positions[k + 4, 0]), picture.shape)
     assert np.abs(picture[row, col].astype(int) - hex_rgb(style.BALL)).max() > 60
 
