@@ -1,6 +1,6 @@
 """Lecture 6: a function the teacher types (gdcore's TypedFunction, --scene function --function EXPR). The
 parabola lecture's form on any curve: the question over a preview of the race; the race, with SymPy's formula,
-the minima and the rule drawn onto it as they are said; a verdict whose every sentence draws what it says.
+the minima and the rule drawn onto it as they are said (scenes.kit.rolling); a verdict whose every sentence draws what it says.
 Its story is the one the function's shape calls for (scenes.words.story.function_verdict): one minimum reads
 like the parabola, several say where each ball ended, none says where the balls went, and a minimum without
 a quadratic model says why no ρ applies."""
@@ -32,8 +32,8 @@ from gdcore import DISPLACEMENT_TEX, Comparison, Lesson
 from ..kit import style
 from ..kit.lecture import split_sum
 from ..kit.pieces import keep_inside, label, math, near, nice_ticks, tick_value
+from ..kit.rolling import RollingComparison, RollingLecture
 from ..words import story
-from .parabola import ParabolaComparison, ParabolaLecture
 
 # Layout, in frame coordinates (the frame is 14.2 × 8 units, origin at its centre).
 PLOT_AT, PLOT_SIZE = (-2.75, 0.45), (7.6, 5.0)
@@ -89,7 +89,7 @@ def plot_axes(frame) -> Axes:
 
 
 class FunctionPicture:
-    """What the function lecture and its comparison share (mixed in before the parabola's): the curve of the
+    """What the function lecture and its comparison share (mixed in before the kit's Rolling…): the curve of the
     typed function over its frame with its minima marked, SymPy's formula, the loss above each run's
     minimum, and the verdict's pictures for its own kinds of sentence."""
 
@@ -335,7 +335,7 @@ class FunctionPicture:
         self.plane_at = PLANE_AT
 
 
-class FunctionLecture(FunctionPicture, ParabolaLecture):
+class FunctionLecture(FunctionPicture, RollingLecture):
     """A ball with momentum and plain gradient descent's on the teacher's function: the parabola lecture's
     beats, its story the one the function's shape calls for."""
 
@@ -358,7 +358,7 @@ class FunctionLecture(FunctionPicture, ParabolaLecture):
         self.say_drawn(story.function_verdict(self.subject))
 
 
-class FunctionComparison(FunctionPicture, ParabolaComparison):
+class FunctionComparison(FunctionPicture, RollingComparison):
     """The function lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the curve,
     their losses on one plot, and a table of where and when each ended that each sentence points at."""
 
