@@ -545,9 +545,9 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     page.get_by_role("button", name="Side by side").click()
     page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
     assert page.evaluate("[classPage.cmp.a.id, classPage.cmp.b.id]") == [f"{a.stem}-low", f"{b.stem}-low"]
-    # beat 2 ends at different times in the two videos: put the left one 0.3 s and the right one 1.2 s before
-    # its end; the left one waits for the right one, then both play beat 3
-    k = 2
+    # the question's beat ends at different times in the two videos: put the left one 0.3 s and the right one 1.2 s before
+    # its end; the left one waits for the right one, then both play the run's beat
+    k = 1
     ends = [meta_a["chapters"][k]["end"], meta_b["chapters"][k]["end"]]
     assert abs(ends[0] - ends[1]) > 0.2
     page.evaluate(
@@ -560,7 +560,7 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     page.wait_for_function("classPage.cmp.va.paused && !classPage.cmp.vb.paused", timeout=3_000, polling=20)
     waiting = page.evaluate("classPage.cmp.va.currentTime")
     assert ends[0] - 0.1 <= waiting <= ends[0] + 0.3  # the left video waits at the end of its beat
-    page.wait_for_function("classPage.cmp.k === 3", timeout=5_000, polling=20)
+    page.wait_for_function("classPage.cmp.k === 2", timeout=5_000, polling=20)
     page.wait_for_timeout(500)
     state = page.evaluate(
         "[classPage.cmp.va.paused, classPage.cmp.vb.paused, classPage.cmp.va.currentTime,"
@@ -568,17 +568,17 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     )
     assert state[:2] == [False, False]
     for t, meta in zip(state[2:], (meta_a, meta_b)):
-        assert meta["chapters"][3]["start"] < t < meta["chapters"][3]["end"]
+        assert meta["chapters"][2]["start"] < t < meta["chapters"][2]["end"]
     # each figure names its own video's beat, in its language; the beat counter is the page's
-    assert page.inner_text("#cmp-la").endswith(meta_a["chapters"][3]["title"])
-    assert page.inner_text("#cmp-lb").endswith(meta_b["chapters"][3]["title"])
-    assert page.inner_text("#cmp-beat") == page_words("en")["beat_of"].format(k=4, n=len(meta_a["chapters"]))
+    assert page.inner_text("#cmp-la").endswith(meta_a["chapters"][2]["title"])
+    assert page.inner_text("#cmp-lb").endswith(meta_b["chapters"][2]["title"])
+    assert page.inner_text("#cmp-beat") == page_words("en")["beat_of"].format(k=3, n=len(meta_a["chapters"]))
     # Next beat: both at the same beat's first frame (half a frame in), and playing
     page.locator("#cmp-next").click()
     seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
     times = page.evaluate("[classPage.cmp.va.currentTime, classPage.cmp.vb.currentTime]")
     for t, meta in zip(times, (meta_a, meta_b)):
-        assert meta["chapters"][4]["start"] <= t < meta["chapters"][4]["start"] + 0.3
+        assert meta["chapters"][3]["start"] <= t < meta["chapters"][3]["start"] + 0.3
     assert page.evaluate("[classPage.cmp.va.paused, classPage.cmp.vb.paused]") == [False, False]
     assert page.problems == []
 
