@@ -297,7 +297,7 @@ MATRIX.update(
         "function-cubic": ["--scene", "function", "--function", "x**3", "--x0", "1"],
         "function-undefined": [
             *("--scene", "function", "--function", "x*log(x)", "--x-min", "0.05", "--x-max", "5"),
-            *("--x0", "4", "--lr", "2"),
+            *("--x0", "3", "--lr", "0.3", "--beta", "0.6"),  # momentum steps to x < 0 at step 4
         ],
         "function-lr-es": ["--scene", "function", "--lr", "0.05,0.1,0.3", "--lang", "es"],
     }
