@@ -54,12 +54,14 @@ X_MAX = Hyperparameter(
 @dataclass(frozen=True)
 class Stationary:
     """A point of the view where f' is 0 or changes sign: its x, f(x), kind ('minimum', 'maximum', or 'flat'
-    where f' touches 0 without changing sign) and curvature f''(x) (nan at a kink, where f' jumps)."""
+    where f' touches 0 without changing sign), curvature f''(x) (nan at a kink, where f' jumps, and where f''
+    grows without bound) and whether f' goes through 0 there (smooth) or jumps (a kink)."""
 
     x: float
     f: float
     kind: str
     curvature: float
+    smooth: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,7 +186,9 @@ class TypedFunction(Problem):
         xs = np.array([x for x, _, _ in found], dtype=float)
         width, size = self.high - self.low, self._curvature_size
         return tuple(
-            Stationary(x + 0.0, float(fx), kind, _curvature(second, x, width, size) if smooth else math.nan)
+            Stationary(
+                x + 0.0, float(fx), kind, _curvature(second, x, width, size) if smooth else math.nan, smooth
+            )
             for (x, kind, smooth), fx in zip(found, f(xs))
         )
 
@@ -195,8 +199,9 @@ class TypedFunction(Problem):
         return max(1.0, float(np.max(sizes[np.isfinite(sizes)], initial=0.0)))
 
     def minima(self) -> tuple[tuple[float, float, str], ...]:
-        """(x, f, label) of each minimum, left to right; the label is 'global' (the lowest, to 9 digits) or
-        'local', numbered left to right ('local 1', 'local 2') when two or more share it."""
+        """(x, f, label) of each minimum, left to right; the label is 'global' (the lowest, to 9 digits, when f
+        is not lower at the view's edges) or 'local', numbered left to right ('local 1', 'local 2') when two or
+        more share it."""
         return self._minima
 
     @cached_property
@@ -205,8 +210,11 @@ class TypedFunction(Problem):
         if not points:
             return ()
         low = min(f for _, f in points)
+        edges = self._parts[1][0](np.array([self.low, self.high]))
+        lowest = low <= float(np.min(edges)) + 1e-12 * max(1.0, abs(low))  # f is not lower at the view's edge
         kinds = [
-            "global" if math.isclose(f, low, rel_tol=1e-9, abs_tol=1e-12) else "local" for _, f in points
+            "global" if lowest and math.isclose(f, low, rel_tol=1e-9, abs_tol=1e-12) else "local"
+            for _, f in points
         ]
         count = {kind: kinds.count(kind) for kind in kinds}
         seen = dict.fromkeys(kinds, 0)
@@ -279,19 +287,77 @@ class TypedFunction(Problem):
         outside at its end ("outside"), and whether f was defined where it went ("defined": False when the run
         stopped on a step to where f is not a finite real number, as x·log(x) at x < 0)."""
         xs = list(traj.positions[:, 0])
-        defined = True
-        if traj.diverged_at is not None and traj.diverged_at == len(xs):  # the step that stopped it, again
-            rule = RULES[traj.variant]
-            after, _ = rule(traj.positions[-1], traj.states[-1], self.grad, traj.lr, traj.beta)
-            with np.errstate(all="ignore"):
-                defined = bool(np.isfinite(self.loss(after)) and np.isfinite(self.grad(after)).all())
-            xs.append(float(after[0]))
-        xs = np.array(xs)
+        after, values = self._stopped_on(traj)
+        defined = values is None or bool(np.isfinite(values).all())
+        xs = np.array(xs if after is None else [*xs, after])
         out = np.flatnonzero(~((xs >= self.low) & (xs <= self.high)))  # nan: outside too
         step = int(out[0]) if len(out) else None
         side = None if step is None else "left" if not xs[step] > self.low else "right"
-        outside = bool(len(out)) and out[-1] == len(xs) - 1
+        outside = bool(len(out)) and bool(out[-1] == len(xs) - 1)
         return {"claim": "left_view", "step": step, "side": side, "outside": outside, "defined": defined}
+
+    def _stopped_on(self, traj) -> tuple[float | None, np.ndarray | None]:
+        """The step that stopped a run, taken again: where it would have gone and f, f' there; (None, None)
+        when the run did not stop on a step it could not take."""
+        if traj.diverged_at is None or traj.diverged_at != len(traj.positions):
+            return None, None
+        rule = RULES[traj.variant]
+        after, _ = rule(traj.positions[-1], traj.states[-1], self.grad, traj.lr, traj.beta)
+        with np.errstate(all="ignore"):
+            return float(after[0]), np.array([self.loss(after), *self.grad(after)])
+
+    def shape(self, point: Stationary) -> str:
+        """How f is shaped at a stationary point, which decides whether a rate ρ applies there: 'quadratic'
+        (f'' finite and not 0: the quadratic model of model_hessian), 'flat' (f'' is 0: flatter than any
+        parabola), 'kink' (f' jumps: a corner) or 'steep' (f'' grows without bound)."""
+        if not point.smooth:  # f' jumps as seen from the grid: a corner, or f'' growing so fast (|x|^1.5)
+            h = np.array([1e-6, 1e-10]) * (self.high - self.low)
+            jumps = np.abs(self._parts[1][1](point.x + h) - self._parts[1][1](point.x - h))
+            return "kink" if jumps[1] > 0.1 * jumps[0] else "steep"  # a corner's jump does not shrink
+        if math.isnan(point.curvature):
+            return "steep"
+        return "quadratic" if point.curvature > FLAT * self._curvature_size else "flat"
+
+    def minima_claim(self) -> dict:
+        """The claim "minima": the view ("view": [x_min, x_max]) and its minima, left to right ("minima": x, f,
+        label each; none: there is nothing for a ball to settle in)."""
+        found = [{"x": x, "f": f, "label": label} for x, f, label in self.minima()]
+        return {"claim": "minima", "view": [self.low, self.high], "minima": found}
+
+    def end(self, traj, run: str) -> dict:
+        """The claim "end" of a run (a Trajectory on this problem, named `run`): where it ended ("x", "f": its
+        last step's) and f at its start ("start_f"); the minimum nearest its end, which the theory reads
+        ("minimum": x, f, label, curvature — None where f'' is not defined — and shape, see `shape`; None when
+        the view has no minimum); and the step it could not take, if it stopped on one ("stop": its "step",
+        where it would have gone, "x", and "why": 'undefined' where f or f' is not a real number there, as
+        x·log(x) at x < 0, 'overflow' where they are too large for a float; else None)."""
+        nearest = self._nearest(traj.positions[-1])
+        minimum = None
+        if nearest is not None:
+            label = next(name for x, _, name in self.minima() if x == nearest.x)
+            c = None if math.isnan(nearest.curvature) else nearest.curvature
+            minimum = {
+                "x": nearest.x,
+                "f": nearest.f,
+                "label": label,
+                "curvature": c,
+                "shape": self.shape(nearest),
+            }
+        after, values = self._stopped_on(traj)
+        stop = None
+        if after is not None:
+            why = "undefined" if math.isfinite(after) and np.isnan(values).any() else "overflow"
+            stop = {"step": traj.diverged_at, "x": after, "why": why}
+        last = traj.positions[-1, 0]
+        return {
+            "claim": "end",
+            "run": run,
+            "x": float(last),
+            "f": float(traj.losses[-1]),
+            "start_f": float(traj.losses[0]),
+            "minimum": minimum,
+            "stop": stop,
+        }
 
     def describe(self) -> dict:
         def number(v: float) -> float | None:

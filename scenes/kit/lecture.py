@@ -418,7 +418,8 @@ class Lecture(Scene):
         """Fade in the pieces not `shown` yet; then their still parts (static from now on), and `layer`, their
         moving parts; what a piece `replaces` is drawn by it from now on."""
         faded = [VGroup(p.still, p.moving) for p in pieces if not any(p is q for q in shown)]
-        self.play(*map(FadeIn, faded), run_time=RUN_FADE)
+        if faded:  # every piece may be shown already (a typed function with no minimum has no loss plot)
+            self.play(*map(FadeIn, faded), run_time=RUN_FADE)
         self.remove(*faded, *(part for p in shown for part in (p.still, p.moving)))
         self.add(VGroup(*(p.still for p in pieces)), layer)
         replaced = [m for p in pieces for m in getattr(p, "replaces", ())]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gdcore import HYPERPARAMETERS, LECTURES, Landscape
+from gdcore import HYPERPARAMETERS, LECTURES, Landscape, ParameterError
+from gdcore.validation import Expression
 
 from ..words import locales
 
@@ -184,12 +185,22 @@ def data(value, where: str, depth: int = DEEPEST) -> None:
         data(one, f"{where}[{shown(key) if isinstance(key, str) else key}]", depth - 1)
 
 
+def typed_function(value, where: str) -> None:
+    """A function a teacher typed, as gdcore.expression reads it (a whitelist: never code)."""
+    try:
+        Expression().read(where, value)
+    except ParameterError:
+        raise wrong(where, "is not an allowed function of x") from None
+
+
 def hyperparameters(value, where: str) -> None:
     """The hyperparameters: each a name of the table with a value of its kind, or a list of such values."""
     mapping(among(lambda: HYPERPARAMETERS), lambda one, at: None, len(HYPERPARAMETERS))(value, where)
     for name, one in value.items():
         kind = HYPERPARAMETERS[name].kind
         single = text(NAME) if kind is str else number(whole=kind is int)
+        if isinstance(HYPERPARAMETERS[name].valid, Expression):
+            single = typed_function
         (listed(single, 1, 16) if isinstance(one, list) else single)(one, f"{where}.{name}")
 
 

@@ -11,7 +11,17 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from gdcore import HYPERPARAMETERS, Comparison, Landscape, Lesson, Noise, NoiseComparison, claims, theory
+from gdcore import (
+    HYPERPARAMETERS,
+    Comparison,
+    Landscape,
+    Lesson,
+    Noise,
+    NoiseComparison,
+    Outcome,
+    claims,
+    theory,
+)
 from gdcore.noisy import RUNS, last_quarter
 from gdcore.trajectory import SETTLE_TOL
 
@@ -221,6 +231,8 @@ ASSERTS.update(
 
 def predict(subject) -> Line:
     """The question before the run, about this run with its values."""
+    if subject.scene == "function" and (said := function_predict(subject)) is not None:
+        return said
     if isinstance(subject, Landscape):
         one = subject.lesson
         return Line(
@@ -258,15 +270,19 @@ def verdict(lesson: Lesson) -> list[Line]:
         both = "faster" in f and not claims.moved(lesson.baseline)
         return said + ([line("race_still", [f["still"], f["faster"]])] if both else [])
     if "faster" in f:
-        said.append(_race(lesson, f))
-        said += _stable_limit(lesson.params, f)
-        why = [f["rate"], f["faster"], *([f["closer"]] if "closer" in f else [])]
-        if ASSERTS["why_rates"]({c["claim"]: c for c in why}):
-            said.append(
-                line("why_rates", why, rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"]))
-            )
+        said += _race_lines(lesson, f)
     if f["outcome"]["outcome"] != "diverged":
         said.append(_damping(f))
+    return said
+
+
+def _race_lines(lesson: Lesson, f: dict) -> list[Line]:
+    """Who settled first (or ended nearer), plain gradient descent's divergence or the stable α, and why
+    from ρ when the rates explain it."""
+    said = [_race(lesson, f), *_stable_limit(lesson.params, f)]
+    why = [f["rate"], f["faster"], *([f["closer"]] if "closer" in f else [])]
+    if ASSERTS["why_rates"]({c["claim"]: c for c in why}):
+        said.append(line("why_rates", why, rho=fmt(f["rate"]["rho"]), plain_rho=fmt(f["rate"]["plain_rho"])))
     return said
 
 
@@ -467,6 +483,268 @@ def _valley(label: str, f: dict, one: Lesson) -> Line:
         key = f"val_crossed_{e['basin']}" if crossed else f"val_stayed_{e['basin']}"
         values = {"k": o["step"], "x": fmt_param(float(one.run.positions[-1, 0]), 3)}
     return line(key, [o, e], label=label, **values, **crossed)
+
+
+# The function lecture (scenes/lectures/function.py): a function the teacher typed (gdcore.typed). Its runs
+# may end in different minima, run away where f has no minimum, or step where f is not defined; its claims
+# "end", "minima" and "left_view" are gdcore's (TypedFunction).
+
+
+def function_runs(subject) -> list[tuple[str, str, object]]:
+    """(label as the captions write it, run name in the claims, Trajectory) of each ball: a single run's
+    ("β = 0.7", "momentum") and plain gradient descent's ("β = 0", "plain"), or a comparison's runs."""
+    if isinstance(subject, Comparison):
+        return [(subject.label(i), subject.label(i), one.run) for i, one in enumerate(subject.lessons)]
+    beta = f"β = {fmt_param(subject.params['beta'])}"
+    if subject.baseline is None:
+        return [(beta, "plain", subject.run)]
+    return [(beta, "momentum", subject.run), ("β = 0", "plain", subject.baseline)]
+
+
+def function_predict(subject) -> Line | None:
+    """The question before the run when f has several minima (where does each ball end?) or none (where do
+    the balls go?); None: one minimum, the question of any lecture (story.predict)."""
+    count = len(subject.problem.minima())
+    if count == 1:
+        return None
+    kind = "basins" if count else "none"
+    if isinstance(subject, Comparison):
+        labels = Listing(subject.label(i) for i in range(len(subject.values)))
+        return Line(f"fn_predict_runs_{kind}", {"labels": labels}, [subject.problem.minima_claim()])
+    plain = "_plain" if subject.baseline is None else ""
+    values = dict(lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]))
+    return Line(f"fn_predict_{kind}{plain}", values, [subject.problem.minima_claim()])
+
+
+def function_verdict(subject) -> list[Line]:
+    """The verdict of a function lecture, single run or comparison: with one minimum and a rate, the
+    parabola's or the comparison's; with several minima, where each ball ended (lower or higher) as well as
+    when; with none, where each ball went; a minimum with no quadratic model says why no ρ applies."""
+    p = subject.problem
+    if not p.minima():
+        view = dict(low=fmt_param(p.low), high=fmt_param(p.high))
+        head = line("fn_no_minimum", [p.minima_claim()], **view)
+        return [head, *(_fn_fate(*run, p) for run in function_runs(subject)), *_fn_moral(subject)]
+    if isinstance(subject, Comparison):
+        return _fn_compare_verdict(subject)
+    f = subject.facts()
+    if "still" in f:
+        return verdict(subject)
+    end = p.end(subject.run, function_runs(subject)[0][1])
+    said = [_fn_outcome(subject, f, end)]
+    if subject.baseline is not None:
+        said += _fn_race(subject, f, end)
+    if f["outcome"]["outcome"] != "diverged":
+        said.append(_damping(f) if end["minimum"]["shape"] == "quadratic" else _fn_shape(end))
+    return said + _fn_moral(subject)
+
+
+def minimum_name(label: str) -> Phrase:
+    """A minimum's name in the language: gdcore's label ('global', 'local', 'local 2') as its message."""
+    kind, _, n = label.partition(" ")
+    return Phrase(f"fn_min_{kind}_n", {"n": n}) if n else Phrase(f"fn_min_{kind}")
+
+
+def _same_minimum(end: dict, other: dict) -> bool:
+    """Whether two runs' ends read the same minimum (the theory of one is then the other's)."""
+    if end["minimum"] is None or other["minimum"] is None:
+        return False
+    return end["minimum"]["x"] == other["minimum"]["x"]
+
+
+def _explained(one: Lesson) -> bool:
+    """Whether the theory tells this run's story: its end reads a quadratic model, and it did not diverge
+    or its ρ there is above 1 (not a step off f, nor a run away where f has no minimum)."""
+    v = one.verdict
+    return not math.isnan(v.rho) and (v.outcome is not Outcome.DIVERGED or v.rho > 1)
+
+
+def _fn_outcome(one: Lesson, f: dict, end: dict) -> Line:
+    """What the lesson's run did: settled in which minimum (at which rate), how near it got, or its fate."""
+    o, m = f["outcome"], end["minimum"]
+    if o["outcome"] != "settled" and _explained(one):
+        return _outcome_line(one, f)
+    if o["outcome"] == "settled":
+        values = dict(count=o["step"], minimum=minimum_name(m["label"]), x=fmt_param(m["x"]))
+        if m["shape"] == "quadratic":
+            return line("fn_converged", [o, f["rate"], end], rho=fmt(one.verdict.rho), **values)
+        return line("fn_converged_no_rate", [o, end], **values)
+    if o["outcome"] == "not_settled":
+        values = dict(count=o["after"], share=share(o), minimum=minimum_name(m["label"]))
+        return line("fn_not_settled_no_rate", [o, end], **values)
+    return _fn_fate(*function_runs(one)[0], one.problem)
+
+
+def _fn_race(one: Lesson, f: dict, end: dict) -> list[Line]:
+    """Momentum against plain gradient descent: both settled in different minima, when and where each
+    settled and which ended lower; else who settled first, when both ends read the same minimum (and why,
+    when the theory tells both runs' stories), or plain gradient descent's fate."""
+    p = one.problem
+    plain = {**p.end(one.baseline, "plain"), "claim": "plain_end"}
+    settled = f["outcome"]["outcome"] == f["plain_outcome"]["outcome"] == "settled"
+    same = _same_minimum(end, plain)
+    if settled and not same:  # in different minima: "first" alone would crown the one that stopped higher
+        said = _fn_where(f, end, plain)
+    elif same:
+        said = [_race(one, f)]
+    else:
+        return [_fn_fate(*function_runs(one)[1], p)]
+    plain_ok = f["plain_outcome"]["outcome"] != "diverged" or (f["rate"]["plain_rho"] or 0) > 1
+    if same and _explained(one) and plain_ok:
+        said += _race_lines(one, f)[1:]  # the stable α, and why from ρ
+    return said
+
+
+def _fn_where(f: dict, end: dict, plain: dict) -> list[Line]:
+    """Both balls settled: when and in which minimum each, and which ended lower (when one did)."""
+    o, po, race = f["outcome"], f["plain_outcome"], f["faster"]
+    m, pm = end["minimum"], plain["minimum"]
+    values = dict(m=o["step"], k=po["step"], minimum=minimum_name(m["label"]), f=fmt_param(m["f"]))
+    values.update(plain_minimum=minimum_name(pm["label"]), plain_f=fmt_param(pm["f"]))
+    said = [line(f"fn_race_where_{race['winner']}", [o, po, race, end, plain], **values)]
+    if not math.isclose(m["f"], pm["f"], rel_tol=1e-9, abs_tol=1e-12):
+        lower = "momentum" if m["f"] < pm["f"] else "plain"
+        said.append(line(f"fn_lower_{lower}", [end, plain], f=values["f"], plain_f=values["plain_f"]))
+    return said
+
+
+def _fn_shape(end: dict) -> Line:
+    """Why no rate ρ applies at the minimum a run's end reads: f'' is 0 there, f has a corner, or f'' grows
+    without bound."""
+    m = end["minimum"]
+    return line(f"fn_shape_{m['shape']}", [end], x=fmt_param(m["x"]))
+
+
+def _fn_compare_verdict(c: Comparison) -> list[Line]:
+    """A comparison on a typed function: with one minimum whose theory tells every run's story, the
+    comparison's verdict; else the first to settle and where, then every other run's fate."""
+    p, runs = c.problem, function_runs(c)
+    ends = [p.end(traj, who) for _, who, traj in runs]
+    if len(p.minima()) == 1 and all(map(_explained, c.lessons)):  # the question was the parabola's
+        return compare_verdict(c)
+    first = claims.fastest([label for label, _, _ in runs], [traj for _, _, traj in runs])
+    said, told = [], set()
+    if len(first["winners"]) == 1:
+        winner = first["winners"][0]
+        end = ends[[label for label, _, _ in runs].index(winner)]
+        m = end["minimum"]
+        values = dict(label=winner, k=first["step"], minimum=minimum_name(m["label"]), f=fmt_param(m["f"]))
+        said, told = [line("fn_cmp_first", [first, end], **values)], {winner}
+    said += [_fn_fate(*run, p) for run in runs if run[0] not in told]
+    return said + _fn_moral(c)
+
+
+def _fn_fate(label: str, who: str, traj, p) -> Line:
+    """Where one ball ended: settled in which minimum (crossing barriers on the way), how far it got, where
+    it stepped off f, ran away downhill, diverged, or that it never moved."""
+    o, end = claims.outcome(traj, who), p.end(traj, who)
+    left, m = {**p.left_view(traj), "run": who}, end["minimum"]
+    if not claims.moved(traj):
+        where = "minimum" if m is not None and math.isclose(m["x"], end["x"], abs_tol=1e-12) else "stationary"
+        still = {"claim": "still", "run": who, "where": where}
+        return line("fn_fate_still", [still, end], label=label, x=fmt_param(end["x"]))
+    if o["outcome"] == "settled":
+        events = claims.events(traj, p.settle_target(traj.positions[-1]), p.basins(traj.positions), who)
+        values = dict(
+            label=label,
+            k=o["step"],
+            minimum=minimum_name(m["label"]),
+            x=fmt_param(m["x"]),
+            f=fmt_param(m["f"]),
+        )
+        if events["crossings"]:
+            return line("fn_fate_crossed", [o, end, events], times=times(len(events["crossings"])), **values)
+        return line("fn_fate_settled", [o, end], **values)
+    if end["stop"] is not None and end["stop"]["why"] == "undefined":
+        values = dict(k=end["stop"]["step"], x=fmt_param(end["stop"]["x"]))
+        return line("fn_fate_undefined", [o, end], label=label, **values)
+    if ASSERTS["fn_fate_ran_away"]({"left_view": left, "end": end}):
+        side = Phrase(f"fn_side_{left['side']}")
+        return line("fn_fate_ran_away", [left, end], label=label, k=left["step"], side=side)
+    if o["outcome"] == "diverged":
+        return line("fn_fate_diverged", [o, end], label=label, k=o["step"])
+    values = dict(count=o["after"], x=fmt_param(end["x"]), f=fmt_param(end["f"]))
+    return line("fn_fate_not_settled", [o, end], label=label, **values)
+
+
+def _fn_moral(subject) -> list[Line]:
+    """The lesson of a ball that ran away downhill (said once), or nothing."""
+    p = subject.problem
+    for _, who, traj in function_runs(subject):
+        left, end = {**p.left_view(traj), "run": who}, p.end(traj, who)
+        if _ran_away({"left_view": left, "end": end}) and claims.moved(traj):
+            return [line("fn_moral_runaway", [left, end])]
+    return []
+
+
+def function_events(subject, events: list[tuple[int, Line]]) -> list[tuple[int, Line]]:
+    """The run's event captions (Lecture.run_lines) for a typed function: a run that stopped on a step where
+    f is not defined says so (not that it diverges), each ball leaving the view is said as it leaves, and a
+    time-lapse goes unsaid (every ball is at rest: it would name nothing that moves)."""
+    p, found = subject.problem, []
+    events = [(k, said) for k, said in events if said.key != "ev_timelapse"]
+    for label, who, traj in function_runs(subject):
+        end, left = p.end(traj, who), {**p.left_view(traj), "run": who}
+        kind, name = ("run", label) if isinstance(subject, Comparison) else (who, "")
+        if left["step"] is not None and left["step"] <= traj.last_step:
+            found.append((left["step"], line(f"ev_left_{kind}", [left], k=left["step"], label=name)))
+        if end["stop"] is not None and end["stop"]["why"] == "undefined":  # said instead of "it diverges"
+            said = line(f"ev_undefined_{kind}", [end], k=end["stop"]["step"], label=name)
+            gone = (f"ev_diverged_{kind}", name)
+            events = [(k, said if (e.key, e.values.get("label", "")) == gone else e) for k, e in events]
+    return sorted(events + found[: max(MAX_EVENTS - len(events), 0)], key=lambda event: event[0])
+
+
+ASSERTS.update(
+    {
+        "fn_no_minimum": lambda c: not c["minima"]["minima"],
+        "fn_converged": lambda c: _outcome("settled")(c) and c["rate"]["rho"] < 1 and _shape(c, "quadratic"),
+        "fn_converged_no_rate": lambda c: _outcome("settled")(c) and not _shape(c, "quadratic"),
+        "fn_not_settled_no_rate": lambda c: _outcome("not_settled")(c) and not _shape(c, "quadratic"),
+        **{
+            f"fn_shape_{shape}": (lambda s: lambda c: _shape(c, s))(shape)
+            for shape in ("flat", "kink", "steep")
+        },
+        **{
+            f"fn_race_where_{who}": (lambda w: lambda c: _winner_is(w)(c) and c["plain_end"]["minimum"])(who)
+            for who in ("momentum", "plain", "tie")
+        },
+        "fn_lower_momentum": lambda c: c["end"]["minimum"]["f"] < c["plain_end"]["minimum"]["f"],
+        "fn_lower_plain": lambda c: c["plain_end"]["minimum"]["f"] < c["end"]["minimum"]["f"],
+        "fn_cmp_first": lambda c: (
+            c["fastest"]["winners"] == [c["end"]["run"]] and c["end"]["minimum"] is not None
+        ),
+        "fn_fate_still": lambda c: c["still"]["run"] == c["end"]["run"],
+        "fn_fate_settled": lambda c: _outcome("settled")(c) and c["end"]["minimum"] is not None,
+        "fn_fate_crossed": lambda c: _outcome("settled")(c) and bool(c["events"]["crossings"]),
+        "fn_fate_undefined": lambda c: (c["end"]["stop"] or {}).get("why") == "undefined",
+        "fn_fate_ran_away": lambda c: _ran_away(c),
+        "fn_fate_diverged": _outcome("diverged"),
+        "fn_fate_not_settled": _outcome("not_settled"),
+        "fn_moral_runaway": lambda c: _ran_away(c),
+        **{
+            f"ev_left_{who}": lambda c: c["left_view"]["step"] is not None
+            for who in ("momentum", "plain", "run")
+        },
+        **{
+            f"ev_undefined_{who}": lambda c: (c["end"]["stop"] or {}).get("why") == "undefined"
+            for who in ("momentum", "plain", "run")
+        },
+    }
+)
+
+
+def _shape(c: dict, shape: str) -> bool:
+    return c["end"]["minimum"] is not None and c["end"]["minimum"]["shape"] == shape
+
+
+def _ran_away(c: dict) -> bool:
+    """The run was outside the view at its end and lower than where it started, and it did not stop on a
+    step where f is not defined: it ran off downhill."""
+    stop = c["end"]["stop"] or {}
+    return (
+        c["left_view"]["outside"] and c["end"]["f"] < c["end"]["start_f"] and stop.get("why") != "undefined"
+    )
 
 
 MAX_EVENTS = 6  # captions during one run: more would not leave each one time to be read

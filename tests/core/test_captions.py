@@ -160,6 +160,15 @@ def test_every_caption_fits_two_lines_with_long_numbers():
                 )
             ),
             kappa="1234",
+            **dict.fromkeys(
+                ("minimum", "plain_minimum"),
+                longest(*(Phrase(k, {"n": 10}) for k in ("fn_min_global_n", "fn_min_local_n"))),
+            ),
+            plain_f="-0.621",
+            f="-1.235e+11",
+            low="-999.5",
+            high="999.5",
+            side=longest(*(Phrase(f"fn_side_{side}") for side in ("left", "right"))),
             variant=longest(*map(Phrase, ("classic", "ema", "nesterov"))),
             times=longest(times(12), times(2), times(1)),
             question=max((language.message(k) for k in language.messages if k.endswith("question")), key=len),

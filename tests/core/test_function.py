@@ -336,4 +336,120 @@ def test_the_default_lecture_and_its_export(tmp_path):
     x, loss, grad = rows[:, 1], rows[:, 4], rows[:, 3]
     np.testing.assert_allclose(loss, x**4 / 4 - x**2 + 0.3 * x, rtol=1e-12)
     np.testing.assert_allclose(grad, x**3 - 2 * x + 0.3, rtol=1e-12, atol=1e-12)
-    assert "function" in render.SCENES and "function" not in render.VIDEOS  # --scene all: videos only
+    assert "function" in render.SCENES and "function" in render.VIDEOS  # it has its lecture (--scene all)
+
+
+# The function lecture's story (scenes.words.story.function_verdict) against the runs: every line's claims are
+# what an independent NumPy run and the roots of f' worked by hand say, in every language.
+
+
+def minima_by_hand(slope, low: float, high: float) -> np.ndarray:
+    """The minima of f in the view: where the hand-written f' goes from − to + on a fine grid, bisected."""
+    xs = np.linspace(low, high, 200_001)
+    with np.errstate(all="ignore"):
+        d = slope(xs)
+    found = []
+    for i in np.flatnonzero((d[:-1] < 0) & (d[1:] >= 0)):
+        a, b = xs[i], xs[i + 1]
+        for _ in range(60):
+            a, b = (a, (a + b) / 2) if slope((a + b) / 2) >= 0 else ((a + b) / 2, b)
+        found.append((a + b) / 2)
+    return np.array(found)
+
+
+def check_story(one, slope) -> None:
+    """Each line of the lecture's verdict and question holds on its claims, fills in every language, and each
+    "end" claim names the minimum nearest where the independent run ended."""
+    from scenes.words import locales, story
+    from scenes.words.captions import text
+
+    p, params = one.problem, one.params
+    minima = minima_by_hand(slope, p.low, p.high)
+    assert len(minima) == len(p.minima())
+    runs = {"momentum": one.run, "plain": one.baseline or one.run}  # β = 0: the one run is plain
+    said = [s for s in (story.function_predict(one), *story.function_verdict(one)) if s is not None]
+    for line in said:
+        by_kind = {claim["claim"]: claim for claim in line.claims}
+        assert line.key not in story.ASSERTS or story.ASSERTS[line.key](by_kind), line
+        for lang in locales.available():
+            assert "{" not in text(lang, line.key, **{**p.formulas, **line.values})
+        if line.key.startswith("fn_race_where_"):  # said only when the balls settled in different minima
+            assert by_kind["end"]["minimum"]["x"] != by_kind["plain_end"]["minimum"]["x"], line
+        for end in (c for c in line.claims if c["claim"] in ("end", "plain_end")):
+            beta = params["beta"] if end["run"] == "momentum" else 0.0
+            steps = len(runs[end["run"]].positions) - 1
+            with np.errstate(all="ignore"):
+                x = heavy_ball(slope, params["variant"], params["lr"], beta, steps, params["x0"])[-1]
+            assert end["x"] == pytest.approx(x, rel=1e-9, abs=1e-9)
+            if len(minima):
+                assert end["minimum"]["x"] == pytest.approx(minima[np.argmin(np.abs(minima - x))], abs=1e-7)
+
+
+@pytest.mark.parametrize("text", FUNCTIONS)
+@pytest.mark.parametrize("beta", [0.0, 0.7])
+def test_the_function_lectures_story_holds_on_the_runs(text, beta):
+    (low, high), slope, x0 = FUNCTIONS[text]
+    given = {"function": text, "x_min": low, "x_max": high, "x0": x0}
+    check_story(lesson("function", lr=LRS[text], beta=beta, steps=120, **given), slope)
+
+
+def test_the_default_function_says_where_each_ball_settled_not_only_who_was_first():
+    """Plain descent settles first in the shallow dip; momentum rolls on into the deeper minimum: both are
+    said, and that momentum ended lower (f at the roots of f' = x³ − 2x + 0.3)."""
+    from scenes.words import story
+    from scenes.words.captions import text
+
+    one = lesson("function")
+    roots = np.sort(np.roots([1, 0, -2, 0.3]).real)
+    f = roots**4 / 4 - roots**2 + 0.3 * roots
+    keys = [line.key for line in story.function_verdict(one)]
+    assert keys[1:3] == ["fn_race_where_plain", "fn_lower_momentum"], keys
+    race = story.function_verdict(one)[1]
+    assert (race.values["k"], race.values["m"]) == (one.baseline.converged_at, one.run.converged_at)
+    assert (
+        abs(one.run.positions[-1, 0] - roots[0]) < 1e-3
+        and abs(one.baseline.positions[-1, 0] - roots[2]) < 1e-3
+    )
+    words = text("en", race.key, **race.values)
+    assert "local minimum" in words and "global" in words, words
+    lower = story.function_verdict(one)[2]
+    assert text("en", lower.key, **lower.values).endswith(
+        f"f = {f[0]:.4g} against {f[2]:.4g} without momentum."
+    )
+    check_story(one, FUNCTIONS["x**4/4 - x**2 + 0.3*x"][1])
+
+
+@pytest.mark.parametrize(
+    "given, key",
+    [
+        ({"function": "x**3", "x0": 1.0}, "fn_no_minimum"),
+        ({"function": "log(1 + exp(x))", "x0": 1.0}, "fn_no_minimum"),
+        ({"function": "abs(x)**1.5", "x0": 2.0, "beta": 0.0, "lr": 0.2}, "fn_not_settled_no_rate"),
+        ({"function": "x**4", "x0": 1.5}, "fn_shape_flat"),
+        ({"function": "abs(x)", "x0": 2.0}, "fn_shape_kink"),
+    ],
+)
+def test_a_function_without_a_rate_says_why(given, key):
+    """No minimum: the ball runs away (a lesson); a minimum without a quadratic model: why no ρ is said."""
+    from scenes.words import story
+
+    one = lesson("function", steps=200, **given)
+    keys = [line.key for line in story.function_verdict(one)]
+    assert key in keys and not any("rho" in line.values for line in story.function_verdict(one)), keys
+    if key == "fn_no_minimum":  # the moral of a ball that ran off downhill, only when it did
+        ran = one.run.positions[-1, 0] < one.problem.low and one.run.losses[-1] < one.run.losses[0]
+        assert ("fn_moral_runaway" in keys) == ran and (ran or given["function"] != "x**3")
+
+
+def test_balls_settled_in_the_same_of_several_minima_are_raced_as_on_a_parabola():
+    """x⁶ − 5x⁴ + 4x² has three minima; from x = 2.2 both balls settle in the one at √((10 + √52)/6)."""
+    from scenes.words import story
+
+    slope = lambda x: 6 * x**5 - 20 * x**3 + 8 * x  # noqa: E731
+    one = lesson("function", function="x**6 - 5*x**4 + 4*x**2", x0=2.2, lr=0.005, beta=0.7, steps=200)
+    x = math.sqrt((10 + math.sqrt(52)) / 6)
+    assert len(one.problem.minima()) == 3
+    assert abs(one.run.positions[-1, 0] - x) < 1e-3 and abs(one.baseline.positions[-1, 0] - x) < 1e-3
+    keys = [line.key for line in story.function_verdict(one)]
+    assert not any(key.startswith("fn_race_where_") for key in keys) and keys[1].startswith("race_"), keys
+    check_story(one, slope)
