@@ -361,6 +361,8 @@ def draw(piece: Piece) -> tuple[list, float]:
     return their records and the seconds it took."""
     from manim import tempconfig
 
+    from .extensions import build
+
     start = time.perf_counter()
     settings = {
         **piece.settings,
@@ -370,7 +372,7 @@ def draw(piece: Piece) -> tuple[list, float]:
     }
     with tempconfig(settings):
         voice = Recorded(said=piece.said) if piece.said else None
-        lecture = piece.cls(piece.subject, lang=piece.lang, voice=voice)
+        lecture = build(piece.cls, piece.subject, lang=piece.lang, voice=voice)
         lecture.renderer.played, lecture.renderer.reuse = [], piece.reuse
         lecture.render()
     return lecture.renderer.played[piece.first : piece.last + 1], time.perf_counter() - start
@@ -381,12 +383,14 @@ def _draw(piece: Piece, link) -> None:
     a full disk stays an OSError there)."""
     from tqdm import tqdm
 
+    from .extensions import log_on_stderr
+
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
     die_with_parent()
     # Manim's progress bars get a thread lock: tqdm's own, a semaphore, is left to the resource tracker when
     # this process is killed, which then warns, a line after the render's one error line
     tqdm.set_lock(threading.RLock())
-    compat.messages_to_stderr()
+    log_on_stderr()
     compat.apply()
     try:
         link.send(("ok", draw(piece)))

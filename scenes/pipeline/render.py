@@ -286,7 +286,9 @@ def _make(
     file (a full disk) is a RenderError naming it."""
     from manim import tempconfig
 
-    compat.messages_to_stderr()
+    from .extensions import build, log_on_stderr
+
+    log_on_stderr()
     compat.apply()
     settings = _settings(quality, name, work, encoder)
     try:
@@ -296,7 +298,8 @@ def _make(
             cls = lecture_class(subject, slides)
 
             def make():
-                return cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
+                deck = {"output_folder": decks} if slides else {}
+                return build(cls, subject, lang=lang, voice=speaker, **deck)
 
             lecture = draw(make, settings, progress=lambda line: print(line, file=sys.stderr))
             movie = Path(lecture.renderer.file_writer.movie_file_path)
