@@ -173,7 +173,12 @@ class Lesson:
         if self.baseline is not None:
             facts["plain_outcome"] = claims.outcome(self.baseline)
             facts["faster"] = claims.faster(self.run, self.baseline)
-            if facts["faster"]["winner"] == "neither" and facts["outcome"]["start"] is not None:
+            diverged = facts["outcome"]["outcome"] == facts["plain_outcome"]["outcome"] == "diverged"
+            if (
+                facts["faster"]["winner"] == "neither"
+                and facts["outcome"]["start"] is not None
+                and not diverged
+            ):
                 facts["closer"] = claims.closer(self.run, self.baseline)
         return facts
 

@@ -21,7 +21,7 @@ from manim import (
 )
 
 from . import style
-from .pieces import math
+from .pieces import math, tick_value
 
 
 class EigenPlane(VGroup):
@@ -51,7 +51,9 @@ class EigenPlane(VGroup):
         imag = Line(self.point(-reach * 1j), self.point(reach * 1j), color=style.MUTED, stroke_width=1.5)
         ones = VGroup(
             *(
-                math(text, style.LABEL_SIZE - 2, style.MUTED).next_to(self.point(v), DOWN + side, buff=0.06)
+                tick_value(text)
+                .next_to(self.point(v), side, buff=0.06)
+                .shift(DOWN * 0.2)  # outside the circle, under the axis
                 for text, v, side in (("1", 1.0, RIGHT), ("-1", -1.0, LEFT))
             )
         )
@@ -72,12 +74,13 @@ class EigenPlane(VGroup):
     def beta_axis(self, beta_c: float | None, colour: str, sign: str) -> VGroup:
         """A β axis from 0 to 1 under the plane, its marker at the β shown, β_c ticked when it is in [0, 1)."""
         line = NumberLine(x_range=[0, 1, 0.5], length=2.2 * self.unit * 1.15, color=style.MUTED)
-        line.next_to(self.point(-1.15j), DOWN, buff=0.55)
+        line.next_to(self.point(-1.15j), DOWN, buff=0.45)
         name = math(r"\beta", style.LABEL_SIZE, style.TEXT).next_to(line, LEFT, buff=0.15)
         ends = VGroup(
             *(
-                math(t, style.LABEL_SIZE - 2, style.MUTED).next_to(line.n2p(v), DOWN, buff=0.12)
+                tick_value(t).next_to(line.n2p(v), DOWN, buff=0.12)
                 for t, v in (("0", 0), ("1", 1))
+                if beta_c is None or abs(beta_c - v) > 0.2  # β_c's own label takes its place
             )
         )
         self.marker = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09).rotate(np.pi)
@@ -85,7 +88,7 @@ class EigenPlane(VGroup):
         parts = [line, name, ends, self.marker]
         if beta_c is not None and 0 < beta_c < 1:
             tick = Line(line.n2p(beta_c) + 0.14 * UP, line.n2p(beta_c) + 0.14 * DOWN, color=style.TEXT)
-            crit = math(r"\beta_c", style.LABEL_SIZE - 2, style.TEXT).next_to(tick, DOWN, buff=0.06)
+            crit = math(r"\beta_c", style.LABEL_SIZE, style.TEXT).next_to(tick, DOWN, buff=0.06)
             self.critical = VGroup(tick, crit)
             parts.append(self.critical)
         else:

@@ -6,13 +6,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Create,
     FadeIn,
     FadeOut,
+    Indicate,
+    Line,
     ManimColor,
     Mobject,
     Scene,
@@ -32,6 +36,7 @@ from ..words import captions, locales, story
 from ..words.captions import fmt, fmt_param
 from ..words.narration import Voice, webvtt
 from . import style
+from .eigenplane import EigenPlane
 from .pacing import Schedule, frame_times, nice_ceiling
 from .pieces import BallOnCurve, Window, caption_bar, inset_at, label, math
 
@@ -92,6 +97,7 @@ class Lecture(Scene):
         self.needs: list[float] = []  # seconds each cue must stay up: to be read, and to be spoken
         self.speeches: dict[str, tuple[Path, float]] = {}  # each sentence as spoken: its WAV and length
         self.clock: Schedule | None = None  # the run's schedule as played (Lecture.paced)
+        self.draw_time = 1.5  # seconds a verdict sentence's picture takes to draw (say_drawn)
         self.beats: dict[str, float] = {}  # beat name → its start in video time (seconds); "clock": the run
         self.bar = None
         self.step_shown, self.at_rest = None, False  # the run's step drawn last (set_step); unchanged since
@@ -326,7 +332,10 @@ class Lecture(Scene):
 
     def rule_caption(self) -> tuple[str, dict]:
         params = self.lesson.params
-        return f"rule_{params['variant']}", dict(
+        key = (
+            "rule_plain" if params["beta"] == 0 else f"rule_{params['variant']}"
+        )  # β = 0: no momentum at all
+        return key, dict(
             variant=self.words(params["variant"]), beta=fmt_param(params["beta"]), lr=fmt_param(params["lr"])
         )
 
@@ -415,7 +424,13 @@ class Lecture(Scene):
         """The captions at the run's events (story.run_events), and the time-lapse's, by step."""
         last = len(schedule.durations)
         events = [(min(step, last), said) for step, said in story.run_events(self.subject)]
-        if schedule.fast_from is not None:
+        runs = [one.run for one in self.subject.lessons] + [self.lesson.baseline] * (
+            not self.subject.compared
+        )
+        seen = any(
+            run is not None and not run.diverged for run in runs
+        )  # a time-lapse of nothing is not said
+        if schedule.fast_from is not None and seen:
             events.append(
                 (schedule.fast_from, story.Line("ev_timelapse", dict(k=schedule.fast_from, n=last), []))
             )
@@ -424,7 +439,7 @@ class Lecture(Scene):
     def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
         """The run's schedule, slowed where need be so that each event's caption starts as its step is
         reached, not after it: the captions before it (`cues`, then the events before) have been read."""
-        schedule, before = self.schedule(), 1  # the first step at its pace: the arrows a legend names appear
+        schedule, before = self.schedule(), 0  # the cues said as the first steps go, slowed if need be
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
         t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values, *_ in cues)
         for step, said in self.run_lines(schedule):
@@ -454,6 +469,112 @@ class Lecture(Scene):
             moved = [m for m in self.get_mobject_family_members() if m.updaters]
             self.updaters_seen = (play, not self.updaters and len(moved) == 1 and moved[0] is self.clocked)
         return self.updaters_seen[1]
+
+    def say_drawn(self, lines: Sequence[story.Line]) -> None:
+        """Each line of the story with its picture drawn as it is read (picture)."""
+        for said in map(self.as_said, lines):
+            with self.caption(said.key, claims=said.claims, **said.values):
+                self.draw_time = max(1.5, self.needs[-1] - 5.0)  # the picture moves while most of it is read
+                self.picture(said)
+
+    def picture(self, said: story.Line) -> None:
+        """What a verdict sentence draws as it is read, from the claims it rests on: the run's settling step
+        marked on the loss plot (`self.inset`) with its ρ envelope; a divergence's step, ρ = 1 and the run
+        replayed; both runs' marks for a race; plain gradient descent's envelope for "why"; the eigenvalues'
+        plane swept from β = 0 to the run's β for a stable limit (the dot crossing the unit circle) and, with
+        the run replayed (`self.racers`), for how it moved; a still run's flat slope. What is drawn already
+        lights up again instead."""
+        key, kinds, v = said.key, {claim["claim"] for claim in said.claims}, self.lesson.verdict
+        if "still" in kinds:
+            self.play(
+                *self.once("flat", self.flat_slopes),
+                *(Indicate(b.ball) for b in self.racers),
+                run_time=self.draw_time,
+            )
+        elif "damping" in kinds:
+            self.sweep_plane(replay=True)
+        elif key == "why_rates":
+            mine = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
+            plain = lambda: self.envelope(1, v.plain_rho, style.GHOST)  # noqa: E731
+            self.play(
+                *self.once("envelope", mine), *self.once("plain envelope", plain), run_time=self.draw_time
+            )
+        elif "faster" in kinds:  # the race again, its finishes marked
+            if marks := self.marks(diverged="race_diverged" == key):
+                self.play(*marks, run_time=0.6)
+            end = max(t.converged_at or t.diverged_at or 0 for t in (self.lesson.run, self.lesson.baseline))
+            self.sweep(self.racers, (0, min(self.lesson.run.last_step, end + 4)), max(self.draw_time, 3.0))
+        elif "stable_limit" in kinds and v.outcome.value != "diverged" or key.startswith("plain_diverged"):
+            self.sweep_plane(replay=False)
+        elif v.outcome.value == "diverged":
+            self.play(
+                *self.once("edge", self.inset.edge),
+                *self.marks(runs=(0,), diverged=True),
+                run_time=self.draw_time,
+            )
+            self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), 2.5)
+        elif "outcome" in kinds:
+            envelope = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
+            self.play(*self.marks(runs=(0,)), *self.once("envelope", envelope), run_time=self.draw_time)
+
+    def once(self, name: str, make) -> list:
+        """The animation that draws `make()` the first time `name` is drawn, and lights it up after."""
+        drawn = self.__dict__.setdefault("drawn", {})
+        if name in drawn:
+            return [Indicate(drawn[name], scale_factor=1.05)]
+        drawn[name] = make()
+        return [Create(drawn[name])]
+
+    def flat_slopes(self) -> VGroup:
+        """A flat tangent through each ball that never moves: the slope that is 0 there."""
+        return VGroup(
+            *(
+                Line(b.ball.get_center() + 1.1 * LEFT, b.ball.get_center() + 1.1 * RIGHT, color=style.TEXT)
+                for b in self.racers
+            )
+        )
+
+    def run_colour(self) -> str:
+        """The colour of the lesson's run: momentum's, or plain gradient descent's for β = 0."""
+        return style.BALL if self.lesson.baseline is not None else style.GHOST
+
+    def envelope(self, run: int, rho: float, colour: str) -> VGroup:
+        """Run `run`'s ρ envelope on the loss plot, named with its ρ."""
+        name = math(self.number(rf"\rho = {fmt(rho)}", tex=True), style.LABEL_SIZE, colour)
+        return self.inset.named(self.inset.envelope(run, rho, colour), name)
+
+    def marks(self, runs=(0, 1), diverged: bool = False) -> list:
+        """FadeIns of the marks, on the loss plot, of where the lesson's run (0) and plain gradient descent's
+        (1) settled (or, with `diverged`, started to diverge)."""
+        found = []
+        for i, run, colour in (
+            (0, self.lesson.run, self.run_colour()),
+            (1, self.lesson.baseline, style.GHOST),
+        ):
+            step = None if run is None else run.diverged_at if diverged else run.converged_at
+            if i in runs and step is not None:
+                mark = lambda i=i, step=step, colour=colour: self.inset.mark(  # noqa: E731
+                    i, step, style.BAD if diverged else colour
+                )
+                found += self.once(f"mark {i} {diverged}", mark)
+        return found
+
+    def sweep_plane(self, replay: bool) -> None:
+        """The eigenvalues' plane appears (at `self.plane_at`), β sweeps from 0 to the run's, then (`replay`)
+        the run is replayed: how it moves is what its eigenvalues say."""
+        lesson = self.lesson
+        betas, eigs = lesson.eigen_sweep()
+        crit = None if np.isnan(lesson.verdict.critical_beta) else lesson.verdict.critical_beta
+        at = np.array([*self.plane_at, 0.0])
+        if getattr(self, "plane", None) is None:
+            self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.8, at=at, sign=self.sign)
+            self.play(FadeIn(self.plane), run_time=0.6)
+        beta = lesson.params["beta"]
+        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
+        self.plane.show_rho()
+        if replay:
+            end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
+            self.sweep(self.racers, (0, end), 4.0)
 
     def verdict_head(self) -> Text:
         """'Converged in k steps' (green), 'Not settled after n steps' (yellow) or 'Diverged at step k' (red)."""
@@ -645,6 +766,26 @@ class Comparing:
                 " ", "\n", 1
             ),  # as narrow as a heading
         }[v.outcome]
+
+    def picture(self, said: story.Line) -> None:
+        """What a comparison's verdict sentence draws as it is read: the runs it is about (by its claims'
+        labels: a run's outcome, the first to settle, the nearest, a run that never moved) light up, ball and
+        table row, and where each settled or diverged is marked on the loss plot."""
+        labels = [self.subject.label(i) for i in range(len(self.subject.values))]
+        named = set()
+        for claim in said.claims:
+            named |= {claim["run"]} if "run" in claim else set(claim.get("winners", ()))
+        chosen = [labels.index(label) for label in named if label in labels] or range(len(labels))
+        width = len(self.table) // (len(labels) + 1)  # the verdict table's cells, row by row
+        shown = []
+        for i in sorted(chosen):
+            run = self.subject.lessons[i].run
+            step = run.diverged_at if run.diverged else run.converged_at
+            shown.append(Indicate(VGroup(*self.table[(i + 1) * width : (i + 2) * width]), scale_factor=1.1))
+            shown.append(Indicate(self.racers[i].ball, scale_factor=1.5))
+            if step is not None and (run.diverged or self.subject.lessons[i].verdict.still is None):
+                shown.append(FadeIn(self.inset.mark(i, step, style.BAD if run.diverged else style.RUNS[i])))
+        self.play(*shown, run_time=self.draw_time)
 
     def say_verdict(self) -> None:
         """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""

@@ -14,6 +14,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     UR,
     Arrow,
@@ -415,6 +416,15 @@ class LossInset(VGroup):
             points or [self.at(0, 0)] * 2
         )
         return DashedVMobject(line, num_dashes=24)
+
+    def named(self, line: VMobject, name: Mobject) -> VGroup:
+        """`line` with `name` (its ρ, in its colour) above the plot's right end, above the names given before
+        it, on a dark patch (inside the plot a trace would run through it)."""
+        self.names_given = getattr(self, "names_given", 0) + 1
+        corner = self.axes.get_corner(UR) + UP * (0.1 + 0.48 * (self.names_given - 1))
+        name.next_to(corner, UL, buff=0.0)
+        back = BackgroundRectangle(name, color=style.BACKGROUND, fill_opacity=0.85, buff=0.04)
+        return VGroup(line, back, name)
 
     def edge(self) -> VMobject:
         """ρ = 1: the flat line through the first run's starting loss; a run whose loss climbs above it for

@@ -4,12 +4,11 @@ run, verdict."""
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, UP, Axes, Create, FadeIn, FadeOut, Indicate, UpdateFromAlphaFunc, Write
+from manim import LEFT, UP, Axes, Create, FadeIn, FadeOut, Indicate, Write
 
 from gdcore import DISPLACEMENT_TEX, Comparison, Lesson, Problem
 
 from ..kit import style
-from ..kit.eigenplane import EigenPlane
 from ..kit.lecture import Comparing, Lecture
 from ..kit.pieces import (
     BallOnCurve,
@@ -31,8 +30,8 @@ PLOT_AT, PLOT_WIDTH = (-2.75, 0.45), 7.6
 FORMULA_AT = (style.RIGHT_COLUMN_X, 3.3)
 RULE_AT, RULE_WIDTH = (style.RIGHT_COLUMN_X, 2.1), 5.0
 READOUT_AT = (1.6, 0.55)  # its left edge and centre height: long numbers grow rightwards
-INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X - 0.1, 3.9, 1.55  # its bottom on the caption band
-PLANE_AT = (style.RIGHT_COLUMN_X, 1.75)  # the eigenvalues' plane of the verdict, where the rule was
+INSET_X, INSET_WIDTH, INSET_HEIGHT = style.RIGHT_COLUMN_X + 0.15, 3.7, 1.55  # its bottom on the caption band
+PLANE_AT = (style.RIGHT_COLUMN_X, 2.15)  # the eigenvalues' plane of the verdict, where the rule was
 TRAIL = 8  # past positions kept in the fading trail
 GHOST_RADIUS = 0.26  # plain GD's ball; the momentum ball's is 0.16
 
@@ -89,55 +88,73 @@ class ParabolaLecture(Lecture):
         self.set_stage()
 
     def set_stage(self) -> None:
-        """The parabola and the balls at their start."""
-        p = self.lesson.problem
-        self.axes = written_ticks(plot_axes(p), self.sign)
-        self.plot = self.axes.plot(curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4)
-        self.names = axis_names(self.axes, p.param_tex, p.loss_tex)
-        self.play(Create(self.axes), Create(self.plot), FadeIn(self.names), run_time=1.0)
-        lesson = self.lesson
+        """The parabola (and the balls, which appear with the question)."""
+        self.draw_plot()
+        lesson, p = self.lesson, self.lesson.problem
         ahead = lesson.lookahead[:, 0] if lesson.lookahead is not None else None
         ghost = lesson.baseline.positions[:, 0] if lesson.baseline else None
         state = DISPLACEMENT_TEX[lesson.params["variant"]]
         self.ball, self.others = self.run_balls_of(curve(p), state, ahead, ghost)
         self.ball.arrows_on = False
-        self.racers = [*self.others, self.ball]
+        self.bring_balls([*self.others, self.ball])
+
+    def draw_plot(self) -> None:
+        """The axes and the parabola."""
+        p = self.subject.problem
+        self.axes = written_ticks(plot_axes(p), self.sign)
+        self.plot = self.axes.plot(curve(p), x_range=[-X_VIEW, X_VIEW], color=style.CURVE, stroke_width=4)
+        self.names = axis_names(self.axes, p.param_tex, p.loss_tex)
+        self.play(Create(self.axes), Create(self.plot), FadeIn(self.names), run_time=1.0)
+
+    def bring_balls(self, balls: list) -> None:
+        """The balls that race (self.racers), at their start: they appear with the question (the stage before
+        it does not depend on the run, so a render with other values reuses it)."""
+        self.racers = balls
         self.set_step(self.racers, 0, 0.0)
-        self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
 
     def predict(self) -> None:
         """The question, with this run's values, over the race's first steps (then back to the start)."""
         said = story.predict(self.subject)
         with self.caption(said.key, claims=said.claims, **said.values):
+            self.play(*(FadeIn(b) for b in self.racers), run_time=0.5)
             steps = min(self.PREVIEW, max(one.run.last_step for one in self.subject.lessons))
             if steps and self.lesson.verdict.still is None:
                 self.sweep(self.racers, (0, steps), 3.0)
                 self.sweep(self.racers, (steps, 0), 0.8)
             self.play(*(Indicate(b.ball, scale_factor=1.5) for b in self.racers), run_time=1.0)
 
-    def run_cues(self) -> list[tuple]:
-        """What is said (and drawn) as the race starts: the formula, the rule and its arrows, the look-ahead
-        ring, plain gradient descent's ball."""
-        p, lesson = self.lesson.problem, self.lesson
+    def formula_cue(self) -> tuple:
+        """The parabola's caption, its formula and derivative written as it is read."""
+        p = self.subject.problem
         self.formulas = math(
             self.number(rf"{p.loss_tex} = {p.formula.tex} \qquad {p.grad_tex} = {p.derivative.tex}", tex=True)
         ).move_to([*FORMULA_AT, 0])
+        return "parabola", {}, lambda: self.play(Write(self.formulas), run_time=2.0)
+
+    def run_cues(self) -> list[tuple]:
+        """What is said (and drawn) as the race starts: the formula, the rule and its arrows, the look-ahead
+        ring, plain gradient descent's ball."""
+        lesson = self.lesson
+        formula = self.formula_cue()
         rule = self.rule_group(RULE_AT, RULE_WIDTH)
 
         def arrows() -> None:
             self.ball.show_arrows()
-            self.play(Write(rule), run_time=1.5)
+            self.play(Write(rule), run_time=2.0)
 
         key, values = self.rule_caption()
-        cues = [
-            ("parabola", {}, lambda: self.play(Write(self.formulas), run_time=1.5)),
-            (key, values, arrows),
-        ]
+        cues = [formula, (key, values, arrows)]
         if self.ball.ring is not None and lesson.run.diverged_at is None:  # a diverging ball soon leaves
             cues.append(("lookahead", {}, lambda: self.play(Indicate(self.ball.ring, scale_factor=1.5))))
         if self.others:
             ghost = self.others[0].ball
-            cues.append(("ghost", {"lr": fmt_param(lesson.params["lr"])}, lambda: self.play(Indicate(ghost))))
+            cues.append(
+                (
+                    "ghost",
+                    {"lr": fmt_param(lesson.params["lr"])},
+                    lambda: self.play(Indicate(ghost), run_time=1.5),
+                )
+            )
         return cues
 
     # 4 — the run: ball, plain-GD ghost, arrows, trail, readout, loss plot, all driven by one clock
@@ -206,94 +223,51 @@ class ParabolaLecture(Lecture):
         plain.window = window
         return ball, [plain]
 
-    # 5 — the verdict: each sentence draws what it says
+    # 5 — the verdict: each sentence draws what it says (Lecture.picture)
     def verdict(self) -> None:
         head = self.verdict_head().move_to([RULE_AT[0], style.SAFE_TOP - 0.25, 0])
         keep_inside(head)
-        self.plane = self.eigen_plane()
         self.play(
             FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(head), run_time=0.8
         )
-        for said in story.verdict(self.lesson):
-            with self.caption(said.key, claims=said.claims, **said.values):
-                self.picture(said)
-
-    def eigen_plane(self) -> EigenPlane:
-        betas, eigs = self.lesson.eigen_sweep()
-        v = self.lesson.verdict
-        crit = None if np.isnan(v.critical_beta) else v.critical_beta
-        colour = style.BALL if self.lesson.baseline is not None else style.GHOST
-        return EigenPlane(
-            betas, eigs, crit, colour, unit=0.95, at=np.array([PLANE_AT[0], PLANE_AT[1], 0.0]), sign=self.sign
-        )
-
-    def picture(self, said: story.Line) -> None:
-        """What a verdict sentence draws as it is read: marks and lines on the loss plot, the eigenvalues'
-        plane sweeping β, the run replayed."""
-        key, inset, lesson = said.key, self.inset, self.lesson
-        momentum = style.BALL if lesson.baseline is not None else style.GHOST
-        if key.startswith("still") or key == "race_still":
-            self.play(*(Indicate(b.ball, scale_factor=1.6) for b in self.racers), run_time=1.2)
-        elif key in ("converged", "not_settled", "not_settled_edge"):
-            marks = [inset.mark(0, lesson.verdict.step, momentum)] if key == "converged" else []
-            self.play(
-                *map(FadeIn, marks), Create(inset.envelope(0, lesson.verdict.rho, momentum)), run_time=1.5
-            )
-        elif key == "diverged" or key.startswith(("plain_diverged", "limit_narrowed")):
-            run, step = (0, lesson.run.diverged_at) if key == "diverged" else (1, lesson.baseline.diverged_at)
-            marks = [inset.mark(run, step, style.BAD)] if step is not None else []
-            self.play(Create(inset.edge()), *map(FadeIn, marks), run_time=1.5)
-        elif key.startswith("race"):
-            runs = [(0, lesson.run, momentum), (1, lesson.baseline, style.GHOST)]
-            marks = [inset.mark(i, t.converged_at, c) for i, t, c in runs if t.converged_at is not None]
-            self.play(
-                *map(FadeIn, marks), Indicate(inset.traces, color=style.TEXT, scale_factor=1.0), run_time=1.5
-            )
-        elif key == "why_rates":
-            self.play(Create(inset.envelope(1, lesson.verdict.plain_rho, style.GHOST)), run_time=1.5)
-        else:  # how it moved: the eigenvalues as β grows from 0, then the run again
-            self.play(FadeIn(self.plane), run_time=0.6)
-            self.play(
-                UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * lesson.params["beta"])),
-                run_time=2.5,
-            )
-            self.plane.show_rho()
-            end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
-            self.sweep(self.racers, (0, end), 4.0)
+        self.plane_at = PLANE_AT
+        self.say_drawn(story.verdict(self.lesson))
 
 
 class ParabolaComparison(Comparing, ParabolaLecture):
     """The parabola lecture for 2 to 5 runs that differ in one hyperparameter: one ball per run on the same
     curve (concentric, the first the largest, so balls at the same place stay visible), a readout of each
-    ball's x, all loss curves on one inset, and a verdict table."""
+    ball's x, all loss curves on one plot, and a verdict table whose rows each sentence points at."""
 
     TEACHES = Comparison
 
+    def set_stage(self) -> None:
+        self.draw_plot()
+        self.bring_balls(self.balls(self.axes, curve(self.subject.problem)))
+
+    def run_cues(self) -> list[tuple]:
+        formula = self.formula_cue()
+        rule = self.rule_group(RULE_AT, RULE_WIDTH)
+        key, values = self.rule_caption()
+        return [formula, (key, values, lambda: self.play(Write(rule), run_time=2.0))]
+
     def run_balls(self) -> None:
+        """The race: every ball on the curve, every run's loss on the plot (no readout: up to five runs' numbers
+        would crowd the rule; the verdict's table gives them)."""
         c, p = self.subject, self.subject.problem
-        runs = [one.run for one in c.lessons]
-        f = curve(p)
-        rows = [
-            (self.tex_words("step"), style.TEXT),
-            *((rf"{p.param_tex}\ ({self.run_tex(i)})", style.RUNS[i]) for i in range(len(runs))),
-        ]
-        readout = (
-            Readout(rows, [run.positions[:, 0] for run in runs], self.sign)
-            .move_to([0, READOUT_AT[1], 0])
-            .align_to([READOUT_AT[0], 0, 0], LEFT)
-        )
-        losses = [(run.losses, style.RUNS[i]) for i, run in enumerate(runs)]
-        inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
-        balls = self.balls(self.axes, f)
-        self.drive(
-            [*following(balls[0].window, f, self.plot, balls), readout, inset, *balls], [("cmp_legend", {})]
-        )
-        self.readout = readout
+        losses = [(one.run.losses, style.RUNS[i]) for i, one in enumerate(c.lessons)]
+        self.inset = self.loss_inset(INSET_X, losses, "loss_axis", INSET_WIDTH, INSET_HEIGHT)
+        balls = self.racers
+        pieces = [*following(balls[0].window, curve(p), self.plot, balls), self.inset, *balls]
+        self.drive(pieces, self.run_cues(), shown=balls)
 
     def verdict(self) -> None:
-        table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
-        table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
+        self.table = self.verdict_table(width=2 * (style.SAFE_RIGHT - style.RIGHT_COLUMN_X))
+        self.table.move_to([style.RIGHT_COLUMN_X, 0, 0]).align_to([0, style.SAFE_TOP - 0.1, 0], UP)
         self.play(
-            FadeOut(self.formulas), FadeOut(self.rule), FadeOut(self.readout), FadeIn(table), run_time=0.8
+            FadeOut(self.formulas),
+            FadeOut(self.rule),
+            FadeIn(self.table),
+            run_time=0.8,
         )
-        self.say_verdict()
+        self.say_drawn(story.compare_verdict(self.subject))

@@ -34,7 +34,7 @@ def _winner_is(name: str, both: bool | None = None) -> Callable[[dict], bool]:
 
 
 def _outcome(kind: str, claim: str = "outcome") -> Callable[[dict], bool]:
-    return lambda c: c[claim]["outcome"] == kind
+    return lambda c: c.get(claim, c.get("outcome"))["outcome"] == kind  # β = 0 alone: plain's is "outcome"
 
 
 ASSERTS: dict[str, Callable[[dict], bool]] = {
@@ -45,6 +45,7 @@ ASSERTS: dict[str, Callable[[dict], bool]] = {
     "still_minimum": lambda c: c["still"]["where"] == "minimum",
     "still_stationary": lambda c: c["still"]["where"] == "stationary",
     "race_still": lambda c: "still" in c and c["faster"]["steps"][1] in (0, None),
+    "race_diverged": lambda c: _outcome("diverged")(c) and _outcome("diverged", "plain_outcome")(c),
     "race_neither_momentum": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "momentum",
     "race_neither_plain": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "plain",
     "race_neither_even": lambda c: _winner_is("neither")(c) and c["closer"]["winner"] == "tie",
@@ -132,7 +133,7 @@ def _regime(c: dict, regime: str) -> bool:
 def _rates_explain(c: dict) -> bool:
     """Both runs shrink (ρ < 1) and the one said to be ahead (first to settle, or nearer) has the smaller ρ."""
     rho, plain = c["rate"]["rho"], c["rate"]["plain_rho"]
-    ahead = c["faster"]["winner"] if c["faster"]["winner"] != "neither" else c["closer"]["winner"]
+    ahead = c["faster"]["winner"] if c["faster"]["winner"] != "neither" else c.get("closer", {}).get("winner")
     return max(rho, plain) < 1 and (
         (ahead == "momentum" and rho < plain) or (ahead == "plain" and plain < rho)
     )
@@ -263,10 +264,13 @@ def _race(lesson: Lesson, f: dict) -> Line:
     """The answer to the predict question: who settled first, by how many steps, or who ended nearer."""
     race, (km, kp) = f["faster"], f["faster"]["steps"]
     claims = [f["outcome"], f["plain_outcome"], race]
+    if race["winner"] == "neither" and f["outcome"]["outcome"] == f["plain_outcome"]["outcome"] == "diverged":
+        values = dict(m=f["outcome"]["step"], k=f["plain_outcome"]["step"])
+        return line("race_diverged", claims, **values)
     if race["winner"] == "neither":
         near = f["closer"]
         key = {"momentum": "race_neither_momentum", "plain": "race_neither_plain", "tie": "race_neither_even"}
-        ratio = fmt_param(near["ratio"], 2)
+        ratio = fmt_param(float(f"{near['ratio']:.2g}"))  # 110, not 1.1×10²
         return line(key[near["winner"]], [*claims, near], count=lesson.params["steps"], ratio=ratio)
     key = {"momentum": "race_momentum", "plain": "race_plain", "tie": "race_tie"}[race["winner"]]
     if race["winner"] in ("momentum", "plain") and None in race["steps"]:

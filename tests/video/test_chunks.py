@@ -59,12 +59,12 @@ def test_the_timeline_is_the_one_process_one(renders):
     assert reported(proc.stderr)["processes"] == 3 and "[3/3]" in proc.stderr  # a line per chunk drawn
 
 
-def test_a_new_beta_reuses_exactly_the_animations_before_the_rule(renders):
-    """The title, the question and the parabola do not depend on β; the rule shows β: every frame before it
-    (the chapters' own clock) is reused, none after."""
+def test_a_new_beta_reuses_exactly_the_animations_before_the_question(renders):
+    """The title and the parabola with its balls at their start do not depend on β; the question (the predict
+    beat) says β: every frame before it (the chapters' own clock) is reused, none after."""
     (_, meta, proc), (_, _, cold_proc), _ = renders
     said, cold = reported(proc.stderr), reported(cold_proc.stderr)
-    start = next(c["start"] for c in meta["chapters"] if c["beat"] == "show_rule")
+    start = next(c["start"] for c in meta["chapters"] if c["beat"] == "predict")
     assert said["reused_frames"] == round(start * 15) and said["drawn"] > 0
     assert cold["reused"] == 0 and cold["frames"] == said["frames"] == round(meta["duration"] * 15)
 

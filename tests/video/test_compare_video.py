@@ -47,7 +47,7 @@ def test_the_verdict_names_the_fastest_and_the_divergent_run(parabola_compare):
         f"Fastest: {truth.label(truth.fastest)}, settled in {truth.lessons[truth.fastest].run.converged_at} steps"
         in said
     )
-    assert f"α = 13 diverged at step {truth.lessons[2].run.diverged_at}" in said
+    assert f"α = 13 diverged from step {truth.lessons[2].run.diverged_at}" in said
     last = frame_at(video, probe(video)["duration"] - 0.3)
     for colour in style.RUNS[:3]:  # each run's name in the table, in its colour
         assert (np.abs(last.astype(int) - hex_rgb(colour)).max(axis=2) < 40).sum() > 30

@@ -14,6 +14,7 @@ import pytest
 from videos import ROOT, render
 
 from scenes.words import locales
+from scenes.words.captions import text
 
 TINY = ["--steps", "3", "--x0", "3"]
 
@@ -48,7 +49,7 @@ def test_the_transcript_has_the_title_the_chapters_and_every_caption_in_order(pa
 def test_the_lecture_is_in_french_with_its_typography(parabola_fr):
     _, meta, _ = parabola_fr
     texts = [c["text"] for c in meta["captions"]]
-    assert texts[0].startswith("Avec le momentum") and texts[0].endswith("\u202f?")
+    assert texts[0].startswith("Prédisez") and texts[0].endswith("\u202f?")
     assert meta["chapters"][0]["title"] == "La question"
     assert all(" :" not in t and " ?" not in t for t in texts)  # the narrow no-break space, never a space
 
@@ -100,7 +101,9 @@ def test_a_language_added_as_one_file_renders_with_its_words(tmp_path):
     video = Path(proc.stdout.strip().splitlines()[-1])
     meta = json.loads(video.with_suffix(".json").read_text())
     assert video.name.startswith("parabola-xx-") and meta["lang"] == "xx"
-    assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == "La parabole"
+    assert meta["chapters"][0]["title"] == "Xx question" and meta["chapters"][1]["title"] == text(
+        "fr", "beat_predict"
+    )
 
 
 POINT = re.compile(r"\d\.\d")  # a number with "." as its decimal sign
