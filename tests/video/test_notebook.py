@@ -39,16 +39,22 @@ for exercise, moved in ((parabola, dict(lr=0.2, beta=0.8, steps=9, x0=-3.0, vari
     assert (rho.replace(".", ",") if LANG == "es" else rho) in exercise.words.value, exercise.words.value
     assert bytes(exercise.image.value[:4]) == b"\\x89PNG"
 
+"""
+# the button, in one language only (a render costs a minute on 2 cores)
+PRESS = """
 parabola.controls["steps"].value = 4
 parabola.button.click()
 print("RENDERED", json.dumps([str(p) for p in sorted(Path("media").rglob("*.mp4"))]))
 """
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_the_notebook_runs_its_sliders_follow_gdcore_and_its_button_renders(lang, tmp_path, monkeypatch):
+@pytest.mark.parametrize("lang,press", [("en", False), ("es", True)])
+def test_the_notebook_runs_its_sliders_follow_gdcore_and_its_button_renders(
+    lang, press, tmp_path, monkeypatch
+):
     book = nbformat.read(ROOT / "notebooks" / f"momentum-{lang}.ipynb", as_version=4)
-    book.cells.append(nbformat.v4.new_code_cell("import json\nfrom pathlib import Path\n" + DRIVE))
+    code = "import json\nfrom pathlib import Path\n" + DRIVE + (PRESS if press else "")
+    book.cells.append(nbformat.v4.new_code_cell(code))
     # the kernel imports this checkout (not an installed copy) and writes into the test's folder
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.chdir(tmp_path)
@@ -56,6 +62,8 @@ def test_the_notebook_runs_its_sliders_follow_gdcore_and_its_button_renders(lang
         book, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
     client.execute()  # a cell that raises fails the test with its traceback
+    if not press:
+        return
     printed = "".join(o.get("text", "") for o in book.cells[-1].outputs if o.output_type == "stream")
     videos = [Path(p) for p in json.loads(printed.split("RENDERED", 1)[1])]
     assert [v.name for v in videos] and all(v.stat().st_size > 0 for v in videos), printed
