@@ -115,7 +115,7 @@ def _stop(signum, frame):
 @click.option(
     "--explore",
     is_flag=True,
-    help="write the lecture's explorer page <output>/explore/<scene>-<lang>.html "
+    help="write the lecture's explorer page <output>/explore/<scene>-<lang>-<grid>.html "
     "(sliders over gdcore's runs; every render writes it too) instead of rendering",
 )
 def main(**options):

@@ -32,8 +32,8 @@ CASES = [
 
 
 def _row(task: tuple) -> list:
-    scene, params, betas = task
-    return [explore.point(scene, {**params, "beta": b}) for b in betas]
+    scene, params, betas, shown = task
+    return [explore.point(scene, {**params, "beta": b}, shown) for b in betas]
 
 
 def per_point(scene: str, given: dict) -> float:
@@ -41,7 +41,8 @@ def per_point(scene: str, given: dict) -> float:
     params, start = explore.setting(scene, given)
     lrs, betas = explore.axes(scene, params, start)
     fixed = {k: v for k, v in params.items() if k not in ("lr", "beta", "variant")}
-    tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas) for v in VARIANTS for lr in lrs]
+    shown = explore.stored_steps(scene, params)
+    tasks = [(scene, {**fixed, "variant": v, "lr": lr}, betas, shown) for v in VARIANTS for lr in lrs]
     began = time.perf_counter()
     with ProcessPoolExecutor(
         min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("spawn")

@@ -15,6 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import batches, noise, theory
+from .explorer import Explorer
 from .validation import Choices, DataFile, Hyperparameter, ParameterError, Range, add_row, check_all
 
 
@@ -70,6 +71,7 @@ class Problem:
     OPTIONS: rows of the table of hyperparameters that only this lecture takes (its own options);
     OPTIONAL: options added after the lecture's videos were made, whose default leaves the lecture exactly as it
     was: at that default they are left out of the lesson's params (a video made before keeps its name).
+    EXPLORER: what the lecture's explorer page shows (gdcore.explorer.Explorer), or None.
     A subclass that declares a `name` is a lecture: it is registered in LECTURES under that name."""
 
     name: ClassVar[str]
@@ -83,6 +85,7 @@ class Problem:
     COMPARES: ClassVar[str | None] = None
     OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = ()
     OPTIONAL: ClassVar[tuple[str, ...]] = ()
+    EXPLORER: ClassVar[Explorer | None] = None  # its explorer page (gdcore.explorer), None: it has none
 
     formula: Formula
 
@@ -209,6 +212,7 @@ class Quadratic(Problem):
     loss_tex: ClassVar[str] = "f(x)"
     grad_tex: ClassVar[str] = "f'(x)"
     DEFAULTS: ClassVar[dict] = {"lr": 0.3, "beta": 0.6, "steps": 60, "variant": "classic", "x0": 5.0}
+    EXPLORER: ClassVar[Explorer] = Explorer(arrows=("moves", "pushes"))
 
     def __post_init__(self):
         check_all(curvature=self.a)
@@ -305,6 +309,7 @@ class Regression(Problem):
     }
     OPTIONS: ClassVar[tuple[Hyperparameter, ...]] = (DATA, *START)
     OPTIONAL: ClassVar[tuple[str, ...]] = ("data", "start_w1", "start_w2", "start_b", "batch_size")
+    EXPLORER: ClassVar[Explorer] = Explorer(picture="plane")
     model: ClassVar[Formula] = Formula(r"\hat y = w_1 x_1 + w_2 x_2 + b", "ŷ = w₁x₁ + w₂x₂ + b", "say_model")
     formula: ClassVar[Formula] = Formula(
         r"\frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2", "(1/n)·Σ(ŷᵢ − yᵢ)²", "say_mse"
@@ -475,6 +480,10 @@ class DoubleWell(Problem):
         "variant": "classic",
         "x0": 3.0,
     }
+    # each β beside plain gradient descent, told as the lecture tells its runs
+    EXPLORER: ClassVar[Explorer] = Explorer(
+        pairs=True, verdict="valleys_verdict", view=(-3.4, 3.4), marks=True
+    )
 
     @classmethod
     def from_params(cls, params: dict) -> DoubleWell:

@@ -12,6 +12,8 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Circle,
+    Circumscribe,
     Create,
     FadeIn,
     FadeOut,
@@ -20,6 +22,7 @@ from manim import (
     ManimColor,
     Mobject,
     Scene,
+    ShowPassingFlash,
     Text,
     ThreeDScene,
     UpdateFromAlphaFunc,
@@ -38,7 +41,7 @@ from ..words.narration import Voice, webvtt
 from . import style
 from .eigenplane import EigenPlane
 from .pacing import Schedule, frame_times, nice_ceiling
-from .pieces import BallOnCurve, Window, caption_bar, inset_at, label, math
+from .pieces import BallOnCurve, LossInset, Window, caption_bar, inset_at, label, math
 
 READING_RATE = 2.6  # words per second a class reads comfortably
 MIN_CAPTION = 2.5  # seconds
@@ -399,7 +402,9 @@ class Lecture(Scene):
                     show()
         for step, said in self.run_lines(schedule):
             self.wait_run(schedule.rest_time(step) - clock[0])
-            self.say([said], at_least=RUN_HOLD)
+            with self.caption(said.key, at_least=RUN_HOLD, claims=said.claims, **self.as_said(said).values):
+                if shown := self.event_shown(said):
+                    self.play(*shown, run_time=1.0)
         self.wait_run(schedule.total - clock[0] + 0.6)
         layer.remove_updater(update)
         self.at_rest = False
@@ -438,7 +443,8 @@ class Lecture(Scene):
 
     def paced(self, cues: Sequence[tuple[str, dict]]) -> Schedule:
         """The run's schedule, slowed where need be so that each event's caption starts as its step is
-        reached, not after it: the captions before it (`cues`, then the events before) have been read."""
+        reached, not after it: the captions before it (`cues`, then the events before) have been read; and
+        so that the run goes on until the last caption has been read."""
         schedule, before = self.schedule(), 0  # the cues said as the first steps go, slowed if need be
         up = self.needs[-1] - (self.now + RUN_FADE - self.cues[-1][0]) if self.cues else 0.0
         t = max(up, 0.0) + sum(max(self.needed(key, values), SHORTEST) for key, values, *_ in cues)
@@ -446,7 +452,7 @@ class Lecture(Scene):
             said = self.as_said(said)
             schedule, before = schedule.reaching(step, t, before), step
             t = max(t, schedule.rest_time(step)) + max(self.needed(said.key, said.values), SHORTEST)
-        return schedule
+        return schedule.reaching(len(schedule.durations), t, before)  # still moving while the last is read
 
     def wait_run(self, seconds: float) -> None:
         """Wait `seconds` of the run, if any (the picture moves: a caption may stay up while it does)."""
@@ -474,7 +480,7 @@ class Lecture(Scene):
         """Each line of the story with its picture drawn as it is read (picture)."""
         for said in map(self.as_said, lines):
             with self.caption(said.key, claims=said.claims, **said.values):
-                self.draw_time = max(1.5, self.needs[-1] - 5.0)  # the picture moves while most of it is read
+                self.draw_time = max(1.5, self.needs[-1] - 3.0)  # the picture moves while most of it is read
                 self.picture(said)
 
     def picture(self, said: story.Line) -> None:
@@ -507,15 +513,25 @@ class Lecture(Scene):
         elif "stable_limit" in kinds and v.outcome.value != "diverged" or key.startswith("plain_diverged"):
             self.sweep_plane(replay=False)
         elif v.outcome.value == "diverged":
-            self.play(
-                *self.once("edge", self.inset.edge),
-                *self.marks(runs=(0,), diverged=True),
-                run_time=self.draw_time,
-            )
-            self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), 2.5)
+            self.diverged_picture()
         elif "outcome" in kinds:
-            envelope = lambda: self.envelope(0, v.rho, self.run_colour())  # noqa: E731
-            self.play(*self.marks(runs=(0,)), *self.once("envelope", envelope), run_time=self.draw_time)
+            self.settled_picture()
+
+    def diverged_picture(self) -> None:
+        """ρ = 1 on the loss plot and the step the run diverged from, then the run's first steps again."""
+        self.play(*self.once("edge", self.rho_one), *self.marks(runs=(0,), diverged=True), run_time=1.2)
+        self.sweep(self.racers, (0, min(3, self.lesson.run.last_step)), max(2.5, self.draw_time - 1.2))
+
+    def settled_picture(self) -> None:
+        """The settling step marked, the ρ envelope drawn and a flash run along the loss that hugs it."""
+        envelope = lambda: self.envelope(0, self.lesson.verdict.rho, self.run_colour())  # noqa: E731
+        trace = self.inset.traces[0].copy().set_stroke(style.TEXT, width=6)
+        self.play(
+            *self.marks(runs=(0,)),
+            *self.once("envelope", envelope),
+            ShowPassingFlash(trace, time_width=0.4),
+            run_time=self.draw_time,
+        )
 
     def once(self, name: str, make) -> list:
         """The animation that draws `make()` the first time `name` is drawn, and lights it up after."""
@@ -538,26 +554,55 @@ class Lecture(Scene):
         """The colour of the lesson's run: momentum's, or plain gradient descent's for β = 0."""
         return style.BALL if self.lesson.baseline is not None else style.GHOST
 
+    def rho_one(self) -> VGroup:
+        """ρ = 1 on the loss plot, named: the line past which a run diverges."""
+        return self.inset.named(self.inset.edge(), math(r"\rho = 1", style.LABEL_SIZE, style.BAD))
+
     def envelope(self, run: int, rho: float, colour: str) -> VGroup:
         """Run `run`'s ρ envelope on the loss plot, named with its ρ."""
         name = math(self.number(rf"\rho = {fmt(rho)}", tex=True), style.LABEL_SIZE, colour)
         return self.inset.named(self.inset.envelope(run, rho, colour), name)
 
     def marks(self, runs=(0, 1), diverged: bool = False) -> list:
-        """FadeIns of the marks, on the loss plot, of where the lesson's run (0) and plain gradient descent's
-        (1) settled (or, with `diverged`, started to diverge)."""
-        found = []
-        for i, run, colour in (
-            (0, self.lesson.run, self.run_colour()),
-            (1, self.lesson.baseline, style.GHOST),
-        ):
-            step = None if run is None else run.diverged_at if diverged else run.converged_at
-            if i in runs and step is not None:
-                mark = lambda i=i, step=step, colour=colour: self.inset.mark(  # noqa: E731
-                    i, step, style.BAD if diverged else colour
-                )
-                found += self.once(f"mark {i} {diverged}", mark)
-        return found
+        """The marks, on the loss plot, of where the lesson's run (0) and plain gradient descent's (1) settled
+        (or, with `diverged`, started to diverge): drawn, or lit up when drawn already."""
+        both = (self.lesson.run, self.lesson.baseline)
+        return [a for i in runs if both[i] is not None for a in self.mark(i, both[i], diverged)]
+
+    def mark(self, i: int, run, diverged: bool) -> list:
+        """Run i's mark on the loss plot at the step it settled (or, `diverged`, started to diverge), in its
+        colour (red for a divergence): drawn once, lit up after; none if it did not."""
+        step = run.diverged_at if diverged else run.converged_at
+        if step is None:
+            return []
+        colour = style.BAD if diverged else self.mark_colour(i)
+        return self.once(f"mark {i} {diverged}", lambda: self.inset.mark(i, step, colour))
+
+    def mark_colour(self, i: int) -> str:
+        """The colour of the run drawn i-th on the loss plot: the lesson's, then plain gradient descent's."""
+        return (self.run_colour(), style.GHOST)[i]
+
+    def event_shown(self, said: story.Line) -> list:
+        """What a caption at a run's event shows as it starts: the run it is about lights up (its ball) and
+        where it settled or started to diverge is marked on the loss plot."""
+        runs, balls = self.event_runs(), getattr(self, "racers", [])
+        if said.values.get("label"):
+            i = [self.subject.label(j) for j in range(len(runs))].index(said.values["label"])
+        else:
+            i = int(said.key.endswith("_plain") and len(runs) > 1)
+        ball = getattr(balls[i], "ball", None) if i < len(balls) else None
+        # a ring drawn around it: Indicate would hold the ball still against the clock that moves it
+        shown = [] if ball is None else [Circumscribe(ball, Circle, color=style.TEXT, buff=0.08)]
+        ends = said.key.startswith(("ev_settled", "ev_diverged"))
+        if ends and isinstance(getattr(self, "inset", None), LossInset):
+            shown += self.mark(i, runs[i], "diverged" in said.key)
+        return shown
+
+    def event_runs(self) -> list:
+        """The runs in the order they are drawn: a comparison's, or the lesson's and plain gradient descent's."""
+        if self.subject.compared:
+            return [one.run for one in self.subject.lessons]
+        return [run for run in (self.lesson.run, self.lesson.baseline) if run is not None]
 
     def sweep_plane(self, replay: bool) -> None:
         """The eigenvalues' plane appears (at `self.plane_at`), β sweeps from 0 to the run's, then (`replay`)
@@ -569,8 +614,8 @@ class Lecture(Scene):
         if getattr(self, "plane", None) is None:
             self.plane = EigenPlane(betas, eigs, crit, self.run_colour(), unit=0.8, at=at, sign=self.sign)
             self.play(FadeIn(self.plane), run_time=0.6)
-        beta = lesson.params["beta"]
-        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=2.5)
+        beta, sweep = lesson.params["beta"], max(2.5, self.draw_time - 0.6 - 4.0 * replay)
+        self.play(UpdateFromAlphaFunc(self.plane, lambda m, a: m.set_beta(a * beta)), run_time=sweep)
         self.plane.show_rho()
         if replay:
             end = min(lesson.run.last_step, (lesson.verdict.step or lesson.run.last_step) + 4)
@@ -780,12 +825,14 @@ class Comparing:
         shown = []
         for i in sorted(chosen):
             run = self.subject.lessons[i].run
-            step = run.diverged_at if run.diverged else run.converged_at
             shown.append(Indicate(VGroup(*self.table[(i + 1) * width : (i + 2) * width]), scale_factor=1.1))
             shown.append(Indicate(self.racers[i].ball, scale_factor=1.5))
-            if step is not None and (run.diverged or self.subject.lessons[i].verdict.still is None):
-                shown.append(FadeIn(self.inset.mark(i, step, style.BAD if run.diverged else style.RUNS[i])))
+            if self.subject.lessons[i].verdict.still is None:
+                shown += self.mark(i, run, run.diverged)
         self.play(*shown, run_time=self.draw_time)
+
+    def mark_colour(self, i: int) -> str:
+        return style.RUNS[i]
 
     def say_verdict(self) -> None:
         """Which run settled first (or a tie, or none) and why, from the theory; then each divergence."""

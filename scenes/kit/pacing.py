@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 MOVE_FRACTION = 0.7  # of each step's time the ball travels; it rests at the new position for the rest
+LONGEST_REST = 0.6  # seconds: a step slowed for its captions travels longer, it does not rest longer
 
 
 def frame_times(seconds: float) -> np.ndarray:
@@ -20,7 +21,7 @@ def frame_times(seconds: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Step k (1..n) is travelled during [ends[k-1], ends[k-1] + MOVE_FRACTION·durations[k-1]] (seconds)."""
+    """Step k (1..n) is travelled during [ends[k-1], ends[k-1] + travel[k-1]] (seconds), then rests."""
 
     durations: np.ndarray
     fast_from: int | None = None  # the step after which the steps share a short tail (a time-lapse), if any
@@ -56,13 +57,18 @@ class Schedule:
     def ends(self) -> np.ndarray:
         return np.concatenate([[0.0], np.cumsum(self.durations)])
 
+    @cached_property
+    def travel(self) -> np.ndarray:
+        """How long each step travels: MOVE_FRACTION of its time, or all but LONGEST_REST seconds of it."""
+        return np.maximum(MOVE_FRACTION * self.durations, self.durations - LONGEST_REST)
+
     def at(self, t: float) -> tuple[int, float]:
         """(k, s): the last step reached at time t, and the eased progress s ∈ [0, 1) toward step k + 1."""
         ends = self.ends
         i = int(np.searchsorted(ends, t, side="right")) - 1
         if i >= len(self.durations):
             return len(self.durations), 0.0
-        move = (t - ends[i]) / (MOVE_FRACTION * self.durations[i])
+        move = (t - ends[i]) / self.travel[i]
         if move >= 1.0:
             return i + 1, 0.0
         return i, float(3 * move**2 - 2 * move**3)  # smoothstep: the ball starts and stops gently
@@ -82,7 +88,7 @@ class Schedule:
         """A moment when the ball sits still at step k (the middle of its rest)."""
         if k == 0:
             return 0.0
-        start = self.ends[k - 1] + MOVE_FRACTION * self.durations[k - 1]
+        start = self.ends[k - 1] + self.travel[k - 1]
         return float(0.5 * (start + self.ends[k]))
 
 

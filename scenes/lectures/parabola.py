@@ -184,8 +184,8 @@ class ParabolaLecture(Lecture):
             inset,
             *self.racers,
         ]
+        self.readout, self.inset = readout, inset  # the run's events mark the loss plot
         self.drive(pieces, self.run_cues(), shown=self.racers)
-        self.readout, self.inset = readout, inset
 
     def run_balls_of(self, f, state_tex: str, ahead, ghost) -> tuple[BallOnCurve, list[BallOnCurve]]:
         """The momentum ball with its arrows and trail, and plain GD's ball (if any), sharing one window."""

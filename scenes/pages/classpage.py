@@ -15,6 +15,7 @@ from gdcore import HYPERPARAMETERS
 from ..pipeline.files import cache_lock, replace_file
 from ..pipeline.sidecar import QUALITY, Sidecar, SidecarError, read_regular
 from ..words import captions, locales
+from .explore import link
 
 TEMPLATE = Path(__file__).with_name("classpage.html")
 
@@ -91,14 +92,11 @@ def finished(output: Path) -> list[tuple[Path, Sidecar]]:
     return [(path, meta) for _, path, meta in found]
 
 
-def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, Sidecar]]) -> dict:
-    """One file of a lecture as the page plays it; `others`: the lecture's videos in other languages, whose
-    subtitles it offers (the same quality's, else any)."""
+def video(output: Path, sidecar: Path, meta: Sidecar) -> dict:
+    """One file of a lecture as the page plays it: its subtitles are its own captions (another language's
+    cues keep another video's timings), its explorer link opens on its own setting."""
     rel, name = sidecar.parent.relative_to(output).parts, sidecar.stem
-    langs = {}
-    for s, m in sorted(others, key=lambda o: o[1].quality != meta.quality):
-        langs.setdefault(m.lang, s.with_name(m.subtitles["vtt"]))
-    explorer = f"{meta.scene}-{meta.lang}.html"  # scenes/pages/explore.py writes it into explore/
+    vtt = sidecar.with_name(meta.subtitles["vtt"])
     return {
         "id": f"{name}-{meta.quality}",
         "lecture": lecture_id(meta),
@@ -115,39 +113,28 @@ def video(output: Path, sidecar: Path, meta: Sidecar, others: list[tuple[Path, S
         "question": meta.question,
         "chapters": meta.chapters,
         "duration": meta.duration,
-        "tracks": [
-            {"lang": lang, "label": language_name(lang), "src": data_uri(vtt)}
-            for lang, vtt in sorted(langs.items())
-        ],
+        "tracks": [{"lang": meta.lang, "label": language_name(meta.lang), "src": data_uri(vtt)}],
         "chapter_track": data_uri(sidecar.with_name(meta.subtitles["chapters"])),
         "slides": {kind: href(*rel, file) for kind, file in (meta.slides or {}).items()},
         "transcript": href(*rel, meta.transcript),
-        "explore": href("explore", explorer) if (output / "explore" / explorer).is_file() else None,
+        "explore": link(output, meta.scene, meta.lang, meta.params),
     }
 
 
 def videos(output: Path) -> list[dict]:
-    """Every finished video under `output`, newest first, each with the subtitles of its lecture's other
-    languages."""
-    found, listed = finished(output), []
-    for sidecar, meta in found:
+    """Every finished video under `output`, newest first."""
+    listed = []
+    for sidecar, meta in finished(output):
         try:
-            listed.append(
-                video(
-                    output,
-                    sidecar,
-                    meta,
-                    [(s, m) for s, m in found if lecture_id(m) == lecture_id(meta) and m.lang != meta.lang],
-                )
-            )
+            listed.append(video(output, sidecar, meta))
         except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:  # never fails a render
             leave_out(sidecar, f"it cannot be read ({type(err).__name__}: {err})")
     return listed
 
 
 def lectures(listed: list[dict]) -> list[dict]:
-    """One entry per lecture (newest first): its scene, parameters, and its videos, one per language and
-    quality (the newest, when older software made another)."""
+    """One entry per lecture (newest first): its scene and its videos, one per language and quality (the
+    newest, when older software made another), each with its parameters as its language writes them."""
     found: dict[str, dict] = {}
     for v in listed:
         entry = found.setdefault(
@@ -155,7 +142,6 @@ def lectures(listed: list[dict]) -> list[dict]:
             {
                 "id": v["lecture"],
                 "scene": v["scene"],
-                "params": v["params"],
                 "voice": v["voice"],
                 "videos": [],
             },

@@ -1,11 +1,13 @@
 "use strict";
-// The explorer: looks up gdcore's grid of runs (written into the page by scenes/pages/explore.py); it runs no update
-// rule of its own. window.explorer.state() and .set({...}) are for tests and for a teacher's console.
+// The explorer: looks up gdcore's grid of runs (written into the page by scenes/pages/explore.py, drawn as the
+// lecture declares: D.picture, D.arrows, D.pairs); it runs no update rule of its own. window.explorer.state(),
+// .set({...}) and .written(x) are for tests and for a teacher's console.
 const D = JSON.parse(document.getElementById("data").textContent);
 const W = D.words, C = D.colors, $ = id => document.getElementById(id);
-const NA = D.lrs.length, NB = D.betas.length, NC = D.channels.length + 1;
+const NA = D.lrs.length, NB = D.betas.length, ND = D.names.length, LAST = D.shown.length - 1;
+const NC = 2 * ND + ND * D.arrows.length + 1;  // per stored step: each position's digits and power, arrows, loss
 const SVG = "http://www.w3.org/2000/svg";
-const now = {lr: 0, beta: 0, variant: 0, step: 0};  // grid indices, and the step
+const now = {lr: 0, beta: 0, variant: 0, step: 0};  // grid indices, and the index of the stored step
 let runs = null, offsets = null, table = null, playing = null;
 const decoded = new Map();
 
@@ -26,53 +28,98 @@ function unzigzag(bytes) {  // four byte planes of zigzag-coded int32 → Int32A
 
 const index = (v, i, j) => (v * NA + i) * NB + j;
 
-function run(r) {  // {length, columns: [Float64Array per channel], loss: Float64Array}
+function run(r) {  // {length, columns: [positions then arrows, a Float64Array each], loss: log10 of its excess}
   if (decoded.has(r)) return decoded.get(r);
-  const n = D.lengths[r], cols = Array.from({length: NC}, () => new Float64Array(n));
-  const sum = new Array(NC).fill(0);
+  const n = D.lengths[r], q = Array.from({length: NC}, () => new Float64Array(n)), sum = new Array(NC).fill(0);
   for (let k = 0; k < n; k++)
-    for (let c = 0; c < NC; c++) {
-      sum[c] += runs[offsets[r] + k * NC + c];
-      cols[c][k] = sum[c];
-    }
-  const out = {length: n, columns: cols.slice(0, -1).map(a => a.map(q => +(q * D.quantum).toPrecision(12))),
-               loss: cols[NC - 1].map(q => q * D.logQuantum)};  // log10 of the loss's excess
+    for (let c = 0; c < NC; c++) q[c][k] = sum[c] += runs[offsets[r] + k * NC + c];
+  // a position is stored as written: its digits and the power of ten of the last one ("1953e-4")
+  const positions = Array.from({length: ND}, (_, p) => q[2 * p].map((d, k) => Number(`${d}e${q[2 * p + 1][k]}`)));
+  const arrows = q.slice(2 * ND, NC - 1).map(a => a.map(v => v * D.quantum));
+  const out = {length: n, columns: [...positions, ...arrows], loss: q[NC - 1].map(v => v * D.logQuantum)};
   decoded.set(r, out);
   return out;
 }
 const lossAt = (one, k) => one.loss[k] <= D.logFloor + 1e-9 ? D.lowest : D.lowest + 10 ** one.loss[k];
-const at = (one, k) => Math.min(k, one.length - 1);
+const at = (one, i) => Math.min(i, one.length - 1);  // a run's row at stored step i (one that stopped: its last)
+
+// ---- numbers as the video writes them (scenes/words/captions.written, tested against it in the browser)
+const SUPER = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};
+
+function rounded(a, digits) {  // a > 0 to `digits` significant digits, ties to even as Python rounds
+  const [m, e] = a.toExponential(100).split("e");  // the double's exact digits: a tie shows as 5 then zeros
+  const all = m.replace(".", ""), rest = all.slice(digits);
+  let kept = all.slice(0, digits), exp = +e;
+  if (rest[0] > "5" || rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || +kept.at(-1) % 2 === 1)) {
+    kept = String(BigInt(kept) + 1n);
+    if (kept.length > digits) { kept = kept.slice(0, digits); exp += 1; }
+  }
+  return [kept, exp];
+}
+
+function written(x, digits = 4) {  // `digits` significant digits, a×10ⁿ outside [10⁻⁴, 10^digits), the decimal sign
+  x = Number(x);
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  if (x === 0) return "0";
+  const [kept, e] = rounded(Math.abs(x), digits), trim = s => s.replace(/0+$/, "");
+  let shown;
+  if (e < -4 || e >= digits) {
+    const tail = trim(kept.slice(1));
+    shown = `${kept[0]}${tail ? "." + tail : ""}×10${String(e).replace(/./g, c => SUPER[c])}`;
+  } else if (e >= 0) {
+    const tail = trim(kept.slice(e + 1));
+    shown = kept.slice(0, e + 1) + (tail ? "." + tail : "");
+  } else shown = "0." + trim("0".repeat(-e - 1) + kept);
+  return (x < 0 ? "-" : "") + shown.replace(".", D.decimal);
+}
 
 // the runs on screen: the momentum run and plain gradient descent (β = 0, the same α and rule)
 function shown() {
-  const main = run(index(now.variant, now.lr, now.beta)), plain = run(index(now.variant, now.lr, 0));
-  return {main, plain, r: index(now.variant, now.lr, now.beta)};
+  const r = index(now.variant, now.lr, now.beta);
+  return {main: run(r), plain: run(index(now.variant, now.lr, 0)), r};
 }
 
 function state() {
-  const {main, plain, r} = shown(), k = now.step;
-  const pos = one => one.columns.map(c => c[at(one, k)]);
-  let position, loss;
-  if (D.scene === "valleys") {
-    const balls = now.beta === 0 ? [plain] : [plain, main];
-    position = balls.map(b => pos(b)[0]);
-    loss = balls.map(b => lossAt(b, at(b, k)));
-  } else {
-    position = D.scene === "parabola" ? pos(main)[0] : pos(main);
-    loss = lossAt(main, at(main, k));
-  }
-  return {lr: D.lrs[now.lr], beta: D.betas[now.beta], variant: D.variants[now.variant], step: k,
-          position, loss, verdict: table.runs[r].map(line => table.sentences[line[0]])};
+  const {main, plain, r} = shown(), i = now.step;
+  const value = one => {  // a number for a one-parameter problem, else the list
+    const p = one.columns.slice(0, ND).map(c => c[at(one, i)]);
+    return ND === 1 ? p[0] : p;
+  };
+  const balls = now.beta === 0 ? [plain] : [plain, main];  // a pairs lecture shows each β beside β = 0
+  return {lr: D.lrs[now.lr], beta: D.betas[now.beta], variant: D.variants[now.variant], step: D.shown[i],
+          position: D.pairs ? balls.map(value) : value(main),
+          loss: D.pairs ? balls.map(b => lossAt(b, at(b, i))) : lossAt(main, at(main, i)),
+          diverged: D.diverged[r] < 0 ? null : D.diverged[r], note: $("address-note").textContent,
+          verdict: table.runs[r].map(line => table.sentences[line[0]])};
 }
 
 const nearest = (values, x, log) => values.reduce((best, v, i) =>
   Math.abs(log ? Math.log(v / x) : v - x) < Math.abs(log ? Math.log(values[best] / x) : values[best] - x) ? i : best, 0);
+const fill = (message, values) => message.replace(/\{(\w+)\}/g, (_, k) => values[k]);
 
-function set(s) {
-  if (s.lr !== undefined && +s.lr > 0) now.lr = nearest(D.lrs, +s.lr, true);
-  if (s.beta !== undefined && !isNaN(+s.beta)) now.beta = nearest(D.betas, +s.beta, false);
+// a value asked for (from the address, or set()): the grid's nearest to it, clamped to the grid's ends;
+// null when it is no number at all ("", "abc"); Infinity and 1e308 are the largest value
+function snapped(raw, values, log) {
+  const x = typeof raw === "number" ? raw : String(raw).trim() === "" ? NaN : Number(raw);
+  return Number.isNaN(x) ? [null, x] : [nearest(values, clamp(x, values[0], values[values.length - 1]), log), x];
+}
+
+function set(s) {  // {lr, beta, variant, step}: each snapped to the grid, and said so when it was not on it
+  const notes = [], asked = raw => String(raw).slice(0, 40);
+  const take = (key, values, log, name, show) => {
+    const [i, x] = snapped(s[key], values, log), said = {name, asked: asked(s[key])};
+    if (i === null) return notes.push(fill(W.address_ignored, {...said, shown: show(values[now[key]])}));
+    now[key] = i;
+    if (values[i] !== x) notes.push(fill(W.address_snapped, {...said, shown: show(values[i])}));
+  };
+  if (s.lr !== undefined) take("lr", D.lrs, true, "α", written);
+  if (s.beta !== undefined) take("beta", D.betas, false, "β", written);
+  if (s.step !== undefined) take("step", D.shown, false, W.step, String);
   if (s.variant !== undefined && D.variants.includes(s.variant)) now.variant = D.variants.indexOf(s.variant);
-  if (s.step !== undefined && !isNaN(+s.step)) now.step = Math.max(0, Math.min(D.steps, Math.round(+s.step)));
+  else if (s.variant !== undefined)
+    notes.push(fill(W.address_ignored, {name: W.variant, asked: asked(s.variant), shown: W[D.variants[now.variant]]}));
+  $("address-note").textContent = notes.join(" ");
+  $("address-note").hidden = !notes.length;
   draw();
   return state();
 }
@@ -84,67 +131,65 @@ function el(parent, tag, attrs = {}) {
   parent.appendChild(e);
   return e;
 }
-// a number as the page's language writes it: 4 digits at most, its decimal sign (D.decimal: "." or ",")
-const fixed = x => Number(x).toPrecision(4).replace(/\.?0+(e|$)/, "$1").replace(".", D.decimal);
 const clamp = (x, a, b) => Math.max(a, Math.min(b, x));
 const pic = {}, plot = {};
+const ARROWS = {moves: ["v", () => C.velocity, -22], pushes: ["p", () => C.push, 22]};  // marker, colour, offset
 
-function frame(svg, xr, yr, box) {  // a mapping from data to the svg's coordinates inside `box`
+function frame(xr, yr, box) {  // a mapping from data to the svg's coordinates inside `box`
   const [x0, y0, w, h] = box;
   return {x: x => x0 + (x - xr[0]) / (xr[1] - xr[0]) * w, y: y => y0 + h - (y - yr[0]) / (yr[1] - yr[0]) * h,
           xr, yr};
 }
 
-function arrowHead(svg) {
+function arrowHeads(svg) {
   const defs = el(svg, "defs");
-  for (const [name, colour] of [["v", C.velocity], ["p", C.push]]) {
-    const m = el(defs, "marker", {id: "head-" + name, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 5,
+  for (const name of D.arrows) {
+    const [id, colour] = ARROWS[name];
+    const m = el(defs, "marker", {id: "head-" + id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 5,
                                   markerHeight: 5, orient: "auto-start-reverse"});
-    el(m, "path", {d: "M0,0 L10,5 L0,10 z", fill: colour});
+    el(m, "path", {d: "M0,0 L10,5 L0,10 z", fill: colour()});
   }
 }
 
-function setupCurve() {  // parabola and valleys: the curve f(x), balls on it
+function setupCurve() {  // the curve f(x), the balls on it, the declared arrows at the ball
   const svg = $("picture"), P = D.picture, top = Math.max(...P.ys), low = Math.min(...P.ys);
-  const f = frame(svg, [P.xs[0], P.xs[P.xs.length - 1]], [low - 0.05 * (top - low), top], [40, 20, 540, 300]);
+  const f = frame([P.xs[0], P.xs[P.xs.length - 1]], [low - 0.05 * (top - low), top], [40, 20, 540, 300]);
   pic.f = f;
-  arrowHead(svg);
+  arrowHeads(svg);
   el(svg, "line", {x1: 40, x2: 580, y1: 330, y2: 330, stroke: "#5f6368"});
   for (const x of ticks(f.xr)) {
-    el(svg, "text", {x: f.x(x), y: 362, fill: C.muted, "font-size": 24, "text-anchor": "middle"}).textContent = fixed(x);
+    el(svg, "text", {x: f.x(x), y: 362, fill: C.muted, "font-size": 24, "text-anchor": "middle"}).textContent = written(x);
   }
   el(svg, "polyline", {points: P.xs.map((x, i) => `${f.x(x)},${f.y(P.ys[i])}`).join(" "), fill: "none",
                        stroke: C.curve, "stroke-width": 3});
-  for (const [x, y, kind] of P.marks || []) {
+  for (const [x, y, kind] of P.marks) {
     el(svg, "circle", {cx: f.x(x), cy: f.y(y), r: 4, fill: kind === "barrier" ? C.muted : C.curve});
   }
   pic.plain = el(svg, "circle", {r: 10, fill: C.plain, opacity: 0.9});
   pic.ball = el(svg, "circle", {r: 12, fill: C.ball, stroke: "#101418", "stroke-width": 2});
-  if (D.scene === "parabola") {
-    pic.velocity = el(svg, "line", {stroke: C.velocity, "stroke-width": 4, "marker-end": "url(#head-v)"});
-    pic.push = el(svg, "line", {stroke: C.push, "stroke-width": 4, "marker-end": "url(#head-p)"});
-  }
+  pic.arrows = D.arrows.map(name => el(svg, "line", {stroke: ARROWS[name][1](), "stroke-width": 4,
+                                                      "marker-end": `url(#head-${ARROWS[name][0]})`}));
   pic.note = el(svg, "text", {x: 300, y: 40, fill: C.text, "font-size": 24, "text-anchor": "middle"});
 }
 
 function ticks([a, b]) {
   const step = 10 ** Math.floor(Math.log10((b - a) / 2)), out = [];
   const s = (b - a) / step > 8 ? step * 2 : step;
-  for (let x = Math.ceil(a / s) * s; x <= b + 1e-9; x += s) out.push(Math.abs(x) < 1e-12 ? 0 : x);
+  for (let x = Math.ceil(a / s) * s; x <= b + 1e-9; x += s) out.push(Math.abs(x) < 1e-12 ? 0 : +x.toPrecision(12));
   return out;
 }
 
-function setupPlane() {  // regression: the (w1, w2) path over the loss's level curves
-  const svg = $("picture"), P = D.picture, pts = P.levels.flat().concat([P.start.slice(0, 2)]);
+function setupPlane() {  // the path over the first two parameters, on the loss's level curves
+  const svg = $("picture"), P = D.picture, pts = P.levels.flat().concat([P.start]);
   const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]);
-  const pad = (a, b) => [a - 0.06 * (b - a), b + 0.06 * (b - a)];  // the levels fill the view (w₁, w₂ scaled apart)
-  const f = frame(svg, pad(Math.min(...xs), Math.max(...xs)), pad(Math.min(...ys), Math.max(...ys)), [40, 10, 540, 310]);
+  const pad = (a, b) => [a - 0.06 * (b - a), b + 0.06 * (b - a)];  // the levels fill the view (axes scaled apart)
+  const f = frame(pad(Math.min(...xs), Math.max(...xs)), pad(Math.min(...ys), Math.max(...ys)), [40, 10, 540, 310]);
   pic.f = f;
   for (const level of P.levels)
     el(svg, "polygon", {points: level.map(p => `${f.x(p[0])},${f.y(p[1])}`).join(" "), fill: "none", stroke: "#5f6368"});
   el(svg, "circle", {cx: f.x(P.best[0]), cy: f.y(P.best[1]), r: 5, fill: C.text});
-  el(svg, "text", {x: 575, y: 345, fill: C.muted, "font-size": 24, "text-anchor": "end"}).textContent = "w₁ →";
-  el(svg, "text", {x: 10, y: 34, fill: C.muted, "font-size": 24}).textContent = "↑ w₂";
+  el(svg, "text", {x: 575, y: 345, fill: C.muted, "font-size": 24, "text-anchor": "end"}).textContent = `${D.names[0]} →`;
+  el(svg, "text", {x: 10, y: 34, fill: C.muted, "font-size": 24}).textContent = `↑ ${D.names[1]}`;
   pic.plainPath = el(svg, "polyline", {fill: "none", stroke: C.plain, "stroke-width": 2.5});
   pic.path = el(svg, "polyline", {fill: "none", stroke: C.ball, "stroke-width": 3});
   pic.plain = el(svg, "circle", {r: 8, fill: C.plain});
@@ -159,47 +204,50 @@ function place(dot, f, x, y) {  // a dot inside the view; one outside sits on it
   return px !== f.x(x) || py !== f.y(y);
 }
 
+const listed = (one, i) => one.columns.slice(0, ND).map((c, p) => `${D.names[p]} = ${written(c[at(one, i)])}`);
+
+function drawPlane(main, plain, i, gone) {  // the plane's paths; what the picture's line says
+  const f = pic.f, km = at(main, i), kp = at(plain, i);
+  const path = (one, n) => Array.from({length: n + 1}, (_, t) =>
+    `${clamp(f.x(one.columns[0][t]), -1e4, 1e4)},${clamp(f.y(one.columns[1][t]), -1e4, 1e4)}`).join(" ");
+  pic.path.setAttribute("points", path(main, km));
+  pic.plainPath.setAttribute("points", path(plain, kp));
+  pic.plainPath.style.display = pic.plain.style.display = now.beta === 0 ? "none" : "";
+  const out = place(pic.ball, f, main.columns[0][km], main.columns[1][km]);
+  place(pic.plain, f, plain.columns[0][kp], plain.columns[1][kp]);
+  const said = listed(main, i);
+  pic.note.textContent = out ? said.slice(0, 2).join(D.listSeparator) + (gone ? ` (${W.diverged})` : "") : "";
+  return said.join(D.listSeparator);
+}
+
+function drawCurve(main, plain, i, gone) {  // the balls on the curve and the arrows; what the picture's line says
+  const f = pic.f, km = at(main, i), kp = at(plain, i), x = main.columns[0][km];
+  const out = place(pic.ball, f, x, lossAt(main, km));
+  place(pic.plain, f, plain.columns[0][kp], lossAt(plain, kp));
+  pic.plain.style.display = now.beta === 0 ? "none" : "";
+  const cx = +pic.ball.getAttribute("cx"), cy = +pic.ball.getAttribute("cy"), unit = f.x(1) - f.x(0);
+  D.arrows.forEach((name, a) => {
+    const line = pic.arrows[a], dy = ARROWS[name][2], x2 = clamp(cx + main.columns[ND + a][km] * unit, 0, 600);
+    Object.entries({x1: cx, y1: cy + dy, x2, y2: cy + dy}).forEach(([k, v]) => line.setAttribute(k, v));
+    line.style.display = Math.abs(x2 - cx) < 2 ? "none" : "";
+  });
+  const beta = written(D.betas[now.beta]);
+  if (D.pairs) $("ball-name").textContent = `β = ${beta}`;
+  pic.note.textContent = out ? `${D.names[0]} = ${written(x)}` + (gone ? ` (${W.diverged})` : "") : "";
+  if (!D.pairs) return `${D.names[0]} = ${written(x)}`;
+  const balls = now.beta === 0 ? [[plain, "0"]] : [[plain, "0"], [main, beta]];
+  return `${D.names[0]} = ` + balls.map(([one, b]) => `${written(one.columns[0][at(one, i)])} (β = ${b})`).join(D.listSeparator);
+}
+
 function drawPicture() {
-  const {main, plain} = shown(), k = now.step, km = at(main, k), kp = at(plain, k), f = pic.f;
-  const s = state();
-  let text;
-  if (D.scene === "regression") {
-    const path = (one, n) => Array.from({length: n + 1}, (_, t) =>
-      `${clamp(f.x(one.columns[0][t]), -1e4, 1e4)},${clamp(f.y(one.columns[1][t]), -1e4, 1e4)}`).join(" ");
-    pic.path.setAttribute("points", path(main, km));
-    pic.plainPath.setAttribute("points", path(plain, kp));
-    pic.plainPath.style.display = pic.plain.style.display = now.beta === 0 ? "none" : "";
-    const out = place(pic.ball, f, main.columns[0][km], main.columns[1][km]);
-    place(pic.plain, f, plain.columns[0][kp], plain.columns[1][kp]);
-    const [w1, w2, b] = s.position;
-    const term = (c, name) => `${c < 0 ? " − " : " + "}${fixed(Math.abs(c))}${name}`;
-    text = `${W.plane}: ŷ = ${fixed(w1)}·x₁${term(w2, "·x₂")}${term(b, "")}`;
-    pic.note.textContent = out ? `w₁ = ${fixed(w1)}${D.listSeparator}w₂ = ${fixed(w2)} (${W.diverged})` : "";
-  } else {
-    const x = main.columns[0][km], out = place(pic.ball, f, x, lossAt(main, km));
-    place(pic.plain, f, plain.columns[0][kp], lossAt(plain, kp));
-    pic.plain.style.display = now.beta === 0 ? "none" : "";
-    if (D.scene === "parabola") {
-      const cx = +pic.ball.getAttribute("cx"), cy = +pic.ball.getAttribute("cy"), unit = f.x(1) - f.x(0);
-      for (const [line, dx, dy] of [[pic.velocity, main.columns[1][km], -22], [pic.push, main.columns[2][km], 22]]) {
-        const x2 = clamp(cx + dx * unit, 0, 600);
-        Object.entries({x1: cx, y1: cy + dy, x2, y2: cy + dy}).forEach(([a, v]) => line.setAttribute(a, v));
-        line.style.display = Math.abs(x2 - cx) < 2 ? "none" : "";
-      }
-    }
-    const xs = D.scene !== "valleys" ? fixed(x) :
-      s.position.map((p, i) => `${fixed(p)} (β = ${i ? fixed(D.betas[now.beta]) : 0})`).join(D.listSeparator);
-    if (D.scene === "valleys") $("ball-name").textContent = `β = ${fixed(D.betas[now.beta])}`;
-    text = `x = ${xs}`;
-    pic.note.textContent = (out ? `x = ${fixed(x)} (${W.diverged})` : "");
-  }
-  const ended = main.length - 1 < k ? ` · ${W.diverged}: ${W.step.toLowerCase()} ${main.length}` : "";
-  $("picture-text").textContent = `${W.step} ${k}: ${text}${ended}`;
+  const {main, plain, r} = shown(), i = now.step, k = D.shown[i], d = D.diverged[r], gone = d >= 0 && k >= d;
+  const said = (D.picture.kind === "plane" ? drawPlane : drawCurve)(main, plain, i, gone);
+  const ended = gone ? ` · ${W.diverged}: ${W.step.toLowerCase()} ${d}` : "";
+  $("picture-text").textContent = `${W.step} ${k}: ${said}${ended}`;
 }
 
 function setupLoss() {
   const svg = $("loss");
-  plot.f = null;
   el(svg, "text", {x: 8, y: 22, fill: C.muted, "font-size": 22}).textContent = W.loss_axis;
   plot.axis = el(svg, "g");
   plot.plain = el(svg, "polyline", {fill: "none", stroke: C.plain, "stroke-width": 2.5});
@@ -212,20 +260,18 @@ function drawLoss() {
   const {main, plain} = shown(), both = now.beta === 0 ? [main] : [main, plain];
   const logs = both.flatMap(one => Array.from(one.loss)).map(v => Math.max(v, -16));
   const top = Math.max(...logs, 0) + 0.5, low = Math.min(...logs) - 0.5;
-  const f = frame($("loss"), [0, D.steps], [low, top], [56, 34, 534, 166]);
+  const f = frame([0, D.steps], [low, top], [56, 34, 534, 166]);
   plot.axis.replaceChildren();
   for (const y of [Math.ceil(low), Math.round((low + top) / 2), Math.floor(top)])
     el(plot.axis, "text", {x: 50, y: f.y(y) + 7, fill: C.muted, "font-size": 21, "text-anchor": "end"}).textContent = y;
-  const line = one => Array.from(one.loss, (v, t) => `${f.x(t)},${f.y(Math.max(v, -16))}`).join(" ");
+  const line = one => Array.from(one.loss, (v, t) => `${f.x(D.shown[t])},${f.y(Math.max(v, -16))}`).join(" ");
   plot.main.setAttribute("points", line(main));
   plot.plain.setAttribute("points", now.beta === 0 ? "" : line(plain));
-  plot.now.setAttribute("x1", f.x(now.step));
-  plot.now.setAttribute("x2", f.x(now.step));
 }
 
 // ---- the (α, β) map: one cell per grid point, coloured by ρ (red: diverged)
 function colour(rho, outcome) {
-  if (outcome === 2 || rho >= 1) return C.bad;
+  if (outcome === 2 || rho === null || rho >= 1) return C.bad;
   const t = Math.pow(clamp(rho, 0, 1), 3), a = [13, 8, 135], b = [240, 249, 33];
   return `rgb(${a.map((v, i) => Math.round(v + (b[i] - v) * t)).join(",")})`;
 }
@@ -249,18 +295,18 @@ function drawMap() {
   g.fillStyle = C.muted;
   g.font = "21px DejaVu Sans, sans-serif";
   g.textAlign = "center";
-  for (const i of [0, 10, 20, 30, NA - 1]) g.fillText(fixed(D.lrs[i]), L + (i + 0.5) * cw, T + S + 22);
+  for (const i of [0, 10, 20, 30, NA - 1]) g.fillText(written(D.lrs[i]), L + (i + 0.5) * cw, T + S + 22);
   g.fillText("α", L + S / 2, T + S + 46);
   g.textAlign = "right";
-  for (const j of [0, 20, NB - 1]) g.fillText(fixed(D.betas[j]), L - 6, T + (NB - 0.5 - j) * ch + 6);
+  for (const j of [0, 20, NB - 1]) g.fillText(written(D.betas[j]), L - 6, T + (NB - 0.5 - j) * ch + 6);
   g.textAlign = "left";
   g.fillText("β", 4, T + S / 2 + 30);
   const r = index(now.variant, now.lr, now.beta);
   canvas.setAttribute("aria-valuemin", 0);
   canvas.setAttribute("aria-valuemax", NA - 1);
   canvas.setAttribute("aria-valuenow", now.lr);
-  canvas.setAttribute("aria-valuetext", [`α = ${fixed(D.lrs[now.lr])}`, `β = ${fixed(D.betas[now.beta])}`,
-                                         `ρ = ${fixed(D.rho[r])}`].join(D.listSeparator));
+  canvas.setAttribute("aria-valuetext", [`α = ${written(D.lrs[now.lr])}`, `β = ${written(D.betas[now.beta])}`,
+                                         `ρ = ${written(D.rho[r] ?? NaN)}`].join(D.listSeparator));
   mapGeometry = {L, T, cw, ch};
 }
 let mapGeometry = null;
@@ -279,47 +325,40 @@ function drawVerdict() {
     }
     return li;
   }));
+  $("whole").hidden = lines.length < 2;
 }
 
 function commandLine() {
   const beta = D.betas[now.beta], v = D.variants[now.variant];
-  const betas = D.scene === "valleys" ? (beta === 0 ? "0" : `0,${beta}`) : `${beta}`;
+  const betas = D.pairs ? (beta === 0 ? "0" : `0,${beta}`) : `${beta}`;
   return [D.command[0], `--lr ${D.lrs[now.lr]} --beta ${betas} --variant ${v}`, D.command[1]].filter(Boolean).join(" ");
 }
 
-let lastRun = -1, lastMap = "";
+let lastRun = -1;
 function draw() {
-  const r = index(now.variant, now.lr, now.beta);
+  const r = index(now.variant, now.lr, now.beta), k = D.shown[now.step];
   $("lr").value = now.lr;
   $("beta").value = now.beta;
   $("variant").value = D.variants[now.variant];
   $("step").value = now.step;
-  $("lr-out").textContent = fixed(D.lrs[now.lr]);
-  $("beta-out").textContent = fixed(D.betas[now.beta]);
-  $("step-out").textContent = `${now.step} ${W.of} ${D.steps}`;
-  $("lr").setAttribute("aria-valuetext", `α = ${fixed(D.lrs[now.lr])}`);
-  $("beta").setAttribute("aria-valuetext", `β = ${fixed(D.betas[now.beta])}`);
-  $("step").setAttribute("aria-valuetext", `${W.step} ${now.step} ${W.of} ${D.steps}`);
+  $("lr-out").textContent = written(D.lrs[now.lr]);
+  $("beta-out").textContent = written(D.betas[now.beta]);
+  $("step-out").textContent = `${k} ${W.of} ${D.steps}`;
+  $("lr").setAttribute("aria-valuetext", `α = ${written(D.lrs[now.lr])}`);
+  $("beta").setAttribute("aria-valuetext", `β = ${written(D.betas[now.beta])}`);
+  $("step").setAttribute("aria-valuetext", `${W.step} ${k} ${W.of} ${D.steps}`);
   drawPicture();
-  if (r !== lastRun) { drawLoss(); drawVerdict(); }
-  drawLossMarker();
-  if (lastMap !== `${r}`) drawMap();
+  if (r !== lastRun) { drawLoss(); drawVerdict(); drawMap(); }
+  plot.now.setAttribute("x1", 56 + k / D.steps * 534);
+  plot.now.setAttribute("x2", 56 + k / D.steps * 534);
   lastRun = r;
-  lastMap = `${r}`;
   $("command").textContent = commandLine();
-  const hash = `#lr=${D.lrs[now.lr]}&beta=${D.betas[now.beta]}&variant=${D.variants[now.variant]}&step=${now.step}`;
+  const hash = `#lr=${D.lrs[now.lr]}&beta=${D.betas[now.beta]}&variant=${D.variants[now.variant]}&step=${k}`;
   try { if (location.hash !== hash) history.replaceState(null, "", hash); } catch (e) { /* about:srcdoc (a notebook) */ }
 }
 
-function drawLossMarker() {
-  const x = 56 + now.step / D.steps * 534;
-  plot.now.setAttribute("x1", x);
-  plot.now.setAttribute("x2", x);
-}
-
 function fromHash() {
-  const q = new URLSearchParams(location.hash.slice(1));
-  const s = {};
+  const q = new URLSearchParams(location.hash.slice(1)), s = {};
   for (const k of ["lr", "beta", "variant", "step"]) if (q.has(k)) s[k] = q.get(k);
   set(s);
 }
@@ -329,12 +368,12 @@ function play() {
     clearInterval(playing);
     playing = null;
   } else {
-    if (now.step >= D.steps) now.step = 0;
+    if (now.step >= LAST) now.step = 0;
     playing = setInterval(() => {
-      if (now.step >= D.steps) return play();
+      if (now.step >= LAST) return play();
       now.step += 1;
       draw();
-    }, Math.max(16, 6000 / D.steps));
+    }, Math.max(16, 6000 / D.shown.length));
   }
   $("play").textContent = playing ? W.pause : W.play;
   $("play").setAttribute("aria-pressed", playing ? "true" : "false");
@@ -344,6 +383,10 @@ function wire() {
   for (const name of ["lr", "beta", "step"]) $(name).addEventListener("input", e => { now[name] = +e.target.value; draw(); });
   $("variant").addEventListener("change", e => set({variant: e.target.value}));
   $("play").addEventListener("click", play);
+  $("whole").addEventListener("click", () => {
+    const open = $("verdict-box").classList.toggle("whole");
+    $("whole").setAttribute("aria-expanded", String(open));
+  });
   $("copy").addEventListener("click", async () => {
     try { await navigator.clipboard.writeText(commandLine()); } catch (e) {
       getSelection().selectAllChildren($("command"));
@@ -375,7 +418,7 @@ async function start() {
   offsets = new Array(D.lengths.length);
   let o = 0;
   D.lengths.forEach((n, r) => { offsets[r] = o; o += n * NC; });
-  (D.scene === "regression" ? setupPlane : setupCurve)();
+  (D.picture.kind === "plane" ? setupPlane : setupCurve)();
   setupLoss();
   wire();
   now.lr = nearest(D.lrs, D.start.lr, true);
@@ -385,5 +428,5 @@ async function start() {
   window.explorer.ready = true;
 }
 
-window.explorer = {state, set, ready: false};
+window.explorer = {state, set, written, ready: false};
 start();

@@ -1,5 +1,6 @@
 """Manim's per-animation segments (partial movie files, named by Manim's hash of the play) kept in the shared
-cache folder, one folder per quality and encoder settings: a render reuses every animation that did not
+cache folder, one folder per quality, encoder settings and version of the drawing code (Manim's hash does not
+see a change in the code an updater calls): a render reuses every animation that did not
 change. Segments are written under a private name and renamed into place (scenes.pipeline.compat), each after its
 record (<key>.sha256: size and SHA-256), which is checked before it is reused; a render holds a
 shared lock on the cache while it may still join segments, and the size bound removes the least recently
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -17,6 +19,7 @@ from .compat import record
 from .files import TEMPORARY, cache_dir, sweep
 
 LIMIT = 2 << 30  # bytes: the segments of every quality together; the least recently used go first
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def root() -> Path:
@@ -24,9 +27,20 @@ def root() -> Path:
 
 
 def folder(quality: str, encoder: dict) -> Path:
-    """The segments of renders at `quality` with these x264 options (Manim's hash covers them too)."""
-    tag = hashlib.sha1(json.dumps(encoder, sort_keys=True).encode()).hexdigest()[:8]
+    """The segments of renders at `quality` with these x264 options (Manim's hash covers them too) drawn by
+    this version of the code."""
+    tag = hashlib.sha1(json.dumps([encoder, code_version()], sort_keys=True).encode()).hexdigest()[:8]
     return root() / f"{quality}-{tag}"
+
+
+@functools.cache
+def code_version(here: Path = PROJECT) -> str:
+    """SHA-256 of the Python sources of gdcore and scenes under `here` (the project): what a segment looks
+    like may change with any of them."""
+    digest = hashlib.sha256()
+    for source in sorted(f for name in ("gdcore", "scenes") for f in (here / name).rglob("*.py")):
+        digest.update(source.relative_to(here).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 def path(folder: Path, key: str) -> Path:

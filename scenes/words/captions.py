@@ -107,6 +107,13 @@ def decimals(lang: str, shown: str, tex: bool = False) -> str:
     return DECIMAL_POINT.sub(tex_sign(sign) if tex else sign, shown)
 
 
+def written(lang: str, value: float, digits: int = 4) -> str:
+    """`value` as language `lang` writes a number on screen: fmt_param's rule (`digits` significant digits,
+    a×10ⁿ outside [10⁻⁴, 10^digits), never -0) with its decimal sign ("5630", "-0,1953", "1,2×10⁻⁵"). The
+    explorer's JavaScript writes numbers by the same rule (tests/video/test_explore.py compares the two)."""
+    return decimals(lang, fmt_param(value, digits))
+
+
 def listed(lang: str, values, tex: bool = False) -> str:
     """Values joined as language `lang` lists them: its list_separator (", " in en, "; " in es), its decimal
     sign in each value; in TeX `tex` ",\\ " or, when the decimal sign is a comma, ";\\ "."""

@@ -260,3 +260,29 @@ def test_a_placeholder_with_a_format_spec_is_refused(tmp_path, monkeypatch):
 def test_plain_text_in_any_script_is_accepted(words, tmp_path, monkeypatch):
     broken(tmp_path, monkeypatch, lambda t: t.replace('msgstr "par pas"', f'msgstr "{words}"', 1))
     assert locales.load("fr").message("per_step") == words
+
+
+@pytest.mark.parametrize("scene", ["ravine", "function", "landscape"])
+def test_a_lecture_without_its_name_is_refused_by_the_check_in_one_line(scene, tmp_path, monkeypatch, capsys):
+    """Every lecture (each problem gdcore registers, each module in scenes/lectures: the noise and function
+    lectures too, when they come) is named by its page_scene_ message; a file set without one is refused."""
+    from gdcore import LECTURES
+
+    modules = {p.stem for p in (ROOT / "scenes" / "lectures").glob("*.py") if p.stem != "__init__"}
+    assert {*LECTURES, *modules} <= {name[len("page_scene_") :] for name in locales.lecture_names()}
+    for path in FILES:
+        po = path.read_text(encoding="utf-8")
+        (tmp_path / path.name).write_text(re.sub(rf'msgctxt "page_scene_{scene}"\n.*\n.*\n', "", po))
+    monkeypatch.setenv("MOMENTUM_LOCALES", str(tmp_path))
+    assert check_command(["check"]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert said and all(f"'page_scene_{scene}' is missing" in line for line in said), said  # each language
+
+
+def test_every_lecture_is_named_in_every_language():
+    from scenes.pages.classpage import page_words
+
+    for code in locales.available():
+        words = page_words(code)
+        for name in locales.lecture_names():
+            assert words[name[len("page_") :]].strip() and "scene_" not in words[name[len("page_") :]]

@@ -2,6 +2,7 @@
 its middle, replaced by something that is not a file, or with a bad record, it is damaged. No Manim needed."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,17 @@ def test_the_bound_removes_a_segment_s_record_with_it(tmp_path, monkeypatch):
     assert segments.bound(limit=len(VIDEO)) == 2
     assert sorted(p.name for p in where.iterdir()) == ["0.mp4", "0.sha256"]
     assert compat.check(where / "0.mp4") == "whole"
+
+
+def test_segments_drawn_by_other_code_are_not_reused(tmp_path):
+    """Manim's hash of a play does not see the code its updaters call: the folder is per version of it."""
+    trees = [tmp_path / name for name in "abc"]
+    for tree in trees:
+        for package in ("gdcore", "scenes/kit"):
+            (tree / package).mkdir(parents=True)
+            (tree / package / "m.py").write_text("STEP = 0.7\n")
+    (trees[1] / "scenes/kit/m.py").write_text("STEP = 0.6\n")  # the code that moves a ball changed
+    (trees[2] / "scenes/kit/notes.txt").write_text("not code")
+    a, b, c = (segments.code_version(tree) for tree in trees)
+    assert a != b and a == c
+    assert segments.code_version() == segments.code_version(Path(segments.__file__).resolve().parents[2])

@@ -131,16 +131,11 @@ def test_one_card_per_lecture_and_each_choice_opens_its_own_file(browser, page_v
         page.wait_for_function(f"[...{VIDEO}.textTracks].every(t => t.cues && t.cues.length)", timeout=10_000)
         tracks = page.evaluate(f"""[...{VIDEO}.textTracks].map(t =>
             ({{kind: t.kind, lang: t.language, cues: t.cues.length, first: t.cues[0].text}}))""")
-        # subtitles: the other languages rendered of this lecture, never the one burned into the video
-        others = {m["lang"]: m for m in metas if same_lecture(m, meta) and m["lang"] != meta["lang"]}
+        # subtitles: the video's own captions only (another language's cues keep another video's timings)
         subtitles = {t["lang"]: t for t in tracks if t["kind"] == "subtitles"}
-        assert sorted(subtitles) == sorted(others)
-        assert page.eval_on_selector_all("#subs option", "os => os.map(o => o.value)") == [
-            "",
-            *sorted(others),
-        ]
-        for lang, track in subtitles.items():
-            assert track["first"] == others[lang]["captions"][0]["text"]
+        assert sorted(subtitles) == [meta["lang"]]
+        assert page.eval_on_selector_all("#subs option", "os => os.map(o => o.value)") == ["", meta["lang"]]
+        assert " ".join(subtitles[meta["lang"]]["first"].split()) == meta["captions"][0]["text"]
         chapters = next(t for t in tracks if t["kind"] == "chapters")
         assert chapters["cues"] == len(meta["chapters"]) and chapters["first"] == meta["chapters"][0]["title"]
     assert page.problems == []
@@ -348,13 +343,11 @@ def test_menus_sliders_cards_and_filters_keep_their_keys(browser, page_videos, m
     page.keyboard.press("ArrowRight")
     seeked(page)
     assert before < state(page)["t"] < chapters[1]["start"]
-    press(
-        page, "#subs", "ArrowDown"
-    )  # the subtitles menu keeps its keys: ↓ picks the next language, F is no shortcut
+    press(page, "#subs", "ArrowDown")  # the subtitles menu keeps its keys: ↓ picks them, F is no shortcut
     page.keyboard.press("f")
-    assert page.evaluate(
-        f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').map(t => t.language)"
-    ) == ["es"]
+    assert page.evaluate(  # the video's own captions, written under it: no track draws over the picture
+        f"[...{VIDEO}.textTracks].filter(t => t.mode !== 'disabled').map(t => [t.language, t.mode])"
+    ) == [["en", "hidden"]]
     before = state(page)
     assert before["full"] is None
     press(
@@ -545,9 +538,9 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     page.get_by_role("button", name="Side by side").click()
     page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
     assert page.evaluate("[classPage.cmp.a.id, classPage.cmp.b.id]") == [f"{a.stem}-low", f"{b.stem}-low"]
-    # beat 2 ends at different times in the two videos: put the left one 0.3 s and the right one 1.2 s before
-    # its end; the left one waits for the right one, then both play beat 3
-    k = 2
+    # the question's beat ends at different times in the two videos: put the left one 0.3 s and the right one 1.2 s before
+    # its end; the left one waits for the right one, then both play the run's beat
+    k = 1
     ends = [meta_a["chapters"][k]["end"], meta_b["chapters"][k]["end"]]
     assert abs(ends[0] - ends[1]) > 0.2
     page.evaluate(
@@ -560,7 +553,7 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     page.wait_for_function("classPage.cmp.va.paused && !classPage.cmp.vb.paused", timeout=3_000, polling=20)
     waiting = page.evaluate("classPage.cmp.va.currentTime")
     assert ends[0] - 0.1 <= waiting <= ends[0] + 0.3  # the left video waits at the end of its beat
-    page.wait_for_function("classPage.cmp.k === 3", timeout=5_000, polling=20)
+    page.wait_for_function("classPage.cmp.k === 2", timeout=5_000, polling=20)
     page.wait_for_timeout(500)
     state = page.evaluate(
         "[classPage.cmp.va.paused, classPage.cmp.vb.paused, classPage.cmp.va.currentTime,"
@@ -568,17 +561,17 @@ def test_compare_plays_two_runs_beat_by_beat(browser, page_videos, media, parabo
     )
     assert state[:2] == [False, False]
     for t, meta in zip(state[2:], (meta_a, meta_b)):
-        assert meta["chapters"][3]["start"] < t < meta["chapters"][3]["end"]
+        assert meta["chapters"][2]["start"] < t < meta["chapters"][2]["end"]
     # each figure names its own video's beat, in its language; the beat counter is the page's
-    assert page.inner_text("#cmp-la").endswith(meta_a["chapters"][3]["title"])
-    assert page.inner_text("#cmp-lb").endswith(meta_b["chapters"][3]["title"])
-    assert page.inner_text("#cmp-beat") == page_words("en")["beat_of"].format(k=4, n=len(meta_a["chapters"]))
+    assert page.inner_text("#cmp-la").endswith(meta_a["chapters"][2]["title"])
+    assert page.inner_text("#cmp-lb").endswith(meta_b["chapters"][2]["title"])
+    assert page.inner_text("#cmp-beat") == page_words("en")["beat_of"].format(k=3, n=len(meta_a["chapters"]))
     # Next beat: both at the same beat's first frame (half a frame in), and playing
     page.locator("#cmp-next").click()
     seeked(page, "classPage.cmp.va", "classPage.cmp.vb")
     times = page.evaluate("[classPage.cmp.va.currentTime, classPage.cmp.vb.currentTime]")
     for t, meta in zip(times, (meta_a, meta_b)):
-        assert meta["chapters"][4]["start"] <= t < meta["chapters"][4]["start"] + 0.3
+        assert meta["chapters"][3]["start"] <= t < meta["chapters"][3]["start"] + 0.3
     assert page.evaluate("[classPage.cmp.va.paused, classPage.cmp.vb.paused]") == [False, False]
     assert page.problems == []
 
@@ -744,3 +737,147 @@ def test_a_stranger_s_sidecar_is_left_out_in_one_line_and_the_others_work(browse
     page.wait_for_function("['cmp-va', 'cmp-vb'].every(id => document.getElementById(id).readyState >= 2)")
     assert page.evaluate("[classPage.cmp.a.id, classPage.cmp.b.id]") == good[:2]
     assert page.problems == []
+
+
+# ---- issue 30: the class page says what the video says
+
+
+def test_each_card_s_explore_link_opens_its_own_setting(browser, page_videos, media):
+    """After a comparison was rendered too, each card's Explore link opens the explorer at its own α, β,
+    rule and steps (the comparison's at its first run), with no note that anything was snapped."""
+    page = opened(browser, page_videos, media)
+    links = dict(page.eval_on_selector_all("a.explore", "as => as.map(a => [a.dataset.id, a.href])"))
+    metas = [m for m in sidecars(media) if m["scene"] in ("parabola", "regression")]
+    assert metas and sorted(links) == sorted(m["id"] for m in metas)
+    first = lambda v: v[0] if isinstance(v, list) else v  # noqa: E731 -- a comparison opens on its first run
+    for meta in metas:
+        explorer = browser.new_page()
+        explorer.goto(links[meta["id"]])
+        explorer.wait_for_function("window.explorer && window.explorer.ready", timeout=20_000)
+        state = explorer.evaluate("explorer.state()")
+        want = {k: first(meta["params"][k]) for k in ("lr", "beta", "variant")}
+        assert {k: state[k] for k in want} == want, meta["id"]
+        steps = explorer.evaluate("JSON.parse(document.getElementById('data').textContent).steps")
+        assert steps == meta["params"]["steps"] and not explorer.is_visible("#address-note")
+        explorer.close()
+    assert page.problems == []
+
+
+@pytest.fixture(scope="module")
+def every_lecture(tmp_path_factory, parabola_en):
+    """A folder with a card for every lecture (each scene a sidecar may name: gdcore's problems and the
+    (α, β) map), the parabola's render under each name; its class page built."""
+    from scenes.pipeline.sidecar import scene_names
+
+    folder = tmp_path_factory.mktemp("every-lecture")
+    for k, scene in enumerate(scene_names()):
+        params = {**parabola_en[1]["params"], "x0": 1.0 + k / 10}  # each its own lecture
+        linked(parabola_en[0], folder / scene / "low", f"{scene}-en-{k}", scene=scene, params=params)
+    build_page(folder)
+    return folder, scene_names()
+
+
+def test_every_lecture_is_named_from_its_language_file_in_every_language(browser, every_lecture):
+    folder, scenes = every_lecture
+    page = opened(browser, folder / "index.html", folder)
+    for lang in locales.available():
+        page.select_option("#page-lang", lang)
+        names = {s: page_words(lang)[f"scene_{s}"] for s in scenes}
+        cards = page.eval_on_selector_all(
+            ".card", "cs => cs.map(c => [c.dataset.scene, c.querySelector('h3 span').textContent])"
+        )
+        filters = page.eval_on_selector_all(
+            "button.filter[data-scene]:not([data-scene=''])",
+            "bs => bs.map(b => [b.dataset.scene, b.textContent])",
+        )
+        assert sorted(map(tuple, cards)) == sorted(names.items()) == sorted(map(tuple, filters))
+        menu = page.eval_on_selector_all("#cmp-a option", "os => os.map(o => o.textContent)")
+        assert sorted(name.split(" · ")[0] for name in menu) == sorted(names.values())
+        assert page.inner_text("#now-playing").split(" · ")[0] in names.values()
+        assert "scene_" not in page.inner_text("body")
+    assert page.problems == []
+
+
+def test_the_subtitles_are_the_video_s_own_and_cover_nothing(browser, page_videos, media, parabola_es):
+    """The Spanish video offers Spanish subtitles only, its own cues at its own times, written under the
+    picture: the picture is the video's frame, captions and all."""
+    video, meta, _ = parabola_es
+    page = opened(browser, page_videos, media, VIEWPORTS["projector"])
+    play_file(page, {**meta, "id": f"{video.stem}-low"})
+    assert page.eval_on_selector_all("#subs option", "os => os.map(o => o.value)") == ["", "es"]
+    page.select_option("#subs", "es")
+    for cue in meta["captions"][1:-1:3]:
+        t = (cue["start"] + cue["end"]) / 2
+        page.evaluate(f"t => {{ {VIDEO}.currentTime = t; }}", t)
+        seeked(page)
+        page.wait_for_function(
+            "c => document.getElementById('subtitle').textContent.split(/\\s+/).join(' ') === c",
+            arg=cue["text"],
+        )
+        assert page.evaluate(f"[...{VIDEO}.textTracks].filter(t => t.mode === 'showing').length") == 0
+    top, bottom = page.evaluate(  # in one frame: the page may still be scrolling to the player
+        "['subtitle', 'video'].map(id => document.getElementById(id).getBoundingClientRect())"
+        ".map((r, k) => k ? r.bottom : r.top)"
+    )
+    assert top >= bottom - 1 and page.get_attribute("#subtitle", "lang") == "es"
+    whole, band = differences(picture(page), frame_at(video, t))
+    assert band < 10 and whole < 5, (whole, band)
+    assert page.problems == []
+
+
+def test_the_page_s_language_switches_numbers_buttons_and_the_loaded_video(
+    browser, page_videos, media, parabola_en, parabola_es
+):
+    from scenes.pages.classpage import shown
+
+    (en, meta, _), (es, _, _) = parabola_en, parabola_es
+    page = opened(browser, page_videos, media)
+    play_file(page, {**meta, "id": f"{en.stem}-low"})
+    card = page.locator(f'.card:has(button.open[data-id="{en.stem}-low"])')
+    for lang, video in (("en", en), ("es", es), ("en", en)):
+        page.select_option("#page-lang", lang)
+        params = card.locator(".params")
+        assert params.inner_text() == shown(meta["params"], lang) and params.get_attribute("lang") == lang
+        assert page.inner_text("#cmp-play") == page_words(lang)["play_both"]
+        page.wait_for_function(
+            f"s => {VIDEO}.currentSrc.endsWith(s) && {VIDEO}.readyState >= 1", arg=video.name
+        )
+        assert page.evaluate("classPage.current.lang") == lang
+    assert "0,4" in shown(meta["params"], "es") and "0.4" in shown(meta["params"], "en")
+    assert page.problems == []
+
+
+def test_a_server_without_byte_ranges_is_named_and_the_projects_server_seeks(
+    browser, page_videos, media, parabola_en
+):
+    """Python's http.server sends videos whole: the page says so and names the server that seeks
+    (python -m scenes.pages.serve), whose chapters land inside their beat."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from scenes.pages.serve import server
+
+    video, meta, _ = parabola_en
+    plain = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(media))
+    )
+    ranged = server(media, 0)
+    for httpd in (plain, ranged):
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for httpd, seeks in ((plain, False), (ranged, True)):
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+            play_file(page, {**meta, "id": f"{video.stem}-low"})
+            assert page.is_visible("#no-seek") == (not seeks)
+            assert "python -m scenes.pages.serve" in page.inner_text("#no-seek") or seeks
+            page.locator("#chapters button").nth(3).click()
+            seeked(page)
+            start = meta["chapters"][3]["start"]
+            assert (start <= page.evaluate(f"{VIDEO}.currentTime") < start + 1 / 15) == seeks
+            page.close()
+    finally:
+        for httpd in (plain, ranged):
+            httpd.shutdown()
+            httpd.server_close()

@@ -14,9 +14,10 @@ from pathlib import Path
 import av
 import pytest
 from click.testing import CliRunner
-from videos import PARABOLA, ROOT, VOICED, reported, same_frames
+from videos import PARABOLA, ROOT, VOICED, options, reported, same_frames
 
 import render as cli
+from scenes.pages.explore import page_name
 from scenes.pipeline import compat
 from scenes.pipeline.cluster import Drawn, arrived
 from scenes.pipeline.render import RenderError, digest
@@ -107,8 +108,7 @@ def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster
     page = (tmp_path / "there" / "index.html").read_text()
     assert all(f'data-id="{p.stem}-low"' in page for p in paths)
     assert {p.name for p in (tmp_path / "there" / "explore").iterdir()} == {
-        "parabola-en.html",
-        "parabola-es.html",
+        page_name("parabola", lang, options(PARABOLA)) for lang in ("en", "es")
     }
     local, here, _ = parabola_en  # the same lecture rendered on this machine
     there = json.loads(next(p for p in paths if "-en-" in p.name).with_suffix(".json").read_text())

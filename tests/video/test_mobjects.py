@@ -45,6 +45,15 @@ def test_schedule_fast_forwards_once_nothing_moves():
     assert np.array_equal(Schedule.for_steps(60, watched=28).durations, Schedule.for_steps(60).durations)
 
 
+def test_a_step_slowed_for_its_captions_travels_longer_and_rests_no_longer():
+    s = Schedule.for_steps(60).reaching(1, 25.0)  # step 1 must not come before 25 s: 3 captions first
+    assert s.rest_time(1) >= 25.0
+    moving = np.arange(0.1, s.rest_time(1) - 0.6, 0.05)
+    progress = [s.at(t) for t in moving]
+    assert all(k == 0 and 0 < p < 1 for k, p in progress)  # on its way until at most 0.6 s before it rests
+    assert np.all(np.diff([p for _, p in progress]) > 0)
+
+
 @pytest.fixture(scope="module")
 def parabola_piece():
     taught = lesson("parabola", lr=2.0, beta=0.7, steps=20, x0=-4.0)

@@ -10,6 +10,7 @@ from gdcore import lesson
 from scenes.kit import style
 from scenes.kit.pieces import curve
 from scenes.lectures.parabola import plot_axes
+from scenes.pages.explore import page_name
 from scenes.pipeline.render import video_name
 
 
@@ -31,7 +32,7 @@ def test_video_lands_where_promised_with_only_its_sidecar_subtitles_and_poster(t
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert files == [
         "explore",
-        "explore/parabola-en.html",
+        f"explore/{page_name('parabola', 'en', {'steps': 3})}",
         "index.html",
         "parabola",
         "parabola/low",

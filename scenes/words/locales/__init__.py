@@ -122,6 +122,8 @@ def _load(path: Path, stamp: int) -> Language:
     locale, categories = _plurals(path, catalog)
     messages = _messages(path, catalog, len(categories))
     english = messages if path.stem == SOURCE else load(SOURCE).messages
+    if path.stem == SOURCE:  # every other file must have English's messages
+        _check_lectures(path, messages)
     _compare(path, messages, english)
     _check_decimal(path, messages.get(DECIMAL))
     for name, text in messages.items():
@@ -287,6 +289,27 @@ def plain(char: str) -> bool:
         return char in PLAIN_ASCII
     kind = unicodedata.category(char)
     return char in JOINERS or kind in PLAIN_KINDS or kind[0] in PLAIN_KINDS
+
+
+def lecture_names() -> list[str]:
+    """The messages that name the lectures (the class page's cards, filters and menus, the explorer's title):
+    page_scene_<scene> for every problem gdcore registers and every module in scenes/lectures."""
+    import pkgutil
+
+    from gdcore import LECTURES
+
+    lectures = Path(__file__).parents[2] / "lectures"  # read as a folder: the words import no lecture
+    modules = [found.name for found in pkgutil.iter_modules([str(lectures)])]
+    return [f"{PAGE}scene_{scene}" for scene in sorted({*LECTURES, *modules})]
+
+
+def _check_lectures(path: Path, messages: dict) -> None:
+    """Every lecture has its name (lecture_names): a missing one is a LanguageError naming it."""
+    missing = next((name for name in lecture_names() if name not in messages), None)
+    if missing is not None:
+        raise LanguageError(
+            f"{path}: message {missing!r} is missing: every lecture is named in every language"
+        )
 
 
 def _check_decimal(path: Path, sign: str | None) -> None:
