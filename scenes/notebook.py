@@ -140,8 +140,9 @@ class Exercise:
         with self.shown:
             video = api.render(self.lesson, self.quality, self.lang, self.output)
             display(video)
-            page = self.output / "explore" / f"{self.scene}-{self.lang}.html"
-            if page.is_file():
+            pages = (self.output / "explore").glob(f"{self.scene}-{self.lang}-*.html")
+            page = max(pages, key=lambda path: path.stat().st_mtime, default=None)  # the one just written
+            if page is not None:
                 frame = html.escape(page.read_text(encoding="utf-8"))
                 display(
                     HTML(f'<iframe srcdoc="{frame}" width="100%" height="900" style="border:0"></iframe>')

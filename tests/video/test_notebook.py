@@ -70,4 +70,5 @@ def test_the_notebook_runs_its_sliders_follow_gdcore_and_its_button_renders(
     assert all(f"-{lang}" in v.name or lang == "en" for v in videos), videos
     shown = json.dumps(book.metadata.get("widgets", {})) + json.dumps([c.get("outputs") for c in book.cells])
     assert "<video" in shown and "data:video/mp4;base64," in shown, "the video is not in the notebook"
-    assert (tmp_path / "media" / "explore" / f"parabola-{lang}.html").is_file()
+    assert list((tmp_path / "media" / "explore").glob(f"parabola-{lang}-*.html")), "no explorer"
+    assert "<iframe srcdoc=" in shown, "the explorer is not in the notebook"
