@@ -5,8 +5,8 @@
 # System packages are installed only when missing (apt-get, --no-install-recommends); the .venv is created
 # and the project installed only when pyproject.toml changed. A second run takes seconds.
 # When the command runs pytest, set-up also installs what only the tests need: the test extras (Playwright for
-# Python among them), the extra `cluster` (Dask, for --cluster's tests) and a headless Chromium from Debian
-# (chromium-headless-shell) for the class page's tests.
+# Python among them), the extras `cluster` (Dask, for --cluster's tests) and `notebook` (a Jupyter kernel
+# for the notebooks' test) and a headless Chromium from Debian (chromium-headless-shell) for the class page.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -104,7 +104,7 @@ stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -e "$stamp$tests" ] && [ ! -e "$stamp-test" ]; then
     echo "setup: installing the project into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >&2
-    .venv/bin/python -m pip install -q -e ".${tests:+[test,cluster]}" >&2
+    .venv/bin/python -m pip install -q -e ".${tests:+[test,cluster,notebook]}" >&2
     rm -f .venv/.installed-* && touch "$stamp$tests"
 fi
 

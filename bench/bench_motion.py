@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("extra", nargs="*", help="more options for render.py, after --")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from render import VIDEOS
+    from scenes.pipeline.request import videos
 
     print(f"load average {os.getloadavg()[0]:.1f}; quality {args.quality}; {' '.join(args.extra)}")
     print(
@@ -91,7 +91,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
-        for scene in args.scene or VIDEOS:
+        for scene in args.scene or videos():
             command = [sys.executable, "render.py", "--scene", scene, "--quality", args.quality]
             start = time.perf_counter()
             done = subprocess.run(

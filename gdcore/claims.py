@@ -99,6 +99,9 @@ def closest(labels: list[str], trajs: list[Trajectory]) -> dict:
 
 
 def settled_step(traj: Trajectory) -> int | None:
+    """The step a run settled at: 0 for one that never moved (its start is its end), None if it did not."""
+    if not moved(traj):
+        return 0
     return None if traj.diverged else traj.converged_at
 
 

@@ -610,9 +610,9 @@ def built(subject, lang: str = "en"):
     from manim import tempconfig
 
     from ..lectures import scene_class
-    from ..pipeline import compat, files
+    from ..pipeline import compat, extensions, files
 
-    compat.messages_to_stderr()
+    extensions.log_on_stderr()
     compat.apply()
     work = tempfile.mkdtemp(prefix=files.private_prefix(hidden=False))
     settings = {
@@ -633,7 +633,7 @@ def built(subject, lang: str = "en"):
             base = scene_class(subject)
             # played undrawn (scenes.pipeline.compat): each play's updaters brought to its last frame at once
             audited = type(f"Audited{base.__name__}", (Audited, base), {})
-            lecture = audited(subject, lang=lang, skip_animations=True)
+            lecture = extensions.build(audited, subject, lang=lang, skip_animations=True)
             lecture.setup()
             lecture.construct()
             lecture.cues[-1][1] = lecture.now
@@ -659,23 +659,24 @@ def command():
     """The click command: render.py's scene, language and hyperparameter options, nothing else."""
     import click
 
-    import render
-
+    from ..pipeline.options import hyperparameter_options, usage_errors
+    from ..pipeline.request import resolve, scenes
     from ..words import locales
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.option(
         "--scene",
-        type=click.Choice(render.SCENES),
+        type=click.Choice(scenes()),
         default="parabola",
         show_default=True,
         help="which lecture; landscape: the (α, β) map of --problem",
     )
     @click.option("--lang", type=click.Choice(locales.available()), default="en", show_default=True)
-    @render.hyperparameter_options
+    @hyperparameter_options
     def main(scene, lang, **given):
         """Check a lecture's layout without making a video: one JSON object; exit 1 when it found problems."""
-        report = audit(render.resolve(scene, given), lang)
+        with usage_errors():  # a bad option: one line, exit status 2
+            report = audit(resolve(scene, given), lang)
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         sys.exit(1 if report["problems"] else 0)
 

@@ -1,54 +1,75 @@
-"""Batches: render several videos at once, each in its own process running the command line.
+"""Batches: several videos at once, each a typed Job rendered in a process of its own (scenes.pipeline.render
+.render_job, the function a single render calls), handed to it pickled.
 
 One process per video keeps Manim's global configuration apart and lets a failed render fail alone."""
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
-RENDER = Path(__file__).resolve().parents[2] / "render.py"
+from .chunks import Tally  # with it, how a subject's read-only params are pickled
+from .request import Job
+
+ROOT = Path(__file__).resolve().parents[2]  # the project, whose modules the job's process imports
+# A job's process: reads its pickled Job on stdin; argv names the project and (for `ps`) the output folder
+CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from scenes.pipeline.render import child; child()"
 GRACE = 4.0  # seconds a stopped render has to clean up after itself before it is killed
 
 
-class Tally:
-    """The progress lines of a batch of `n` jobs, here or on a cluster: a failure in one line, then
-    '[k/n] elapsed' after every job; `failed`: the failed jobs' labels."""
+@dataclass(frozen=True)
+class Outcome:
+    """How a job's process ended: the video's path, or the last line it said (`error`)."""
 
-    def __init__(self, n: int, progress: Callable[[str], None]):
-        self.n, self.k, self.progress, self.failed = n, 0, progress, []
-        self.start = time.monotonic()
+    video: Path | None = None
+    error: str = ""
 
-    def count(self, label: str, why: str = "") -> None:
-        """One more job ended: failed for `why` (a line), or landed when `why` is empty."""
-        self.k += 1
-        if why:
-            self.failed.append(label)
-            self.progress(f"failed: {label}: {why}")
-        self.progress(f"[{self.k}/{self.n}] {time.monotonic() - self.start:.0f} s")
+
+def start(job: Job) -> subprocess.Popen:
+    """A process rendering `job` (scenes.pipeline.render.child), stopped when this one dies; its Job is sent
+    by `outcome`."""
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ROOT), str(job.output)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def outcome(proc: subprocess.Popen, job: Job) -> Outcome:
+    """Send `job` to its process `proc` (start) and wait for its end: the video, or its last line."""
+    out, err = (text.decode(errors="replace") for text in proc.communicate(pickle.dumps(job)))
+    if proc.returncode == 0:
+        return Outcome(Path(out.strip().splitlines()[-1]))
+    return Outcome(error=(err.strip().splitlines() or ["no message"])[-1])
 
 
 def run_batch(
-    jobs: Sequence[list[str]], workers: int, done: Callable[[str], None], progress: Callable[[str], None]
+    jobs: Sequence[Job],
+    workers: int,
+    done: Callable[[Job, Path], None],
+    progress: Callable[[str], None],
 ) -> list[str]:
-    """Run `render.py ARGS` for every ARGS in `jobs`, `workers` at a time. Each finished video's path goes to
-    `done` as it lands; '[k/n] elapsed' lines and failures go to `progress`. Returns the failed jobs' labels.
-    If this process is interrupted, no queued job starts and the running ones are stopped (they clean up
-    after themselves, within GRACE seconds) before the interruption goes on."""
+    """Render every job, each in its own process, `workers` at a time. done(job, video) as each lands;
+    '[k/n] elapsed' lines and failures go to `progress`. Returns the failed jobs' labels. If this process is
+    interrupted, no queued job starts and the running ones are stopped (they clean up after themselves,
+    within GRACE seconds) before the interruption goes on."""
     running, lock, stopping = set(), threading.Lock(), threading.Event()
     tally, pool = Tally(len(jobs), progress), ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(one, args, running, lock, stopping): " ".join(args) for args in jobs}
+        futures = {pool.submit(one, job, running, lock, stopping): job for job in jobs}
         for future in as_completed(futures):
-            result = future.result()
-            if result.returncode == 0:
-                done(result.stdout.strip().splitlines()[-1])
-            tally.count(futures[future], "" if result.returncode == 0 else last_line(result.stderr))
+            ended, job = future.result(), futures[future]
+            if ended.video is not None:
+                done(job, ended.video)
+            tally.count(job.label, ended.error)
     except BaseException:
         stop(stopping, lock, running)
         raise
@@ -57,23 +78,18 @@ def run_batch(
     return tally.failed
 
 
-def last_line(said: str) -> str:
-    return (said.strip().splitlines() or ["no message"])[-1]
-
-
-def one(args: list[str], running: set, lock: threading.Lock, stopping: threading.Event):
-    """Run `render.py ARGS` to its end (none once `stopping` is set), known in `running` meanwhile."""
+def one(job: Job, running: set, lock: threading.Lock, stopping: threading.Event) -> Outcome:
+    """Render `job` in its own process to its end (none once `stopping` is set), known in `running`."""
     with lock:
         if stopping.is_set():
-            return subprocess.CompletedProcess(args, -1, "", "stopped")
-        proc = subprocess.Popen(
-            [sys.executable, str(RENDER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+            return Outcome(error="stopped")
+        proc = start(job)
         running.add(proc)
-    out, err = proc.communicate()
-    with lock:
-        running.discard(proc)
-    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+    try:
+        return outcome(proc, job)
+    finally:
+        with lock:
+            running.discard(proc)
 
 
 def stop(stopping: threading.Event, lock: threading.Lock, running: set) -> None:

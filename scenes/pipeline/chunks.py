@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import ctypes
 import multiprocessing
 import signal
 import sys
@@ -28,7 +27,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import compat, files, plans
-from .batch import Tally
+from .files import die_with_parent
 
 # The balance's cost model, fitted by least squares to each play's time in one-process 1080p60 renders of the
 # parabola and the regression here (a quiet machine): a moving frame 10.4 and 12.6 ms, a frame held still 3.5
@@ -37,7 +36,6 @@ HELD = 0.33  # a frame held still, as a share of a moving one
 PER_PIXEL = 5.0e-9  # seconds per pixel of a moving frame, drawn and encoded
 PER_PLAY = 0.18  # seconds
 GRACE = 2.0  # seconds a stopped chunk has to clean up after itself before it is killed (run sweeps after it)
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
 TO_THE_END = 1 << 30  # the last piece's last play: every play after its first
 CACHES = ("partial_movie_dir", "tex_dir", "text_dir")  # the settings' shared folders a chunk writes into
 
@@ -48,6 +46,23 @@ def read_only(mapping: dict) -> types.MappingProxyType:
 
 
 copyreg.pickle(types.MappingProxyType, lambda mapping: (read_only, (dict(mapping),)))
+
+
+class Tally:
+    """The progress lines of a batch of `n` jobs, here or on a cluster: a failure in one line, then
+    '[k/n] elapsed' after every job; `failed`: the failed jobs' labels."""
+
+    def __init__(self, n: int, progress: Callable[[str], None]):
+        self.n, self.k, self.progress, self.failed = n, 0, progress, []
+        self.start = time.monotonic()
+
+    def count(self, label: str, why: str = "") -> None:
+        """One more job ended: failed for `why` (a line), or landed when `why` is empty."""
+        self.k += 1
+        if why:
+            self.failed.append(label)
+            self.progress(f"failed: {label}: {why}")
+        self.progress(f"[{self.k}/{self.n}] {time.monotonic() - self.start:.0f} s")
 
 
 @dataclass(frozen=True)
@@ -337,13 +352,6 @@ def label(piece: Piece) -> str:
     return f"plays {piece.first + 1}-{last}"
 
 
-def die_with_parent() -> None:
-    """In a child process: be stopped (SIGTERM: it cleans up) when its parent dies, so a killed render or
-    Dask worker leaves no drawing running. Linux only; elsewhere a no-op."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
@@ -352,6 +360,8 @@ def draw(piece: Piece) -> tuple[list, float]:
     """Draw plays first..last of the piece (in the current process, inside the render's tempconfig or not);
     return their records and the seconds it took."""
     from manim import tempconfig
+
+    from .extensions import build
 
     start = time.perf_counter()
     settings = {
@@ -362,7 +372,7 @@ def draw(piece: Piece) -> tuple[list, float]:
     }
     with tempconfig(settings):
         voice = Recorded(said=piece.said) if piece.said else None
-        lecture = piece.cls(piece.subject, lang=piece.lang, voice=voice)
+        lecture = build(piece.cls, piece.subject, lang=piece.lang, voice=voice)
         lecture.renderer.played, lecture.renderer.reuse = [], piece.reuse
         lecture.render()
     return lecture.renderer.played[piece.first : piece.last + 1], time.perf_counter() - start
@@ -373,12 +383,14 @@ def _draw(piece: Piece, link) -> None:
     a full disk stays an OSError there)."""
     from tqdm import tqdm
 
+    from .extensions import log_on_stderr
+
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by the parent: Manim removes its unfinished segment
     die_with_parent()
     # Manim's progress bars get a thread lock: tqdm's own, a semaphore, is left to the resource tracker when
     # this process is killed, which then warns, a line after the render's one error line
     tqdm.set_lock(threading.RLock())
-    compat.messages_to_stderr()
+    log_on_stderr()
     compat.apply()
     try:
         link.send(("ok", draw(piece)))

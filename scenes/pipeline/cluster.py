@@ -9,11 +9,10 @@ Dask is the optional extra `cluster`; nothing here imports it until a batch is s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import chunks, segments
-from .batch import RENDER, Tally
-from .chunks import Piece, die_with_parent
+from .batch import outcome, start
+from .chunks import Piece, Tally
 from .compat import seal
 from .files import cache_dir, private_prefix, sweep
-from .render import DECK, SUFFIXES, Interrupted, RenderError, land, signals_held
+from .render import DECK, SUFFIXES, Interrupted, RenderError, finished, land, signals_held
+from .request import Job, OptionError
 
 # tcp://HOST:PORT, HOST a name, an IPv4 address or an IPv6 one in brackets
 ADDRESS = re.compile(
@@ -39,16 +39,6 @@ KEY = re.compile(r"[0-9A-Za-z_]+")  # a segment's name as Manim makes it (its ha
 
 class ClusterError(Exception):
     """A cluster that cannot take the batch, said in one line."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One video of a batch: the command line that renders it here (its label), and what landing it needs."""
-
-    args: tuple[str, ...]
-    subject: object  # the Lesson, Comparison or Landscape the args resolve to
-    lang: str
-    quality: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +84,21 @@ def connect(address: str):
         raise ClusterError(f"{address} does not answer: {type(err).__name__}: {err}") from None
 
 
+@contextlib.contextmanager
+def reach(address: str | None):
+    """The Dask client of the scheduler at `address` (None: no cluster), closed afterwards; OptionError
+    (naming --cluster) when connect refuses it."""
+    if address is None:
+        yield None
+        return
+    try:
+        client = connect(address)
+    except ClusterError as err:
+        raise OptionError(str(err), "cluster") from None
+    with contextlib.closing(client):
+        yield client
+
+
 async def identity(address: str) -> str:
     """What answers at `address`: 'Scheduler', 'Worker', …, or '' (nothing within TIMEOUT, or no Dask).
     Asked before a Client is made: a Client that fails to connect takes 10 s more to give up."""
@@ -109,21 +114,16 @@ async def identity(address: str) -> str:
         return ""
 
 
-def render_on_worker(args: Sequence[str]) -> Rendered:
-    """Run on a worker: `render.py ARGS` into a temporary folder of this worker's; the files, as bytes. The
-    same job run twice renders twice into two folders (a rerun after a worker died starts clean)."""
+def render_on_worker(job: Job) -> Rendered:
+    """Run on a worker: render `job` in a process of its own (scenes.pipeline.batch.start, as a local batch
+    does) into a temporary folder of this worker's; the files, as bytes. The same job run twice renders
+    twice into two folders (a rerun after a worker died starts clean)."""
     sweep(Path(tempfile.gettempdir()))  # folders of workers that were killed mid-render
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
     try:
-        proc = subprocess.run(
-            [sys.executable, str(RENDER), *args, "--output", str(work)],  # the last --output counts
-            capture_output=True,
-            text=True,
-            preexec_fn=die_with_parent,
-        )
-        if proc.returncode != 0:
-            return Rendered(error=(proc.stderr.strip().splitlines() or ["no message"])[-1])
-        return collected(Path(proc.stdout.strip().splitlines()[-1]), work)
+        job = dataclasses.replace(job, output=work)
+        ended = outcome(start(job), job)
+        return Rendered(error=ended.error) if ended.video is None else collected(ended.video, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -142,10 +142,10 @@ def collected(video: Path, work: Path) -> Rendered:
     return Rendered(folder.relative_to(work).as_posix(), name, files)
 
 
-def arrive(rendered: Rendered, job: Job, output: Path) -> Path:
-    """Install a worker's render into `output` as a local render does (scenes.pipeline.render.land: all or nothing,
-    then the explorer and the class page); return the video's path. RenderError when a folder refuses it,
-    Interrupted when a signal came while installing (the install finishes first)."""
+def arrive(rendered: Rendered, output: Path) -> Path:
+    """Install a worker's render into `output` as a local render does (scenes.pipeline.render.land: all or
+    nothing); return the video's path. RenderError when a folder refuses it, Interrupted when a signal came
+    while installing (the install finishes first)."""
     parts = PurePosixPath(rendered.folder).parts
     if PurePosixPath(rendered.folder).is_absolute() or ".." in parts or not rendered.name:
         raise RenderError(f"the worker sent a render with a bad folder {rendered.folder!r}")
@@ -163,14 +163,7 @@ def arrive(rendered: Rendered, job: Job, output: Path) -> Path:
             ) from err
         made = {suffix: work / f"{name}{suffix}" for suffix in SUFFIXES + DECK}
         with signals_held() as got:
-            land(
-                job.subject,
-                job.lang,
-                {s: path for s, path in made.items() if path.exists()},
-                folder,
-                name,
-                output,
-            )
+            land({s: path for s, path in made.items() if path.exists()}, folder, name, output)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -181,37 +174,34 @@ def arrive(rendered: Rendered, job: Job, output: Path) -> Path:
 def run_on_cluster(
     jobs: Sequence[Job],
     client,
-    output: Path,
-    done: Callable[[str], None],
+    done: Callable[[Job, Path], None],
     progress: Callable[[str], None],
-    landed: Callable[[Job], Path | None] = lambda job: None,
 ) -> list[str]:
-    """Render every job on the cluster of `client`, as scenes.pipeline.batch.run_batch does here: each finished
-    video's path goes to `done` as it lands, '[k/n] elapsed' lines and failures to `progress`; returns the
-    failed jobs' labels. `landed(job)`: the path of the job's video when `output` has it whole already (it
-    is not sent)."""
+    """Render every job on the cluster of `client`, as scenes.pipeline.batch.run_batch does here: done(job,
+    video) as each lands, '[k/n] elapsed' lines and failures to `progress`; returns the failed jobs' labels.
+    A job whose video its output folder has whole already (scenes.pipeline.render.finished) is not sent."""
     from distributed import as_completed
 
-    tally, there = Tally(len(jobs), progress), [landed(job) for job in jobs]
+    tally, there = Tally(len(jobs), progress), [finished(job) for job in jobs]
     futures = {
-        client.submit(render_on_worker, list(job.args), pure=False, retries=RETRIES): job
+        client.submit(render_on_worker, job, pure=False, retries=RETRIES): job
         for job, path in zip(jobs, there)
         if path is None
     }
     try:
         for job, path in zip(jobs, there):
             if path is not None:
-                done(str(path))
-                tally.count(" ".join(job.args))
+                done(job, path)
+                tally.count(job.label)
         for future in as_completed(futures, loop=client.loop):
-            tally.count(" ".join(futures[future].args), received(future, futures[future], output, done))
+            tally.count(futures[future].label, received(future, futures[future], done))
     finally:
         client.cancel(list(futures))  # an interrupted batch leaves nothing running on the workers
     return tally.failed
 
 
-def received(future, job: Job, output: Path, done: Callable[[str], None]) -> str:
-    """Land the render of a finished `future` and give its path to `done`; '' or why it failed, in a line."""
+def received(future, job: Job, done: Callable[[Job, Path], None]) -> str:
+    """Land the render of a finished `future` and hand its video to `done`; '' or why it failed, in a line."""
     try:
         rendered = future.result()
     except Exception as err:  # noqa: BLE001 -- a worker's exception (or KilledWorker) fails its job alone
@@ -220,9 +210,10 @@ def received(future, job: Job, output: Path, done: Callable[[str], None]) -> str
     if rendered.error:
         return rendered.error
     try:
-        done(str(arrive(rendered, job, output)))
+        video = arrive(rendered, job.output)
     except RenderError as err:
         return f"Error: {err}"
+    done(job, video)
     return ""
 
 

@@ -1,9 +1,11 @@
-"""Everything that replaces Manim's own behaviour, in one place, applied by `apply()` before a render.
+"""What still replaces Manim's own code where it has no extension point, in one place, applied by `apply()`
+before a render (the rest is extended at its extension points: scenes.pipeline.extensions).
 
-REPLACEMENTS lists each with its reason and the upstream issue it belongs to. They were tried with the
-versions in TESTED only; with another version `apply()` leaves that package as it is and says so once, so a
-render still works (unsafely in parallel, or slower). Nothing outside this module touches a private member
-of Manim or manim-slides (tests/core/test_compat.py checks both)."""
+REPLACEMENTS lists each with its reason and the upstream issue it belongs to ("no upstream issue", and the
+upstream code it replaces, when none is filed). They were tried with the versions in TESTED only; with
+another version `apply()` leaves that package as it is and says so once, so a render still works (unsafely
+in parallel, or slower). It also keeps the records of cached segments (`seal`, `check`). Nothing outside
+this module and the extensions touches a private member of Manim or manim-slides (tests/core/test_compat.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
-from ..kit.pacing import frame_times
 from .files import cache_lock, private_prefix, replace_file
 
 
@@ -231,180 +232,6 @@ def _locked(function):
     return wrapper
 
 
-# x264's search for a segment of one picture held still: its bitstream headers (SPS, PPS) are those of every
-# other segment, so the join stays valid, and its pictures decode the same to within 90 dB PSNR, for 30 % less
-# CPU (6.1 → 4.2 ms a frame at 1080p, measured here on lecture frames)
-STILL = "b-adapt=0:scenecut=0:subme=0"
-
-
-def _write_frame(self, pixels, *, repeat: int = 1) -> None:
-    """VideoSegmentEncoder.write_frame that wraps each frame without copying it and, for a frame held still
-    (`repeat` frames, or the same array sent again by `_render`), converts it to the video's pixel format
-    once instead of once per frame. x264 receives the same pictures, so the video is the same, made faster:
-    a held frame at 1080p cost 17.5 ms, now 7.3 ms (measured here). Manim hands the pixels over, so no copy
-    is needed. A segment held still (one picture, repeated: freeze_current_frame) is searched less (STILL)."""
-    from fractions import Fraction
-
-    import av
-
-    self._validate_frame(pixels, repeat)
-    if repeat > 1 and self._next_pts == 0 and self.spec.codec == "libx264":  # a segment held still
-        context = self._stream.codec_context
-        context.options = {**context.options, "x264-params": STILL}
-    time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
-    try:
-        last = getattr(self, "last_frame", (None, None))
-        if last[0] is pixels:  # the same picture sent again (_render): converted once
-            frame = last[1]
-        else:
-            frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
-            # as the encoder itself would convert it (the same swscale threads)
-            frame = frame.reformat(
-                format=self._stream.pix_fmt, threads=self._stream.codec_context.thread_count
-            )
-            self.last_frame = (pixels, frame)
-        for _ in range(repeat):
-            frame.pts, frame.time_base = self._next_pts, time_base
-            self._next_pts += 1
-            for packet in self._stream.encode(frame):
-                self._container.mux(packet)
-    except BaseException as error:
-        raise self._operation_error("encode", error) from error
-
-
-def _play(self, scene, *args, **kwargs) -> None:
-    """CairoRenderer.play, except that an animation that is not drawn (outside from_animation_number /
-    upto_animation_number, found in the segment cache, or after play `renderer.drawn_upto`: -1 for every
-    one) is played without drawing (`_undrawn`), the clock and the updaters as in a drawn render.
-    Each play's segment key (or None), frame count and whether it is held still are recorded in
-    `renderer.played`; `renderer.reuse` False renders every animation again (the segment is rewritten)."""
-    self.skip_animations = self._original_skipping_status
-    self.update_skipping_status()
-    scene.compile_animation_data(*args, **kwargs)
-    later = self.num_plays > getattr(self, "drawn_upto", self.num_plays)  # than what this render draws
-    key = None if self.skip_animations or later else segment_key(self, scene)
-    looked = key is not None and not key.startswith("uncached_") and getattr(self, "reuse", True)
-    found = looked and _reusable(self, key)
-    self.skip_animations = self.skip_animations or found or later
-    self.file_writer.add_partial_movie_file(key)
-    self.animations_hashes.append(key)
-    self.file_writer.begin_animation(not self.skip_animations, animation_index=self.num_plays)
-    scene.begin_animations()
-    held, start = scene.is_current_animation_frozen_frame(), self.time
-    if self.skip_animations:
-        _undrawn(self, scene, held)
-    else:
-        self.save_static_frame_data(scene, scene.static_mobjects)
-        if held:
-            self.update_frame(scene, mobjects=scene.moving_mobjects)
-            self.freeze_current_frame(scene.duration)
-        else:
-            scene.play_internal()
-    self.file_writer.end_animation(not self.skip_animations)
-    frames = round((self.time - start) * self.camera.frame_rate)
-    getattr(self, "played", []).append((key, frames, held, bool(found)))
-    self.num_plays += 1
-    self.skip_animations = self._original_skipping_status  # a sound added after a skipped play is kept
-
-
-def segment_key(renderer, scene) -> str:
-    """Manim's cache key of the play about to run (its hash, or uncached_<n> with caching off)."""
-    from manim import config
-    from manim._config.video_encoder import video_encoder_fingerprint
-    from manim.utils.hashing import get_hash_from_play_call
-
-    if config["disable_caching"]:
-        return f"uncached_{renderer.num_plays:05}"
-    return get_hash_from_play_call(
-        scene,
-        renderer.camera,
-        scene.animations,
-        scene.mobjects,
-        backend="cairo",
-        encoder_fingerprint=video_encoder_fingerprint(scene.session_spec.video_encoder),
-        renderer_state=(),
-    )
-
-
-def _undrawn(renderer, scene, held: bool) -> None:
-    """Play the compiled animation without drawing or encoding: the clock advances by its frames at once (as
-    freeze_current_frame does for a still one), and a moving one's animations and updaters are brought to
-    its last frame's time in one update (renderer.render only counts the frame, `_render`). The lectures'
-    updaters are functions of the clock, not of the frames before: what a drawn render shows at that frame
-    (a wait until a condition, which the lectures do not use, is updated at every frame)."""
-    from manim import Wait
-
-    dt = 1 / renderer.camera.frame_rate
-    if held:
-        renderer.time += int(scene.duration / dt) * dt
-        return
-    waits = any(isinstance(a, Wait) and a.stop_condition is not None for a in scene.animations)
-    last = -1.0 if waits else frame_times(scene.duration)[-1]
-    update = scene.update_to_time
-    scene.update_to_time = lambda t: update(t) if t >= last else None
-    renderer.skip_animations, renderer.undrawn = False, True
-    try:
-        scene.play_internal()
-    finally:
-        renderer.skip_animations, renderer.undrawn = True, False
-        del scene.update_to_time
-
-
-def _render(render):
-    """CairoRenderer.render that stops the render once `renderer.stopped` (an Event) is set; that, while a
-    play is undrawn, only advances the clock by one frame, exactly as add_frame does for a drawn one; and
-    that sends the play's previous frame again, without drawing it, when the scene says nothing changed
-    since (its `frame_unchanged()`, scenes.kit.lecture: the run at rest)."""
-
-    @functools.wraps(render)
-    def wrapper(self, scene, time, moving_mobjects=None):
-        if getattr(self, "stopped", None) is not None and self.stopped.is_set():
-            raise KeyboardInterrupt  # asked to stop (scenes.pipeline.chunks): Manim removes the unfinished segment
-        if getattr(self, "undrawn", False):
-            self.time += 1 * (1 / self.camera.frame_rate)
-            return None
-        drawn = getattr(self, "drawn_frame", (None, None))
-        if drawn[0] == self.num_plays and getattr(scene, "frame_unchanged", bool)():
-            self.add_frame(drawn[1])  # the same array: the encoder converts it once (_write_frame)
-            return None
-        self.update_frame(scene, moving_mobjects)  # what CairoRenderer.render does, the frame kept
-        frame = self.get_frame()
-        self.drawn_frame = (self.num_plays, frame)
-        self.add_frame(frame)
-        return None
-
-    return wrapper
-
-
-def _segment_init(init):
-    """VideoSegmentEncoder.__init__ that encodes into a private file beside the segment (`_segment_finish`
-    renames it into place): a render sharing the segment cache never takes a half-written segment."""
-
-    @functools.wraps(init)
-    def wrapper(self, *, target, spec):
-        self.final = Path(target)
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        handle, private = tempfile.mkstemp(dir=self.final.parent, prefix=private_prefix(), suffix=".mp4")
-        os.close(handle)
-        init(self, target=Path(private), spec=spec)
-
-    return wrapper
-
-
-def _segment_finish(finish):
-    """VideoSegmentEncoder.finish that installs the finished segment with its record (`seal`)."""
-
-    @functools.wraps(finish)
-    def wrapper(self):
-        done = self._closed
-        finish(self)
-        if not done:
-            seal(self.final, made=self.target)
-            self.target = self.final
-
-    return wrapper
-
-
 def record(segment: Path) -> Path:
     """The file beside a cached segment that says what it must be (`fingerprint`)."""
     return segment.with_suffix(".sha256")
@@ -442,18 +269,6 @@ def check(segment: Path) -> str:
             return "whole" if fingerprint(file) == recorded else "damaged"
     except (OSError, ValueError):
         return "damaged"
-
-
-def _reusable(renderer, key: str) -> bool:
-    """Whether the play's segment is in the cache, whole. A damaged one is drawn again, said in one line
-    (the new one is renamed over it: a render joining the old one meanwhile never loses a file)."""
-    if not renderer.file_writer.is_already_cached(key):
-        return False
-    path = renderer.file_writer.output_plan.segment_path(key)
-    state = check(path)
-    if state == "damaged":
-        print(f"warning: a damaged animation in the cache is drawn again: {path}", file=sys.stderr)
-    return state == "whole"
 
 
 # What Manim's hash of a play leaves out besides its own list: nothing that is drawn. The drawn state (points,
@@ -505,36 +320,6 @@ def _share_parsed_path(entry: Replacement) -> None:
         VMobjectFromSVGPath.__deepcopy__ = deepcopy
 
 
-def _slide_init(self, *args, **kwargs) -> None:
-    """manim-slides' Slide.__init__ without its config["write_to_movie"] = True (Manim 0.22 has no such key)."""
-    from manim_slides.slide.manim import Slide
-
-    super(Slide, self).__init__(*args, **kwargs)
-
-
-def _slide_render(self, *args, **kwargs) -> None:
-    """manim-slides' Slide.render without config["flush_cache"] (Manim 0.22 has no such key): render, then
-    save the slides. The render's settings keep every partial movie (max_files_cached -1)."""
-    from manim import config
-    from manim_slides.slide.manim import Slide
-
-    super(Slide, self).render(*args, **kwargs)
-    self._save_slides(
-        use_cache=not (config.disable_caching or self.disable_caching),
-        flush_cache=self.flush_cache,
-        skip_reversing=self.skip_reversing,
-    )
-
-
-def _log_on_stderr(entry: Replacement | None = None) -> None:
-    """Every handler of Manim's logger prints on Manim's stderr console instead of its stdout one."""
-    from manim import logger
-    from manim._config import error_console
-
-    for handler in logger.handlers:
-        handler.console = error_console
-
-
 def _swap(entry: Replacement) -> None:
     """Replace `entry.owner`'s attribute by `entry.make(original)`, once: the original is kept on the new
     function as `original`, and a second call changes nothing."""
@@ -558,7 +343,9 @@ class Replacement:
     name: str
     make: Callable | None
     reason: str  # one line: why it is replaced
-    upstream: str  # the upstream issue or pull request it belongs to; the upstream code when none is filed
+    upstream: (
+        str  # the upstream issue or pull request; "no upstream issue: " and the code, when none is filed
+    )
     install: Callable[[Replacement], None] = _swap
 
     @property
@@ -567,10 +354,10 @@ class Replacement:
 
 
 MANIM = "https://github.com/ManimCommunity/manim"
-SLIDES = "https://github.com/jeertmans/manim-slides/blob/main/manim_slides/slide/manim.py"
+NONE = "no upstream issue: "  # then the upstream code it replaces
 TEXT = "manim.mobject.text.text_mobject"
 WHOLE_TEXT = (
-    "text cache made whole under the lock, on a canvas wider than any line: Pango wraps at the pixel width"
+    "made on a canvas wider than any line, whole, under the lock: Pango wraps at the frame's pixel width"
 )
 
 REPLACEMENTS = (
@@ -579,7 +366,7 @@ REPLACEMENTS = (
         "tex_to_svg_file",
         _cached_tex,
         "LaTeX paranoid, time-limited, killed whole, in a private folder; only the rename into the cache is locked",
-        f"{MANIM}/blob/main/manim/utils/tex_file_writing.py",
+        f"{NONE}{MANIM}/blob/main/manim/utils/tex_file_writing.py",
     ),
     Replacement(f"{TEXT}:Text", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
     Replacement(f"{TEXT}:MarkupText", "_text2svg", _cached_text, WHOLE_TEXT, f"{MANIM}/issues/4043"),
@@ -588,56 +375,21 @@ REPLACEMENTS = (
         "remove_last_M",
         lambda _: staticmethod(remove_last_m),
         "the shared cached SVG rewritten by a rename, only when it changes: manimpango truncates it in place",
-        "https://github.com/ManimCommunity/ManimPango/blob/main/manimpango/utils.py",
+        f"{NONE}https://github.com/ManimCommunity/ManimPango/blob/main/manimpango/utils.py",
     ),
     Replacement(
         "manim.mobject.svg.svg_mobject:SVGMobject",
         "generate_mobject",
         _locked,
         "parsed under the lock: it writes a modified copy beside the shared SVG and deletes it, another's too",
-        f"{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
-    ),
-    Replacement(
-        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
-        "write_frame",
-        lambda _: _write_frame,
-        "a held frame converted to the video's pixel format once instead of once per repeat, and never copied",
-        f"{MANIM}/pull/3503",
-    ),
-    Replacement(
-        "manim.renderer.cairo_renderer:CairoRenderer",
-        "play",
-        lambda _: _play,
-        "a skipped or reused play moved the clock by its run time, not its frames: chunks drifted from one render",
-        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
-    ),
-    Replacement(
-        "manim.renderer.cairo_renderer:CairoRenderer",
-        "render",
-        _render,
-        "while a play is undrawn (_play), a frame only advances the clock, as a drawn frame does",
-        f"{MANIM}/blob/main/manim/renderer/cairo_renderer.py",
-    ),
-    Replacement(
-        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
-        "__init__",
-        _segment_init,
-        "a segment encoded under a private name: a render sharing the cache never takes a half-written one",
-        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
-    ),
-    Replacement(
-        "manim.scene.video_segment_encoder:VideoSegmentEncoder",
-        "finish",
-        _segment_finish,
-        "the finished segment renamed into the shared cache",
-        f"{MANIM}/blob/main/manim/scene/video_segment_encoder.py",
+        f"{NONE}{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
     ),
     Replacement(
         "manim.utils.hashing",
         "KEYS_TO_FILTER_OUT",
         None,
-        "a play's hash of what is drawn (UNHASHED), by value: one key drawn or not, here or in a chunk",
-        f"{MANIM}/blob/main/manim/utils/hashing.py",
+        "a play's hash of what is drawn (UNHASHED), by value: one key drawn or not, here or in a chunk, sooner",
+        f"{MANIM}/issues/2710",
         install=_hash_drawn_state_only,
     ),
     Replacement(
@@ -645,40 +397,20 @@ REPLACEMENTS = (
         "__deepcopy__",
         None,
         "a copied glyph shares its parsed SVG source, read only when it was made: copying it cost 1.5 s a pass",
-        f"{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
+        f"{NONE}{MANIM}/blob/main/manim/mobject/svg/svg_mobject.py",
         install=_share_parsed_path,
-    ),
-    Replacement(
-        "manim:logger",
-        "handlers",
-        None,
-        "Manim's log on stderr, so that stdout ends with the video's path (Manim's handler prints on stdout)",
-        f"{MANIM}/blob/main/manim/_config/logger_utils.py",
-        install=_log_on_stderr,
-    ),
-    Replacement(
-        "manim_slides.slide.manim:Slide",
-        "__init__",
-        lambda _: _slide_init,
-        "Slide.__init__ sets config['write_to_movie'], a setting Manim 0.22 no longer has",
-        SLIDES,
-    ),
-    Replacement(
-        "manim_slides.slide.manim:Slide",
-        "render",
-        lambda _: _slide_render,
-        "Slide.render reads config['flush_cache'], a setting Manim 0.22 no longer has",
-        SLIDES,
     ),
 )
 
-# The versions (major.minor) of each package whose private code these replacements were tried with
+# The versions (major.minor) of each package whose private code these replacements (and the subclasses of
+# scenes.pipeline.extensions) were tried with
 TESTED = {"manim": ("0.22",), "manim_slides": ("5.7",)}
 UNTESTED = {  # what leaving a package's code as it is costs
     "manim": "parallel renders may share caches unsafely, LaTeX runs unbounded, and held frames encode slower",
     "manim_slides": "--slides may fail",
 }
 WARNED: set[str] = set()  # the packages whose untested version was already said
+APPLIED: set[str] = set()  # the packages apply() installed the replacements of, in this process
 
 
 def installed_version(package: str) -> str:
@@ -705,16 +437,10 @@ def apply(package: str = "manim") -> None:
     for entry in REPLACEMENTS:
         if entry.package == package:
             entry.install(entry)
+    APPLIED.add(package)
 
 
-def applied() -> bool:
-    """Whether apply() installed the replacements (the Manim version is tested): chunks and reuse need them."""
-    from manim.renderer.cairo_renderer import CairoRenderer
-
-    return hasattr(CairoRenderer.play, "original")
-
-
-def messages_to_stderr() -> None:
-    """Manim's log goes to stderr, so that stdout ends with the video's path (on the tested versions)."""
-    if tested("manim"):
-        _log_on_stderr()
+def applied(package: str = "manim") -> bool:
+    """Whether apply(package) installed its replacements (a tested version): then the extensions
+    (scenes.pipeline.extensions) are used too, which chunks and reuse need."""
+    return package in APPLIED

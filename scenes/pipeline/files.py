@@ -1,13 +1,16 @@
 """The project's file helpers: the shared cache folder and its lock, temporary names that carry their owner's
-pid (and the sweep that removes a killed process's), and a file written whole by a rename."""
+pid (and the sweep that removes a killed process's), a child process that dies with its parent, and a file
+written whole by a rename."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import re
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -44,6 +47,16 @@ def sweep(folder: Path) -> None:
             match = TEMPORARY.match(entry.name)
             if match and not alive(int(match[1])):
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
+
+
+def die_with_parent() -> None:
+    """In a child process: be stopped (SIGTERM: it cleans up) when its parent dies, so a killed render or
+    Dask worker leaves no drawing running. Linux only; elsewhere a no-op."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def alive(pid: int) -> bool:

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import signal
 import sys
@@ -19,12 +20,11 @@ from pathlib import Path
 from gdcore import Subject
 
 from ..lectures import NoLecture, scene_class
-from ..pages.classpage import write_page
-from ..pages.explore import write_explorer_safely
 from ..words import locales
 from ..words.narration import ENGINE, Voice, engine_version, transcript, webvtt
 from . import chunks, compat, segments
-from .files import cache_dir, private_prefix, sweep
+from .files import cache_dir, die_with_parent, private_prefix, sweep
+from .request import Job
 from .sidecar import DECK, QUALITY, SUFFIXES, Sidecar, opened, plain
 from .slides import as_slides, write_deck
 
@@ -175,8 +175,8 @@ def render_lecture(
     drawn_by=None,
 ) -> Path:
     """Render `subject`; return the finished mp4's path. Beside it land its sidecar (scenes.pipeline.sidecar),
-    subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks; the explorer and the class
-    page are written again. A whole render of it by the same software is returned as it is, unless `force`.
+    subtitles, chapters, transcript and poster (SUFFIXES), with `slides` its decks (the pages are the
+    caller's: scenes.api.write_pages). A whole render of it by the same software is returned as it is, unless `force`.
     `encoder`: x264 options (ENCODER's); `jobs`: chunks.processes; `drawn_by`: what draws a split render's
     pieces (chunks.render; default: a process each here). Raises RenderError (one line), Interrupted."""
     encoder = dict(ENCODER[quality] if encoder is None else encoder)
@@ -186,21 +186,52 @@ def render_lecture(
     for stale in (Path(tempfile.gettempdir()), cache_dir() / "tex", cache_dir() / "texts", folder, output):
         sweep(Path(stale))  # what renders that died left behind
     if not force and cached(folder, name, dict(subject.params), slides):
-        write_pages(subject, lang, Path(output))
         return video
     draw = functools.partial(
         chunks.render, jobs=1 if slides else chunks.processes(jobs), reuse=not force, drawn_by=drawn_by
     )  # a slide deck is drawn by one process
     return _built(
         lambda work: _make(subject, quality, lang, voice, encoder, slides, name, work, found, draw),
-        subject,
-        lang,
         video,
         output,
     )
 
 
-def _built(make, subject: Subject, lang: str, video: Path, output: Path) -> Path:
+def render_job(job: Job, drawn_by=None) -> Path:
+    """render_lecture of a typed job (the command line's, a batch's in its own process, a cluster worker's);
+    `drawn_by`: what draws a split render's pieces."""
+    return render_lecture(
+        job.subject,
+        quality=job.quality,
+        lang=job.lang,
+        output=job.output,
+        voice=job.voice,
+        force=job.force,
+        slides=job.slides,
+        jobs=job.jobs,
+        drawn_by=drawn_by,
+    )
+
+
+def child() -> None:
+    """A batch's process (scenes.pipeline.batch.start): render the Job pickled on stdin, sent by this
+    project's own parent process, and print the video's path; a failure is one line on stderr, exit status 1."""
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by the batch: the render cleans up after itself
+    die_with_parent()
+    job = pickle.load(sys.stdin.buffer)
+    try:
+        print(render_job(job))
+    except RenderError as err:
+        sys.exit(f"Error: {err}")
+    except KeyboardInterrupt:
+        sys.exit("Error: interrupted")
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _built(make, video: Path, output: Path) -> Path:
     """`video`, made by make(work) in a temporary folder and installed (signals held meanwhile), the folder
     removed either way; Interrupted(video) if a signal came while it was installed."""
     work = Path(tempfile.mkdtemp(prefix=private_prefix(hidden=False)))
@@ -212,7 +243,7 @@ def _built(make, subject: Subject, lang: str, video: Path, output: Path) -> Path
         raise
     with signals_held() as got:
         try:
-            land(subject, lang, made, video.parent, video.stem, output)
+            land(made, video.parent, video.stem, output)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if got:
@@ -220,18 +251,13 @@ def _built(make, subject: Subject, lang: str, video: Path, output: Path) -> Path
     return video
 
 
-def finished(
-    subject: Subject,
-    quality: str,
-    lang: str,
-    output: Path,
-    voice: bool = False,
-    slides: bool = False,
-) -> Path | None:
-    """The mp4 that render_lecture would return without rendering (a finished, undamaged render of the same
-    lecture with the same software in `output`), or None."""
-    name, folder = place(subject, quality, lang, output, voice)
-    return folder / f"{name}.mp4" if cached(folder, name, dict(subject.params), slides) else None
+def finished(job: Job) -> Path | None:
+    """The mp4 that render_job(job) would return without rendering (a finished, undamaged render of the same
+    lecture with the same software in its output folder), or None (always for a job that forces a render)."""
+    if job.force:
+        return None
+    name, folder = place(job.subject, job.quality, job.lang, job.output, job.voice)
+    return folder / f"{name}.mp4" if cached(folder, name, dict(job.subject.params), job.slides) else None
 
 
 def place(subject: Subject, quality, lang, output, voice=False, encoder=None, found=None) -> tuple[str, Path]:
@@ -240,8 +266,8 @@ def place(subject: Subject, quality, lang, output, voice=False, encoder=None, fo
     return name, Path(output) / subject.scene / quality
 
 
-def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
-    """Install the files into `folder` (all or nothing), then write the explorer and the class page."""
+def land(made: dict[str, Path], folder: Path, name: str, output: Path) -> None:
+    """Install the files into `folder` (all or nothing); RenderError (naming `output`) when it refuses them."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         install(made, folder, name)
@@ -250,24 +276,6 @@ def land(subject, lang: str, made: dict[str, Path], folder: Path, name: str, out
             with contextlib.suppress(OSError):
                 empty.rmdir()
         raise RenderError(f"could not write the video into {output}: {err.strerror or err}") from err
-    write_pages(subject, lang, Path(output))
-
-
-def write_pages(subject: Subject, lang: str, output: Path) -> None:
-    """The explorer (before the class page, which links it), then the class page; neither fails a render."""
-    write_explorer_safely(subject, lang, output)
-    write_page_safely(output)
-
-
-def write_page_safely(output: Path) -> None:
-    """Write the class page; a page that cannot be written is said in one line and never fails a render."""
-    try:
-        write_page(output)
-    except OSError as err:
-        print(
-            f"warning: could not write the class page {output / 'index.html'}: {err.strerror or err}",
-            file=sys.stderr,
-        )
 
 
 def _make(
@@ -278,7 +286,9 @@ def _make(
     file (a full disk) is a RenderError naming it."""
     from manim import tempconfig
 
-    compat.messages_to_stderr()
+    from .extensions import build, log_on_stderr
+
+    log_on_stderr()
     compat.apply()
     settings = _settings(quality, name, work, encoder)
     try:
@@ -288,7 +298,8 @@ def _make(
             cls = lecture_class(subject, slides)
 
             def make():
-                return cls(subject, lang=lang, voice=speaker, **({"output_folder": decks} if slides else {}))
+                deck = {"output_folder": decks} if slides else {}
+                return build(cls, subject, lang=lang, voice=speaker, **deck)
 
             lecture = draw(make, settings, progress=lambda line: print(line, file=sys.stderr))
             movie = Path(lecture.renderer.file_writer.movie_file_path)

@@ -27,15 +27,19 @@ def reveal_package() -> Path:
 def as_slides(lecture: type) -> type:
     """The lecture class rendered by manim-slides: Slide (ThreeDSlide for a 3-D lecture) mixed in first, so
     that `Lecture.construct` finds `next_slide` and starts a slide at every beat. No reversed copies of the
-    slides are made (a teacher goes back with the class page or the video). manim-slides' own __init__ and
-    render are replaced in `compat` (they use settings Manim 0.22 no longer has)."""
+    slides are made (a teacher goes back with the class page or the video). With a tested manim-slides, the
+    deck's own __init__ and render come first (extensions.DeckMethods: its own use settings Manim 0.22 no
+    longer has)."""
     from manim import ThreeDScene
     from manim_slides import Slide, ThreeDSlide
 
-    compat.apply("manim_slides")
-    base = ThreeDSlide if issubclass(lecture, ThreeDScene) else Slide
+    from .extensions import DeckMethods
 
-    class Deck(base, lecture):
+    compat.apply("manim_slides")  # none to install: it says once when the version is untested
+    base = ThreeDSlide if issubclass(lecture, ThreeDScene) else Slide
+    fixes = (DeckMethods,) if compat.tested("manim_slides") else ()
+
+    class Deck(*fixes, base, lecture):
         skip_reversing = True
 
     Deck.__name__ = Deck.__qualname__ = lecture.__name__

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 import render
 from gdcore import Comparison, Landscape
+from scenes.api import lesson
 from scenes.words import locales, story
 from scenes.words.captions import Listing, Percent, decimals, fmt, speech, text
 from scenes.words.narration import transcript, webvtt
@@ -35,7 +36,7 @@ LECTURES = {  # scene → options: single runs, comparisons, a divergence, the m
 
 
 def subject(name: str):
-    return render.resolve(name.split("_")[0], dict(LECTURES[name]))
+    return lesson(name.split("_")[0], **LECTURES[name])
 
 
 def lines(s) -> list[story.Line]:

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 import render
 from gdcore import HYPERPARAMETERS, LECTURES, lesson
+from scenes import api
+from scenes.pipeline.options import shown
 
 
 def invoke(*args):
@@ -58,7 +60,7 @@ def test_list_prints_scenes_and_parameters_and_the_docs_show_it():
             line = next(
                 line for line in block.splitlines() if line.split()[0] == "--" + name.replace("_", "-")
             )
-            assert render.shown(default, name) in line and HYPERPARAMETERS[name].valid.text() in line
+            assert shown(default, name) in line and HYPERPARAMETERS[name].valid.text() in line
     page = (Path(render.__file__).parent / "docs" / "options.md").read_text()
     assert result.output.strip() in page  # the documented table is the command's output, not a copy by hand
 
@@ -300,7 +302,7 @@ def test_minus_zero_is_zero_on_screen_and_in_the_cache():
     from scenes.pipeline.render import video_name
 
     def name(beta):
-        lecture = render.resolve("parabola", {"beta": (beta,)})
+        lecture = api.lesson("parabola", beta=beta)
         params = dict(lecture.params)  # the versions given: tests/core has no installed packages' metadata
         return lecture.params["beta"], video_name("parabola", "en", params, "low", found={"manim": "0.22"})
 

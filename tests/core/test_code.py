@@ -134,8 +134,16 @@ BELOW = {
     "scenes.kit": ("scenes.words", "scenes.kit"),
     "scenes.lectures": ("scenes.words", "scenes.kit"),
 }
-# the audit runs a lecture as a render does: its scene class, Manim's compatibility, the shared caches
-AUDIT = ("scenes.lectures", "scenes.pipeline.compat", "scenes.pipeline.files")
+# the audit runs a lecture as a render does (its scene class, Manim's compatibility and extensions, the
+# shared caches), and its command line takes the render's options
+AUDIT = (
+    "scenes.lectures",
+    "scenes.pipeline.compat",
+    "scenes.pipeline.extensions",
+    "scenes.pipeline.files",
+    "scenes.pipeline.options",
+    "scenes.pipeline.request",
+)
 
 
 def test_the_parts_of_scenes_import_downwards():

@@ -1,6 +1,7 @@
-"""Manim's internals in one place: every replacement in scenes/pipeline/compat.py has a one-line reason and an upstream
-link, and no other module touches a private member of Manim or manim-slides. Read from the source with ast:
-no Manim needed."""
+"""Manim's internals in two places: what Manim lets a subclass change is changed by the subclasses of
+scenes/pipeline/extensions.py, every replacement left in scenes/pipeline/compat.py has a one-line reason and its
+upstream issue (or says there is none, with the code it replaces), and no other module touches a private member
+of Manim or manim-slides. Read from the source with ast: no Manim needed."""
 
 import ast
 import re
@@ -11,11 +12,20 @@ import pytest
 from scenes.pipeline import compat
 
 ROOT = Path(__file__).resolve().parents[2]
-FOREIGN = ("manim", "manim_slides", "manimpango")  # the packages whose private code only compat.py may touch
+FOREIGN = ("manim", "manim_slides", "manimpango")  # the packages whose private code only INSIDE may touch
+# compat.py replaces Manim's code, extensions.py subclasses it: both only with the versions compat.TESTED names
+INSIDE = ("compat.py", "extensions.py")
 UPSTREAM = re.compile(
-    r"https://github\.com/(ManimCommunity/manim|ManimCommunity/ManimPango|jeertmans/manim-slides)"
+    r"(no upstream issue: )?https://github\.com/(ManimCommunity/manim|ManimCommunity/ManimPango|jeertmans/manim-slides)"
     r"/(issues/\d+|pull/\d+|blob/main/[\w/]+\.py)"
 )
+# What Manim (or manim-slides) lets a project change without replacing its code, and how
+EXTENSION_POINTS = {
+    "manim.renderer.cairo_renderer:CairoRenderer": "a renderer given to Scene(renderer=…)",
+    "manim.scene.video_segment_encoder:VideoSegmentEncoder": "the file writer given to CairoRenderer(file_writer_class=…)",
+    "manim_slides.slide.manim:Slide": "the deck's own class",
+    "manim:logger": "Python's logging, configured once",
+}
 
 
 def sources() -> dict[Path, ast.Module]:
@@ -104,11 +114,11 @@ def test_the_scan_finds_what_it_looks_for():
 
 def test_nothing_outside_compat_touches_a_private_member_of_manim():
     trees = sources()
-    own = defined_here(tree for path, tree in trees.items() if path.name != "compat.py")
+    own = defined_here(tree for path, tree in trees.items() if path.name not in INSIDE)
     found = {
         str(path.relative_to(ROOT)): touches(tree, own)
         for path, tree in trees.items()
-        if path.name != "compat.py"
+        if path.name not in INSIDE
     }
     assert {path: lines for path, lines in found.items() if lines} == {}
 
@@ -117,8 +127,21 @@ def test_nothing_outside_compat_touches_a_private_member_of_manim():
 def test_every_replacement_has_a_reason_and_an_upstream_link(entry):
     assert entry.reason.strip() and "\n" not in entry.reason and len(entry.reason) <= 110
     assert UPSTREAM.fullmatch(entry.upstream), entry.upstream
+    cited = re.search(r"/(issues|pull)/\d+$", entry.upstream) is not None  # else the code it replaces
+    assert cited != entry.upstream.startswith(compat.NONE), entry.upstream
     assert entry.package in compat.TESTED and compat.TESTED[entry.package]
     assert entry.package in compat.UNTESTED
+
+
+def test_where_manim_has_an_extension_point_nothing_is_replaced():
+    """The renderer, the segment encoder, the deck and the log are changed by subclasses (extensions.py),
+    never by swapping Manim's own attributes: Manim's classes stay as they are for every other scene."""
+    assert {entry.owner for entry in compat.REPLACEMENTS} & set(EXTENSION_POINTS) == set()
+    tree = ast.parse((ROOT / "scenes" / "pipeline" / "extensions.py").read_text(encoding="utf-8"))
+    bases = {
+        ast.unparse(base) for node in ast.walk(tree) if isinstance(node, ast.ClassDef) for base in node.bases
+    }
+    assert {"CairoRenderer", "SceneFileWriter", "VideoSegmentEncoder"} <= bases
 
 
 def test_each_replacement_is_listed_once():

@@ -80,7 +80,7 @@ def test_the_content_not_the_path_names_the_video(tmp_path):
     c = write(tmp_path / "c.csv", rows)
 
     def name(path):
-        params = dict(render.resolve("regression", {"data": (str(path),)}).params)
+        params = dict(lesson("regression", data=str(path)).params)
         return video_name("regression", "en", params, "low", found={"manim": "0.22"}), json.dumps(
             params, default=str
         )

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 import render
+from scenes.pipeline import request
 from scenes.words import locales, narration
 from scenes.words.captions import text
 from scenes.words.locales.__main__ import main as check_command
@@ -179,8 +180,8 @@ def test_a_voice_espeak_does_not_have_is_refused_with_the_file_and_message(tmp_p
         monkeypatch,
         lambda t: t.replace('msgid "en-us"\nmsgstr "fr"', 'msgid "en-us"\nmsgstr "zz-nope"'),
     )
-    monkeypatch.setattr(render, "engine_available", lambda: True)
-    monkeypatch.setattr(render, "voice_known", lambda name: name != "zz-nope")
+    monkeypatch.setattr(request, "engine_available", lambda: True)
+    monkeypatch.setattr(request, "voice_known", lambda name: name != "zz-nope")
     result = CliRunner().invoke(render.main, ["--lang", "fr", "--voice", "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "fr.po: message 'voice'" in result.output and "zz-nope" in result.output
 

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from videos import ROOT, render, small_disk
 
 import render as cli
+from gdcore import lesson
 from scenes.pipeline.batch import run_batch
 from scenes.pipeline.files import cache_dir
+from scenes.pipeline.request import Job
 
 TINY = ["--steps", "2", "--x0", "3"]
 
@@ -64,11 +66,22 @@ def test_a_batch_renders_every_combination_in_parallel(tmp_path):
 
 
 def test_one_failed_job_does_not_stop_the_others(tmp_path):
-    done, said = [], []
-    good = [*TINY, "--quality", "low", "--output", str(tmp_path)]
-    failed = run_batch([good, ["--steps", "0", *good[2:]]], 2, done.append, said.append)
-    assert len(done) == 1 and Path(done[0]).exists()
-    assert failed == [" ".join(["--steps", "0", *good[2:]])] and any("failed:" in line for line in said)
+    """Two typed jobs, each rendered in its own process: the one whose output folder cannot be made fails
+    alone, in one line naming it; the other lands."""
+    (tmp_path / "file").write_text("not a folder")
+    subject, done, said = lesson("parabola", steps=2, x0=3), [], []
+    good, bad = (
+        Job(subject, "en", "low", tmp_path / "out"),
+        Job(subject, "es", "low", tmp_path / "file" / "out"),
+    )
+    failed = run_batch([good, bad], 2, lambda job, video: done.append((job, video)), said.append)
+    assert (
+        [job for job, _ in done] == [good] and done[0][1].is_file() and done[0][1].is_relative_to(good.output)
+    )
+    assert failed == [bad.label] == ["parabola es low"]
+    assert [line for line in said if line.startswith("failed:")] == [
+        f"failed: parabola es low: Error: could not write the video into {bad.output}: Not a directory"
+    ]
 
 
 def test_scene_all_takes_no_hyperparameters(tmp_path):

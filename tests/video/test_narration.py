@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from videos import frame_at, probe
 
 import render as cli
+from scenes.pipeline import request
 from scenes.words.narration import ENGINE, engine_available
 
 LECTURES = ["parabola_en", "parabola_es", "regression_en", "regression_es"]
@@ -108,7 +109,7 @@ def test_voice_track_matches_the_video_and_sentences_are_not_cut(tmp_path, parab
 
 
 def test_voice_without_engine_fails_fast_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "engine_available", lambda: False)
+    monkeypatch.setattr(request, "engine_available", lambda: False)
     result = CliRunner().invoke(cli.main, ["--voice", "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "apt-get install" in result.output and ENGINE in result.output
     assert not (tmp_path / "out").exists()
