@@ -14,6 +14,7 @@ from manim import (
     UP,
     Axes,
     Circle,
+    Circumscribe,
     Create,
     FadeIn,
     FadeOut,
@@ -437,12 +438,17 @@ class RavineLecture(Lecture):
         key, values = self.rule_caption()
         cues = [formula, (key, values, arrows)]
         if lesson.lookahead is not None and lesson.run.diverged_at is None:  # a diverging ball soon leaves
-            cues.append(("lookahead", {}, lambda: self.play(Indicate(self.runs.ring, scale_factor=1.5))))
+            cues.append(("lookahead", {}, lambda: self.play(self.ringed(self.runs.ring))))
         if lesson.baseline is not None:
             ghost = self.runs.walkers[0].ball
             values = {"lr": fmt_param(lesson.params["lr"])}
-            cues.append(("ghost", values, lambda: self.play(Indicate(ghost), run_time=1.5)))
+            cues.append(("ghost", values, lambda: self.play(self.ringed(ghost), run_time=1.5)))
         return cues
+
+    @staticmethod
+    def ringed(moving: VMobject) -> Circumscribe:
+        """A ring drawn around a piece the run's clock moves (Indicate would hold it still meanwhile)."""
+        return Circumscribe(moving, Circle, color=style.TEXT, buff=0.08)
 
     def run_balls(self) -> None:
         """The race: the balls and their paths on the plot, where each is (readout), their losses below."""

@@ -36,9 +36,11 @@ def test_both_balls_are_drawn_where_the_runs_say(ravine, k):
     assert np.abs(frame[row, col].astype(int) - orange).max() < 45, frame[row, col]
     # plain gradient descent's ball: violet at 55 % over the background (or its violet path, which ends there)
     ghost = 0.55 * violet + 0.45 * hex_rgb(style.BACKGROUND)
+    # (the pixels within 2 of its centre: a label drawn beside the ball may touch its centre's)
     row, col = pixel(axes.c2p(*plain), frame.shape)
-    here = frame[row, col].astype(int)
-    assert min(np.abs(here - ghost).max(), np.abs(here - violet).max()) < 45, (here, ghost)
+    here = frame[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3).astype(int)
+    off = np.minimum(np.abs(here - ghost).max(axis=1), np.abs(here - violet).max(axis=1))
+    assert (off < 45).sum() >= 12, (here, ghost)
     # and the momentum ball is not yet where its next step takes it
     row, col = pixel(axes.c2p(*taught.run.positions[k + 1]), frame.shape)
     assert np.abs(frame[row, col].astype(int) - orange).max() > 60
