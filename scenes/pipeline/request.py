@@ -108,8 +108,6 @@ def drawable(subject: Subject) -> Subject:
     """`subject`, if its video can be made; else an OptionError (its numbers can: --export-data)."""
     if not has_lecture(subject.scene):
         raise OptionError(f"--scene {subject.scene} has no video yet: --export-data DIR writes its numbers")
-    if subject.params.get("data") is not None:  # the regression's scene draws synthetic data only, for now
-        raise OptionError("--data has no video yet: --export-data DIR writes the run on your data")
     return subject
 
 

@@ -480,8 +480,9 @@ def marked(test: str) -> list:
     return out
 
 
-# The function lecture on functions no one designed it for: three minima, exp/log, |x|^1.5, a kink, tanh, a
-# minimum at the view's edge, a flat minimum, huge values, no minimum, a step where f is not defined.
+# The function lecture on functions no one designed it for: three minima, huge values, a step where f is not
+# defined, a comparison (exp/log, |x|^1.5, a kink, tanh, a minimum at the view's edge, x⁴ and x³ were audited by
+# hand: kept out of the test command for its time)
 MATRIX.update(
     {
         "function": ["--scene", "function"],
@@ -489,20 +490,9 @@ MATRIX.update(
             *("--scene", "function", "--function", "x**6 - 5*x**4 + 4*x**2", "--x-min", "-2.5"),
             *("--x-max", "2.5", "--x0", "2.2", "--lr", "0.01", "--lang", "fr"),
         ],
-        "function-softplus-es": ["--scene", "function", "--function", "log(1 + exp(x))", "--lang", "es"],
-        "function-exp": ["--scene", "function", "--function", "exp(x) - 2*x", "--x0", "3", "--lr", "0.05"],
-        "function-abs-1.5": ["--scene", "function", "--function", "abs(x)**1.5", "--x0", "2"],
-        "function-kink": ["--scene", "function", "--function", "abs(x)", "--x0", "2"],
-        "function-tanh": ["--scene", "function", "--function", "x*tanh(x)", "--x0", "3"],
-        "function-edge": [
-            *("--scene", "function", "--function", "(x - 3)**2", "--x-min", "-2", "--x-max", "3"),
-            *("--x0", "-1"),
-        ],
-        "function-flat": ["--scene", "function", "--function", "x**4", "--x0", "1.5"],
         "function-huge": [
             *("--scene", "function", "--function", "1e40*x**2", "--lr", "1e-41", "--x0", "5"),
         ],
-        "function-cubic": ["--scene", "function", "--function", "x**3", "--x0", "1"],
         "function-undefined": [
             *("--scene", "function", "--function", "x*log(x)", "--x-min", "0.05", "--x-max", "5"),
             *("--x0", "3", "--lr", "0.3", "--beta", "0.6"),  # momentum steps to x < 0 at step 4
@@ -515,12 +505,12 @@ MATRIX.update(
 @cache
 def lectured(case: str):
     """The lecture of a case, built by the audit (once a session: both tests of a case read it)."""
-    import render
+    from scenes.pipeline.request import resolve
 
     context = audit.command().make_context("audit", list(MATRIX[case]))
     given = dict(context.params)
     scene, lang = given.pop("scene"), given.pop("lang")
-    return audit.built(render.resolve(scene, given), lang)
+    return audit.built(resolve(scene, given), lang)
 
 
 def report(case: str) -> dict:

@@ -114,8 +114,10 @@ def test_a_batch_renders_on_two_workers_and_lands_here_as_a_local_render(cluster
     there = json.loads(next(p for p in paths if "-en-" in p.name).with_suffix(".json").read_text())
     assert local.name in {p.name for p in paths}
     assert there["captions"] == here["captions"] and there["duration"] == here["duration"]
+    written = {p: p.stat().st_mtime_ns for p in paths}
     again = on_cluster(address, tmp_path / "there", *PARABOLA, "--lang", "en,es")  # finished: nothing sent
-    assert again[0] == 0 and sorted(again[1].split()) == sorted(map(str, paths)) and "[2/2] 0 s" in again[2]
+    assert again[0] == 0 and sorted(again[1].split()) == sorted(map(str, paths)) and "[2/2]" in again[2]
+    assert {p: p.stat().st_mtime_ns for p in paths} == written  # found whole: not rendered again
 
 
 def audio_seconds(video: Path) -> float:

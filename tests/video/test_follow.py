@@ -280,6 +280,7 @@ def at_step(path, k):
 def test_the_ravine_follows_its_balls_and_its_values_say_where_they_are(compared, k):
     subject = compare("ravine", "lr", (0.05, 0.14), steps=20) if compared else lesson("ravine", **RAVINE)
     plot, runs, paths = ravine_runs(subject)
+    runs.arrows_on = True  # as once the rule that makes them has been said
     runs.set_step(k)
     assert runs.view.zoom > 1.0 and any(not plot.inside(at_step(path, k)) for path in paths)
     (sx, ox), (sy, oy) = ravine_scale(plot, runs.numbers, 0), ravine_scale(plot, runs.numbers, 1)

@@ -135,11 +135,11 @@ def test_the_axis_numbers_of_a_spanish_map_are_written_with_a_comma():
     comma (it goes below the digits' baseline, as the comma TeX draws does), its value unchanged."""
     from manim import MathTex
 
-    import render as cli
     from scenes.kit.pieces import written_ticks
     from scenes.lectures.landscape import map_axes
+    from scenes.pipeline.request import resolve
 
-    land, numbers = cli.resolve("landscape", {"steps": (10,)}), {}
+    land, numbers = resolve("landscape", {"steps": (10,)}), {}
     for lang in ("en", "es"):  # the map's axes as LandscapeLecture makes them, with its language's sign
         numbers[lang] = list(written_ticks(map_axes(land), locales.load(lang).decimal_sign).y_axis.numbers)
     assert [n.get_value() for n in numbers["es"]] == [n.get_value() for n in numbers["en"]]

@@ -59,7 +59,13 @@ def test_balls_are_where_the_runs_are(valleys_es):
     frame = frame_at(video, meta["steps"][k])
     last = c.lessons[-1].run.positions[k, 0]  # the smallest ball, drawn on top
     row, col = pixel(axes.c2p(last, f(last)), frame.shape)
-    assert np.abs(frame[row, col].astype(int) - hex_rgb(style.RUNS[len(c.values) - 1])).max() < 45
+    assert (
+        np.abs(
+            frame[row, col].astype(int)
+            - hex_rgb(style.run_colours([one.params["beta"] for one in c.lessons])[-1])
+        ).max()
+        < 45
+    )
 
 
 def test_the_balls_roll_by_12_s_and_each_verdict_sentence_moves_the_picture(valleys_es):
