@@ -245,14 +245,10 @@ def predict(subject) -> Line:
             if symbol is None
             else Listing(fmt_param(v) for v in subject.values)
         )
-        key = (
-            "predict_valleys"
-            if subject.scene == "valleys"
-            else "predict_variants"
-            if symbol is None
-            else "predict_compare"
-        )
-        return Line(key, dict(symbol=symbol, values=values, x0=fmt_param(subject.params.get("x0", 0.0))), [])
+        key = "predict_variants" if symbol is None else "predict_compare"
+        if subject.scene == "valleys" and subject.varied == "beta":  # one start, several β: which end deep
+            return Line("predict_valleys", dict(values=values, x0=fmt_param(subject.params["x0"])), [])
+        return Line(key, dict(symbol=symbol, values=values), [])
     values = dict(
         lr=fmt_param(subject.params["lr"]), beta=fmt_param(subject.params["beta"]), n=subject.run.last_step
     )

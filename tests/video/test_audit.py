@@ -464,7 +464,10 @@ KNOWN: dict[str, tuple[str, str]] = {
         "layout",
         "issue 32: the escape marker '← x = …' touches the arrow label v and an arrow crosses it (kit: BallOnCurve)",
     ),
-    "tie": ("both", "issue 32: story.predict formats a compared x0 (a list) as a number: TypeError (lead)"),
+    "tie": (
+        "captions",
+        "issue 32: the French tie sentence's subscripts (x₀) take its band 0.01 below the margin (lead)",
+    ),
     "ravine-divergent": ("captions", ARROW_V),
     "ravine-round": ("captions", ARROW_V),
 }
