@@ -213,19 +213,13 @@ class NoiseComparison:
     theories: tuple[RunTheory, ...]
 
     scene = SCENE
-    label = Comparison.label  # "β = 0.5", with as many digits as it takes to tell the runs apart
-
-    @property
-    def problem(self) -> Regression:
-        return self.lessons[0].problem
-
-    @property
-    def lesson(self) -> Lesson:
-        return self.lessons[0]
-
-    @property
-    def compared(self) -> str:
-        return self.varied
+    # as a Comparison: "β = 0.5" with the digits that tell the runs apart; the first run's problem and lesson
+    label, problem, lesson, compared = (
+        Comparison.label,
+        Comparison.problem,
+        Comparison.lesson,
+        Comparison.compared,
+    )
 
     @property
     def schedule(self) -> np.ndarray | None:
